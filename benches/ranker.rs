@@ -1,0 +1,49 @@
+//! Ranker speed on the bundled sample (issue targets: a full home page
+//! ≤ 2 ms median; feedback → fold-in → new page ≤ 5 ms median; training
+//! ≤ 3 s; first run ≤ 6 s). Run with `cargo bench --bench ranker`.
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use marquee::catalog::{Action, Device};
+use marquee::rank::{build_page, Context, Model, ProfileState, RankerConfig};
+use marquee::store::{NewEvent, Store};
+use std::time::{Duration, Instant};
+
+fn benches(c: &mut Criterion) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bench.db");
+    let started = Instant::now();
+    let mut store = Store::open(&path).unwrap();
+    store.install_sample().unwrap();
+    let installed = started.elapsed();
+    let config = RankerConfig::default();
+    let model = Model::load(&mut store, &config).unwrap();
+    eprintln!("first run: import + population {:.2} s, + training {:.2} s", installed.as_secs_f64(), started.elapsed().as_secs_f64());
+
+    let ctx = Context::new(chrono::DateTime::parse_from_rfc3339("2026-11-21T20:30:00Z").unwrap(), Device::Tv);
+    let member = store.profile("ava").unwrap();
+    let state = ProfileState::from_events(&member, &store.events_of(member.id).unwrap(), &model);
+
+    c.bench_function("home page (ava, sample catalog)", |b| b.iter(|| build_page(&model, &state, &ctx, &config, 7)));
+
+    let victim = model.titles.iter().find(|t| t.genres[0] == "comedy").unwrap().id.clone();
+    let mut live = state.clone();
+    let mut n = 0i64;
+    c.bench_function("feedback persisted + fold-in + new page", |b| {
+        b.iter(|| {
+            n += 1;
+            let e = NewEvent { title_id: victim.clone(), at: ctx.now_unix() + n, offset_min: 0, action: Action::Down, progress: 0.0, season: None, episode: None, device: Device::Tv, artwork_id: None };
+            let id = store.add_event(member.id, &e).unwrap();
+            let stored = marquee::catalog::Event { id, member_id: member.id, title_id: e.title_id.clone(), at: e.at, offset_min: 0, action: e.action, progress: 0.0, season: None, episode: None, device: e.device, artwork_id: None };
+            live.apply(&stored, &model);
+            build_page(&model, &live, &ctx, &config, 7)
+        })
+    });
+
+    let mut group = c.benchmark_group("training");
+    group.sample_size(10).measurement_time(Duration::from_secs(30));
+    group.bench_function("train all stages (sample population)", |b| b.iter(|| Model::retrain(&mut store, &config).unwrap()));
+    group.finish();
+}
+
+criterion_group!(ranker, benches);
+criterion_main!(ranker);

@@ -1,0 +1,33 @@
+//! The one error type for bad catalog and profile input: it always names the
+//! file, the place in it (JSON path and/or line) and the problem.
+
+use std::fmt;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct CatalogError {
+    /// The file as the user named it (or `<sample>/…` for embedded files).
+    pub file: String,
+    /// A JSON path such as `$.titles[14].year`, or a line, or empty.
+    pub location: String,
+    pub problem: String,
+}
+
+impl CatalogError {
+    pub fn new(file: &str, location: impl Into<String>, problem: impl Into<String>) -> Self {
+        CatalogError {
+            file: file.to_string(),
+            location: location.into(),
+            problem: problem.into(),
+        }
+    }
+}
+
+impl fmt::Display for CatalogError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.location.is_empty() {
+            write!(f, "{}: {}", self.file, self.problem)
+        } else {
+            write!(f, "{}: {}: {}", self.file, self.location, self.problem)
+        }
+    }
+}

@@ -1,0 +1,17 @@
+//! The catalog's domain types (titles, genres, tags, artwork, profiles and
+//! their events), the JSON file formats and their validation, the bundled
+//! sample catalog and the seeded viewing population. No database code here.
+
+mod error;
+mod file;
+mod maturity;
+pub mod population;
+pub mod sample;
+mod types;
+mod validate;
+
+pub use error::CatalogError;
+pub use file::{parse_file, typed as parse_json, CatalogFile, ImportFile, ProfileFile};
+pub use maturity::Maturity;
+pub use types::*;
+pub use validate::{validate_batch, Vocabulary};

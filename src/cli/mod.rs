@@ -1,0 +1,144 @@
+//! Command-line arguments and dispatch. Each command opens the store, asks
+//! the library, and prints text or JSON; no ranking logic lives here.
+
+mod commands;
+mod print;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(name = "marquee", version, about = "A terminal catalog browser that shows how a streaming recommender behaves")]
+pub struct Cli {
+    /// The database file [default: the per-user data directory, e.g. ~/.local/share/marquee/marquee.db]
+    #[arg(long, global = true, env = "MARQUEE_DB")]
+    pub db: Option<PathBuf>,
+    /// A ranker config file (JSON) [default: the bundled sample-catalog/ranker.json]
+    #[arg(long, global = true, env = "MARQUEE_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// The profile the TUI opens on [default: the first profile]
+    #[arg(long)]
+    pub profile: Option<String>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Options that fix the page context.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ContextArgs {
+    /// "Now" as RFC 3339, e.g. 2026-11-22T20:00:00Z [default: 20:00 UTC on the catalog's as-of day]
+    #[arg(long)]
+    pub now: Option<String>,
+    /// The device the page is for
+    #[arg(long, default_value = "tv", value_parser = ["tv", "mobile", "tablet", "web"])]
+    pub device: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Count what the database holds
+    Stats {
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the profiles
+    Profiles {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Manage profiles
+    Profile {
+        #[command(subcommand)]
+        command: ProfileCommand,
+    },
+    /// Print a profile's home page
+    Rows {
+        #[arg(long)]
+        profile: String,
+        #[command(flatten)]
+        context: ContextArgs,
+        /// Seed for every random choice on the page
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Record feedback for a profile (committed before this returns)
+    Feedback {
+        #[arg(long)]
+        profile: String,
+        #[arg(long)]
+        title: String,
+        /// up | down | love | play:PCT | list-add | list-remove
+        #[arg(long)]
+        action: String,
+        #[command(flatten)]
+        context: ContextArgs,
+    },
+    /// Explain why a title is where it is on a profile's page, or why it is not there
+    Explain {
+        #[arg(long)]
+        profile: String,
+        #[arg(long)]
+        title: String,
+        #[command(flatten)]
+        context: ContextArgs,
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Cold start: list the titles a profile can pick from, or record its picks
+    Onboarding {
+        #[arg(long)]
+        profile: String,
+        /// Comma-separated title ids from the offered set (at least 3)
+        #[arg(long, value_delimiter = ',')]
+        picks: Option<Vec<String>>,
+        #[command(flatten)]
+        context: ContextArgs,
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Retrain every stage now and report the learned weights and held-out metrics
+    Train {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one title's full record
+    Title {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List every title
+    Titles {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Import catalog or profile files (all of them, or none)
+    Import {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProfileCommand {
+    /// Create a profile
+    Add {
+        name: String,
+        /// Highest rating the profile may see (e.g. TV-Y7 for a kids profile)
+        #[arg(long, default_value = "TV-MA")]
+        maturity: String,
+        /// Two-letter region code
+        #[arg(long, default_value = "US")]
+        region: String,
+    },
+}
+
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    commands::run(cli)
+}

@@ -1,0 +1,106 @@
+//! Top-k ranking metrics with the reference scorer's definitions (binary
+//! relevance, averaged over test users; a user with no recommendations
+//! scores 0): precision, recall, NDCG, MAP, MRR, hit rate, catalog coverage
+//! and inverse-Simpson diversity of the recommended slots.
+
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct RankingMetrics {
+    pub k: usize,
+    pub precision: f64,
+    pub recall: f64,
+    pub ndcg: f64,
+    pub map: f64,
+    pub mrr: f64,
+    pub hit_rate: f64,
+    /// Distinct recommended items / distinct training items.
+    pub coverage: f64,
+    /// 1 / Σ p_i², p_i the share of recommended slots given to item i.
+    pub inv_simpson: f64,
+    pub test_users: usize,
+    /// Recommended items that were in the user's training set (should be 0).
+    pub train_leaks: usize,
+}
+
+/// `recs`: user → ranked items (best first); `test` and `train`: user → items.
+pub fn evaluate<U: Ord, I: Ord + Clone>(
+    train: &BTreeMap<U, BTreeSet<I>>,
+    test: &BTreeMap<U, BTreeSet<I>>,
+    recs: &BTreeMap<U, Vec<I>>,
+    k: usize,
+) -> RankingMetrics {
+    let train_items: BTreeSet<&I> = train.values().flatten().collect();
+    let mut m = RankingMetrics { k, test_users: test.len(), ..Default::default() };
+    let mut exposure: BTreeMap<&I, usize> = BTreeMap::new();
+    for (user, relevant) in test {
+        let top: Vec<&I> = recs.get(user).map(|r| r.iter().take(k).collect()).unwrap_or_default();
+        for item in &top {
+            *exposure.entry(*item).or_default() += 1;
+        }
+        m.train_leaks += top.iter().filter(|i| train.get(user).is_some_and(|t| t.contains(**i))).count();
+        let hits: Vec<usize> = top.iter().enumerate().filter(|(_, i)| relevant.contains(**i)).map(|(r, _)| r + 1).collect();
+        let ideal = relevant.len().min(k);
+        m.precision += hits.len() as f64 / k as f64;
+        m.recall += hits.len() as f64 / relevant.len() as f64;
+        let dcg: f64 = hits.iter().map(|&r| 1.0 / ((r + 1) as f64).log2()).sum();
+        let idcg: f64 = (1..=ideal).map(|r| 1.0 / ((r + 1) as f64).log2()).sum();
+        m.ndcg += if idcg > 0.0 { dcg / idcg } else { 0.0 };
+        m.map += if ideal > 0 { hits.iter().enumerate().map(|(i, &r)| (i + 1) as f64 / r as f64).sum::<f64>() / ideal as f64 } else { 0.0 };
+        m.mrr += hits.first().map_or(0.0, |&r| 1.0 / r as f64);
+        m.hit_rate += if hits.is_empty() { 0.0 } else { 1.0 };
+    }
+    let n = test.len().max(1) as f64;
+    for v in [&mut m.precision, &mut m.recall, &mut m.ndcg, &mut m.map, &mut m.mrr, &mut m.hit_rate] {
+        *v /= n;
+    }
+    let slots: usize = exposure.values().sum();
+    let simpson: f64 = exposure.values().map(|&c| (c as f64 / slots as f64).powi(2)).sum();
+    m.inv_simpson = if simpson > 0.0 { 1.0 / simpson } else { 0.0 };
+    m.coverage = if train_items.is_empty() { 0.0 } else { exposure.len() as f64 / train_items.len() as f64 };
+    m
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sets(v: &[(&'static str, &[&'static str])]) -> BTreeMap<&'static str, BTreeSet<&'static str>> {
+        v.iter().map(|(u, items)| (*u, items.iter().copied().collect())).collect()
+    }
+
+    /// The reference scorer's own toy case, worked out by hand.
+    #[test]
+    fn agrees_with_the_hand_computed_toy_case() {
+        let train = sets(&[("a", &["x", "s", "t", "u"]), ("b", &["y", "p", "q"]), ("c", &["r"])]);
+        let test = sets(&[("a", &["p", "q"]), ("b", &["z"])]);
+        let recs: BTreeMap<_, _> = [("a", vec!["p", "r", "q"]), ("b", vec!["r", "s", "t"])].into_iter().collect();
+        let m = evaluate(&train, &test, &recs, 3);
+        let dcg_a = 1.0 + 1.0 / 4f64.log2();
+        let idcg_a = 1.0 + 1.0 / 3f64.log2();
+        let close = |a: f64, b: f64| assert!((a - b).abs() < 1e-9, "{a} vs {b}");
+        close(m.precision, (2.0 / 3.0) / 2.0);
+        close(m.recall, 0.5 / 2.0 + 0.0);
+        close(m.ndcg, (dcg_a / idcg_a) / 2.0);
+        close(m.map, ((1.0 + 2.0 / 3.0) / 2.0) / 2.0);
+        close(m.mrr, 0.5);
+        close(m.hit_rate, 0.5);
+        close(m.coverage, 5.0 / 8.0);
+        close(m.inv_simpson, 4.5);
+    }
+
+    #[test]
+    fn a_perfect_list_scores_one_and_train_items_count_as_leaks() {
+        let m = evaluate(&sets(&[("a", &["x"])]), &sets(&[("a", &["p", "q"])]), &[("a", vec!["q", "p", "x"])].into_iter().collect(), 3);
+        assert_eq!((m.recall, m.ndcg, m.map, m.mrr, m.hit_rate), (1.0, 1.0, 1.0, 1.0, 1.0));
+        assert_eq!(m.train_leaks, 1);
+    }
+
+    #[test]
+    fn a_user_without_recommendations_scores_zero() {
+        let m = evaluate(&sets(&[("a", &["x"])]), &sets(&[("a", &["p"]), ("b", &["q"])]), &[("a", vec!["p"])].into_iter().collect(), 1);
+        assert_eq!(m.hit_rate, 0.5);
+        assert_eq!(m.test_users, 2);
+    }
+}

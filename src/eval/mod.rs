@@ -1,0 +1,6 @@
+//! Offline evaluation: ranking metrics (agreeing with the reference
+//! `metrics.py`), the external TSV mode, and (in later modules) protocols
+//! over the store.
+
+pub mod external;
+pub mod metrics;

@@ -1,0 +1,178 @@
+//! The ranker configuration file (`sample-catalog/ranker.json` is the
+//! default): training hyper-parameters, exploration share, diversity
+//! penalties, and overrides or ablations of the learned feature weights.
+//! The page records its name and a hash, so a page says what built it.
+
+use super::features::FEATURES;
+use crate::catalog::{parse_json, CatalogError};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RankerConfig {
+    pub name: String,
+    /// Feature → weight, replacing the learned weight (in standardised units).
+    #[serde(default)]
+    pub weights: BTreeMap<String, f64>,
+    /// Features whose weight is set to zero.
+    #[serde(default)]
+    pub ablate: Vec<String>,
+    /// Share of visible slots given to exploration, 0–0.5.
+    #[serde(default = "default_exploration")]
+    pub exploration_share: f64,
+    /// Tiles per row.
+    #[serde(default = "default_row_items")]
+    pub row_items: usize,
+    #[serde(default)]
+    pub training: TrainingParams,
+    #[serde(default)]
+    pub diversity: DiversityParams,
+}
+
+/// What training depends on; changing only these retrains the model.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrainingParams {
+    pub factors: usize,
+    pub iterations: usize,
+    pub lambda: f32,
+    /// Confidence scale of implicit feedback.
+    pub alpha: f32,
+    pub ease_lambda: f32,
+    /// Days at the end of the log used to fit the ranking layer.
+    pub holdout_days: i64,
+    pub seed: u64,
+}
+
+impl Default for TrainingParams {
+    fn default() -> Self {
+        TrainingParams { factors: 32, iterations: 10, lambda: 0.1, alpha: 6.0, ease_lambda: 60.0, holdout_days: 21, seed: 11 }
+    }
+}
+
+/// Row-order penalties for repeating what rows above already show.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DiversityParams {
+    /// Per share of a row's visible titles already shown above.
+    pub repeat_title: f64,
+    /// Per share of a row's leading genres already leading rows above.
+    pub repeat_genre: f64,
+}
+
+impl Default for DiversityParams {
+    fn default() -> Self {
+        DiversityParams { repeat_title: 0.6, repeat_genre: 0.25 }
+    }
+}
+
+fn default_exploration() -> f64 {
+    0.1
+}
+
+fn default_row_items() -> usize {
+    12
+}
+
+impl Default for RankerConfig {
+    fn default() -> Self {
+        RankerConfig::from_json("<sample>/ranker.json", include_str!("../../sample-catalog/ranker.json"))
+            .expect("the bundled ranker.json is valid (checked by a test)")
+    }
+}
+
+impl RankerConfig {
+    /// Parse and check a config file's text; errors name the file, JSON path and problem.
+    pub fn from_json(label: &str, text: &str) -> Result<RankerConfig, CatalogError> {
+        let c: RankerConfig = parse_json(label, text)?;
+        c.check(label)?;
+        Ok(c)
+    }
+
+    pub fn load(path: &std::path::Path) -> Result<RankerConfig, CatalogError> {
+        let label = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| CatalogError::new(&label, "", format!("cannot read the file: {e}")))?;
+        RankerConfig::from_json(&label, &text)
+    }
+
+    fn check(&self, label: &str) -> Result<(), CatalogError> {
+        let known = |f: &str| FEATURES.contains(&f);
+        for (f, w) in &self.weights {
+            if !known(f) {
+                return Err(CatalogError::new(label, format!("$.weights.{f}"), format!("unknown feature {f:?}; known: {}", FEATURES.join(", "))));
+            }
+            if !w.is_finite() {
+                return Err(CatalogError::new(label, format!("$.weights.{f}"), "must be a finite number"));
+            }
+        }
+        for (i, f) in self.ablate.iter().enumerate() {
+            if !known(f) {
+                return Err(CatalogError::new(label, format!("$.ablate[{i}]"), format!("unknown feature {f:?}; known: {}", FEATURES.join(", "))));
+            }
+        }
+        if !(0.0..=0.5).contains(&self.exploration_share) {
+            return Err(CatalogError::new(label, "$.exploration_share", format!("{} is not between 0 and 0.5", self.exploration_share)));
+        }
+        if !(1..=50).contains(&self.row_items) {
+            return Err(CatalogError::new(label, "$.row_items", format!("{} is not between 1 and 50", self.row_items)));
+        }
+        let t = &self.training;
+        if !(1..=256).contains(&t.factors) || !(1..=100).contains(&t.iterations) || t.lambda <= 0.0 || t.ease_lambda <= 0.0 || t.alpha < 0.0 || t.holdout_days < 1 {
+            return Err(CatalogError::new(label, "$.training", "factors 1–256, iterations 1–100, lambda > 0, ease_lambda > 0, alpha ≥ 0, holdout_days ≥ 1"));
+        }
+        Ok(())
+    }
+
+    /// First 12 hex digits of SHA-256 over the canonical JSON.
+    pub fn hash(&self) -> String {
+        short_hash(&serde_json::to_vec(self).expect("config serialises"))
+    }
+
+    /// The hash of what training depends on.
+    pub fn training_hash(&self) -> String {
+        short_hash(&serde_json::to_vec(&self.training).expect("params serialise"))
+    }
+
+    /// The weight used for a feature: the override, else the learned one; zero if ablated.
+    pub fn effective_weight(&self, feature: &str, learned: f64) -> f64 {
+        if self.ablate.iter().any(|f| f == feature) {
+            0.0
+        } else {
+            self.weights.get(feature).copied().unwrap_or(learned)
+        }
+    }
+}
+
+pub fn short_hash(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().take(6).map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_bundled_config_is_valid() {
+        let c = RankerConfig::default();
+        assert_eq!(c.name, "default");
+        assert_eq!(c.hash().len(), 12);
+    }
+
+    #[test]
+    fn an_unknown_feature_is_named_with_its_path() {
+        let err = RankerConfig::from_json("b.json", r#"{"name":"b","weights":{"devise_match":0.4}}"#).unwrap_err();
+        assert_eq!(err.location, "$.weights.devise_match");
+        assert!(err.problem.contains("unknown feature"));
+    }
+
+    #[test]
+    fn ablation_and_override_change_the_effective_weight() {
+        let c = RankerConfig::from_json("c.json", r#"{"name":"c","weights":{"popularity":0.4},"ablate":["trending"]}"#).unwrap();
+        assert_eq!(c.effective_weight("popularity", 0.1), 0.4);
+        assert_eq!(c.effective_weight("trending", 0.3), 0.0);
+        assert_eq!(c.effective_weight("freshness", 0.2), 0.2);
+        assert_ne!(c.hash(), RankerConfig::default().hash());
+    }
+}

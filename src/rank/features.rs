@@ -1,0 +1,175 @@
+//! The ranking layer's features for one profile, context and title, and the
+//! linear model over them. Every score is the sum of its contributions (plus
+//! the baseline), so every placement can be explained feature by feature.
+
+use super::content::ContentIndex;
+use super::interactions::{engagement_cells, Engagement};
+use super::signals::Signals;
+use super::{Context, RankerConfig};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+pub const NF: usize = 10;
+
+/// Feature names, in the order of every feature vector.
+pub const FEATURES: [&str; NF] = [
+    "cf_score",
+    "similar_to_recent",
+    "content_affinity",
+    "popularity",
+    "trending",
+    "freshness",
+    "completion",
+    "time_of_day_match",
+    "device_match",
+    "negative_feedback",
+];
+
+/// Feature groups, for ablation in evaluation.
+pub const FEATURE_GROUPS: &[(&str, &[&str])] = &[
+    ("collaborative", &["cf_score", "similar_to_recent"]),
+    ("content", &["content_affinity"]),
+    ("popularity", &["popularity", "trending", "freshness"]),
+    ("completion", &["completion"]),
+    ("context", &["time_of_day_match", "device_match"]),
+    ("negative", &["negative_feedback"]),
+];
+
+pub type FeatureVec = [f32; NF];
+
+const DAY: f32 = 86_400.0;
+
+/// The per-profile inputs to features, computed once per page.
+#[derive(Debug, Clone)]
+pub struct ProfileSignals {
+    pub cf: Vec<f32>,
+    pub similar: Vec<f32>,
+    pub affinity: Vec<f32>,
+    pub negative: Vec<f32>,
+}
+
+impl ProfileSignals {
+    /// `engagement`: title index → what the profile did; `affinity`: its content preferences.
+    pub fn compute(
+        signals: &Signals,
+        content: &ContentIndex,
+        engagement: &BTreeMap<u32, Engagement>,
+        affinity: &[f32],
+        alpha: f32,
+        now: i64,
+    ) -> ProfileSignals {
+        let n = signals.popularity.len();
+        let cells = engagement_cells(engagement, alpha);
+        let cf = if cells.is_empty() { vec![0.0; n] } else { signals.fold_in(&cells).to_vec() };
+        cf_and_similar(signals, content, engagement, affinity, now, cf)
+    }
+}
+
+/// Recent positives weigh more; weights sum to 1 so the scale is the same for every profile.
+fn recent_liked(engagement: &BTreeMap<u32, Engagement>, now: i64) -> Vec<(usize, f32)> {
+    let mut liked: Vec<(usize, f32, i64)> = engagement
+        .iter()
+        .filter(|(_, g)| g.is_positive())
+        .map(|(&t, g)| {
+            let age_days = (now - g.last_at).max(0) as f32 / DAY;
+            let strength = if g.love { 2.0 } else if g.up { 1.5 } else { 1.0 };
+            (t as usize, strength * (0.3 + 0.7 * (-age_days / 60.0).exp()), g.last_at)
+        })
+        .collect();
+    liked.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(&b.0)));
+    liked.truncate(50);
+    let total: f32 = liked.iter().map(|x| x.1).sum();
+    liked.into_iter().map(|(t, w, _)| (t, w / total.max(1e-9))).collect()
+}
+
+fn cf_and_similar(
+    signals: &Signals,
+    content: &ContentIndex,
+    engagement: &BTreeMap<u32, Engagement>,
+    affinity: &[f32],
+    now: i64,
+    cf: Vec<f32>,
+) -> ProfileSignals {
+    let n = signals.popularity.len();
+    let liked = recent_liked(engagement, now);
+    let similar = if liked.is_empty() { vec![0.0; n] } else { signals.item_model_scores(&liked) };
+    let affinity_scores = (0..n).map(|t| content.affinity(affinity, t)).collect();
+    // Closeness to what the profile thumbed down or abandoned early.
+    let disliked: Vec<usize> = engagement
+        .iter()
+        .filter(|(_, g)| g.down || (!g.is_positive() && g.watched < 0.25 && !g.listed))
+        .map(|(&t, _)| t as usize)
+        .collect();
+    let mut negative = vec![0.0f32; n];
+    for &d in &disliked {
+        let strength = if engagement[&(d as u32)].down { 1.0 } else { 0.5 };
+        for (t, neg) in negative.iter_mut().enumerate() {
+            let s = strength * (0.6 * content.similarity(d, t) + 0.4 * signals.neighbour_weight(d, t));
+            *neg = neg.max(s);
+        }
+    }
+    ProfileSignals { cf, similar, affinity: affinity_scores, negative }
+}
+
+/// A title's freshness on the service: 1 on the day it was added, 0 after 60 days.
+pub fn freshness(added_unix: i64, now: i64) -> f32 {
+    let age_days = (now - added_unix) as f32 / DAY;
+    if (0.0..60.0).contains(&age_days) {
+        1.0 - age_days / 60.0
+    } else {
+        0.0
+    }
+}
+
+/// The feature vector of title `t`.
+pub fn features(signals: &Signals, p: &ProfileSignals, trending: &[f32], added_unix: i64, t: usize, ctx: &Context) -> FeatureVec {
+    [
+        p.cf[t],
+        p.similar[t],
+        p.affinity[t],
+        signals.popularity[t],
+        trending.get(t).copied().unwrap_or(0.0),
+        freshness(added_unix, ctx.now_unix()),
+        signals.completion[t],
+        signals.tod_lift[t][ctx.time_of_day.index()],
+        signals.device_lift[t][ctx.device.index()],
+        p.negative[t],
+    ]
+}
+
+/// The learned linear ranking layer over standardised features.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Weights {
+    pub bias: f64,
+    pub mean: [f64; NF],
+    pub std: [f64; NF],
+    /// Per standardised feature.
+    pub w: [f64; NF],
+}
+
+impl Weights {
+    /// The weights in force under a config (overrides and ablations applied).
+    pub fn effective(&self, config: &RankerConfig) -> [f64; NF] {
+        let mut w = self.w;
+        for (i, f) in FEATURES.iter().enumerate() {
+            w[i] = config.effective_weight(f, w[i]);
+        }
+        w
+    }
+
+    /// Score and each feature's contribution; score = bias + Σ contributions.
+    pub fn score(&self, w: &[f64; NF], x: &FeatureVec) -> (f64, [f64; NF]) {
+        let mut c = [0.0; NF];
+        let mut s = self.bias;
+        for i in 0..NF {
+            c[i] = w[i] * (x[i] as f64 - self.mean[i]) / self.std[i];
+            s += c[i];
+        }
+        (s, c)
+    }
+
+    /// Weights as a name → value map, for reports.
+    pub fn named(&self) -> BTreeMap<String, f64> {
+        FEATURES.iter().zip(self.w).map(|(f, w)| (f.to_string(), w)).collect()
+    }
+}

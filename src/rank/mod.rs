@@ -1,0 +1,44 @@
+//! Ranking: from the store's catalog and event log to a [`Page`] for one
+//! profile in one context. Training (`train`) learns signals and the
+//! ranking layer; a page is then a pure function of (model, profile state,
+//! context, config, seed): no clock, no global RNG, no hash-map iteration
+//! order in anything that reaches the output.
+
+mod als;
+mod artwork;
+mod assemble;
+mod config;
+mod content;
+mod context;
+mod ease;
+mod explain;
+mod explore;
+pub mod features;
+mod history;
+pub mod interactions;
+mod learn;
+mod linalg;
+mod micro;
+mod model;
+mod naming;
+mod onboarding;
+mod page;
+mod score;
+pub mod search;
+pub mod signals;
+pub mod train;
+
+pub use als::{Als, AlsParams};
+pub use assemble::{build_page, DISTINCT_ROWS, VISIBLE};
+pub use config::{DiversityParams, RankerConfig, TrainingParams};
+pub use content::ContentIndex;
+pub use context::{Context, TimeOfDay};
+pub use ease::Ease;
+pub use explain::{explain_title, TitleExplanation};
+pub use history::{ProfileState, Thumb, TitleState};
+pub use learn::Platt;
+pub use model::Model;
+pub use naming::region_name;
+pub use onboarding::{check_picks, onboarding_set, OnboardingError, MIN_PICKS};
+pub use page::{round6, ConfigRef, Contribution, Explanation, Item, Page, Row, RowKind};
+pub use score::PageScorer;

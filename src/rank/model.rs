@@ -1,0 +1,87 @@
+//! The in-memory model a page is built from: the catalog indexed by
+//! position, content vectors, micro-genre groups and everything trained.
+//! Loading reuses the trained part cached in the store while the training
+//! data and training parameters are unchanged.
+
+use super::config::RankerConfig;
+use super::content::ContentIndex;
+use super::micro::{micro_groups, MicroGroup};
+use super::train::{train, TrainInput, Trained};
+use crate::catalog::{Genre, Tag, Title};
+use crate::store::{Store, StoreError};
+use chrono::NaiveDate;
+use std::collections::BTreeMap;
+
+/// Bump when the trained model's layout or meaning changes, so old caches are ignored.
+const MODEL_VERSION: &str = "model-v1";
+
+pub struct Model {
+    pub titles: Vec<Title>,
+    pub index: BTreeMap<String, usize>,
+    pub genres: BTreeMap<String, Genre>,
+    pub tags: BTreeMap<String, Tag>,
+    pub as_of: NaiveDate,
+    pub content: ContentIndex,
+    /// Unix time each title was added.
+    pub added: Vec<i64>,
+    pub micro: Vec<MicroGroup>,
+    pub trained: Trained,
+    /// The confidence scale the model was trained with (used again for fold-in).
+    pub alpha: f32,
+    /// Whether this load trained (false: reused the cache).
+    pub freshly_trained: bool,
+}
+
+impl Model {
+    /// Load the catalog and the trained model, training (and caching) it if needed.
+    pub fn load(store: &mut Store, config: &RankerConfig) -> Result<Model, StoreError> {
+        Model::load_with(store, config, false)
+    }
+
+    /// Like [`Model::load`], but always retrain.
+    pub fn retrain(store: &mut Store, config: &RankerConfig) -> Result<Model, StoreError> {
+        Model::load_with(store, config, true)
+    }
+
+    fn load_with(store: &mut Store, config: &RankerConfig, force: bool) -> Result<Model, StoreError> {
+        let titles = store.titles()?;
+        let genres = store.genres()?.into_iter().map(|g| (g.id.clone(), g)).collect();
+        let tags = store.tags()?.into_iter().map(|t| (t.id.clone(), t)).collect();
+        let as_of = store.as_of()?;
+        let content = ContentIndex::build(&titles);
+        let fingerprint = format!("{MODEL_VERSION};{};{}", store.training_fingerprint()?, config.training_hash());
+        let cached = if force { None } else { store.cached("model", &fingerprint)?.and_then(|b| bincode::deserialize::<Trained>(&b).ok()) };
+        let (trained, fresh) = match cached {
+            Some(t) => (t, false),
+            None => {
+                let members = store.members()?;
+                let events = store.training_events()?;
+                let end = super::Context::default_now(as_of).timestamp().max(events.iter().map(|e| e.at + 1).max().unwrap_or(0));
+                let t = train(&TrainInput { titles: &titles, content: &content, members: &members, events: &events, end }, &config.training);
+                let bytes = bincode::serialize(&t).expect("the trained model serialises");
+                store.put_cached("model", &fingerprint, &bytes)?;
+                (t, true)
+            }
+        };
+        let index = titles.iter().enumerate().map(|(i, t)| (t.id.clone(), i)).collect();
+        let added = titles.iter().map(|t| t.added.and_hms_opt(0, 0, 0).expect("midnight").and_utc().timestamp()).collect();
+        let micro = micro_groups(&titles, &tags);
+        Ok(Model {
+            titles,
+            index,
+            genres,
+            tags,
+            as_of,
+            content,
+            added,
+            micro,
+            trained,
+            alpha: config.training.alpha,
+            freshly_trained: fresh,
+        })
+    }
+
+    pub fn title_index(&self, id: &str) -> Option<usize> {
+        self.index.get(id).copied()
+    }
+}

@@ -1,0 +1,112 @@
+//! Scoring every title for one page: features, the learned layer (with the
+//! config's overrides), calibrated "% Match", eligibility, and turning a
+//! scored title into a Page item with its explanation.
+
+use super::artwork::ArtworkChooser;
+use super::features::{features, ProfileSignals, FEATURES, NF};
+use super::page::round6;
+use super::{Context, Contribution, Explanation, Item, Model, ProfileState, RankerConfig};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scored {
+    pub score: f64,
+    pub contributions: [f64; NF],
+    pub match_pct: u8,
+}
+
+pub struct PageScorer<'a> {
+    pub model: &'a Model,
+    pub profile: &'a ProfileState,
+    pub ctx: &'a Context,
+    pub config: &'a RankerConfig,
+    pub trending: &'a [f32],
+    pub regional_trending: bool,
+    pub scored: Vec<Scored>,
+    pub artwork: ArtworkChooser,
+}
+
+impl<'a> PageScorer<'a> {
+    pub fn new(model: &'a Model, profile: &'a ProfileState, ctx: &'a Context, config: &'a RankerConfig, seed: u64) -> Self {
+        let signals = &model.trained.signals;
+        let (trending, regional_trending) = signals.trending_in(&profile.region);
+        let engagement = profile.engagement();
+        let prefs = model.content.preferences(&engagement, profile.newest());
+        let ps = ProfileSignals::compute(signals, &model.content, &engagement, &prefs, model.alpha, ctx.now_unix());
+        let w = model.trained.weights.effective(config);
+        let scored = (0..model.titles.len())
+            .map(|t| {
+                let x = features(signals, &ps, trending, model.added[t], t, ctx);
+                let (score, contributions) = model.trained.weights.score(&w, &x);
+                Scored { score: round6(score), contributions, match_pct: model.trained.calibration.match_pct(score) }
+            })
+            .collect();
+        let artwork = ArtworkChooser::new(model, profile, &engagement, seed);
+        PageScorer { model, profile, ctx, config, trending, regional_trending, scored, artwork }
+    }
+
+    pub fn score(&self, t: usize) -> f64 {
+        self.scored[t].score
+    }
+
+    /// May this title appear anywhere on this profile's page?
+    pub fn eligible(&self, t: usize) -> bool {
+        self.profile.maturity.allows(self.model.titles[t].maturity) && !self.profile.thumbed_down(t)
+    }
+
+    /// Eligible and not yet watched or rated: a fresh recommendation.
+    pub fn recommendable(&self, t: usize) -> bool {
+        self.eligible(t) && !self.profile.titles.get(&t).is_some_and(|s| s.plays > 0 || s.thumb().is_some())
+    }
+
+    /// Contributions as the Page carries them: baseline first, then by magnitude.
+    pub fn contributions(&self, t: usize) -> Vec<Contribution> {
+        let s = &self.scored[t];
+        let mut v: Vec<Contribution> = FEATURES
+            .iter()
+            .zip(s.contributions)
+            .filter(|(_, c)| *c != 0.0)
+            .map(|(f, c)| Contribution { feature: f.to_string(), value: round6(c) })
+            .collect();
+        v.sort_by(|a, b| b.value.abs().total_cmp(&a.value.abs()).then(a.feature.cmp(&b.feature)));
+        v.insert(0, Contribution { feature: "baseline".into(), value: round6(self.model.trained.weights.bias) });
+        v
+    }
+
+    pub fn item(&self, t: usize, reason: String, anchor: Option<String>, resume: Option<String>) -> Item {
+        let title = &self.model.titles[t];
+        let (artwork_id, artwork_reason) = self.artwork.choose(self.model, t);
+        Item {
+            title_id: title.id.clone(),
+            name: title.name.clone(),
+            score: self.scored[t].score,
+            match_pct: self.scored[t].match_pct,
+            artwork_id,
+            explanation: Explanation { reason, contributions: self.contributions(t), anchor, exploration: false, artwork_reason, resume },
+        }
+    }
+
+    /// The best `n` of `candidates` by `key`, descending; ties by title id.
+    pub fn top_by(&self, candidates: impl Iterator<Item = usize>, key: impl Fn(usize) -> f64, n: usize) -> Vec<usize> {
+        let mut v: Vec<(f64, usize)> = candidates.map(|t| (key(t), t)).collect();
+        v.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| self.model.titles[a.1].id.cmp(&self.model.titles[b.1].id)));
+        v.into_iter().take(n).map(|x| x.1).collect()
+    }
+
+    /// The feature that lifts this title most, in words, for item reasons.
+    pub fn top_reason(&self, t: usize) -> String {
+        let s = &self.scored[t];
+        let best = (0..NF).max_by(|&a, &b| s.contributions[a].total_cmp(&s.contributions[b]).then(b.cmp(&a)));
+        match best.filter(|&i| s.contributions[i] > 0.0).map(|i| FEATURES[i]) {
+            Some("cf_score") => "Viewers with your taste enjoy it".into(),
+            Some("similar_to_recent") => "Like titles you enjoyed recently".into(),
+            Some("content_affinity") => "Matches the genres and moods you watch".into(),
+            Some("popularity") => "Popular with everyone right now".into(),
+            Some("trending") => "Trending where you are".into(),
+            Some("freshness") => "New on Marquee".into(),
+            Some("completion") => "Viewers tend to finish it".into(),
+            Some("time_of_day_match") => format!("Often watched in the {}", self.ctx.time_of_day),
+            Some("device_match") => format!("Suits watching on {}", self.ctx.device),
+            _ => "A good overall match".into(),
+        }
+    }
+}

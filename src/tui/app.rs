@@ -1,0 +1,174 @@
+//! The app's state: what is on screen and where the selection is. It is
+//! changed only by `update`; drawing borrows it and never writes.
+
+use crate::catalog::{Genre, ProfileSummary, Tag, Title};
+use crate::rank::{Item, Page, Row, TimeOfDay};
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Mode {
+    Loading,
+    Home,
+    Detail,
+    Explain,
+    Help,
+    Search,
+    Profiles,
+    NewProfile,
+    Onboarding,
+    Context,
+}
+
+/// How a tile moved when the page re-ranked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mark {
+    Up(usize),
+    Down(usize),
+    New,
+    Moved,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchResult {
+    pub title_id: String,
+    pub name: String,
+    pub year: i32,
+    pub field: &'static str,
+    pub matched: String,
+    /// Character positions of `matched` that the query hit.
+    pub positions: Vec<usize>,
+    pub match_pct: u8,
+}
+
+/// A read-only snapshot of the catalog for drawing (names, synopses, artwork).
+#[derive(Debug, Default)]
+pub struct Catalog {
+    pub titles: BTreeMap<String, Title>,
+    pub genres: BTreeMap<String, Genre>,
+    pub tags: BTreeMap<String, Tag>,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct SearchState {
+    pub query: String,
+    pub results: Vec<SearchResult>,
+    pub selected: usize,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct ProfilesState {
+    pub list: Vec<ProfileSummary>,
+    pub selected: usize,
+    pub new_name: String,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct OnboardingState {
+    pub offered: Vec<String>,
+    pub picked: Vec<String>,
+    pub selected: usize,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct ContextState {
+    pub time_of_day: TimeOfDay,
+    pub device: crate::catalog::Device,
+    /// 0: time of day, 1: device.
+    pub focus: usize,
+}
+
+pub struct App {
+    pub mode: Mode,
+    /// Where Back returns to from Detail/Explain.
+    pub return_mode: Mode,
+    pub catalog: Rc<Catalog>,
+    pub page: Option<Page>,
+    pub profile_display: String,
+    pub build_ms: f64,
+    pub row: usize,
+    /// Selected column per row id, so a row keeps its place.
+    pub cols: BTreeMap<String, usize>,
+    pub marks: BTreeMap<String, Mark>,
+    pub mark_ticks: u32,
+    /// Names of titles that left the page at the last re-rank.
+    pub left_page: Vec<String>,
+    pub status: Option<(String, bool)>,
+    pub status_ticks: u32,
+    pub detail_title: Option<String>,
+    pub search: SearchState,
+    pub profiles: ProfilesState,
+    pub onboarding: OnboardingState,
+    pub context: ContextState,
+    pub loading: String,
+    /// The terminal's size, for mouse hit-testing (drawing gets its own area).
+    pub size: (u16, u16),
+    pub quit: bool,
+}
+
+impl App {
+    pub fn new(catalog: Rc<Catalog>) -> App {
+        App {
+            mode: Mode::Loading,
+            return_mode: Mode::Home,
+            catalog,
+            page: None,
+            profile_display: String::new(),
+            build_ms: 0.0,
+            row: 0,
+            cols: BTreeMap::new(),
+            marks: BTreeMap::new(),
+            mark_ticks: 0,
+            left_page: vec![],
+            status: None,
+            status_ticks: 0,
+            detail_title: None,
+            search: SearchState::default(),
+            profiles: ProfilesState::default(),
+            onboarding: OnboardingState::default(),
+            context: ContextState { time_of_day: TimeOfDay::Evening, device: crate::catalog::Device::Tv, focus: 0 },
+            loading: "Starting…".into(),
+            size: (0, 0),
+            quit: false,
+        }
+    }
+
+    pub fn rows(&self) -> &[Row] {
+        self.page.as_ref().map_or(&[], |p| p.rows.as_slice())
+    }
+
+    pub fn col(&self, row: usize) -> usize {
+        self.rows().get(row).map_or(0, |r| self.cols.get(&r.id).copied().unwrap_or(0).min(r.items.len().saturating_sub(1)))
+    }
+
+    pub fn selected_item(&self) -> Option<&Item> {
+        let row = self.rows().get(self.row)?;
+        row.items.get(self.col(self.row))
+    }
+
+    /// The page's top pick: the billboard.
+    pub fn top_pick(&self) -> Option<(&Row, &Item)> {
+        let rows = self.rows();
+        rows.iter()
+            .find(|r| matches!(r.kind, crate::rank::RowKind::TopPicks | crate::rank::RowKind::Popular))
+            .or(rows.first())
+            .and_then(|r| r.items.first().map(|i| (r, i)))
+    }
+
+    /// The item for `title_id` on the page, with its row.
+    pub fn find_item(&self, title_id: &str) -> Option<(&Row, &Item)> {
+        self.rows().iter().find_map(|r| r.items.iter().find(|i| i.title_id == title_id).map(|i| (r, i)))
+    }
+
+    pub fn title(&self, id: &str) -> Option<&Title> {
+        self.catalog.titles.get(id)
+    }
+
+    /// The title the current screen is about: the detail title or the selected tile.
+    pub fn focus_title(&self) -> Option<String> {
+        match self.mode {
+            Mode::Detail | Mode::Explain => self.detail_title.clone(),
+            _ => self.selected_item().map(|i| i.title_id.clone()),
+        }
+    }
+}

@@ -1,0 +1,140 @@
+//! The terminal UI: `marquee` with no arguments. State (`app`), actions and
+//! effects (`action`), the key map (`keys`), the one place state changes
+//! (`update`), geometry (`layout`), drawing (`view`), colours (`theme`) and
+//! the loop that ties them to a terminal and a Session (`runtime`, here).
+
+pub mod action;
+pub mod app;
+pub mod keys;
+pub mod layout;
+pub mod runtime;
+pub mod theme;
+pub mod update;
+pub mod view;
+
+use crate::rank::RankerConfig;
+use crate::session::Session;
+use crate::store::Store;
+use action::Action;
+use crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event, KeyCode, KeyEventKind, KeyModifiers, MouseEventKind};
+use crossterm::execute;
+use crossterm::terminal::{disable_raw_mode, enable_raw_mode, EnterAlternateScreen, LeaveAlternateScreen};
+use ratatui::backend::CrosstermBackend;
+use ratatui::Terminal;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::time::Duration;
+
+/// How often the loop ticks when no input arrives (marks fade on ticks).
+pub const TICK: Duration = Duration::from_millis(250);
+
+/// Put the terminal back: raw mode off, main screen, mouse off, cursor shown.
+pub fn restore_terminal() {
+    let _ = disable_raw_mode();
+    let _ = execute!(std::io::stdout(), DisableMouseCapture, LeaveAlternateScreen, crossterm::cursor::Show);
+}
+
+/// Restore the terminal before any panic message, and leave the details in a log.
+fn install_panic_hook(log: PathBuf) {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore_terminal();
+        let details = format!("{info}\n{}", std::backtrace::Backtrace::force_capture());
+        let saved = std::fs::write(&log, details).is_ok();
+        eprintln!("Marquee crashed: {info}");
+        if saved {
+            eprintln!("The details are in {}. Nothing you saved was lost: feedback is written before it is shown.", log.display());
+        }
+        let _ = &previous;
+    }));
+}
+
+/// Open the database (building the sample on first run) and the session, off the UI thread.
+fn open_in_background(db: PathBuf, config: RankerConfig, profile: Option<String>, progress: mpsc::Sender<Result<String, String>>) -> std::thread::JoinHandle<Option<Session>> {
+    std::thread::spawn(move || {
+        let run = || -> anyhow::Result<Session> {
+            let mut store = Store::open(&db)?;
+            if store.is_empty()? {
+                let _ = progress.send(Ok(format!("Building the sample catalog and its 5,000 viewers in {} …", db.display())));
+                store.install_sample()?;
+            }
+            let _ = progress.send(Ok("Loading the ranker (training it if the data changed) …".into()));
+            Ok(Session::open(store, config, profile.as_deref(), None, 7)?)
+        };
+        match run() {
+            Ok(s) => Some(s),
+            Err(e) => {
+                let _ = progress.send(Err(format!("{e:#}")));
+                None
+            }
+        }
+    })
+}
+
+/// Run the TUI until the viewer quits.
+pub fn run(db: &Path, config: RankerConfig, profile: Option<String>, log: PathBuf) -> anyhow::Result<()> {
+    install_panic_hook(log);
+    enable_raw_mode()?;
+    execute!(std::io::stdout(), EnterAlternateScreen, EnableMouseCapture, crossterm::cursor::Hide)?;
+    let result = run_loop(db, config, profile);
+    restore_terminal();
+    result
+}
+
+fn run_loop(db: &Path, config: RankerConfig, profile: Option<String>) -> anyhow::Result<()> {
+    let mut terminal = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
+    let theme = theme::Theme::new(theme::ColorMode::detect());
+    let (tx, rx) = mpsc::channel();
+    let worker = open_in_background(db.to_path_buf(), config, profile, tx);
+    // Loading: draw progress until the session is ready; Ctrl-C or q leaves.
+    let mut loading = app::App::new(Default::default());
+    loading.loading = "Opening the database …".into();
+    while !worker.is_finished() {
+        for msg in rx.try_iter() {
+            match msg {
+                Ok(m) => loading.loading = m,
+                Err(e) => anyhow::bail!(e),
+            }
+        }
+        terminal.draw(|f| view::draw(f, &loading, &theme))?;
+        if event::poll(Duration::from_millis(100))? {
+            if let Event::Key(k) = event::read()? {
+                if k.code == KeyCode::Char('q') || (k.code == KeyCode::Char('c') && k.modifiers.contains(KeyModifiers::CONTROL)) {
+                    return Ok(());
+                }
+            }
+        }
+    }
+    if let Some(Err(e)) = rx.try_iter().find(|m| m.is_err()) {
+        anyhow::bail!(e);
+    }
+    let session = worker.join().map_err(|_| anyhow::anyhow!("the loading thread panicked"))?.ok_or_else(|| anyhow::anyhow!("could not open the session"))?;
+    let mut rt = runtime::Runtime::new(session, None);
+    let size = terminal.size()?;
+    rt.dispatch(Action::Resize(size.width, size.height));
+    let panic_for_test = std::env::var("MARQUEE_PANIC_AFTER_DRAW").is_ok_and(|v| v == "1");
+    loop {
+        terminal.draw(|f| view::draw(f, &rt.app, &theme))?;
+        if panic_for_test {
+            panic!("MARQUEE_PANIC_AFTER_DRAW=1: a deliberate panic to test terminal restoration");
+        }
+        if rt.app.quit {
+            return Ok(());
+        }
+        if !event::poll(TICK)? {
+            rt.dispatch(Action::Tick);
+            continue;
+        }
+        match event::read()? {
+            Event::Key(k) if k.kind != KeyEventKind::Release => rt.press(k),
+            Event::Mouse(m) => match m.kind {
+                MouseEventKind::ScrollUp => rt.dispatch(Action::ScrollUp),
+                MouseEventKind::ScrollDown => rt.dispatch(Action::ScrollDown),
+                MouseEventKind::Down(_) => rt.dispatch(Action::Click { column: m.column, row: m.row }),
+                _ => {}
+            },
+            Event::Resize(w, h) => rt.dispatch(Action::Resize(w, h)),
+            _ => {}
+        }
+    }
+}

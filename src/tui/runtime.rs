@@ -1,0 +1,149 @@
+//! Running the app: actions go through `update`, and the Effects it asks for
+//! are performed here against the Session (store writes, re-ranking), their
+//! results fed back as Actions. Used by the terminal loop and, without a
+//! terminal, by tests.
+
+use super::action::{Action, Effect};
+use super::app::{App, Catalog, Mode, SearchResult};
+use super::keys::resolve;
+use super::update::update;
+use crate::rank::search::MatchField;
+use crate::session::Session;
+use crossterm::event::KeyEvent;
+use std::rc::Rc;
+use std::time::Instant;
+
+pub struct Runtime {
+    pub app: App,
+    pub session: Session,
+    /// Tests fix the reported build time so screens are reproducible.
+    pub fixed_build_ms: Option<f64>,
+}
+
+impl Runtime {
+    pub fn new(session: Session, fixed_build_ms: Option<f64>) -> Runtime {
+        let catalog = Catalog {
+            titles: session.model.titles.iter().map(|t| (t.id.clone(), t.clone())).collect(),
+            genres: session.model.genres.clone(),
+            tags: session.model.tags.clone(),
+        };
+        let mut rt = Runtime { app: App::new(Rc::new(catalog)), session, fixed_build_ms };
+        let first = rt.page_ready(false);
+        rt.dispatch(first);
+        if rt.session.profile.events == 0 {
+            // A brand-new profile starts with onboarding.
+            rt.dispatch_effects(vec![Effect::LoadOnboarding]);
+        }
+        rt
+    }
+
+    /// Apply an action and everything it leads to.
+    pub fn dispatch(&mut self, action: Action) {
+        let effects = update(&mut self.app, action);
+        self.dispatch_effects(effects);
+    }
+
+    fn dispatch_effects(&mut self, effects: Vec<Effect>) {
+        let mut queue = effects;
+        while !queue.is_empty() {
+            let mut next = vec![];
+            for effect in queue {
+                for action in self.execute(effect) {
+                    next.extend(update(&mut self.app, action));
+                }
+            }
+            queue = next;
+        }
+    }
+
+    pub fn press(&mut self, key: KeyEvent) {
+        if let Some(a) = resolve(self.app.mode, key) {
+            self.dispatch(a);
+        }
+    }
+
+    fn page_ready(&self, marks: bool) -> Action {
+        let started = Instant::now();
+        let page = self.session.page();
+        let ms = self.fixed_build_ms.unwrap_or_else(|| started.elapsed().as_secs_f64() * 1000.0);
+        Action::PageReady { page: Box::new(page), display: self.session.profile.display_name.clone(), build_ms: ms, marks }
+    }
+
+    fn execute(&mut self, effect: Effect) -> Vec<Action> {
+        let s = &mut self.session;
+        match effect {
+            Effect::Feedback { title_id, action, progress, artwork_id } => match s.feedback(&title_id, action, progress, artwork_id) {
+                Ok(r) => {
+                    let name = s.model.title_index(&title_id).map_or(title_id.clone(), |t| s.model.titles[t].name.clone());
+                    vec![self.page_ready(true), Action::Recorded(format!("Saved: {} — {}", name, r.description))]
+                }
+                Err(e) => vec![Action::Failed(format!("Not saved: {e}"))],
+            },
+            Effect::Search(q) => {
+                let scorer = s.scorer();
+                let hits = crate::rank::search::search(&scorer, &q, 50);
+                let results = hits
+                    .into_iter()
+                    .map(|h| {
+                        let t = &s.model.titles[h.title];
+                        SearchResult {
+                            title_id: t.id.clone(),
+                            name: t.name.clone(),
+                            year: t.year,
+                            field: match h.field {
+                                MatchField::Title => "title",
+                                MatchField::Person => "person",
+                                MatchField::Genre => "genre",
+                                MatchField::Tag => "tag",
+                            },
+                            matched: h.matched,
+                            positions: h.positions,
+                            match_pct: scorer.scored[h.title].match_pct,
+                        }
+                    })
+                    .collect();
+                vec![Action::SearchResults(results)]
+            }
+            Effect::LoadProfiles => match s.profiles() {
+                Ok(list) => vec![Action::ProfilesLoaded(list)],
+                Err(e) => vec![Action::Failed(e.to_string())],
+            },
+            Effect::SwitchProfile(name) => match s.switch_profile(&name) {
+                Ok(()) => {
+                    let mut out = vec![self.page_ready(false)];
+                    if self.session.profile.events == 0 {
+                        out.push(Action::OnboardingOffered(self.onboarding_ids()));
+                    }
+                    out
+                }
+                Err(e) => vec![Action::Failed(e.to_string())],
+            },
+            Effect::CreateProfile(name) => {
+                let region = s.profile.region.clone();
+                match s.create_profile(&name, crate::catalog::Maturity::TvMa, &region) {
+                    Ok(()) => vec![self.page_ready(false), Action::OnboardingOffered(self.onboarding_ids())],
+                    Err(e) => vec![Action::Failed(e.to_string())],
+                }
+            }
+            Effect::LoadOnboarding => vec![Action::OnboardingOffered(self.onboarding_ids())],
+            Effect::Picks(ids) => match s.pick(&ids) {
+                Ok(n) => vec![self.page_ready(false), Action::Recorded(format!("{n} picks saved: your home page now follows them"))],
+                Err(e) => vec![Action::Failed(e.to_string())],
+            },
+            Effect::SetContext(tod, device) => {
+                let mut ctx = s.ctx.at_time_of_day(tod);
+                ctx.device = device;
+                s.ctx = ctx;
+                vec![self.page_ready(true), Action::Recorded(format!("Context: {tod} on {device}"))]
+            }
+        }
+    }
+
+    fn onboarding_ids(&self) -> Vec<String> {
+        self.session.onboarding().into_iter().map(|t| self.session.model.titles[t].id.clone()).collect()
+    }
+
+    pub fn mode(&self) -> Mode {
+        self.app.mode
+    }
+}

@@ -1,0 +1,190 @@
+//! Colours: one Theme for the whole UI, and the terminal's colour depth.
+//! Widgets ask the theme for every colour; none are written inline.
+
+use crate::assets::Rgb;
+use ratatui::style::{Color, Modifier, Style};
+
+/// How many colours the terminal can show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColorMode {
+    TrueColor,
+    Ansi256,
+    Ansi16,
+    /// `NO_COLOR` is set: no colour at all, only bold/reverse.
+    None,
+}
+
+impl ColorMode {
+    /// From the environment: `NO_COLOR` wins, then `COLORTERM`, then `TERM`.
+    pub fn detect() -> ColorMode {
+        let var = |k: &str| std::env::var(k).unwrap_or_default();
+        if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
+            ColorMode::None
+        } else if matches!(var("COLORTERM").as_str(), "truecolor" | "24bit") {
+            ColorMode::TrueColor
+        } else if var("TERM").contains("256color") {
+            ColorMode::Ansi256
+        } else {
+            ColorMode::Ansi16
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Theme {
+    pub mode: ColorMode,
+}
+
+const BG: Rgb = Rgb(0x10, 0x10, 0x14);
+const FG: Rgb = Rgb(0xe8, 0xe6, 0xe3);
+const DIM: Rgb = Rgb(0x8a, 0x88, 0x90);
+const BRAND: Rgb = Rgb(0xe5, 0x09, 0x14);
+const ACCENT: Rgb = Rgb(0xf5, 0xc5, 0x18);
+const MATCH: Rgb = Rgb(0x46, 0xd3, 0x69);
+const SELECT: Rgb = Rgb(0xff, 0xff, 0xff);
+const PANEL: Rgb = Rgb(0x1c, 0x1c, 0x24);
+const WARN: Rgb = Rgb(0xff, 0x8a, 0x3d);
+const UP: Rgb = Rgb(0x46, 0xd3, 0x69);
+const DOWN: Rgb = Rgb(0xff, 0x5c, 0x5c);
+
+impl Theme {
+    pub fn new(mode: ColorMode) -> Theme {
+        Theme { mode }
+    }
+
+    /// The nearest colour this terminal can show.
+    pub fn color(&self, c: Rgb) -> Color {
+        match self.mode {
+            ColorMode::TrueColor => Color::Rgb(c.0, c.1, c.2),
+            ColorMode::Ansi256 => Color::Indexed(ansi256(c)),
+            ColorMode::Ansi16 => ansi16(c),
+            ColorMode::None => Color::Reset,
+        }
+    }
+
+    fn fg(&self, c: Rgb) -> Style {
+        Style::default().fg(self.color(c))
+    }
+
+    pub fn base(&self) -> Style {
+        match self.mode {
+            ColorMode::None => Style::default(),
+            _ => Style::default().fg(self.color(FG)).bg(self.color(BG)),
+        }
+    }
+    pub fn panel(&self) -> Style {
+        match self.mode {
+            ColorMode::None => Style::default(),
+            _ => Style::default().fg(self.color(FG)).bg(self.color(PANEL)),
+        }
+    }
+    pub fn text(&self) -> Style {
+        self.fg(FG)
+    }
+    pub fn dim(&self) -> Style {
+        self.fg(DIM)
+    }
+    pub fn title(&self) -> Style {
+        self.fg(FG).add_modifier(Modifier::BOLD)
+    }
+    pub fn brand(&self) -> Style {
+        match self.mode {
+            ColorMode::None => Style::default().add_modifier(Modifier::BOLD | Modifier::REVERSED),
+            _ => Style::default().fg(self.color(SELECT)).bg(self.color(BRAND)).add_modifier(Modifier::BOLD),
+        }
+    }
+    pub fn accent(&self) -> Style {
+        self.fg(ACCENT)
+    }
+    pub fn matched(&self) -> Style {
+        self.fg(MATCH).add_modifier(Modifier::BOLD)
+    }
+    pub fn warn(&self) -> Style {
+        self.fg(WARN).add_modifier(Modifier::BOLD)
+    }
+    pub fn up(&self) -> Style {
+        self.fg(UP).add_modifier(Modifier::BOLD)
+    }
+    pub fn down(&self) -> Style {
+        self.fg(DOWN).add_modifier(Modifier::BOLD)
+    }
+    /// The frame around the selected tile or line.
+    pub fn selected(&self) -> Style {
+        match self.mode {
+            ColorMode::None => Style::default().add_modifier(Modifier::BOLD | Modifier::REVERSED),
+            _ => Style::default().fg(self.color(SELECT)).add_modifier(Modifier::BOLD),
+        }
+    }
+    /// A highlighted line in a list.
+    pub fn selected_line(&self) -> Style {
+        match self.mode {
+            ColorMode::None => Style::default().add_modifier(Modifier::REVERSED),
+            _ => Style::default().fg(self.color(BG)).bg(self.color(ACCENT)).add_modifier(Modifier::BOLD),
+        }
+    }
+    /// A palette colour (artwork), with a mix from `a` to `b` at `t` in 0–1.
+    pub fn blend(&self, a: Rgb, b: Rgb, t: f32) -> Color {
+        let mix = |x: u8, y: u8| (x as f32 + (y as f32 - x as f32) * t).round() as u8;
+        self.color(Rgb(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2)))
+    }
+}
+
+/// xterm-256: the 6×6×6 cube or the grey ramp, whichever is nearer.
+fn ansi256(c: Rgb) -> u8 {
+    let level = |v: u8| if v < 48 { 0 } else if v < 115 { 1 } else { (v as u16 - 35) as u8 / 40 };
+    let (r, g, b) = (level(c.0), level(c.1), level(c.2));
+    let cube = 16 + 36 * r + 6 * g + b;
+    let steps = [0u8, 95, 135, 175, 215, 255];
+    let cube_rgb = (steps[r as usize], steps[g as usize], steps[b as usize]);
+    let avg = (c.0 as u16 + c.1 as u16 + c.2 as u16) / 3;
+    let grey_idx = if avg > 238 { 23 } else { avg.saturating_sub(8) / 10 } as u8;
+    let grey = 8 + 10 * grey_idx as u16;
+    let d = |x: (u16, u16, u16)| {
+        let dx = |a: u16, b: u8| (a as i32 - b as i32).pow(2);
+        dx(x.0, c.0) + dx(x.1, c.1) + dx(x.2, c.2)
+    };
+    if d((grey, grey, grey)) < d((cube_rgb.0 as u16, cube_rgb.1 as u16, cube_rgb.2 as u16)) {
+        232 + grey_idx
+    } else {
+        cube
+    }
+}
+
+/// The nearest of the 16 basic colours.
+fn ansi16(c: Rgb) -> Color {
+    const TABLE: [(Color, (i32, i32, i32)); 16] = [
+        (Color::Black, (0, 0, 0)),
+        (Color::Red, (205, 0, 0)),
+        (Color::Green, (0, 205, 0)),
+        (Color::Yellow, (205, 205, 0)),
+        (Color::Blue, (0, 0, 238)),
+        (Color::Magenta, (205, 0, 205)),
+        (Color::Cyan, (0, 205, 205)),
+        (Color::Gray, (229, 229, 229)),
+        (Color::DarkGray, (127, 127, 127)),
+        (Color::LightRed, (255, 0, 0)),
+        (Color::LightGreen, (0, 255, 0)),
+        (Color::LightYellow, (255, 255, 0)),
+        (Color::LightBlue, (92, 92, 255)),
+        (Color::LightMagenta, (255, 0, 255)),
+        (Color::LightCyan, (0, 255, 255)),
+        (Color::White, (255, 255, 255)),
+    ];
+    let (r, g, b) = (c.0 as i32, c.1 as i32, c.2 as i32);
+    TABLE.iter().min_by_key(|(_, (x, y, z))| (x - r).pow(2) + (y - g).pow(2) + (z - b).pow(2)).map(|x| x.0).unwrap_or(Color::Reset)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colours_degrade_with_the_terminal() {
+        let red = Rgb(0xe5, 0x09, 0x14);
+        assert_eq!(Theme::new(ColorMode::TrueColor).color(red), Color::Rgb(0xe5, 0x09, 0x14));
+        assert_eq!(Theme::new(ColorMode::Ansi256).color(red), Color::Indexed(160));
+        assert_eq!(Theme::new(ColorMode::Ansi16).color(red), Color::Red);
+        assert_eq!(Theme::new(ColorMode::None).color(red), Color::Reset);
+        assert_eq!(Theme::new(ColorMode::Ansi256).color(Rgb(128, 128, 128)), Color::Indexed(244));
+    }
+}

@@ -1,0 +1,81 @@
+//! Drawing: a pure function of the app state. Every catalog string is
+//! sanitized before it reaches the buffer.
+
+mod home;
+mod overlays;
+mod screens;
+pub mod tile;
+
+use super::app::{App, Mode};
+use super::layout;
+use super::theme::Theme;
+use ratatui::widgets::{Block, Clear, Paragraph, Widget, Wrap};
+use ratatui::Frame;
+
+pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
+    let area = frame.area();
+    let buf = frame.buffer_mut();
+    Block::default().style(theme.base()).render(area, buf);
+    if layout::too_small(area) {
+        Clear.render(area, buf);
+        let msg = format!(
+            "Marquee needs a terminal of at least {}×{}; this one is {}×{}. Enlarge it, or press q to quit.",
+            layout::MIN_W,
+            layout::MIN_H,
+            area.width,
+            area.height
+        );
+        Paragraph::new(msg).style(theme.warn()).wrap(Wrap { trim: true }).render(area, buf);
+        return;
+    }
+    if app.mode == Mode::Loading {
+        screens::loading(buf, area, app, theme);
+        return;
+    }
+    home::draw(buf, area, app, theme);
+    match app.mode {
+        Mode::Detail => overlays::detail(buf, area, app, theme),
+        Mode::Explain => overlays::explain(buf, area, app, theme),
+        Mode::Help => overlays::help(buf, area, theme),
+        Mode::Search => screens::search(buf, area, app, theme),
+        Mode::Profiles | Mode::NewProfile => screens::profiles(buf, area, app, theme),
+        Mode::Onboarding => screens::onboarding(buf, area, app, theme),
+        Mode::Context => screens::context(buf, area, app, theme),
+        Mode::Home | Mode::Loading => {}
+    }
+}
+
+/// Truncate to `width` display columns, with an ellipsis when cut.
+pub fn fit(s: &str, width: usize) -> String {
+    use unicode_width::UnicodeWidthChar;
+    let total: usize = s.chars().map(|c| c.width().unwrap_or(0)).sum();
+    if total <= width {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    let mut w = 0;
+    for c in s.chars() {
+        let cw = c.width().unwrap_or(0);
+        if w + cw + 1 > width {
+            break;
+        }
+        out.push(c);
+        w += cw;
+    }
+    if width > 0 {
+        out.push('…');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fit_counts_display_columns() {
+        assert_eq!(fit("The Salt Road", 20), "The Salt Road");
+        assert_eq!(fit("The Salt Road", 8), "The Sal…");
+        assert_eq!(fit("東京の夜", 5), "東京…");
+    }
+}
