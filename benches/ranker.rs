@@ -17,31 +17,72 @@ fn benches(c: &mut Criterion) {
     let installed = started.elapsed();
     let config = RankerConfig::default();
     let model = Model::load(&mut store, &config).unwrap();
-    eprintln!("first run: import + population {:.2} s, + training {:.2} s", installed.as_secs_f64(), started.elapsed().as_secs_f64());
+    eprintln!(
+        "first run: import + population {:.2} s, + training {:.2} s",
+        installed.as_secs_f64(),
+        started.elapsed().as_secs_f64()
+    );
 
-    let ctx = Context::new(chrono::DateTime::parse_from_rfc3339("2026-11-21T20:30:00Z").unwrap(), Device::Tv);
+    let ctx = Context::new(
+        chrono::DateTime::parse_from_rfc3339("2026-11-21T20:30:00Z").unwrap(),
+        Device::Tv,
+    );
     let member = store.profile("ava").unwrap();
     let state = ProfileState::from_events(&member, &store.events_of(member.id).unwrap(), &model);
 
-    c.bench_function("home page (ava, sample catalog)", |b| b.iter(|| build_page(&model, &state, &ctx, &config, 7)));
+    c.bench_function("home page (ava, sample catalog)", |b| {
+        b.iter(|| build_page(&model, &state, &ctx, &config, 7))
+    });
 
-    let victim = model.titles.iter().find(|t| t.genres[0] == "comedy").unwrap().id.clone();
+    let victim = model
+        .titles
+        .iter()
+        .find(|t| t.genres[0] == "comedy")
+        .unwrap()
+        .id
+        .clone();
     let mut live = state.clone();
     let mut n = 0i64;
     c.bench_function("feedback persisted + fold-in + new page", |b| {
         b.iter(|| {
             n += 1;
-            let e = NewEvent { title_id: victim.clone(), at: ctx.now_unix() + n, offset_min: 0, action: Action::Down, progress: 0.0, season: None, episode: None, device: Device::Tv, artwork_id: None };
+            let e = NewEvent {
+                title_id: victim.clone(),
+                at: ctx.now_unix() + n,
+                offset_min: 0,
+                action: Action::Down,
+                progress: 0.0,
+                season: None,
+                episode: None,
+                device: Device::Tv,
+                artwork_id: None,
+            };
             let id = store.add_event(member.id, &e).unwrap();
-            let stored = marquee::catalog::Event { id, member_id: member.id, title_id: e.title_id.clone(), at: e.at, offset_min: 0, action: e.action, progress: 0.0, season: None, episode: None, device: e.device, artwork_id: None };
+            let stored = marquee::catalog::Event {
+                id,
+                member_id: member.id,
+                title_id: e.title_id.clone(),
+                at: e.at,
+                offset_min: 0,
+                action: e.action,
+                progress: 0.0,
+                season: None,
+                episode: None,
+                device: e.device,
+                artwork_id: None,
+            };
             live.apply(&stored, &model);
             build_page(&model, &live, &ctx, &config, 7)
         })
     });
 
     let mut group = c.benchmark_group("training");
-    group.sample_size(10).measurement_time(Duration::from_secs(30));
-    group.bench_function("train all stages (sample population)", |b| b.iter(|| Model::retrain(&mut store, &config).unwrap()));
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(30));
+    group.bench_function("train all stages (sample population)", |b| {
+        b.iter(|| Model::retrain(&mut store, &config).unwrap())
+    });
     group.finish();
 }
 

@@ -17,7 +17,8 @@ pub struct Rgb(pub u8, pub u8, pub u8);
 impl<'de> Deserialize<'de> for Rgb {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
-        parse_hex(&s).ok_or_else(|| serde::de::Error::custom(format!("{s:?} is not a #rrggbb colour")))
+        parse_hex(&s)
+            .ok_or_else(|| serde::de::Error::custom(format!("{s:?} is not a #rrggbb colour")))
     }
 }
 
@@ -41,14 +42,16 @@ pub struct Palette {
 pub fn motifs() -> &'static BTreeMap<String, Motif> {
     static MOTIFS: OnceLock<BTreeMap<String, Motif>> = OnceLock::new();
     MOTIFS.get_or_init(|| {
-        serde_json::from_str(include_str!("../assets/motifs.json")).expect("assets/motifs.json is valid (checked by a test)")
+        serde_json::from_str(include_str!("../assets/motifs.json"))
+            .expect("assets/motifs.json is valid (checked by a test)")
     })
 }
 
 pub fn palettes() -> &'static BTreeMap<String, Palette> {
     static PALETTES: OnceLock<BTreeMap<String, Palette>> = OnceLock::new();
     PALETTES.get_or_init(|| {
-        serde_json::from_str(include_str!("../assets/palettes.json")).expect("assets/palettes.json is valid (checked by a test)")
+        serde_json::from_str(include_str!("../assets/palettes.json"))
+            .expect("assets/palettes.json is valid (checked by a test)")
     })
 }
 
@@ -64,7 +67,10 @@ mod tests {
             assert_eq!(m.lines.len(), 5, "motif {name}");
             for line in &m.lines {
                 assert_eq!(line.chars().count(), 12, "motif {name}: {line:?}");
-                assert!(!line.chars().any(crate::text::is_inert_unsafe), "motif {name}");
+                assert!(
+                    !line.chars().any(crate::text::is_inert_unsafe),
+                    "motif {name}"
+                );
             }
         }
     }

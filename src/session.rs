@@ -5,7 +5,10 @@
 
 use crate::catalog::{Action, Event, Maturity, ProfileSummary, TitleKind};
 use crate::rank::search::{search, SearchHit};
-use crate::rank::{build_page, check_picks, onboarding_set, Context, Model, OnboardingError, Page, PageScorer, ProfileState, RankerConfig};
+use crate::rank::{
+    build_page, check_picks, onboarding_set, Context, Model, OnboardingError, Page, PageScorer,
+    ProfileState, RankerConfig,
+};
 use crate::store::{NewEvent, Store, StoreError};
 
 #[derive(Debug, thiserror::Error)]
@@ -35,37 +38,85 @@ pub struct Recorded {
 
 impl Session {
     /// Open a session on `profile` (or the first profile); trains the model if the cache is stale.
-    pub fn open(mut store: Store, config: RankerConfig, profile: Option<&str>, ctx: Option<Context>, seed: u64) -> Result<Session, StoreError> {
+    pub fn open(
+        mut store: Store,
+        config: RankerConfig,
+        profile: Option<&str>,
+        ctx: Option<Context>,
+        seed: u64,
+    ) -> Result<Session, StoreError> {
         let model = Model::load(&mut store, &config)?;
         let name = match profile {
             Some(p) => p.to_string(),
-            None => store.profiles()?.into_iter().next().map(|p| p.name).ok_or_else(|| StoreError::UnknownProfile("(none: the database has no profiles)".into()))?,
+            None => store
+                .profiles()?
+                .into_iter()
+                .next()
+                .map(|p| p.name)
+                .ok_or_else(|| {
+                    StoreError::UnknownProfile("(none: the database has no profiles)".into())
+                })?,
         };
-        let ctx = ctx.unwrap_or_else(|| Context::new(Context::default_now(model.as_of), crate::catalog::Device::Tv));
+        let ctx = ctx.unwrap_or_else(|| {
+            Context::new(
+                Context::default_now(model.as_of),
+                crate::catalog::Device::Tv,
+            )
+        });
         let profile = load_profile(&store, &model, &name)?;
-        Ok(Session { store, model, config, profile, ctx, seed })
+        Ok(Session {
+            store,
+            model,
+            config,
+            profile,
+            ctx,
+            seed,
+        })
     }
 
     pub fn page(&self) -> Page {
-        build_page(&self.model, &self.profile, &self.ctx, &self.config, self.seed)
+        build_page(
+            &self.model,
+            &self.profile,
+            &self.ctx,
+            &self.config,
+            self.seed,
+        )
     }
 
     pub fn scorer(&self) -> PageScorer<'_> {
-        PageScorer::new(&self.model, &self.profile, &self.ctx, &self.config, self.seed)
+        PageScorer::new(
+            &self.model,
+            &self.profile,
+            &self.ctx,
+            &self.config,
+            self.seed,
+        )
     }
 
     /// Record feedback: committed to the store before the profile state changes.
     /// A play of a series plays its next episode (or resumes the unfinished one).
-    pub fn feedback(&mut self, title_id: &str, action: Action, progress: f32, artwork_id: Option<String>) -> Result<Recorded, StoreError> {
-        let t = self.model.title_index(title_id).ok_or_else(|| StoreError::UnknownTitle(title_id.to_string()))?;
+    pub fn feedback(
+        &mut self,
+        title_id: &str,
+        action: Action,
+        progress: f32,
+        artwork_id: Option<String>,
+    ) -> Result<Recorded, StoreError> {
+        let t = self
+            .model
+            .title_index(title_id)
+            .ok_or_else(|| StoreError::UnknownTitle(title_id.to_string()))?;
         let title = &self.model.titles[t];
         let episode = if action == Action::Play && title.kind == TitleKind::Series {
             let state = self.profile.titles.get(&t);
-            Some(match state.and_then(|s| s.episode.map(|e| (e, s.progress))) {
-                Some(((s, e), p)) if p >= 0.9 => title.next_episode(s, e).unwrap_or((s, e)),
-                Some(((s, e), _)) => (s, e),
-                None => title.first_episode().unwrap_or((1, 1)),
-            })
+            Some(
+                match state.and_then(|s| s.episode.map(|e| (e, s.progress))) {
+                    Some(((s, e), p)) if p >= 0.9 => title.next_episode(s, e).unwrap_or((s, e)),
+                    Some(((s, e), _)) => (s, e),
+                    None => title.first_episode().unwrap_or((1, 1)),
+                },
+            )
         } else {
             None
         };
@@ -74,7 +125,11 @@ impl Session {
             at: self.ctx.now_unix(),
             offset_min: self.ctx.now.offset().local_minus_utc() / 60,
             action,
-            progress: if action == Action::Play { progress.clamp(0.0, 1.0) } else { 0.0 },
+            progress: if action == Action::Play {
+                progress.clamp(0.0, 1.0)
+            } else {
+                0.0
+            },
             season: episode.map(|e| e.0),
             episode: episode.map(|e| e.1),
             device: self.ctx.device,
@@ -96,7 +151,9 @@ impl Session {
         };
         self.profile.apply(&event, &self.model);
         let description = match (action, episode) {
-            (Action::Play, Some((s, e))) => format!("played S{s}:E{e} to {:.0}%", new.progress * 100.0),
+            (Action::Play, Some((s, e))) => {
+                format!("played S{s}:E{e} to {:.0}%", new.progress * 100.0)
+            }
             (Action::Play, None) => format!("played to {:.0}%", new.progress * 100.0),
             (Action::Up, _) => "thumbs up".into(),
             (Action::Down, _) => "thumbs down".into(),
@@ -104,7 +161,11 @@ impl Session {
             (Action::ListAdd, _) => "added to My List".into(),
             (Action::ListRemove, _) => "removed from My List".into(),
         };
-        Ok(Recorded { event_id, title_id: new.title_id, description })
+        Ok(Recorded {
+            event_id,
+            title_id: new.title_id,
+            description,
+        })
     }
 
     pub fn profiles(&self) -> Result<Vec<ProfileSummary>, StoreError> {
@@ -116,7 +177,12 @@ impl Session {
         Ok(())
     }
 
-    pub fn create_profile(&mut self, name: &str, maturity: Maturity, region: &str) -> Result<(), StoreError> {
+    pub fn create_profile(
+        &mut self,
+        name: &str,
+        maturity: Maturity,
+        region: &str,
+    ) -> Result<(), StoreError> {
         self.store.add_profile(name, maturity, region)?;
         self.switch_profile(name)
     }
@@ -143,5 +209,9 @@ impl Session {
 
 fn load_profile(store: &Store, model: &Model, name: &str) -> Result<ProfileState, StoreError> {
     let member = store.profile(name)?;
-    Ok(ProfileState::from_events(&member, &store.events_of(member.id)?, model))
+    Ok(ProfileState::from_events(
+        &member,
+        &store.events_of(member.id)?,
+        model,
+    ))
 }

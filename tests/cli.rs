@@ -13,7 +13,10 @@ fn stats_reports_every_count_of_the_sample_catalog() {
     let dir = tempfile::tempdir().unwrap();
     let db = sample_db(&dir);
     let s = json(&db, &["stats", "--json"]);
-    for key in ["titles", "series", "episodes", "genres", "tags", "artwork", "people", "profiles", "viewers", "events"] {
+    for key in [
+        "titles", "series", "episodes", "genres", "tags", "artwork", "people", "profiles",
+        "viewers", "events",
+    ] {
         assert!(s[key].as_u64().is_some(), "stats has {key}: {s}");
     }
     assert!(s["titles"].as_u64().unwrap() >= 300, "{s}");
@@ -33,16 +36,48 @@ fn profiles_lists_the_personas_and_add_refuses_duplicates() {
     let list = p.as_array().unwrap();
     assert!(list.len() >= 6);
     for entry in list {
-        assert!(entry["name"].is_string() && entry["events"].is_u64() && entry["maturity"].is_string() && entry["region"].is_string(), "{entry}");
+        assert!(
+            entry["name"].is_string()
+                && entry["events"].is_u64()
+                && entry["maturity"].is_string()
+                && entry["region"].is_string(),
+            "{entry}"
+        );
     }
-    let kids = list.iter().find(|e| e["name"] == "kit").expect("a kids persona");
+    let kids = list
+        .iter()
+        .find(|e| e["name"] == "kit")
+        .expect("a kids persona");
     assert_eq!(kids["maturity"], "TV-Y7");
 
-    let out = ok(&db, &["profile", "add", "zoe", "--maturity", "TV-PG", "--region", "FR"]);
+    let out = ok(
+        &db,
+        &[
+            "profile",
+            "add",
+            "zoe",
+            "--maturity",
+            "TV-PG",
+            "--region",
+            "FR",
+        ],
+    );
     assert!(out.contains("zoe"), "{out}");
     let p = json(&db, &["profiles", "--json"]);
-    let zoe = p.as_array().unwrap().iter().find(|e| e["name"] == "zoe").expect("zoe listed");
-    assert_eq!((zoe["events"].as_u64(), zoe["maturity"].as_str(), zoe["region"].as_str()), (Some(0), Some("TV-PG"), Some("FR")));
+    let zoe = p
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["name"] == "zoe")
+        .expect("zoe listed");
+    assert_eq!(
+        (
+            zoe["events"].as_u64(),
+            zoe["maturity"].as_str(),
+            zoe["region"].as_str()
+        ),
+        (Some(0), Some("TV-PG"), Some("FR"))
+    );
     let err = fails(&db, &["profile", "add", "zoe"]);
     assert!(err.contains("already exists"), "{err}");
     let err = fails(&db, &["profile", "add", "max", "--maturity", "PG-18"]);
@@ -53,7 +88,19 @@ fn profiles_lists_the_personas_and_add_refuses_duplicates() {
 fn rows_json_follows_the_page_contract() {
     let dir = tempfile::tempdir().unwrap();
     let db = sample_db(&dir);
-    let page = json(&db, &["rows", "--profile", "ava", "--now", "2026-11-22T20:00:00Z", "--device", "tv", "--json"]);
+    let page = json(
+        &db,
+        &[
+            "rows",
+            "--profile",
+            "ava",
+            "--now",
+            "2026-11-22T20:00:00Z",
+            "--device",
+            "tv",
+            "--json",
+        ],
+    );
     assert_eq!(page["profile"], "ava");
     assert_eq!(page["context"]["now"], "2026-11-22T20:00:00Z");
     assert_eq!(page["context"]["time_of_day"], "evening");
@@ -66,20 +113,39 @@ fn rows_json_follows_the_page_contract() {
             assert!(!row[key].is_null(), "row has {key}: {row}");
         }
         for item in row["items"].as_array().unwrap() {
-            for key in ["title_id", "name", "score", "match", "artwork_id", "explanation"] {
+            for key in [
+                "title_id",
+                "name",
+                "score",
+                "match",
+                "artwork_id",
+                "explanation",
+            ] {
                 assert!(!item[key].is_null(), "item has {key}: {item}");
             }
         }
     }
     let kinds: Vec<&str> = rows.iter().map(|r| r["kind"].as_str().unwrap()).collect();
-    assert!(kinds.contains(&"because_you_watched") && kinds.contains(&"trending"), "{kinds:?}");
+    assert!(
+        kinds.contains(&"because_you_watched") && kinds.contains(&"trending"),
+        "{kinds:?}"
+    );
 }
 
 #[test]
 fn the_same_request_gives_the_same_page_byte_for_byte() {
     let dir = tempfile::tempdir().unwrap();
     let db = sample_db(&dir);
-    let args = ["rows", "--profile", "ren", "--now", "2026-11-21T08:15:00+09:00", "--device", "mobile", "--json"];
+    let args = [
+        "rows",
+        "--profile",
+        "ren",
+        "--now",
+        "2026-11-21T08:15:00+09:00",
+        "--device",
+        "mobile",
+        "--json",
+    ];
     assert_eq!(ok(&db, &args), ok(&db, &args));
 }
 
@@ -88,15 +154,37 @@ fn feedback_is_recorded_and_a_thumbs_down_leaves_every_row() {
     let dir = tempfile::tempdir().unwrap();
     let db = sample_db(&dir);
     let page = json(&db, &["rows", "--profile", "ava", "--json"]);
-    let victim = page["rows"][1]["items"][0]["title_id"].as_str().unwrap().to_string();
+    let victim = page["rows"][1]["items"][0]["title_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let before = json(&db, &["stats", "--json"])["events"].as_u64().unwrap();
-    let out = ok(&db, &["feedback", "--profile", "ava", "--title", &victim, "--action", "down"]);
+    let out = ok(
+        &db,
+        &[
+            "feedback",
+            "--profile",
+            "ava",
+            "--title",
+            &victim,
+            "--action",
+            "down",
+        ],
+    );
     assert!(out.contains("Recorded"), "{out}");
-    assert_eq!(json(&db, &["stats", "--json"])["events"].as_u64().unwrap(), before + 1);
+    assert_eq!(
+        json(&db, &["stats", "--json"])["events"].as_u64().unwrap(),
+        before + 1
+    );
     let page = json(&db, &["rows", "--profile", "ava", "--json"]);
     for row in page["rows"].as_array().unwrap() {
         for item in row["items"].as_array().unwrap() {
-            assert_ne!(item["title_id"].as_str().unwrap(), victim, "thumbed-down title still in {}", row["id"]);
+            assert_ne!(
+                item["title_id"].as_str().unwrap(),
+                victim,
+                "thumbed-down title still in {}",
+                row["id"]
+            );
         }
     }
 }
@@ -106,15 +194,47 @@ fn playing_a_series_resumes_at_the_next_episode() {
     let dir = tempfile::tempdir().unwrap();
     let db = sample_db(&dir);
     let titles = json(&db, &["titles", "--json"]);
-    let series = titles.as_array().unwrap().iter().find(|t| t["kind"] == "series" && t["maturity"] == "TV-MA").unwrap();
+    let series = titles
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["kind"] == "series" && t["maturity"] == "TV-MA")
+        .unwrap();
     let id = series["id"].as_str().unwrap();
     ok(&db, &["profile", "add", "viewer-one"]);
-    let out = ok(&db, &["feedback", "--profile", "viewer-one", "--title", id, "--action", "play:100"]);
+    let out = ok(
+        &db,
+        &[
+            "feedback",
+            "--profile",
+            "viewer-one",
+            "--title",
+            id,
+            "--action",
+            "play:100",
+        ],
+    );
     assert!(out.contains("S1:E1"), "{out}");
-    let out = ok(&db, &["feedback", "--profile", "viewer-one", "--title", id, "--action", "play:40"]);
+    let out = ok(
+        &db,
+        &[
+            "feedback",
+            "--profile",
+            "viewer-one",
+            "--title",
+            id,
+            "--action",
+            "play:40",
+        ],
+    );
     assert!(out.contains("S1:E2"), "{out}");
     let page = json(&db, &["rows", "--profile", "viewer-one", "--json"]);
-    let cw = page["rows"].as_array().unwrap().iter().find(|r| r["kind"] == "continue_watching").expect("continue watching row");
+    let cw = page["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["kind"] == "continue_watching")
+        .expect("continue watching row");
     assert_eq!(cw["items"][0]["title_id"], id);
     assert_eq!(cw["items"][0]["explanation"]["resume"], "S1:E2");
 }
@@ -125,9 +245,31 @@ fn bad_command_line_references_are_named() {
     let db = sample_db(&dir);
     let err = fails(&db, &["rows", "--profile", "nobody"]);
     assert!(err.contains("unknown profile \"nobody\""), "{err}");
-    let err = fails(&db, &["feedback", "--profile", "ava", "--title", "t9999", "--action", "up"]);
+    let err = fails(
+        &db,
+        &[
+            "feedback",
+            "--profile",
+            "ava",
+            "--title",
+            "t9999",
+            "--action",
+            "up",
+        ],
+    );
     assert!(err.contains("unknown title id \"t9999\""), "{err}");
-    let err = fails(&db, &["feedback", "--profile", "ava", "--title", "t0001", "--action", "play:150"]);
+    let err = fails(
+        &db,
+        &[
+            "feedback",
+            "--profile",
+            "ava",
+            "--title",
+            "t0001",
+            "--action",
+            "play:150",
+        ],
+    );
     assert!(err.contains("0 to 100"), "{err}");
     let err = fails(&db, &["title", "nope"]);
     assert!(err.contains("unknown title id \"nope\""), "{err}");
@@ -144,7 +286,19 @@ fn title_json_is_the_full_record() {
     assert!(n >= 300);
     let id = all[0]["id"].as_str().unwrap();
     let t = json(&db, &["title", id, "--json"]);
-    for key in ["name", "kind", "year", "maturity", "genres", "tags", "cast", "directors", "language", "country", "artwork"] {
+    for key in [
+        "name",
+        "kind",
+        "year",
+        "maturity",
+        "genres",
+        "tags",
+        "cast",
+        "directors",
+        "language",
+        "country",
+        "artwork",
+    ] {
         assert!(!t[key].is_null(), "title has {key}: {t}");
     }
     assert!(t["artwork"][0]["theme"].is_string());
@@ -156,13 +310,27 @@ fn the_kids_profile_sees_only_kids_ratings() {
     let dir = tempfile::tempdir().unwrap();
     let db = sample_db(&dir);
     let titles = json(&db, &["titles", "--json"]);
-    let rating = |id: &str| titles.as_array().unwrap().iter().find(|t| t["id"] == id).unwrap()["maturity"].as_str().unwrap().to_string();
+    let rating = |id: &str| {
+        titles
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["id"] == id)
+            .unwrap()["maturity"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
     let page = json(&db, &["rows", "--profile", "kit", "--json"]);
     let mut seen = 0;
     for row in page["rows"].as_array().unwrap() {
         for item in row["items"].as_array().unwrap() {
             let r = rating(item["title_id"].as_str().unwrap());
-            assert!(["TV-Y", "TV-Y7", "G", "TV-G"].contains(&r.as_str()), "{} is {r}", item["title_id"]);
+            assert!(
+                ["TV-Y", "TV-Y7", "G", "TV-G"].contains(&r.as_str()),
+                "{} is {r}",
+                item["title_id"]
+            );
             seen += 1;
         }
     }

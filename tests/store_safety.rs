@@ -10,7 +10,10 @@ fn a_file_that_is_not_sqlite_is_refused_untouched() {
     std::fs::write(&db, "these are my notes, not a database\n".repeat(100)).unwrap();
     let before = std::fs::read(&db).unwrap();
     let err = fails(&db, &["stats"]);
-    assert!(err.contains("notes.db") && err.contains("not a Marquee database") && err.contains("--db"), "{err}");
+    assert!(
+        err.contains("notes.db") && err.contains("not a Marquee database") && err.contains("--db"),
+        "{err}"
+    );
     assert_eq!(std::fs::read(&db).unwrap(), before);
 }
 
@@ -18,7 +21,10 @@ fn a_file_that_is_not_sqlite_is_refused_untouched() {
 fn a_truncated_database_is_refused_untouched() {
     let dir = tempfile::tempdir().unwrap();
     let full = dir.path().join("full.db");
-    ok(&full, &["import", fixture("tiny-catalog.json").to_str().unwrap()]);
+    ok(
+        &full,
+        &["import", fixture("tiny-catalog.json").to_str().unwrap()],
+    );
     let bytes = std::fs::read(&full).unwrap();
     let db = dir.path().join("truncated.db");
     std::fs::write(&db, &bytes[..bytes.len() / 3]).unwrap();
@@ -34,11 +40,15 @@ fn another_applications_sqlite_file_is_refused_untouched() {
     let db = dir.path().join("other.db");
     {
         let c = rusqlite::Connection::open(&db).unwrap();
-        c.execute_batch("CREATE TABLE recipes (name TEXT); INSERT INTO recipes VALUES ('soup');").unwrap();
+        c.execute_batch("CREATE TABLE recipes (name TEXT); INSERT INTO recipes VALUES ('soup');")
+            .unwrap();
     }
     let before = std::fs::read(&db).unwrap();
     let err = fails(&db, &["stats"]);
-    assert!(err.contains("other.db") && err.contains("another application"), "{err}");
+    assert!(
+        err.contains("other.db") && err.contains("another application"),
+        "{err}"
+    );
     assert_eq!(std::fs::read(&db).unwrap(), before);
 }
 
@@ -46,13 +56,19 @@ fn another_applications_sqlite_file_is_refused_untouched() {
 fn a_database_from_a_newer_marquee_is_refused_untouched() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("newer.db");
-    ok(&db, &["import", fixture("tiny-catalog.json").to_str().unwrap()]);
+    ok(
+        &db,
+        &["import", fixture("tiny-catalog.json").to_str().unwrap()],
+    );
     {
         let c = rusqlite::Connection::open(&db).unwrap();
         c.execute_batch("PRAGMA user_version = 999;").unwrap();
     }
     let before = std::fs::read(&db).unwrap();
     let err = fails(&db, &["stats"]);
-    assert!(err.contains("newer.db") && err.contains("newer Marquee") && err.contains("999"), "{err}");
+    assert!(
+        err.contains("newer.db") && err.contains("newer Marquee") && err.contains("999"),
+        "{err}"
+    );
     assert_eq!(std::fs::read(&db).unwrap(), before);
 }

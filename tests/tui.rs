@@ -32,8 +32,12 @@ fn open(profile: &str) -> Harness {
     let dir = tempfile::tempdir().unwrap();
     let db = common::sample_db(&dir);
     let store = Store::open(&db).unwrap();
-    let ctx = Context::new(chrono::DateTime::parse_from_rfc3339("2026-11-21T20:30:00Z").unwrap(), Device::Tv);
-    let session = Session::open(store, RankerConfig::default(), Some(profile), Some(ctx), 7).unwrap();
+    let ctx = Context::new(
+        chrono::DateTime::parse_from_rfc3339("2026-11-21T20:30:00Z").unwrap(),
+        Device::Tv,
+    );
+    let session =
+        Session::open(store, RankerConfig::default(), Some(profile), Some(ctx), 7).unwrap();
     let mut rt = Runtime::new(session, Some(1.0));
     rt.dispatch(Action::Resize(W, H));
     Harness { _dir: dir, rt }
@@ -58,13 +62,28 @@ impl Harness {
 
     fn screen(&self) -> String {
         let mut t = Terminal::new(TestBackend::new(W, H)).unwrap();
-        t.draw(|f| draw(f, &self.rt.app, &Theme::new(ColorMode::TrueColor))).unwrap();
+        t.draw(|f| draw(f, &self.rt.app, &Theme::new(ColorMode::TrueColor)))
+            .unwrap();
         let buf = t.backend().buffer().clone();
-        (0..H).map(|y| (0..W).map(|x| buf[(x, y)].symbol().to_string()).collect::<String>().trim_end().to_string()).collect::<Vec<_>>().join("\n")
+        (0..H)
+            .map(|y| {
+                (0..W)
+                    .map(|x| buf[(x, y)].symbol().to_string())
+                    .collect::<String>()
+                    .trim_end()
+                    .to_string()
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
     }
 
     fn page_titles(&self) -> Vec<String> {
-        self.rt.app.rows().iter().flat_map(|r| r.items.iter().map(|i| i.title_id.clone())).collect()
+        self.rt
+            .app
+            .rows()
+            .iter()
+            .flat_map(|r| r.items.iter().map(|i| i.title_id.clone()))
+            .collect()
     }
 }
 
@@ -103,23 +122,44 @@ fn snapshot_search() {
 #[test]
 fn snapshot_onboarding_for_a_new_profile() {
     let h = open("new");
-    assert_eq!(h.rt.mode(), Mode::Onboarding, "a profile with no history starts with onboarding");
+    assert_eq!(
+        h.rt.mode(),
+        Mode::Onboarding,
+        "a profile with no history starts with onboarding"
+    );
     insta::assert_snapshot!("onboarding", h.screen());
 }
 
 #[test]
 fn thumbs_down_removes_the_tile_and_is_saved_first() {
     let mut h = open("ava");
-    let row = h.rt.app.rows().iter().position(|r| r.kind == RowKind::TopPicks).unwrap();
+    let row =
+        h.rt.app
+            .rows()
+            .iter()
+            .position(|r| r.kind == RowKind::TopPicks)
+            .unwrap();
     while h.rt.app.row < row {
         h.keys(&[KeyCode::Down]);
     }
     let victim = h.rt.app.selected_item().unwrap().title_id.clone();
     let events_before = h.rt.session.store.stats().unwrap().events;
     h.keys(&[KeyCode::Char('n')]);
-    assert!(!h.page_titles().contains(&victim), "{victim} is still on the page");
-    assert_eq!(h.rt.session.store.stats().unwrap().events, events_before + 1, "the thumbs down was written");
-    assert!(h.rt.app.status.as_ref().is_some_and(|(m, err)| m.starts_with("Saved") && !err));
+    assert!(
+        !h.page_titles().contains(&victim),
+        "{victim} is still on the page"
+    );
+    assert_eq!(
+        h.rt.session.store.stats().unwrap().events,
+        events_before + 1,
+        "the thumbs down was written"
+    );
+    assert!(h
+        .rt
+        .app
+        .status
+        .as_ref()
+        .is_some_and(|(m, err)| m.starts_with("Saved") && !err));
     assert!(!h.rt.app.marks.is_empty(), "moved tiles are marked");
     assert!(h.screen().contains("Left the page") || h.screen().contains("Saved"));
 }
@@ -127,7 +167,15 @@ fn thumbs_down_removes_the_tile_and_is_saved_first() {
 #[test]
 fn search_finds_a_title_from_a_typo() {
     let mut h = open("ava");
-    let target = h.rt.session.model.titles.iter().find(|t| t.name.len() >= 10 && t.maturity.level() <= 4).unwrap().name.clone();
+    let target =
+        h.rt.session
+            .model
+            .titles
+            .iter()
+            .find(|t| t.name.len() >= 10 && t.maturity.level() <= 4)
+            .unwrap()
+            .name
+            .clone();
     // Drop one letter and swap two others: what a hurried typist writes.
     let mut typo: Vec<char> = target.to_lowercase().chars().collect();
     typo.remove(2);
@@ -136,7 +184,11 @@ fn search_finds_a_title_from_a_typo() {
     h.keys(&[KeyCode::Char('/')]);
     h.typed(&typo);
     let results = &h.rt.app.search.results;
-    assert!(results.iter().take(3).any(|r| r.name == target), "{typo:?} did not find {target:?}: {:?}", results.iter().take(3).map(|r| &r.name).collect::<Vec<_>>());
+    assert!(
+        results.iter().take(3).any(|r| r.name == target),
+        "{typo:?} did not find {target:?}: {:?}",
+        results.iter().take(3).map(|r| &r.name).collect::<Vec<_>>()
+    );
 }
 
 #[test]
@@ -150,7 +202,10 @@ fn onboarding_picks_lead_to_a_personalized_home() {
     for (i, id) in offered.iter().enumerate() {
         by_genre.entry(genre_of(id)).or_default().push(i);
     }
-    let (genre, picks) = by_genre.into_iter().find(|(_, v)| v.len() >= 3).expect("three offered titles share a genre");
+    let (genre, picks) = by_genre
+        .into_iter()
+        .find(|(_, v)| v.len() >= 3)
+        .expect("three offered titles share a genre");
     for &i in picks.iter().take(3) {
         while h.rt.app.onboarding.selected < i {
             h.keys(&[KeyCode::Right]);
@@ -159,20 +214,54 @@ fn onboarding_picks_lead_to_a_personalized_home() {
     }
     h.keys(&[KeyCode::Enter]);
     assert_eq!(h.rt.mode(), Mode::Home);
-    let picks_row = h.rt.app.rows().iter().find(|r| r.kind == RowKind::TopPicks).expect("a top picks row after onboarding");
+    let picks_row =
+        h.rt.app
+            .rows()
+            .iter()
+            .find(|r| r.kind == RowKind::TopPicks)
+            .expect("a top picks row after onboarding");
     let model = &h.rt.session.model;
-    let share = picks_row.items.iter().take(6).filter(|i| model.titles[model.title_index(&i.title_id).unwrap()].genres.contains(&genre)).count();
-    assert!(share >= 3, "top picks after picking three {genre} titles: {share} of 6 are {genre}");
+    let share = picks_row
+        .items
+        .iter()
+        .take(6)
+        .filter(|i| {
+            model.titles[model.title_index(&i.title_id).unwrap()]
+                .genres
+                .contains(&genre)
+        })
+        .count();
+    assert!(
+        share >= 3,
+        "top picks after picking three {genre} titles: {share} of 6 are {genre}"
+    );
 }
 
 #[test]
 fn switching_context_re_ranks_and_the_header_says_so() {
     let mut h = open("sam");
     let before = h.page_titles();
-    h.keys(&[KeyCode::Char('c'), KeyCode::Up, KeyCode::Up, KeyCode::Right, KeyCode::Down, KeyCode::Enter]);
+    h.keys(&[
+        KeyCode::Char('c'),
+        KeyCode::Up,
+        KeyCode::Up,
+        KeyCode::Right,
+        KeyCode::Down,
+        KeyCode::Enter,
+    ]);
     let page = h.rt.app.page.as_ref().unwrap();
-    assert_eq!((page.context.time_of_day.as_str(), page.context.device.as_str()), ("morning", "mobile"));
-    assert_ne!(h.page_titles(), before, "the page did not change with the context");
+    assert_eq!(
+        (
+            page.context.time_of_day.as_str(),
+            page.context.device.as_str()
+        ),
+        ("morning", "mobile")
+    );
+    assert_ne!(
+        h.page_titles(),
+        before,
+        "the page did not change with the context"
+    );
     assert!(h.screen().contains("morning · mobile"));
 }
 
@@ -180,14 +269,24 @@ fn switching_context_re_ranks_and_the_header_says_so() {
 fn a_small_terminal_gets_a_message_not_a_broken_layout() {
     let h = open("ava");
     let mut t = Terminal::new(TestBackend::new(50, 12)).unwrap();
-    t.draw(|f| draw(f, &h.rt.app, &Theme::new(ColorMode::Ansi16))).unwrap();
-    let text: String = t.backend().buffer().content().iter().map(|c| c.symbol()).collect();
+    t.draw(|f| draw(f, &h.rt.app, &Theme::new(ColorMode::Ansi16)))
+        .unwrap();
+    let text: String = t
+        .backend()
+        .buffer()
+        .content()
+        .iter()
+        .map(|c| c.symbol())
+        .collect();
     assert!(text.contains("needs a terminal of at least"), "{text}");
 }
 
 #[test]
 fn quit_keys_quit() {
-    for k in [KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE), KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)] {
+    for k in [
+        KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE),
+        KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL),
+    ] {
         let mut h = open("ava");
         h.rt.press(k);
         assert!(h.rt.app.quit);
@@ -200,16 +299,52 @@ fn tiles_survive_tiny_areas_and_highlight_the_selection() {
     let item = h.rt.app.rows()[0].items[0].clone();
     let title = h.rt.app.title(&item.title_id).cloned();
     let theme = Theme::new(ColorMode::TrueColor);
-    for area in [Rect::new(0, 0, 0, 0), Rect::new(0, 0, 1, 1), Rect::new(0, 0, 3, 2)] {
+    for area in [
+        Rect::new(0, 0, 0, 0),
+        Rect::new(0, 0, 1, 1),
+        Rect::new(0, 0, 3, 2),
+    ] {
         let mut buf = Buffer::empty(area);
-        Tile { title: title.as_ref(), item: &item, selected: true, mark: None, rank: None, theme: &theme }.render(area, &mut buf);
+        Tile {
+            title: title.as_ref(),
+            item: &item,
+            selected: true,
+            mark: None,
+            rank: None,
+            theme: &theme,
+        }
+        .render(area, &mut buf);
     }
     let area = Rect::new(0, 0, 20, 9);
     let mut buf = Buffer::empty(area);
-    Tile { title: title.as_ref(), item: &item, selected: true, mark: None, rank: None, theme: &theme }.render(area, &mut buf);
-    assert_eq!(buf[(0, 0)].symbol(), "┏", "the selected tile has a thick frame");
+    Tile {
+        title: title.as_ref(),
+        item: &item,
+        selected: true,
+        mark: None,
+        rank: None,
+        theme: &theme,
+    }
+    .render(area, &mut buf);
+    assert_eq!(
+        buf[(0, 0)].symbol(),
+        "┏",
+        "the selected tile has a thick frame"
+    );
     assert_eq!(buf[(0, 0)].style().fg, theme.selected().fg);
     let mut plain = Buffer::empty(area);
-    Tile { title: title.as_ref(), item: &item, selected: false, mark: None, rank: None, theme: &theme }.render(area, &mut plain);
-    assert_eq!(plain[(0, 0)].symbol(), " ", "an unselected tile has no frame");
+    Tile {
+        title: title.as_ref(),
+        item: &item,
+        selected: false,
+        mark: None,
+        rank: None,
+        theme: &theme,
+    }
+    .render(area, &mut plain);
+    assert_eq!(
+        plain[(0, 0)].symbol(),
+        " ",
+        "an unselected tile has no frame"
+    );
 }

@@ -92,7 +92,9 @@ pub fn parse_file(label: &str, bytes: &[u8]) -> Result<ImportFile, CatalogError>
         Some(other) => Err(CatalogError::new(
             label,
             "$.format",
-            format!("unknown format {other:?}; expected \"{CATALOG_FORMAT}\" or \"{PROFILE_FORMAT}\""),
+            format!(
+                "unknown format {other:?}; expected \"{CATALOG_FORMAT}\" or \"{PROFILE_FORMAT}\""
+            ),
         )),
         None => Err(CatalogError::new(
             label,

@@ -22,42 +22,223 @@ struct Community {
 }
 
 const COMMUNITIES: &[Community] = &[
-    Community { name: "noir", share: 0.12, kids: false,
-        likes: &[("mystery", 1.2), ("crime", 1.0), ("thriller", 0.8), ("dark", 0.8), ("british", 0.6), ("scandinavian", 0.6), ("slow-burn", 0.5), ("detective", 0.6)],
-        regions: &[("GB", 0.4), ("US", 0.2), ("SE", 0.15), ("DE", 0.15), ("FR", 0.1)] },
-    Community { name: "anime-scifi", share: 0.10, kids: false,
-        likes: &[("anime", 1.3), ("scifi", 1.0), ("animation", 0.5), ("mecha", 0.7), ("space", 0.6), ("japanese", 0.5), ("fantasy", 0.3), ("artificial-intelligence", 0.4)],
-        regions: &[("JP", 0.3), ("US", 0.3), ("KR", 0.1), ("FR", 0.1), ("BR", 0.1), ("GB", 0.1)] },
-    Community { name: "romcom", share: 0.10, kids: false,
-        likes: &[("romance", 1.2), ("comedy", 1.0), ("feel-good", 0.7), ("date-night", 0.6), ("witty", 0.5), ("first-love", 0.5), ("romantic", 0.5)],
-        regions: &[("US", 0.3), ("GB", 0.2), ("ES", 0.15), ("MX", 0.15), ("BR", 0.1), ("FR", 0.1)] },
-    Community { name: "documentary", share: 0.08, kids: false,
-        likes: &[("documentary", 1.4), ("nature", 0.7), ("history", 0.6), ("based-on-real-life", 0.6), ("true-crime", 0.4), ("food", 0.3)],
-        regions: &[("GB", 0.3), ("US", 0.3), ("DE", 0.2), ("FR", 0.2)] },
-    Community { name: "kids", share: 0.08, kids: true,
-        likes: &[("kids", 1.4), ("family", 1.0), ("animation", 0.8), ("for-little-kids", 0.7), ("animals", 0.5), ("friendship", 0.5), ("for-tweens", 0.4)],
-        regions: &[("US", 0.3), ("GB", 0.2), ("BR", 0.15), ("IN", 0.15), ("FR", 0.1), ("DE", 0.1)] },
-    Community { name: "action", share: 0.11, kids: false,
-        likes: &[("action", 1.2), ("adventure", 0.8), ("thriller", 0.6), ("exciting", 0.6), ("fast-paced", 0.6), ("spies", 0.5), ("heist", 0.4)],
-        regions: &[("US", 0.4), ("IN", 0.2), ("KR", 0.1), ("GB", 0.1), ("FR", 0.1), ("MX", 0.1)] },
-    Community { name: "horror", share: 0.07, kids: false,
-        likes: &[("horror", 1.4), ("scary", 0.8), ("supernatural", 0.6), ("chilling", 0.6), ("monsters", 0.5), ("thriller", 0.3)],
-        regions: &[("US", 0.4), ("KR", 0.2), ("JP", 0.2), ("GB", 0.2)] },
-    Community { name: "prestige-drama", share: 0.09, kids: false,
-        likes: &[("drama", 1.2), ("critically-acclaimed", 0.6), ("award-winning", 0.6), ("emotional", 0.5), ("slow-burn", 0.4), ("history", 0.4), ("war", 0.3)],
-        regions: &[("FR", 0.3), ("GB", 0.2), ("US", 0.2), ("DE", 0.1), ("ES", 0.1), ("SE", 0.1)] },
-    Community { name: "k-drama", share: 0.07, kids: false,
-        likes: &[("korean", 1.0), ("romance", 0.7), ("drama", 0.6), ("romantic", 0.5), ("revenge", 0.4), ("thriller", 0.3)],
-        regions: &[("KR", 0.6), ("US", 0.2), ("JP", 0.1), ("IN", 0.1)] },
-    Community { name: "fantasy", share: 0.07, kids: false,
-        likes: &[("fantasy", 1.3), ("adventure", 0.7), ("magic", 0.7), ("dragons", 0.6), ("medieval", 0.5), ("royalty", 0.4)],
-        regions: &[("US", 0.3), ("GB", 0.3), ("DE", 0.2), ("BR", 0.2)] },
-    Community { name: "reality-sports-music", share: 0.06, kids: false,
-        likes: &[("reality", 1.0), ("sports", 0.8), ("music", 0.8), ("underdog", 0.5), ("inspiring", 0.5), ("food", 0.4)],
-        regions: &[("US", 0.4), ("GB", 0.2), ("BR", 0.2), ("IN", 0.2)] },
-    Community { name: "bollywood", share: 0.05, kids: false,
-        likes: &[("indian", 0.9), ("music", 0.6), ("musical-numbers", 0.6), ("romance", 0.5), ("family-ties", 0.5), ("drama", 0.4)],
-        regions: &[("IN", 0.8), ("GB", 0.1), ("US", 0.1)] },
+    Community {
+        name: "noir",
+        share: 0.12,
+        kids: false,
+        likes: &[
+            ("mystery", 1.2),
+            ("crime", 1.0),
+            ("thriller", 0.8),
+            ("dark", 0.8),
+            ("british", 0.6),
+            ("scandinavian", 0.6),
+            ("slow-burn", 0.5),
+            ("detective", 0.6),
+        ],
+        regions: &[
+            ("GB", 0.4),
+            ("US", 0.2),
+            ("SE", 0.15),
+            ("DE", 0.15),
+            ("FR", 0.1),
+        ],
+    },
+    Community {
+        name: "anime-scifi",
+        share: 0.10,
+        kids: false,
+        likes: &[
+            ("anime", 1.3),
+            ("scifi", 1.0),
+            ("animation", 0.5),
+            ("mecha", 0.7),
+            ("space", 0.6),
+            ("japanese", 0.5),
+            ("fantasy", 0.3),
+            ("artificial-intelligence", 0.4),
+        ],
+        regions: &[
+            ("JP", 0.3),
+            ("US", 0.3),
+            ("KR", 0.1),
+            ("FR", 0.1),
+            ("BR", 0.1),
+            ("GB", 0.1),
+        ],
+    },
+    Community {
+        name: "romcom",
+        share: 0.10,
+        kids: false,
+        likes: &[
+            ("romance", 1.2),
+            ("comedy", 1.0),
+            ("feel-good", 0.7),
+            ("date-night", 0.6),
+            ("witty", 0.5),
+            ("first-love", 0.5),
+            ("romantic", 0.5),
+        ],
+        regions: &[
+            ("US", 0.3),
+            ("GB", 0.2),
+            ("ES", 0.15),
+            ("MX", 0.15),
+            ("BR", 0.1),
+            ("FR", 0.1),
+        ],
+    },
+    Community {
+        name: "documentary",
+        share: 0.08,
+        kids: false,
+        likes: &[
+            ("documentary", 1.4),
+            ("nature", 0.7),
+            ("history", 0.6),
+            ("based-on-real-life", 0.6),
+            ("true-crime", 0.4),
+            ("food", 0.3),
+        ],
+        regions: &[("GB", 0.3), ("US", 0.3), ("DE", 0.2), ("FR", 0.2)],
+    },
+    Community {
+        name: "kids",
+        share: 0.08,
+        kids: true,
+        likes: &[
+            ("kids", 1.4),
+            ("family", 1.0),
+            ("animation", 0.8),
+            ("for-little-kids", 0.7),
+            ("animals", 0.5),
+            ("friendship", 0.5),
+            ("for-tweens", 0.4),
+        ],
+        regions: &[
+            ("US", 0.3),
+            ("GB", 0.2),
+            ("BR", 0.15),
+            ("IN", 0.15),
+            ("FR", 0.1),
+            ("DE", 0.1),
+        ],
+    },
+    Community {
+        name: "action",
+        share: 0.11,
+        kids: false,
+        likes: &[
+            ("action", 1.2),
+            ("adventure", 0.8),
+            ("thriller", 0.6),
+            ("exciting", 0.6),
+            ("fast-paced", 0.6),
+            ("spies", 0.5),
+            ("heist", 0.4),
+        ],
+        regions: &[
+            ("US", 0.4),
+            ("IN", 0.2),
+            ("KR", 0.1),
+            ("GB", 0.1),
+            ("FR", 0.1),
+            ("MX", 0.1),
+        ],
+    },
+    Community {
+        name: "horror",
+        share: 0.07,
+        kids: false,
+        likes: &[
+            ("horror", 1.4),
+            ("scary", 0.8),
+            ("supernatural", 0.6),
+            ("chilling", 0.6),
+            ("monsters", 0.5),
+            ("thriller", 0.3),
+        ],
+        regions: &[("US", 0.4), ("KR", 0.2), ("JP", 0.2), ("GB", 0.2)],
+    },
+    Community {
+        name: "prestige-drama",
+        share: 0.09,
+        kids: false,
+        likes: &[
+            ("drama", 1.2),
+            ("critically-acclaimed", 0.6),
+            ("award-winning", 0.6),
+            ("emotional", 0.5),
+            ("slow-burn", 0.4),
+            ("history", 0.4),
+            ("war", 0.3),
+        ],
+        regions: &[
+            ("FR", 0.3),
+            ("GB", 0.2),
+            ("US", 0.2),
+            ("DE", 0.1),
+            ("ES", 0.1),
+            ("SE", 0.1),
+        ],
+    },
+    Community {
+        name: "k-drama",
+        share: 0.07,
+        kids: false,
+        likes: &[
+            ("korean", 1.0),
+            ("romance", 0.7),
+            ("drama", 0.6),
+            ("romantic", 0.5),
+            ("revenge", 0.4),
+            ("thriller", 0.3),
+        ],
+        regions: &[("KR", 0.6), ("US", 0.2), ("JP", 0.1), ("IN", 0.1)],
+    },
+    Community {
+        name: "fantasy",
+        share: 0.07,
+        kids: false,
+        likes: &[
+            ("fantasy", 1.3),
+            ("adventure", 0.7),
+            ("magic", 0.7),
+            ("dragons", 0.6),
+            ("medieval", 0.5),
+            ("royalty", 0.4),
+        ],
+        regions: &[("US", 0.3), ("GB", 0.3), ("DE", 0.2), ("BR", 0.2)],
+    },
+    Community {
+        name: "reality-sports-music",
+        share: 0.06,
+        kids: false,
+        likes: &[
+            ("reality", 1.0),
+            ("sports", 0.8),
+            ("music", 0.8),
+            ("underdog", 0.5),
+            ("inspiring", 0.5),
+            ("food", 0.4),
+        ],
+        regions: &[("US", 0.4), ("GB", 0.2), ("BR", 0.2), ("IN", 0.2)],
+    },
+    Community {
+        name: "bollywood",
+        share: 0.05,
+        kids: false,
+        likes: &[
+            ("indian", 0.9),
+            ("music", 0.6),
+            ("musical-numbers", 0.6),
+            ("romance", 0.5),
+            ("family-ties", 0.5),
+            ("drama", 0.4),
+        ],
+        regions: &[("IN", 0.8), ("GB", 0.1), ("US", 0.1)],
+    },
 ];
 
 /// Minutes east of UTC for each region the population lives in.
@@ -164,14 +345,19 @@ fn mix(mut z: u64) -> u64 {
 }
 
 fn str_hash(s: &str) -> u64 {
-    s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ b as u64).wrapping_mul(0x100_0000_01b3))
+    s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ b as u64).wrapping_mul(0x100_0000_01b3)
+    })
 }
 
 impl Population {
     /// Draw `n` viewers and a quality per title. Pure in (seed, n, title ids).
     pub fn generate(seed: u64, n: usize, titles: &[Title]) -> Population {
         let all_features: Vec<String> = {
-            let mut f: Vec<String> = titles.iter().flat_map(|t| t.genres.iter().chain(&t.tags).cloned()).collect();
+            let mut f: Vec<String> = titles
+                .iter()
+                .flat_map(|t| t.genres.iter().chain(&t.tags).cloned())
+                .collect();
             f.sort();
             f.dedup();
             f
@@ -183,7 +369,11 @@ impl Population {
                 (t.id.clone(), normal(&mut rng))
             })
             .collect();
-        let shares: Vec<(usize, f64)> = COMMUNITIES.iter().enumerate().map(|(i, c)| (i, c.share)).collect();
+        let shares: Vec<(usize, f64)> = COMMUNITIES
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (i, c.share))
+            .collect();
         let viewers = (0..n)
             .map(|i| {
                 let vseed = mix(seed.wrapping_mul(31).wrapping_add(i as u64));
@@ -215,13 +405,24 @@ impl Population {
                 let region = *pick_weighted(&mut rng, c.regions);
                 let tv_lean = rng.gen_range(0.0..1.0);
                 let devices = [0.2 + 1.5 * tv_lean, 1.2 - tv_lean, 0.3, 0.3];
-                let peak_hour = if c.kids { rng.gen_range(7..19) } else { *pick_weighted(&mut rng, &[(7, 0.1), (12, 0.1), (19, 0.25), (21, 0.4), (23, 0.15)]) };
+                let peak_hour = if c.kids {
+                    rng.gen_range(7..19)
+                } else {
+                    *pick_weighted(
+                        &mut rng,
+                        &[(7, 0.1), (12, 0.1), (19, 0.25), (21, 0.4), (23, 0.15)],
+                    )
+                };
                 let activity = (8.0 + 22.0 * (-rng.gen::<f64>().ln())).min(90.0) as usize;
                 SimViewer {
                     name: format!("v{:05}", i + 1),
                     community: c.name,
                     region,
-                    maturity: if c.kids { Maturity::TvY7 } else { Maturity::TvMa },
+                    maturity: if c.kids {
+                        Maturity::TvY7
+                    } else {
+                        Maturity::TvMa
+                    },
                     taste,
                     theme_affinity,
                     quality_pull: rng.gen_range(0.3..0.9),
@@ -232,7 +433,11 @@ impl Population {
                 }
             })
             .collect();
-        Population { seed, viewers, quality }
+        Population {
+            seed,
+            viewers,
+            quality,
+        }
     }
 
     /// The viewer's true appeal of a title, before any noise of the moment:
@@ -258,7 +463,10 @@ impl Population {
 
     /// Every viewer's events over the year before `as_of`, ordered by viewer then time.
     pub fn events(&self, titles: &[Title], as_of: NaiveDate) -> Vec<SimEvent> {
-        let end = as_of.and_time(NaiveTime::from_hms_opt(20, 0, 0).expect("valid time")).and_utc().timestamp();
+        let end = as_of
+            .and_time(NaiveTime::from_hms_opt(20, 0, 0).expect("valid time"))
+            .and_utc()
+            .timestamp();
         let mut out = Vec::with_capacity(self.viewers.len() * 70);
         for (vi, v) in self.viewers.iter().enumerate() {
             self.viewer_events(vi, v, titles, end, &mut out);
@@ -266,7 +474,14 @@ impl Population {
         out
     }
 
-    fn viewer_events(&self, vi: usize, v: &SimViewer, titles: &[Title], end: i64, out: &mut Vec<SimEvent>) {
+    fn viewer_events(
+        &self,
+        vi: usize,
+        v: &SimViewer,
+        titles: &[Title],
+        end: i64,
+        out: &mut Vec<SimEvent>,
+    ) {
         const DAY: i64 = 86_400;
         let first_event = out.len();
         let mut rng = ChaCha8Rng::seed_from_u64(mix(v.seed ^ 0xE7E7));
@@ -278,7 +493,13 @@ impl Population {
             .filter(|(_, t)| v.maturity.allows(t.maturity))
             .map(|(i, t)| {
                 let appeal = self.appeal(v, t);
-                let days_new = (end - t.added.and_hms_opt(0, 0, 0).expect("midnight").and_utc().timestamp()) / DAY;
+                let days_new = (end
+                    - t.added
+                        .and_hms_opt(0, 0, 0)
+                        .expect("midnight")
+                        .and_utc()
+                        .timestamp())
+                    / DAY;
                 let fresh = if days_new < 60 { 0.8 } else { 0.0 };
                 let gumbel = -(-rng.gen_range(f64::EPSILON..1.0f64).ln()).ln();
                 (appeal / 0.6 + fresh + gumbel, i, appeal)
@@ -288,7 +509,12 @@ impl Population {
         keyed.truncate(v.activity);
         for (_, ti, appeal) in keyed {
             let t = &titles[ti];
-            let added = t.added.and_hms_opt(0, 0, 0).expect("midnight").and_utc().timestamp();
+            let added = t
+                .added
+                .and_hms_opt(0, 0, 0)
+                .expect("midnight")
+                .and_utc()
+                .timestamp();
             let start = added.max(end - 365 * DAY);
             if start >= end {
                 continue;
@@ -296,13 +522,19 @@ impl Population {
             // More viewing lately (a growing service), never before the title was added.
             let span = (end - start) as f64;
             let mut at = end - (span * rng.gen::<f64>().powf(1.6)) as i64;
-            let hour = (v.peak_hour as i64 + daypart_shift(t) + rng.gen_range(-2..=2)).rem_euclid(24);
-            at = at - at.rem_euclid(DAY) + hour * 3600 - offset_min as i64 * 60 + rng.gen_range(0..3600);
+            let hour =
+                (v.peak_hour as i64 + daypart_shift(t) + rng.gen_range(-2..=2)).rem_euclid(24);
+            at = at - at.rem_euclid(DAY) + hour * 3600 - offset_min as i64 * 60
+                + rng.gen_range(0..3600);
             at = at.clamp(start, end - 60);
             let device = self.pick_device(&mut rng, v, t);
             let artwork = self.pick_artwork(&mut rng, v, t);
             let liked = 1.0 / (1.0 + (-(appeal - 0.9) * 2.5).exp());
-            let ev = |at: i64, action: Action, progress: f32, ep: Option<(u32, u32)>, art: Option<usize>| SimEvent {
+            let ev = |at: i64,
+                      action: Action,
+                      progress: f32,
+                      ep: Option<(u32, u32)>,
+                      art: Option<usize>| SimEvent {
                 viewer: vi,
                 title: ti,
                 at,
@@ -322,7 +554,13 @@ impl Population {
                         out.push(ev(at, Action::Play, 1.0, None, artwork));
                         finished = true;
                     } else {
-                        out.push(ev(at, Action::Play, rng.gen_range(0.05..0.6), None, artwork));
+                        out.push(ev(
+                            at,
+                            Action::Play,
+                            rng.gen_range(0.05..0.6),
+                            None,
+                            artwork,
+                        ));
                     }
                 }
                 TitleKind::Series => {
@@ -334,8 +572,18 @@ impl Population {
                             break;
                         }
                         let complete = rng.gen_bool((0.5 + 0.5 * liked).min(0.98));
-                        let progress = if complete { 1.0 } else { rng.gen_range(0.1..0.8) };
-                        out.push(ev(last_at, Action::Play, progress, Some(e), if n == 0 { artwork } else { None }));
+                        let progress = if complete {
+                            1.0
+                        } else {
+                            rng.gen_range(0.1..0.8)
+                        };
+                        out.push(ev(
+                            last_at,
+                            Action::Play,
+                            progress,
+                            Some(e),
+                            if n == 0 { artwork } else { None },
+                        ));
                         n += 1;
                         if !complete {
                             break;
@@ -348,7 +596,11 @@ impl Population {
             }
             let after = (last_at + 120).min(end - 1);
             if finished && liked > 0.75 && rng.gen_bool(0.35) {
-                let a = if liked > 0.93 && rng.gen_bool(0.4) { Action::Love } else { Action::Up };
+                let a = if liked > 0.93 && rng.gen_bool(0.4) {
+                    Action::Love
+                } else {
+                    Action::Up
+                };
                 out.push(ev(after, a, 0.0, None, None));
             } else if !finished && liked < 0.3 && rng.gen_bool(0.3) {
                 out.push(ev(after, Action::Down, 0.0, None, None));
@@ -375,7 +627,12 @@ impl Population {
 
     fn pick_artwork(&self, rng: &mut ChaCha8Rng, v: &SimViewer, t: &Title) -> Option<usize> {
         // The variant that won the viewer over: themes they respond to more often.
-        let items: Vec<(usize, f64)> = t.artwork.iter().enumerate().map(|(i, a)| (i, (1.5 * self.artwork_pull(v, a.theme)).exp())).collect();
+        let items: Vec<(usize, f64)> = t
+            .artwork
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (i, (1.5 * self.artwork_pull(v, a.theme)).exp()))
+            .collect();
         (!items.is_empty()).then(|| *pick_weighted(rng, &items))
     }
 }

@@ -36,9 +36,15 @@ impl TagKind {
     }
 
     pub fn parse(s: &str) -> Option<TagKind> {
-        [TagKind::Mood, TagKind::Setting, TagKind::Theme, TagKind::Style, TagKind::Audience]
-            .into_iter()
-            .find(|k| k.as_str() == s)
+        [
+            TagKind::Mood,
+            TagKind::Setting,
+            TagKind::Theme,
+            TagKind::Style,
+            TagKind::Audience,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == s)
     }
 }
 
@@ -186,7 +192,9 @@ impl Title {
 
     pub fn episode_name(&self, season: u32, episode: u32) -> Option<&str> {
         let s = self.seasons.iter().find(|s| s.number == season)?;
-        s.episodes.get(episode.checked_sub(1)? as usize).map(String::as_str)
+        s.episodes
+            .get(episode.checked_sub(1)? as usize)
+            .map(String::as_str)
     }
 }
 

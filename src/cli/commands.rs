@@ -3,7 +3,9 @@
 use super::{print, Cli, Command, ContextArgs, ProfileCommand};
 use anyhow::{anyhow, bail, Context as _, Result};
 use marquee::catalog::{parse_file, Action, Device, Maturity};
-use marquee::rank::{build_page, explain_title, Context, Model, Page, ProfileState, RankerConfig, MIN_PICKS};
+use marquee::rank::{
+    build_page, explain_title, Context, Model, Page, ProfileState, RankerConfig, MIN_PICKS,
+};
 use marquee::session::Session;
 use marquee::store::Store;
 use std::io::{IsTerminal, Write};
@@ -26,9 +28,25 @@ pub fn run(cli: Cli) -> Result<()> {
             let mut store = open_with_sample(&db)?;
             let name = match cli.profile {
                 Some(p) => p,
-                None => store.profiles()?.into_iter().next().ok_or_else(|| anyhow!("the database has no profiles"))?.name,
+                None => {
+                    store
+                        .profiles()?
+                        .into_iter()
+                        .next()
+                        .ok_or_else(|| anyhow!("the database has no profiles"))?
+                        .name
+                }
             };
-            let page = page_for(&mut store, &config, &name, &ContextArgs { now: None, device: "tv".into() }, 7)?;
+            let page = page_for(
+                &mut store,
+                &config,
+                &name,
+                &ContextArgs {
+                    now: None,
+                    device: "tv".into(),
+                },
+                7,
+            )?;
             print::page_text(&page, &mut std::io::stdout().lock())?;
         }
         Some(Command::Stats { json }) => {
@@ -47,14 +65,33 @@ pub fn run(cli: Cli) -> Result<()> {
                 print::profiles_text(&profiles);
             }
         }
-        Some(Command::Profile { command: ProfileCommand::Add { name, maturity, region } }) => {
-            let maturity = Maturity::parse(&maturity)
-                .ok_or_else(|| anyhow!("unknown maturity rating {maturity:?}; expected one of {}", Maturity::names()))?;
+        Some(Command::Profile {
+            command:
+                ProfileCommand::Add {
+                    name,
+                    maturity,
+                    region,
+                },
+        }) => {
+            let maturity = Maturity::parse(&maturity).ok_or_else(|| {
+                anyhow!(
+                    "unknown maturity rating {maturity:?}; expected one of {}",
+                    Maturity::names()
+                )
+            })?;
             let mut store = open_with_sample(&db)?;
             let p = store.add_profile(&name, maturity, &region)?;
-            println!("Created profile {} (maturity {}, region {}).", p.name, p.maturity, p.region);
+            println!(
+                "Created profile {} (maturity {}, region {}).",
+                p.name, p.maturity, p.region
+            );
         }
-        Some(Command::Rows { profile, context, seed, json }) => {
+        Some(Command::Rows {
+            profile,
+            context,
+            seed,
+            json,
+        }) => {
             let mut store = open_with_sample(&db)?;
             let page = page_for(&mut store, &config, &profile, &context, seed)?;
             let mut out = std::io::stdout().lock();
@@ -65,16 +102,29 @@ pub fn run(cli: Cli) -> Result<()> {
                 print::page_text(&page, &mut out)?;
             }
         }
-        Some(Command::Feedback { profile, title, action, context }) => {
+        Some(Command::Feedback {
+            profile,
+            title,
+            action,
+            context,
+        }) => {
             let store = open_with_sample(&db)?;
             feedback(store, &config, &profile, &title, &action, &context)?;
         }
-        Some(Command::Explain { profile, title, context, seed, json }) => {
+        Some(Command::Explain {
+            profile,
+            title,
+            context,
+            seed,
+            json,
+        }) => {
             let mut store = open_with_sample(&db)?;
             let member = store.profile(&profile)?;
             let ctx = parse_context(&store, &context)?;
             let model = load_model(&mut store, &config)?;
-            let t = model.title_index(&title).ok_or_else(|| marquee::store::StoreError::UnknownTitle(title.clone()))?;
+            let t = model
+                .title_index(&title)
+                .ok_or_else(|| marquee::store::StoreError::UnknownTitle(title.clone()))?;
             let state = ProfileState::from_events(&member, &store.events_of(member.id)?, &model);
             let e = explain_title(&model, &state, &ctx, &config, seed, t);
             if json {
@@ -83,7 +133,13 @@ pub fn run(cli: Cli) -> Result<()> {
                 print::explanation_text(&e, &mut std::io::stdout().lock())?;
             }
         }
-        Some(Command::Onboarding { profile, picks, context, seed, json }) => {
+        Some(Command::Onboarding {
+            profile,
+            picks,
+            context,
+            seed,
+            json,
+        }) => {
             let store = open_with_sample(&db)?;
             onboarding(store, &config, &profile, picks, &context, seed, json)?;
         }
@@ -118,7 +174,8 @@ pub fn run(cli: Cli) -> Result<()> {
             let mut store = Store::open(&db)?;
             let mut parsed = vec![];
             for f in &files {
-                let bytes = std::fs::read(f).with_context(|| format!("{}: cannot read the file", f.display()))?;
+                let bytes = std::fs::read(f)
+                    .with_context(|| format!("{}: cannot read the file", f.display()))?;
                 parsed.push(parse_file(&f.display().to_string(), &bytes)?);
             }
             let s = store.import(&parsed)?;
@@ -153,16 +210,24 @@ pub fn open_with_sample(path: &Path) -> Result<Store> {
         let started = Instant::now();
         eprint!("Building the sample catalog in {} … ", path.display());
         let s = store.install_sample()?;
-        eprintln!("{} titles, {} viewers, {} events in {:.2} s.", s.titles, s.viewers, s.events, started.elapsed().as_secs_f64());
+        eprintln!(
+            "{} titles, {} viewers, {} events in {:.2} s.",
+            s.titles,
+            s.viewers,
+            s.events,
+            started.elapsed().as_secs_f64()
+        );
     }
     Ok(store)
 }
 
 pub fn parse_context(store: &Store, args: &ContextArgs) -> Result<Context> {
-    let device = Device::parse(&args.device).ok_or_else(|| anyhow!("unknown device {:?}", args.device))?;
+    let device =
+        Device::parse(&args.device).ok_or_else(|| anyhow!("unknown device {:?}", args.device))?;
     let now = match &args.now {
-        Some(s) => chrono::DateTime::parse_from_rfc3339(s)
-            .map_err(|e| anyhow!("--now {s:?} is not an RFC 3339 time such as 2026-11-22T20:00:00Z ({e})"))?,
+        Some(s) => chrono::DateTime::parse_from_rfc3339(s).map_err(|e| {
+            anyhow!("--now {s:?} is not an RFC 3339 time such as 2026-11-22T20:00:00Z ({e})")
+        })?,
         None => Context::default_now(store.as_of()?),
     };
     Ok(Context::new(now, device))
@@ -173,12 +238,21 @@ pub fn load_model(store: &mut Store, config: &RankerConfig) -> Result<Model> {
     let started = Instant::now();
     let model = Model::load(store, config)?;
     if model.freshly_trained {
-        eprintln!("Trained the ranker in {:.2} s (cached for next time).", started.elapsed().as_secs_f64());
+        eprintln!(
+            "Trained the ranker in {:.2} s (cached for next time).",
+            started.elapsed().as_secs_f64()
+        );
     }
     Ok(model)
 }
 
-fn page_for(store: &mut Store, config: &RankerConfig, profile: &str, args: &ContextArgs, seed: u64) -> Result<Page> {
+fn page_for(
+    store: &mut Store,
+    config: &RankerConfig,
+    profile: &str,
+    args: &ContextArgs,
+    seed: u64,
+) -> Result<Page> {
     let member = store.profile(profile)?;
     let ctx = parse_context(store, args)?;
     let model = load_model(store, config)?;
@@ -186,23 +260,43 @@ fn page_for(store: &mut Store, config: &RankerConfig, profile: &str, args: &Cont
     Ok(build_page(&model, &state, &ctx, config, seed))
 }
 
-fn onboarding(store: Store, config: &RankerConfig, profile: &str, picks: Option<Vec<String>>, args: &ContextArgs, seed: u64, json: bool) -> Result<()> {
+fn onboarding(
+    store: Store,
+    config: &RankerConfig,
+    profile: &str,
+    picks: Option<Vec<String>>,
+    args: &ContextArgs,
+    seed: u64,
+    json: bool,
+) -> Result<()> {
     store.profile(profile)?;
     let ctx = parse_context(&store, args)?;
     let mut session = Session::open(store, config.clone(), Some(profile), Some(ctx), seed)?;
     let Some(picks) = picks else {
         let offered = session.onboarding();
-        let titles: Vec<&marquee::catalog::Title> = offered.iter().map(|&t| &session.model.titles[t]).collect();
+        let titles: Vec<&marquee::catalog::Title> =
+            offered.iter().map(|&t| &session.model.titles[t]).collect();
         if json {
             let list: Vec<serde_json::Value> = titles
                 .iter()
                 .map(|t| serde_json::json!({"title_id": t.id, "name": t.name, "year": t.year, "genres": t.genres, "maturity": t.maturity}))
                 .collect();
-            println!("{}", serde_json::to_string_pretty(&serde_json::json!({"profile": profile, "min_picks": MIN_PICKS, "titles": list}))?);
+            println!(
+                "{}",
+                serde_json::to_string_pretty(
+                    &serde_json::json!({"profile": profile, "min_picks": MIN_PICKS, "titles": list})
+                )?
+            );
         } else {
             println!("Pick at least {MIN_PICKS} titles {profile} likes (marquee onboarding --profile {profile} --picks ID,ID,ID):");
             for t in titles {
-                println!("  {:<8} {:<44} {}  {}", t.id, marquee::text::sanitize(&t.name), t.year, marquee::text::sanitize(&t.genres.join(", ")));
+                println!(
+                    "  {:<8} {:<44} {}  {}",
+                    t.id,
+                    marquee::text::sanitize(&t.name),
+                    t.year,
+                    marquee::text::sanitize(&t.genres.join(", "))
+                );
             }
         }
         return Ok(());
@@ -212,7 +306,14 @@ fn onboarding(store: Store, config: &RankerConfig, profile: &str, picks: Option<
     Ok(())
 }
 
-fn feedback(store: Store, config: &RankerConfig, profile: &str, title_id: &str, action: &str, args: &ContextArgs) -> Result<()> {
+fn feedback(
+    store: Store,
+    config: &RankerConfig,
+    profile: &str,
+    title_id: &str,
+    action: &str,
+    args: &ContextArgs,
+) -> Result<()> {
     store.profile(profile)?;
     store.title(title_id)?;
     let (action, progress) = match action.split_once(':') {
@@ -232,7 +333,14 @@ fn feedback(store: Store, config: &RankerConfig, profile: &str, title_id: &str, 
     let ctx = parse_context(&store, args)?;
     let mut session = Session::open(store, config.clone(), Some(profile), Some(ctx), 7)?;
     let r = session.feedback(title_id, action, progress, None)?;
-    let name = &session.model.titles[session.model.title_index(title_id).expect("checked above")].name;
-    println!("Recorded for {profile}: {} “{}” — {} (event {}).", r.title_id, marquee::text::sanitize(name), r.description, r.event_id);
+    let name =
+        &session.model.titles[session.model.title_index(title_id).expect("checked above")].name;
+    println!(
+        "Recorded for {profile}: {} “{}” — {} (event {}).",
+        r.title_id,
+        marquee::text::sanitize(name),
+        r.description,
+        r.event_id
+    );
     Ok(())
 }

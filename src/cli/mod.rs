@@ -8,7 +8,11 @@ use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
-#[command(name = "marquee", version, about = "A terminal catalog browser that shows how a streaming recommender behaves")]
+#[command(
+    name = "marquee",
+    version,
+    about = "A terminal catalog browser that shows how a streaming recommender behaves"
+)]
 pub struct Cli {
     /// The database file [default: the per-user data directory, e.g. ~/.local/share/marquee/marquee.db]
     #[arg(long, global = true, env = "MARQUEE_DB")]

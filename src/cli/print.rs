@@ -23,9 +23,26 @@ pub fn page_text(page: &Page, out: &mut impl Write) -> std::io::Result<()> {
         writeln!(out)?;
         writeln!(out, "{}", sanitize(&row.title))?;
         for (i, item) in row.items.iter().enumerate() {
-            let m = if item.match_pct >= 50 { format!("{}% match", item.match_pct) } else { String::new() };
-            let extra = item.explanation.resume.as_deref().map(|r| format!("  [{r}]")).unwrap_or_default();
-            writeln!(out, "  {:>2}. {:<44} {:>10}{}  {}", i + 1, sanitize(&item.name), m, extra, item.title_id)?;
+            let m = if item.match_pct >= 50 {
+                format!("{}% match", item.match_pct)
+            } else {
+                String::new()
+            };
+            let extra = item
+                .explanation
+                .resume
+                .as_deref()
+                .map(|r| format!("  [{r}]"))
+                .unwrap_or_default();
+            writeln!(
+                out,
+                "  {:>2}. {:<44} {:>10}{}  {}",
+                i + 1,
+                sanitize(&item.name),
+                m,
+                extra,
+                item.title_id
+            )?;
         }
     }
     Ok(())
@@ -40,15 +57,36 @@ pub fn stats_text(s: &Stats) {
 
 pub fn profiles_text(profiles: &[ProfileSummary]) {
     for p in profiles {
-        println!("{:<16} {:<20} {:>6} events  {:<6} {}", sanitize(&p.name), sanitize(&p.display_name), p.events, p.maturity, p.region);
+        println!(
+            "{:<16} {:<20} {:>6} events  {:<6} {}",
+            sanitize(&p.name),
+            sanitize(&p.display_name),
+            p.events,
+            p.maturity,
+            p.region
+        );
     }
 }
 
 pub fn title_text(t: &Title) {
-    println!("{} ({}) — {} · {} · {} · {}/{}", sanitize(&t.name), t.id, t.year, t.maturity, t.kind.as_str(), t.language, t.country);
+    println!(
+        "{} ({}) — {} · {} · {} · {}/{}",
+        sanitize(&t.name),
+        t.id,
+        t.year,
+        t.maturity,
+        t.kind.as_str(),
+        t.language,
+        t.country
+    );
     match t.kind {
         TitleKind::Movie => println!("{} min", t.runtime_min),
-        TitleKind::Series => println!("{} season(s), {} episodes of ~{} min", t.seasons.len(), t.episode_count(), t.runtime_min),
+        TitleKind::Series => println!(
+            "{} season(s), {} episodes of ~{} min",
+            t.seasons.len(),
+            t.episode_count(),
+            t.runtime_min
+        ),
     }
     println!("Genres: {}", sanitize(&t.genres.join(", ")));
     println!("Tags: {}", sanitize(&t.tags.join(", ")));
@@ -56,23 +94,56 @@ pub fn title_text(t: &Title) {
     println!("Directed by: {}", sanitize(&t.directors.join(", ")));
     println!("\n{}\n", sanitize(&t.synopsis));
     for a in &t.artwork {
-        println!("artwork {}: {} ({}, {}) “{}”", a.id, a.theme.as_str(), sanitize(&a.motif), sanitize(&a.palette), sanitize(&a.caption));
+        println!(
+            "artwork {}: {} ({}, {}) “{}”",
+            a.id,
+            a.theme.as_str(),
+            sanitize(&a.motif),
+            sanitize(&a.palette),
+            sanitize(&a.caption)
+        );
     }
 }
 
 pub fn titles_text(titles: &[Title]) {
     for t in titles {
-        println!("{:<8} {:<44} {} {:<6} {:<6} {}", t.id, sanitize(&t.name), t.year, t.maturity, t.kind.as_str(), sanitize(&t.genres.join(",")));
+        println!(
+            "{:<8} {:<44} {} {:<6} {:<6} {}",
+            t.id,
+            sanitize(&t.name),
+            t.year,
+            t.maturity,
+            t.kind.as_str(),
+            sanitize(&t.genres.join(","))
+        );
     }
 }
 
 pub fn explanation_text(e: &TitleExplanation, out: &mut impl Write) -> std::io::Result<()> {
-    writeln!(out, "{} “{}” — score {:.3}, {}% match", e.title_id, sanitize(&e.name), e.score, e.match_pct)?;
+    writeln!(
+        out,
+        "{} “{}” — score {:.3}, {}% match",
+        e.title_id,
+        sanitize(&e.name),
+        e.score,
+        e.match_pct
+    )?;
     for p in &e.placements {
-        writeln!(out, "On the page: row {} “{}”, position {}.", p.row_position, sanitize(&p.row_title), p.item_position)?;
+        writeln!(
+            out,
+            "On the page: row {} “{}”, position {}.",
+            p.row_position,
+            sanitize(&p.row_title),
+            p.item_position
+        )?;
         writeln!(out, "  Row: {}", sanitize(&p.row_reason))?;
         writeln!(out, "  Item: {}", sanitize(&p.item.explanation.reason))?;
-        writeln!(out, "  Artwork {}: {}", p.item.artwork_id, sanitize(&p.item.explanation.artwork_reason))?;
+        writeln!(
+            out,
+            "  Artwork {}: {}",
+            p.item.artwork_id,
+            sanitize(&p.item.explanation.artwork_reason)
+        )?;
         if p.item.explanation.exploration {
             writeln!(out, "  (an exploratory placement)")?;
         }
@@ -91,8 +162,14 @@ pub fn explanation_text(e: &TitleExplanation, out: &mut impl Write) -> std::io::
 }
 
 pub fn train_text(r: &TrainReport, seconds: f64) {
-    println!("Trained in {seconds:.2} s (cutoff {}; layer fitted on {} members, {} examples).", r.cutoff, r.fit_members, r.fit_examples);
-    println!("Learned weights (per standard deviation of each feature), bias {:+.3}:", r.bias);
+    println!(
+        "Trained in {seconds:.2} s (cutoff {}; layer fitted on {} members, {} examples).",
+        r.cutoff, r.fit_members, r.fit_examples
+    );
+    println!(
+        "Learned weights (per standard deviation of each feature), bias {:+.3}:",
+        r.bias
+    );
     for (f, w) in &r.learned_weights {
         println!("  {f:<20} {w:+.3}");
     }

@@ -25,7 +25,12 @@ pub struct ArtworkChooser {
 }
 
 impl ArtworkChooser {
-    pub fn new(model: &Model, profile: &ProfileState, engagement: &BTreeMap<u32, Engagement>, seed: u64) -> ArtworkChooser {
+    pub fn new(
+        model: &Model,
+        profile: &ProfileState,
+        engagement: &BTreeMap<u32, Engagement>,
+        seed: u64,
+    ) -> ArtworkChooser {
         let mut hits = [0.0; 10];
         let mut own = BTreeMap::new();
         for (&t, s) in &profile.titles {
@@ -57,7 +62,12 @@ impl ArtworkChooser {
             }
         }
         let total = hits.iter().sum();
-        ArtworkChooser { hits, total, own, seed }
+        ArtworkChooser {
+            hits,
+            total,
+            own,
+            seed,
+        }
     }
 
     /// (artwork id, reason) for title `t`.
@@ -67,12 +77,17 @@ impl ArtworkChooser {
             return (id.clone(), "the artwork you played it from".into());
         }
         if title.artwork.len() == 1 {
-            return (title.artwork[0].id.clone(), "the title's only artwork".into());
+            return (
+                title.artwork[0].id.clone(),
+                "the title's only artwork".into(),
+            );
         }
-        let mut rng = ChaCha8Rng::seed_from_u64(self.seed ^ (t as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        let mut rng =
+            ChaCha8Rng::seed_from_u64(self.seed ^ (t as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
         let posterior = |theme: ArtworkTheme| {
             let h = self.hits[theme.index()];
-            Beta::new(1.0 + h, 1.0 + (self.total - h).max(0.0)).expect("Beta parameters are positive")
+            Beta::new(1.0 + h, 1.0 + (self.total - h).max(0.0))
+                .expect("Beta parameters are positive")
         };
         let mean = |theme: ArtworkTheme| (1.0 + self.hits[theme.index()]) / (2.0 + self.total);
         let sampled = title
@@ -84,16 +99,27 @@ impl ArtworkChooser {
         let best = title
             .artwork
             .iter()
-            .max_by(|x, y| mean(x.theme).total_cmp(&mean(y.theme)).then(y.id.cmp(&x.id)))
+            .max_by(|x, y| {
+                mean(x.theme)
+                    .total_cmp(&mean(y.theme))
+                    .then(y.id.cmp(&x.id))
+            })
             .expect("at least two variants");
         let a = sampled.1;
         let theme = a.theme.as_str();
         let reason = if a.id != best.id {
-            format!("exploring {theme} artwork (a Thompson sample; {} usually wins for you)", best.theme.as_str())
+            format!(
+                "exploring {theme} artwork (a Thompson sample; {} usually wins for you)",
+                best.theme.as_str()
+            )
         } else if self.total < 1.0 {
             format!("{theme} artwork: no responses to learn from yet")
         } else {
-            format!("{theme} artwork: you and similar viewers responded to it {:.0} times of {:.0}", self.hits[a.theme.index()], self.total)
+            format!(
+                "{theme} artwork: you and similar viewers responded to it {:.0} times of {:.0}",
+                self.hits[a.theme.index()],
+                self.total
+            )
         };
         (a.id.clone(), reason)
     }

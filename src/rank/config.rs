@@ -48,7 +48,15 @@ pub struct TrainingParams {
 
 impl Default for TrainingParams {
     fn default() -> Self {
-        TrainingParams { factors: 32, iterations: 10, lambda: 0.1, alpha: 6.0, ease_lambda: 60.0, holdout_days: 21, seed: 11 }
+        TrainingParams {
+            factors: 32,
+            iterations: 10,
+            lambda: 0.1,
+            alpha: 6.0,
+            ease_lambda: 60.0,
+            holdout_days: 21,
+            seed: 11,
+        }
     }
 }
 
@@ -64,7 +72,10 @@ pub struct DiversityParams {
 
 impl Default for DiversityParams {
     fn default() -> Self {
-        DiversityParams { repeat_title: 0.6, repeat_genre: 0.25 }
+        DiversityParams {
+            repeat_title: 0.6,
+            repeat_genre: 0.25,
+        }
     }
 }
 
@@ -78,8 +89,11 @@ fn default_row_items() -> usize {
 
 impl Default for RankerConfig {
     fn default() -> Self {
-        RankerConfig::from_json("<sample>/ranker.json", include_str!("../../sample-catalog/ranker.json"))
-            .expect("the bundled ranker.json is valid (checked by a test)")
+        RankerConfig::from_json(
+            "<sample>/ranker.json",
+            include_str!("../../sample-catalog/ranker.json"),
+        )
+        .expect("the bundled ranker.json is valid (checked by a test)")
     }
 }
 
@@ -93,7 +107,8 @@ impl RankerConfig {
 
     pub fn load(path: &std::path::Path) -> Result<RankerConfig, CatalogError> {
         let label = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| CatalogError::new(&label, "", format!("cannot read the file: {e}")))?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| CatalogError::new(&label, "", format!("cannot read the file: {e}")))?;
         RankerConfig::from_json(&label, &text)
     }
 
@@ -101,25 +116,51 @@ impl RankerConfig {
         let known = |f: &str| FEATURES.contains(&f);
         for (f, w) in &self.weights {
             if !known(f) {
-                return Err(CatalogError::new(label, format!("$.weights.{f}"), format!("unknown feature {f:?}; known: {}", FEATURES.join(", "))));
+                return Err(CatalogError::new(
+                    label,
+                    format!("$.weights.{f}"),
+                    format!("unknown feature {f:?}; known: {}", FEATURES.join(", ")),
+                ));
             }
             if !w.is_finite() {
-                return Err(CatalogError::new(label, format!("$.weights.{f}"), "must be a finite number"));
+                return Err(CatalogError::new(
+                    label,
+                    format!("$.weights.{f}"),
+                    "must be a finite number",
+                ));
             }
         }
         for (i, f) in self.ablate.iter().enumerate() {
             if !known(f) {
-                return Err(CatalogError::new(label, format!("$.ablate[{i}]"), format!("unknown feature {f:?}; known: {}", FEATURES.join(", "))));
+                return Err(CatalogError::new(
+                    label,
+                    format!("$.ablate[{i}]"),
+                    format!("unknown feature {f:?}; known: {}", FEATURES.join(", ")),
+                ));
             }
         }
         if !(0.0..=0.5).contains(&self.exploration_share) {
-            return Err(CatalogError::new(label, "$.exploration_share", format!("{} is not between 0 and 0.5", self.exploration_share)));
+            return Err(CatalogError::new(
+                label,
+                "$.exploration_share",
+                format!("{} is not between 0 and 0.5", self.exploration_share),
+            ));
         }
         if !(1..=50).contains(&self.row_items) {
-            return Err(CatalogError::new(label, "$.row_items", format!("{} is not between 1 and 50", self.row_items)));
+            return Err(CatalogError::new(
+                label,
+                "$.row_items",
+                format!("{} is not between 1 and 50", self.row_items),
+            ));
         }
         let t = &self.training;
-        if !(1..=256).contains(&t.factors) || !(1..=100).contains(&t.iterations) || t.lambda <= 0.0 || t.ease_lambda <= 0.0 || t.alpha < 0.0 || t.holdout_days < 1 {
+        if !(1..=256).contains(&t.factors)
+            || !(1..=100).contains(&t.iterations)
+            || t.lambda <= 0.0
+            || t.ease_lambda <= 0.0
+            || t.alpha < 0.0
+            || t.holdout_days < 1
+        {
             return Err(CatalogError::new(label, "$.training", "factors 1–256, iterations 1–100, lambda > 0, ease_lambda > 0, alpha ≥ 0, holdout_days ≥ 1"));
         }
         Ok(())
@@ -146,7 +187,11 @@ impl RankerConfig {
 }
 
 pub fn short_hash(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().take(6).map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(bytes)
+        .iter()
+        .take(6)
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 #[cfg(test)]
@@ -162,14 +207,20 @@ mod tests {
 
     #[test]
     fn an_unknown_feature_is_named_with_its_path() {
-        let err = RankerConfig::from_json("b.json", r#"{"name":"b","weights":{"devise_match":0.4}}"#).unwrap_err();
+        let err =
+            RankerConfig::from_json("b.json", r#"{"name":"b","weights":{"devise_match":0.4}}"#)
+                .unwrap_err();
         assert_eq!(err.location, "$.weights.devise_match");
         assert!(err.problem.contains("unknown feature"));
     }
 
     #[test]
     fn ablation_and_override_change_the_effective_weight() {
-        let c = RankerConfig::from_json("c.json", r#"{"name":"c","weights":{"popularity":0.4},"ablate":["trending"]}"#).unwrap();
+        let c = RankerConfig::from_json(
+            "c.json",
+            r#"{"name":"c","weights":{"popularity":0.4},"ablate":["trending"]}"#,
+        )
+        .unwrap();
         assert_eq!(c.effective_weight("popularity", 0.1), 0.4);
         assert_eq!(c.effective_weight("trending", 0.3), 0.0);
         assert_eq!(c.effective_weight("freshness", 0.2), 0.2);

@@ -79,7 +79,10 @@ impl ContentIndex {
 
     /// Dot product of a dense preference vector with a title's content.
     pub fn affinity(&self, prefs: &[f32], title: usize) -> f32 {
-        self.vectors[title].iter().map(|&(f, w)| prefs.get(f as usize).copied().unwrap_or(0.0) * w).sum()
+        self.vectors[title]
+            .iter()
+            .map(|&(f, w)| prefs.get(f as usize).copied().unwrap_or(0.0) * w)
+            .sum()
     }
 }
 

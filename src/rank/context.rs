@@ -16,7 +16,12 @@ pub enum TimeOfDay {
 }
 
 impl TimeOfDay {
-    pub const ALL: [TimeOfDay; 4] = [TimeOfDay::Morning, TimeOfDay::Afternoon, TimeOfDay::Evening, TimeOfDay::Night];
+    pub const ALL: [TimeOfDay; 4] = [
+        TimeOfDay::Morning,
+        TimeOfDay::Afternoon,
+        TimeOfDay::Evening,
+        TimeOfDay::Night,
+    ];
 
     /// Morning 05–12, afternoon 12–17, evening 17–22, night 22–05 (local hours).
     pub fn from_hour(hour: u32) -> TimeOfDay {
@@ -88,13 +93,21 @@ pub struct Context {
 
 impl Context {
     pub fn new(now: DateTime<FixedOffset>, device: Device) -> Context {
-        Context { now, time_of_day: TimeOfDay::from_hour(now.hour()), device }
+        Context {
+            now,
+            time_of_day: TimeOfDay::from_hour(now.hour()),
+            device,
+        }
     }
 
     /// The default "now" of a catalog: 20:00 UTC on its as-of day.
     pub fn default_now(as_of: NaiveDate) -> DateTime<FixedOffset> {
         let utc = FixedOffset::east_opt(0).expect("zero offset");
-        as_of.and_hms_opt(20, 0, 0).expect("valid time").and_utc().with_timezone(&utc)
+        as_of
+            .and_hms_opt(20, 0, 0)
+            .expect("valid time")
+            .and_utc()
+            .with_timezone(&utc)
     }
 
     pub fn now_unix(&self) -> i64 {
@@ -107,7 +120,11 @@ impl Context {
 
     /// The same context moved to another part of the same day.
     pub fn at_time_of_day(&self, tod: TimeOfDay) -> Context {
-        let now = self.now.with_hour(tod.typical_hour()).and_then(|t| t.with_minute(0)).unwrap_or(self.now);
+        let now = self
+            .now
+            .with_hour(tod.typical_hour())
+            .and_then(|t| t.with_minute(0))
+            .unwrap_or(self.now);
         Context::new(now, self.device)
     }
 }
@@ -119,10 +136,16 @@ mod tests {
     #[test]
     fn time_of_day_uses_the_local_hour_of_now() {
         let now = DateTime::parse_from_rfc3339("2026-11-22T07:30:00+09:00").unwrap();
-        assert_eq!(Context::new(now, Device::Tv).time_of_day, TimeOfDay::Morning);
+        assert_eq!(
+            Context::new(now, Device::Tv).time_of_day,
+            TimeOfDay::Morning
+        );
         let now = DateTime::parse_from_rfc3339("2026-11-22T23:30:00Z").unwrap();
         assert_eq!(Context::new(now, Device::Tv).time_of_day, TimeOfDay::Night);
-        assert_eq!(TimeOfDay::of_event(now.timestamp(), 540), TimeOfDay::Morning);
+        assert_eq!(
+            TimeOfDay::of_event(now.timestamp(), 540),
+            TimeOfDay::Morning
+        );
     }
 
     #[test]
@@ -130,7 +153,10 @@ mod tests {
         let now = DateTime::parse_from_rfc3339("2026-11-22T20:00:00Z").unwrap();
         let c = Context::new(now, Device::Mobile);
         let json = serde_json::to_string(&c).unwrap();
-        assert_eq!(json, r#"{"now":"2026-11-22T20:00:00Z","time_of_day":"evening","device":"mobile"}"#);
+        assert_eq!(
+            json,
+            r#"{"now":"2026-11-22T20:00:00Z","time_of_day":"evening","device":"mobile"}"#
+        );
         assert_eq!(serde_json::from_str::<Context>(&json).unwrap(), c);
     }
 }

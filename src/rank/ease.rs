@@ -19,7 +19,16 @@ pub struct Ease {
 impl Ease {
     /// Train on binary positives (pref = 1), with λ on the diagonal.
     pub fn train(by_member: &[Vec<Cell>], n_titles: usize, lambda: f32) -> Ease {
-        let positives: Vec<Vec<usize>> = by_member.iter().map(|cells| cells.iter().filter(|c| c.pref > 0.0).map(|c| c.title as usize).collect()).collect();
+        let positives: Vec<Vec<usize>> = by_member
+            .iter()
+            .map(|cells| {
+                cells
+                    .iter()
+                    .filter(|c| c.pref > 0.0)
+                    .map(|c| c.title as usize)
+                    .collect()
+            })
+            .collect();
         Ease::train_lists(&positives, n_titles, lambda)
     }
 
@@ -37,8 +46,17 @@ impl Ease {
             g[(i, i)] += lambda as f64;
         }
         // Cholesky-based inverse (faer: blocked and parallel, so a few thousand titles stay fast).
-        let p = g.llt(Side::Lower).expect("XᵀX + λI is positive definite for λ > 0").inverse();
-        let b = Array2::from_shape_fn((n_titles, n_titles), |(i, j)| if i == j { 0.0 } else { (-p[(i, j)] / p[(j, j)]) as f32 });
+        let p = g
+            .llt(Side::Lower)
+            .expect("XᵀX + λI is positive definite for λ > 0")
+            .inverse();
+        let b = Array2::from_shape_fn((n_titles, n_titles), |(i, j)| {
+            if i == j {
+                0.0
+            } else {
+                (-p[(i, j)] / p[(j, j)]) as f32
+            }
+        });
         Ease { lambda, b }
     }
 
@@ -58,8 +76,22 @@ mod tests {
 
     #[test]
     fn co_liked_titles_get_positive_weight() {
-        let like = |ts: &[u32]| ts.iter().map(|&t| Cell { title: t, pref: 1.0, conf: 1.0 }).collect::<Vec<_>>();
-        let members = vec![like(&[0, 1]), like(&[0, 1]), like(&[2, 3]), like(&[2, 3]), like(&[0, 1, 2])];
+        let like = |ts: &[u32]| {
+            ts.iter()
+                .map(|&t| Cell {
+                    title: t,
+                    pref: 1.0,
+                    conf: 1.0,
+                })
+                .collect::<Vec<_>>()
+        };
+        let members = vec![
+            like(&[0, 1]),
+            like(&[0, 1]),
+            like(&[2, 3]),
+            like(&[2, 3]),
+            like(&[0, 1, 2]),
+        ];
         let e = Ease::train(&members, 4, 1.0);
         assert!(e.b[[0, 1]] > e.b[[0, 3]]);
         assert_eq!(e.b[[2, 2]], 0.0);

@@ -22,7 +22,12 @@ pub struct ExplorePick {
 }
 
 /// Draw up to `n` exploratory titles not in `shown`.
-pub fn explore_picks(s: &PageScorer, shown: &BTreeSet<usize>, n: usize, seed: u64) -> Vec<ExplorePick> {
+pub fn explore_picks(
+    s: &PageScorer,
+    shown: &BTreeSet<usize>,
+    n: usize,
+    seed: u64,
+) -> Vec<ExplorePick> {
     if n == 0 {
         return vec![];
     }
@@ -30,7 +35,9 @@ pub fn explore_picks(s: &PageScorer, shown: &BTreeSet<usize>, n: usize, seed: u6
     let mut likes: BTreeMap<&str, f64> = BTreeMap::new();
     let mut dislikes: BTreeMap<&str, f64> = BTreeMap::new();
     for (&t, st) in &s.profile.titles {
-        let Some(g) = model.titles[t].genres.first() else { continue };
+        let Some(g) = model.titles[t].genres.first() else {
+            continue;
+        };
         let same_time = super::TimeOfDay::of_event(st.last_at(), 0) == s.ctx.time_of_day;
         if st.is_positive() {
             *likes.entry(g).or_default() += if same_time { 1.5 } else { 1.0 };
@@ -51,8 +58,16 @@ pub fn explore_picks(s: &PageScorer, shown: &BTreeSet<usize>, n: usize, seed: u6
         .keys()
         .filter(|g| shown_genres.get(g.as_str()).copied().unwrap_or(0) < 3)
         .map(|g| {
-            let (a, b) = (1.0 + likes.get(g.as_str()).copied().unwrap_or(0.0), 1.0 + dislikes.get(g.as_str()).copied().unwrap_or(0.0));
-            (Beta::new(a, b).expect("positive parameters").sample(&mut rng), g.as_str())
+            let (a, b) = (
+                1.0 + likes.get(g.as_str()).copied().unwrap_or(0.0),
+                1.0 + dislikes.get(g.as_str()).copied().unwrap_or(0.0),
+            );
+            (
+                Beta::new(a, b)
+                    .expect("positive parameters")
+                    .sample(&mut rng),
+                g.as_str(),
+            )
         })
         .collect();
     draws.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
@@ -62,7 +77,15 @@ pub fn explore_picks(s: &PageScorer, shown: &BTreeSet<usize>, n: usize, seed: u6
         if picks.len() >= n {
             break;
         }
-        let best = s.top_by((0..model.titles.len()).filter(|&t| s.recommendable(t) && !taken.contains(&t) && model.titles[t].genres.first().map(String::as_str) == Some(g)), |t| s.score(t), 1);
+        let best = s.top_by(
+            (0..model.titles.len()).filter(|&t| {
+                s.recommendable(t)
+                    && !taken.contains(&t)
+                    && model.titles[t].genres.first().map(String::as_str) == Some(g)
+            }),
+            |t| s.score(t),
+            1,
+        );
         if let Some(&t) = best.first() {
             taken.insert(t);
             picks.push(ExplorePick {

@@ -60,7 +60,11 @@ impl ProfileSignals {
     ) -> ProfileSignals {
         let n = signals.popularity.len();
         let cells = engagement_cells(engagement, alpha);
-        let cf = if cells.is_empty() { vec![0.0; n] } else { signals.fold_in(&cells).to_vec() };
+        let cf = if cells.is_empty() {
+            vec![0.0; n]
+        } else {
+            signals.als.scores(&signals.fold_in(&cells)).to_vec()
+        };
         cf_and_similar(signals, content, engagement, affinity, now, cf)
     }
 }
@@ -72,14 +76,27 @@ fn recent_liked(engagement: &BTreeMap<u32, Engagement>, now: i64) -> Vec<(usize,
         .filter(|(_, g)| g.is_positive())
         .map(|(&t, g)| {
             let age_days = (now - g.last_at).max(0) as f32 / DAY;
-            let strength = if g.love { 2.0 } else if g.up { 1.5 } else { 1.0 };
-            (t as usize, strength * (0.3 + 0.7 * (-age_days / 60.0).exp()), g.last_at)
+            let strength = if g.love {
+                2.0
+            } else if g.up {
+                1.5
+            } else {
+                1.0
+            };
+            (
+                t as usize,
+                strength * (0.3 + 0.7 * (-age_days / 60.0).exp()),
+                g.last_at,
+            )
         })
         .collect();
     liked.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(&b.0)));
     liked.truncate(50);
     let total: f32 = liked.iter().map(|x| x.1).sum();
-    liked.into_iter().map(|(t, w, _)| (t, w / total.max(1e-9))).collect()
+    liked
+        .into_iter()
+        .map(|(t, w, _)| (t, w / total.max(1e-9)))
+        .collect()
 }
 
 fn cf_and_similar(
@@ -92,23 +109,44 @@ fn cf_and_similar(
 ) -> ProfileSignals {
     let n = signals.popularity.len();
     let liked = recent_liked(engagement, now);
-    let similar = if liked.is_empty() { vec![0.0; n] } else { signals.item_model_scores(&liked) };
+    let similar = if liked.is_empty() {
+        vec![0.0; n]
+    } else {
+        signals.item_model_scores(&liked)
+    };
     let affinity_scores = (0..n).map(|t| content.affinity(affinity, t)).collect();
-    // Closeness to what the profile thumbed down or abandoned early.
+    // How much closer a title is to something thumbed down than to anything
+    // liked. Plain closeness to a dislike predicts *more* plays (a viewer only
+    // watches, and so dislikes, titles inside their taste); the margin over
+    // the liked titles isolates the dislike.
     let disliked: Vec<usize> = engagement
         .iter()
-        .filter(|(_, g)| g.down || (!g.is_positive() && g.watched < 0.25 && !g.listed))
+        .filter(|(_, g)| g.down)
         .map(|(&t, _)| t as usize)
         .collect();
     let mut negative = vec![0.0f32; n];
-    for &d in &disliked {
-        let strength = if engagement[&(d as u32)].down { 1.0 } else { 0.5 };
+    if !disliked.is_empty() {
+        let closeness = |a: usize, t: usize| {
+            0.6 * content.similarity(a, t) + 0.4 * signals.neighbour_weight(a, t)
+        };
         for (t, neg) in negative.iter_mut().enumerate() {
-            let s = strength * (0.6 * content.similarity(d, t) + 0.4 * signals.neighbour_weight(d, t));
-            *neg = neg.max(s);
+            let to_dislike = disliked
+                .iter()
+                .map(|&d| closeness(d, t))
+                .fold(0.0f32, f32::max);
+            let to_like = liked
+                .iter()
+                .map(|&(l, _)| closeness(l, t))
+                .fold(0.0f32, f32::max);
+            *neg = (to_dislike - to_like).max(0.0);
         }
     }
-    ProfileSignals { cf, similar, affinity: affinity_scores, negative }
+    ProfileSignals {
+        cf,
+        similar,
+        affinity: affinity_scores,
+        negative,
+    }
 }
 
 /// A title's freshness on the service: 1 on the day it was added, 0 after 60 days.
@@ -122,7 +160,14 @@ pub fn freshness(added_unix: i64, now: i64) -> f32 {
 }
 
 /// The feature vector of title `t`.
-pub fn features(signals: &Signals, p: &ProfileSignals, trending: &[f32], added_unix: i64, t: usize, ctx: &Context) -> FeatureVec {
+pub fn features(
+    signals: &Signals,
+    p: &ProfileSignals,
+    trending: &[f32],
+    added_unix: i64,
+    t: usize,
+    ctx: &Context,
+) -> FeatureVec {
     [
         p.cf[t],
         p.similar[t],
@@ -170,6 +215,10 @@ impl Weights {
 
     /// Weights as a name → value map, for reports.
     pub fn named(&self) -> BTreeMap<String, f64> {
-        FEATURES.iter().zip(self.w).map(|(f, w)| (f.to_string(), w)).collect()
+        FEATURES
+            .iter()
+            .zip(self.w)
+            .map(|(f, w)| (f.to_string(), w))
+            .collect()
     }
 }

@@ -89,7 +89,9 @@ impl ProfileState {
 
     /// Fold one more event in (feedback applies here without a reload).
     pub fn apply(&mut self, e: &Event, model: &Model) {
-        let Some(t) = model.title_index(&e.title_id) else { return };
+        let Some(t) = model.title_index(&e.title_id) else {
+            return;
+        };
         self.events += 1;
         let s = self.titles.entry(t).or_default();
         s.eng.add(e);
@@ -101,7 +103,9 @@ impl ProfileState {
                     s.episode = e.season.zip(e.episode);
                 }
                 let title = &model.titles[t];
-                let last_part = title.kind == TitleKind::Movie || s.episode.is_some_and(|(se, ep)| title.next_episode(se, ep).is_none());
+                let last_part = title.kind == TitleKind::Movie
+                    || s.episode
+                        .is_some_and(|(se, ep)| title.next_episode(se, ep).is_none());
                 if e.progress >= 0.9 && last_part {
                     s.completed = true;
                 }
@@ -117,7 +121,10 @@ impl ProfileState {
 
     /// Engagement by title, as training sees it.
     pub fn engagement(&self) -> BTreeMap<u32, Engagement> {
-        self.titles.iter().map(|(&t, s)| (t as u32, s.eng)).collect()
+        self.titles
+            .iter()
+            .map(|(&t, s)| (t as u32, s.eng))
+            .collect()
     }
 
     /// The newest event time (the profile's own "now" for recency weights).
@@ -131,7 +138,11 @@ impl ProfileState {
 
     /// Started, got less than a quarter in, and left it for over a week.
     pub fn is_abandoned(&self, s: &TitleState, now: i64) -> bool {
-        s.thumb().is_none() && !s.completed && s.progress < 0.25 && s.plays <= 1 && now - s.last_at() > 7 * DAY
+        s.thumb().is_none()
+            && !s.completed
+            && s.progress < 0.25
+            && s.plays <= 1
+            && now - s.last_at() > 7 * DAY
     }
 
     pub fn thumbed_down(&self, t: usize) -> bool {
@@ -142,9 +153,17 @@ impl ProfileState {
         self.titles.get(&t).is_some_and(|s| s.completed)
     }
 
-    /// Recent positively engaged titles, newest first: anchors for "Because you watched".
+    /// Recent titles the profile watched or rated up, newest first: anchors for
+    /// "Because you watched". A title only saved to My List is not an anchor.
     pub fn recent_positives(&self) -> Vec<usize> {
-        let mut v: Vec<(i64, usize)> = self.titles.iter().filter(|(_, s)| s.is_positive()).map(|(&t, s)| (s.last_at(), t)).collect();
+        let watched_or_rated =
+            |s: &TitleState| s.is_positive() && (s.plays > 0 || s.eng.up || s.eng.love);
+        let mut v: Vec<(i64, usize)> = self
+            .titles
+            .iter()
+            .filter(|(_, s)| watched_or_rated(s))
+            .map(|(&t, s)| (s.last_at(), t))
+            .collect();
         v.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
         v.into_iter().map(|x| x.1).collect()
     }

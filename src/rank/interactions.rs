@@ -47,7 +47,10 @@ impl Engagement {
     /// (preference, confidence) with confidence scale `alpha`.
     pub fn cell(&self, alpha: f32) -> (f32, f32) {
         if self.is_positive() {
-            let strength = self.watched + if self.up { 2.0 } else { 0.0 } + if self.love { 4.0 } else { 0.0 } + if self.listed { 1.0 } else { 0.0 };
+            let strength = self.watched
+                + if self.up { 2.0 } else { 0.0 }
+                + if self.love { 4.0 } else { 0.0 }
+                + if self.listed { 1.0 } else { 0.0 };
             (1.0, 1.0 + alpha * strength)
         } else if self.down {
             (0.0, 1.0 + alpha * 3.0)
@@ -80,11 +83,19 @@ impl Interactions {
             if cutoff.is_some_and(|c| e.at >= c) {
                 continue;
             }
-            let (Some(&m), Some(&t)) = (members.get(&e.member_id), titles.get(&e.title_id)) else { continue };
+            let (Some(&m), Some(&t)) = (members.get(&e.member_id), titles.get(&e.title_id)) else {
+                continue;
+            };
             agg[m].entry(t as u32).or_default().add(e);
         }
-        let by_member = agg.into_iter().map(|cells| engagement_cells(&cells, alpha)).collect();
-        Interactions { n_titles: titles.len(), by_member }
+        let by_member = agg
+            .into_iter()
+            .map(|cells| engagement_cells(&cells, alpha))
+            .collect();
+        Interactions {
+            n_titles: titles.len(),
+            by_member,
+        }
     }
 
     /// The same cells grouped by title: (member, pref, conf).

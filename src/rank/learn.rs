@@ -12,17 +12,51 @@ fn sigmoid(z: f64) -> f64 {
 }
 
 /// Fit weights on labelled feature vectors. Features with no spread get weight 0.
+/// Features named in `non_positive` may not raise a score: if the free fit
+/// gives one a positive weight, it is refitted with that weight held at 0,
+/// which is the optimum of the constrained (convex) problem.
+pub fn fit_logistic_constrained(
+    xs: &[FeatureVec],
+    ys: &[bool],
+    l2: f64,
+    non_positive: &[usize],
+) -> Weights {
+    let mut pinned = [false; NF];
+    loop {
+        let w = fit_with_pins(xs, ys, l2, &pinned);
+        match non_positive.iter().find(|&&i| !pinned[i] && w.w[i] > 0.0) {
+            Some(&i) => pinned[i] = true,
+            None => return w,
+        }
+    }
+}
+
+/// Fit weights on labelled feature vectors. Features with no spread get weight 0.
+#[cfg(test)]
 pub fn fit_logistic(xs: &[FeatureVec], ys: &[bool], l2: f64) -> Weights {
+    fit_with_pins(xs, ys, l2, &[false; NF])
+}
+
+fn fit_with_pins(xs: &[FeatureVec], ys: &[bool], l2: f64, pinned: &[bool; NF]) -> Weights {
     let n = xs.len().max(1) as f64;
     let mut mean = [0.0; NF];
     let mut std = [1.0; NF];
     for i in 0..NF {
         mean[i] = xs.iter().map(|x| x[i] as f64).sum::<f64>() / n;
-        let var = xs.iter().map(|x| (x[i] as f64 - mean[i]).powi(2)).sum::<f64>() / n;
+        let var = xs
+            .iter()
+            .map(|x| (x[i] as f64 - mean[i]).powi(2))
+            .sum::<f64>()
+            / n;
         std[i] = if var > 1e-12 { var.sqrt() } else { 1.0 };
     }
-    let z: Vec<[f64; NF]> = xs.iter().map(|x| std::array::from_fn(|i| (x[i] as f64 - mean[i]) / std[i])).collect();
-    let active: Vec<bool> = (0..NF).map(|i| xs.iter().any(|x| (x[i] as f64 - mean[i]).abs() > 1e-9)).collect();
+    let z: Vec<[f64; NF]> = xs
+        .iter()
+        .map(|x| std::array::from_fn(|i| (x[i] as f64 - mean[i]) / std[i]))
+        .collect();
+    let active: Vec<bool> = (0..NF)
+        .map(|i| !pinned[i] && xs.iter().any(|x| (x[i] as f64 - mean[i]).abs() > 1e-9))
+        .collect();
     // Parameters: [bias, w_0 … w_{NF-1}].
     let d = NF + 1;
     let mut beta = Array1::<f64>::zeros(d);
@@ -64,7 +98,12 @@ pub fn fit_logistic(xs: &[FeatureVec], ys: &[bool], l2: f64) -> Weights {
         }
     }
     let w: [f64; NF] = std::array::from_fn(|i| if active[i] { round(beta[i + 1]) } else { 0.0 });
-    Weights { bias: round(beta[0]), mean, std, w }
+    Weights {
+        bias: round(beta[0]),
+        mean,
+        std,
+        w,
+    }
 }
 
 fn round(x: f64) -> f64 {
@@ -79,11 +118,30 @@ pub struct Platt {
 }
 
 impl Platt {
-    /// Fit on (score, outcome) pairs by Newton's method on the 2-parameter likelihood.
+    /// Fit on (score, outcome) pairs: Newton's method on the 2-parameter
+    /// likelihood with a small ridge on the slope, halving any step that would
+    /// lower the likelihood (plain Newton diverges on near-separable data).
     pub fn fit(scores: &[f64], outcomes: &[bool]) -> Platt {
-        let (mut a, mut b) = (1.0, 0.0);
-        for _ in 0..50 {
-            let (mut ga, mut gb, mut haa, mut hab, mut hbb) = (0.0, 0.0, 1e-6, 0.0, 1e-6);
+        const RIDGE: f64 = 1e-3;
+        let loss = |a: f64, b: f64| -> f64 {
+            let nll: f64 = scores
+                .iter()
+                .zip(outcomes)
+                .map(|(&s, &y)| {
+                    let z = a * s + b;
+                    // log(1 + e^z) - y z, computed stably.
+                    z.max(0.0) + (-z.abs()).exp().ln_1p() - if y { z } else { 0.0 }
+                })
+                .sum();
+            nll + 0.5 * RIDGE * a * a
+        };
+        let positives = outcomes.iter().filter(|&&y| y).count() as f64;
+        let n = outcomes.len().max(1) as f64;
+        let prior = ((positives + 0.5) / (n - positives + 0.5)).ln();
+        let (mut a, mut b) = (0.0, prior);
+        let mut current = loss(a, b);
+        for _ in 0..100 {
+            let (mut ga, mut gb, mut haa, mut hab, mut hbb) = (-RIDGE * a, 0.0, RIDGE, 0.0, 1e-9);
             for (&s, &y) in scores.iter().zip(outcomes) {
                 let p = sigmoid(a * s + b);
                 let r = if y { 1.0 } else { 0.0 } - p;
@@ -98,15 +156,26 @@ impl Platt {
             if det.abs() < 1e-12 {
                 break;
             }
-            let da = (hbb * ga - hab * gb) / det;
-            let db = (haa * gb - hab * ga) / det;
-            a += da;
-            b += db;
-            if da.abs() + db.abs() < 1e-10 {
+            let (da, db) = ((hbb * ga - hab * gb) / det, (haa * gb - hab * ga) / det);
+            let mut step = 1.0;
+            let mut improved = false;
+            while step > 1e-6 {
+                let next = loss(a + step * da, b + step * db);
+                if next <= current {
+                    (a, b, current) = (a + step * da, b + step * db, next);
+                    improved = true;
+                    break;
+                }
+                step *= 0.5;
+            }
+            if !improved || (step * (da.abs() + db.abs())) < 1e-10 {
                 break;
             }
         }
-        Platt { a: round(a), b: round(b) }
+        Platt {
+            a: round(a),
+            b: round(b),
+        }
     }
 
     pub fn probability(&self, score: f64) -> f64 {
@@ -151,7 +220,10 @@ mod tests {
     fn platt_scaling_recovers_a_known_calibration() {
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(5);
         let scores: Vec<f64> = (0..5000).map(|_| rng.gen_range(-3.0..3.0)).collect();
-        let outcomes: Vec<bool> = scores.iter().map(|&s| rng.gen_bool(sigmoid(2.0 * s + 0.5))).collect();
+        let outcomes: Vec<bool> = scores
+            .iter()
+            .map(|&s| rng.gen_bool(sigmoid(2.0 * s + 0.5)))
+            .collect();
         let p = Platt::fit(&scores, &outcomes);
         assert!((p.a - 2.0).abs() < 0.25 && (p.b - 0.5).abs() < 0.2, "{p:?}");
     }

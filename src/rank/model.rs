@@ -43,28 +43,74 @@ impl Model {
         Model::load_with(store, config, true)
     }
 
-    fn load_with(store: &mut Store, config: &RankerConfig, force: bool) -> Result<Model, StoreError> {
+    fn load_with(
+        store: &mut Store,
+        config: &RankerConfig,
+        force: bool,
+    ) -> Result<Model, StoreError> {
         let titles = store.titles()?;
-        let genres = store.genres()?.into_iter().map(|g| (g.id.clone(), g)).collect();
-        let tags = store.tags()?.into_iter().map(|t| (t.id.clone(), t)).collect();
+        let genres = store
+            .genres()?
+            .into_iter()
+            .map(|g| (g.id.clone(), g))
+            .collect();
+        let tags = store
+            .tags()?
+            .into_iter()
+            .map(|t| (t.id.clone(), t))
+            .collect();
         let as_of = store.as_of()?;
         let content = ContentIndex::build(&titles);
-        let fingerprint = format!("{MODEL_VERSION};{};{}", store.training_fingerprint()?, config.training_hash());
-        let cached = if force { None } else { store.cached("model", &fingerprint)?.and_then(|b| bincode::deserialize::<Trained>(&b).ok()) };
+        let fingerprint = format!(
+            "{MODEL_VERSION};{};{}",
+            store.training_fingerprint()?,
+            config.training_hash()
+        );
+        let cached = if force {
+            None
+        } else {
+            store
+                .cached("model", &fingerprint)?
+                .and_then(|b| bincode::deserialize::<Trained>(&b).ok())
+        };
         let (trained, fresh) = match cached {
             Some(t) => (t, false),
             None => {
                 let members = store.members()?;
                 let events = store.training_events()?;
-                let end = super::Context::default_now(as_of).timestamp().max(events.iter().map(|e| e.at + 1).max().unwrap_or(0));
-                let t = train(&TrainInput { titles: &titles, content: &content, members: &members, events: &events, end }, &config.training);
+                let end = super::Context::default_now(as_of)
+                    .timestamp()
+                    .max(events.iter().map(|e| e.at + 1).max().unwrap_or(0));
+                let t = train(
+                    &TrainInput {
+                        titles: &titles,
+                        content: &content,
+                        members: &members,
+                        events: &events,
+                        end,
+                    },
+                    &config.training,
+                );
                 let bytes = bincode::serialize(&t).expect("the trained model serialises");
                 store.put_cached("model", &fingerprint, &bytes)?;
                 (t, true)
             }
         };
-        let index = titles.iter().enumerate().map(|(i, t)| (t.id.clone(), i)).collect();
-        let added = titles.iter().map(|t| t.added.and_hms_opt(0, 0, 0).expect("midnight").and_utc().timestamp()).collect();
+        let index = titles
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.id.clone(), i))
+            .collect();
+        let added = titles
+            .iter()
+            .map(|t| {
+                t.added
+                    .and_hms_opt(0, 0, 0)
+                    .expect("midnight")
+                    .and_utc()
+                    .timestamp()
+            })
+            .collect();
         let micro = micro_groups(&titles, &tags);
         Ok(Model {
             titles,

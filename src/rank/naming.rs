@@ -42,7 +42,11 @@ pub fn micro_genre_name(tags: &[&Tag], genre: &Genre) -> String {
     sorted.sort_by_key(|t| (order(t.kind), t.id.clone()));
     let mut words: Vec<&str> = sorted.iter().filter_map(|t| t.label.as_deref()).collect();
     words.push(&genre.plural);
-    let suffixes: Vec<&str> = sorted.iter().filter(|t| t.label.is_none()).filter_map(|t| t.suffix.as_deref()).collect();
+    let suffixes: Vec<&str> = sorted
+        .iter()
+        .filter(|t| t.label.is_none())
+        .filter_map(|t| t.suffix.as_deref())
+        .collect();
     words.extend(suffixes);
     words.join(" ")
 }
@@ -52,16 +56,36 @@ mod tests {
     use super::*;
 
     fn tag(id: &str, kind: TagKind, label: Option<&str>, suffix: Option<&str>) -> Tag {
-        Tag { id: id.into(), kind, label: label.map(Into::into), suffix: suffix.map(Into::into) }
+        Tag {
+            id: id.into(),
+            kind,
+            label: label.map(Into::into),
+            suffix: suffix.map(Into::into),
+        }
     }
 
     #[test]
     fn names_read_like_a_streaming_service_row() {
-        let g = Genre { id: "mystery".into(), name: "Mystery".into(), plural: "Mysteries".into() };
+        let g = Genre {
+            id: "mystery".into(),
+            name: "Mystery".into(),
+            plural: "Mysteries".into(),
+        };
         let british = tag("british", TagKind::Setting, Some("British"), None);
         let dark = tag("dark", TagKind::Mood, Some("Dark"), None);
-        assert_eq!(micro_genre_name(&[&british, &dark], &g), "Dark British Mysteries");
-        let lead = tag("female-lead", TagKind::Style, None, Some("with a Strong Female Lead"));
-        assert_eq!(micro_genre_name(&[&lead, &dark], &g), "Dark Mysteries with a Strong Female Lead");
+        assert_eq!(
+            micro_genre_name(&[&british, &dark], &g),
+            "Dark British Mysteries"
+        );
+        let lead = tag(
+            "female-lead",
+            TagKind::Style,
+            None,
+            Some("with a Strong Female Lead"),
+        );
+        assert_eq!(
+            micro_genre_name(&[&lead, &dark], &g),
+            "Dark Mysteries with a Strong Female Lead"
+        );
     }
 }

@@ -29,10 +29,14 @@ pub enum OnboardingError {
 /// 20–30 titles (fewer only if the catalog is small) spanning taste clusters.
 pub fn onboarding_set(model: &Model, maturity: Maturity, seed: u64) -> Vec<usize> {
     let pop = &model.trained.signals.popularity;
-    let mut candidates: Vec<usize> = (0..model.titles.len()).filter(|&t| maturity.allows(model.titles[t].maturity)).collect();
+    let mut candidates: Vec<usize> = (0..model.titles.len())
+        .filter(|&t| maturity.allows(model.titles[t].maturity))
+        .collect();
     candidates.sort_by(|&a, &b| pop[b].total_cmp(&pop[a]).then(a.cmp(&b)));
     // The long tail is not a good first impression: offer from the better-known 70 %.
-    let keep = (candidates.len() * 7).div_ceil(10).max(SET_SIZE.min(candidates.len()));
+    let keep = (candidates.len() * 7)
+        .div_ceil(10)
+        .max(SET_SIZE.min(candidates.len()));
     candidates.truncate(keep);
     let vectors: Vec<Array1<f32>> = candidates
         .iter()
@@ -58,10 +62,17 @@ pub fn onboarding_set(model: &Model, maturity: Maturity, seed: u64) -> Vec<usize
                 break;
             }
             let pick = q.iter().skip(round).find(|&&t| {
-                !set.contains(&t) && per_genre.get(model.titles[t].genres.first().map_or("", String::as_str)).copied().unwrap_or(0) < PER_GENRE
+                !set.contains(&t)
+                    && per_genre
+                        .get(model.titles[t].genres.first().map_or("", String::as_str))
+                        .copied()
+                        .unwrap_or(0)
+                        < PER_GENRE
             });
             if let Some(&t) = pick {
-                *per_genre.entry(model.titles[t].genres.first().map_or("", String::as_str)).or_default() += 1;
+                *per_genre
+                    .entry(model.titles[t].genres.first().map_or("", String::as_str))
+                    .or_default() += 1;
                 set.push(t);
             }
         }
@@ -78,13 +89,20 @@ pub fn onboarding_set(model: &Model, maturity: Maturity, seed: u64) -> Vec<usize
 }
 
 /// Check picks against the offered set; returns their title indices.
-pub fn check_picks(model: &Model, offered: &[usize], picks: &[String]) -> Result<Vec<usize>, OnboardingError> {
+pub fn check_picks(
+    model: &Model,
+    offered: &[usize],
+    picks: &[String],
+) -> Result<Vec<usize>, OnboardingError> {
     if picks.len() < MIN_PICKS {
         return Err(OnboardingError::TooFew(picks.len()));
     }
     let mut out = vec![];
     for id in picks {
-        let t = model.title_index(id).filter(|t| offered.contains(t)).ok_or_else(|| OnboardingError::NotOffered(id.clone()))?;
+        let t = model
+            .title_index(id)
+            .filter(|t| offered.contains(t))
+            .ok_or_else(|| OnboardingError::NotOffered(id.clone()))?;
         if out.contains(&t) {
             return Err(OnboardingError::Repeated(id.clone()));
         }
@@ -101,7 +119,16 @@ fn kmeans(points: &[Array1<f32>], k: usize, seed: u64) -> Vec<usize> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut centres = vec![points[rng.gen_range(0..points.len())].clone()];
     while centres.len() < k {
-        let d: Vec<f32> = points.iter().map(|p| centres.iter().map(|c| 1.0 - p.dot(c)).fold(f32::MAX, f32::min).max(0.0)).collect();
+        let d: Vec<f32> = points
+            .iter()
+            .map(|p| {
+                centres
+                    .iter()
+                    .map(|c| 1.0 - p.dot(c))
+                    .fold(f32::MAX, f32::min)
+                    .max(0.0)
+            })
+            .collect();
         let total: f32 = d.iter().sum();
         if total <= 0.0 {
             break;
@@ -120,7 +147,13 @@ fn kmeans(points: &[Array1<f32>], k: usize, seed: u64) -> Vec<usize> {
     let mut assign = vec![0; points.len()];
     for _ in 0..15 {
         for (i, p) in points.iter().enumerate() {
-            assign[i] = (0..centres.len()).max_by(|&a, &b| p.dot(&centres[a]).total_cmp(&p.dot(&centres[b])).then(b.cmp(&a))).unwrap_or(0);
+            assign[i] = (0..centres.len())
+                .max_by(|&a, &b| {
+                    p.dot(&centres[a])
+                        .total_cmp(&p.dot(&centres[b]))
+                        .then(b.cmp(&a))
+                })
+                .unwrap_or(0);
         }
         for (c, centre) in centres.iter_mut().enumerate() {
             let mut sum = Array1::<f32>::zeros(centre.len());

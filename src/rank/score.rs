@@ -14,6 +14,9 @@ pub struct Scored {
     pub match_pct: u8,
 }
 
+/// Indices of the personal features in a feature vector.
+const PERSONAL: [usize; 3] = [0, 1, 2];
+
 pub struct PageScorer<'a> {
     pub model: &'a Model,
     pub profile: &'a ProfileState,
@@ -26,26 +29,75 @@ pub struct PageScorer<'a> {
 }
 
 impl<'a> PageScorer<'a> {
-    pub fn new(model: &'a Model, profile: &'a ProfileState, ctx: &'a Context, config: &'a RankerConfig, seed: u64) -> Self {
+    pub fn new(
+        model: &'a Model,
+        profile: &'a ProfileState,
+        ctx: &'a Context,
+        config: &'a RankerConfig,
+        seed: u64,
+    ) -> Self {
         let signals = &model.trained.signals;
         let (trending, regional_trending) = signals.trending_in(&profile.region);
         let engagement = profile.engagement();
         let prefs = model.content.preferences(&engagement, profile.newest());
-        let ps = ProfileSignals::compute(signals, &model.content, &engagement, &prefs, model.alpha, ctx.now_unix());
+        let ps = ProfileSignals::compute(
+            signals,
+            &model.content,
+            &engagement,
+            &prefs,
+            model.alpha,
+            ctx.now_unix(),
+        );
         let w = model.trained.weights.effective(config);
         let scored = (0..model.titles.len())
             .map(|t| {
                 let x = features(signals, &ps, trending, model.added[t], t, ctx);
                 let (score, contributions) = model.trained.weights.score(&w, &x);
-                Scored { score: round6(score), contributions, match_pct: model.trained.calibration.match_pct(score) }
+                Scored {
+                    score: round6(score),
+                    contributions,
+                    match_pct: model.trained.calibration.match_pct(score),
+                }
             })
             .collect();
         let artwork = ArtworkChooser::new(model, profile, &engagement, seed);
-        PageScorer { model, profile, ctx, config, trending, regional_trending, scored, artwork }
+        PageScorer {
+            model,
+            profile,
+            ctx,
+            config,
+            trending,
+            regional_trending,
+            scored,
+            artwork,
+        }
     }
 
     pub fn score(&self, t: usize) -> f64 {
         self.scored[t].score
+    }
+
+    /// The part of a title's score that is about this profile's taste (CF,
+    /// similarity to recent likes, content affinity), without the signals that
+    /// lift a title for everyone (popularity, trending, freshness, context).
+    pub fn personal(&self, t: usize) -> f64 {
+        PERSONAL
+            .iter()
+            .map(|&f| self.scored[t].contributions[f])
+            .sum()
+    }
+
+    /// Candidate generation for the personal rows: the best `per_source`
+    /// recommendable titles by each personal source, merged. The learned layer
+    /// then orders them, so a new or popular title reaches "Top Picks" only if
+    /// some personal source put it forward.
+    pub fn personal_candidates(&self, per_source: usize) -> Vec<usize> {
+        let mut out = std::collections::BTreeSet::new();
+        for &f in &PERSONAL {
+            let pool = (0..self.model.titles.len()).filter(|&t| self.recommendable(t));
+            out.extend(self.top_by(pool, |t| self.scored[t].contributions[f], per_source));
+        }
+        out.into_iter().collect()
     }
 
     /// May this title appear anywhere on this profile's page?
@@ -55,7 +107,12 @@ impl<'a> PageScorer<'a> {
 
     /// Eligible and not yet watched or rated: a fresh recommendation.
     pub fn recommendable(&self, t: usize) -> bool {
-        self.eligible(t) && !self.profile.titles.get(&t).is_some_and(|s| s.plays > 0 || s.thumb().is_some())
+        self.eligible(t)
+            && !self
+                .profile
+                .titles
+                .get(&t)
+                .is_some_and(|s| s.plays > 0 || s.thumb().is_some())
     }
 
     /// Contributions as the Page carries them: baseline first, then by magnitude.
@@ -65,14 +122,34 @@ impl<'a> PageScorer<'a> {
             .iter()
             .zip(s.contributions)
             .filter(|(_, c)| *c != 0.0)
-            .map(|(f, c)| Contribution { feature: f.to_string(), value: round6(c) })
+            .map(|(f, c)| Contribution {
+                feature: f.to_string(),
+                value: round6(c),
+            })
             .collect();
-        v.sort_by(|a, b| b.value.abs().total_cmp(&a.value.abs()).then(a.feature.cmp(&b.feature)));
-        v.insert(0, Contribution { feature: "baseline".into(), value: round6(self.model.trained.weights.bias) });
+        v.sort_by(|a, b| {
+            b.value
+                .abs()
+                .total_cmp(&a.value.abs())
+                .then(a.feature.cmp(&b.feature))
+        });
+        v.insert(
+            0,
+            Contribution {
+                feature: "baseline".into(),
+                value: round6(self.model.trained.weights.bias),
+            },
+        );
         v
     }
 
-    pub fn item(&self, t: usize, reason: String, anchor: Option<String>, resume: Option<String>) -> Item {
+    pub fn item(
+        &self,
+        t: usize,
+        reason: String,
+        anchor: Option<String>,
+        resume: Option<String>,
+    ) -> Item {
         let title = &self.model.titles[t];
         let (artwork_id, artwork_reason) = self.artwork.choose(self.model, t);
         Item {
@@ -81,22 +158,44 @@ impl<'a> PageScorer<'a> {
             score: self.scored[t].score,
             match_pct: self.scored[t].match_pct,
             artwork_id,
-            explanation: Explanation { reason, contributions: self.contributions(t), anchor, exploration: false, artwork_reason, resume },
+            explanation: Explanation {
+                reason,
+                contributions: self.contributions(t),
+                anchor,
+                exploration: false,
+                artwork_reason,
+                resume,
+            },
         }
     }
 
     /// The best `n` of `candidates` by `key`, descending; ties by title id.
-    pub fn top_by(&self, candidates: impl Iterator<Item = usize>, key: impl Fn(usize) -> f64, n: usize) -> Vec<usize> {
+    pub fn top_by(
+        &self,
+        candidates: impl Iterator<Item = usize>,
+        key: impl Fn(usize) -> f64,
+        n: usize,
+    ) -> Vec<usize> {
         let mut v: Vec<(f64, usize)> = candidates.map(|t| (key(t), t)).collect();
-        v.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| self.model.titles[a.1].id.cmp(&self.model.titles[b.1].id)));
+        v.sort_by(|a, b| {
+            b.0.total_cmp(&a.0)
+                .then_with(|| self.model.titles[a.1].id.cmp(&self.model.titles[b.1].id))
+        });
         v.into_iter().take(n).map(|x| x.1).collect()
     }
 
     /// The feature that lifts this title most, in words, for item reasons.
     pub fn top_reason(&self, t: usize) -> String {
         let s = &self.scored[t];
-        let best = (0..NF).max_by(|&a, &b| s.contributions[a].total_cmp(&s.contributions[b]).then(b.cmp(&a)));
-        match best.filter(|&i| s.contributions[i] > 0.0).map(|i| FEATURES[i]) {
+        let best = (0..NF).max_by(|&a, &b| {
+            s.contributions[a]
+                .total_cmp(&s.contributions[b])
+                .then(b.cmp(&a))
+        });
+        match best
+            .filter(|&i| s.contributions[i] > 0.0)
+            .map(|i| FEATURES[i])
+        {
             Some("cf_score") => "Viewers with your taste enjoy it".into(),
             Some("similar_to_recent") => "Like titles you enjoyed recently".into(),
             Some("content_affinity") => "Matches the genres and moods you watch".into(),

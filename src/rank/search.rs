@@ -58,11 +58,30 @@ pub fn search(s: &PageScorer, query: &str, limit: usize) -> Vec<SearchHit> {
             consider(MatchField::Genre, name, 20);
         }
         for tag in &title.tags {
-            let label = model.tags.get(tag).and_then(|x| x.label.clone().or(x.suffix.clone())).unwrap_or_else(|| tag.clone());
+            let label = model
+                .tags
+                .get(tag)
+                .and_then(|x| x.label.clone().or(x.suffix.clone()))
+                .unwrap_or_else(|| tag.clone());
             consider(MatchField::Tag, &label, 25);
         }
+        // A typo defeats subsequence matching; the title may still be meant.
+        if let Some((q, pos)) = typo_match(&title.name, query) {
+            if best.as_ref().is_none_or(|b| q > b.0) {
+                best = Some((q, MatchField::Title, title.name.clone(), pos));
+            }
+        }
         if let Some((q, field, matched, positions)) = best {
-            hits.push((q, SearchHit { title: t, field, matched, positions, score: 0.0 }));
+            hits.push((
+                q,
+                SearchHit {
+                    title: t,
+                    field,
+                    matched,
+                    positions,
+                    score: 0.0,
+                },
+            ));
         }
     }
     let top = hits.iter().map(|h| h.0).max().unwrap_or(1).max(1) as f64;
@@ -70,6 +89,118 @@ pub fn search(s: &PageScorer, query: &str, limit: usize) -> Vec<SearchHit> {
     for (q, h) in &mut hits {
         h.score = 0.7 * (*q as f64 / top) + 0.3 * cal.probability(s.score(h.title));
     }
-    hits.sort_by(|a, b| b.1.score.total_cmp(&a.1.score).then_with(|| model.titles[a.1.title].id.cmp(&model.titles[b.1.title].id)));
+    hits.sort_by(|a, b| {
+        b.1.score
+            .total_cmp(&a.1.score)
+            .then_with(|| model.titles[a.1.title].id.cmp(&model.titles[b.1.title].id))
+    });
     hits.into_iter().take(limit).map(|h| h.1).collect()
+}
+
+/// A title found despite typos: every query word of three or more letters is
+/// within a small edit distance of some word of the title (a dropped, added,
+/// changed or swapped letter), and shorter words are prefixes of one.
+/// Returns a quality on the fuzzy matcher's scale and the matched positions.
+fn typo_match(name: &str, query: &str) -> Option<(i64, Vec<usize>)> {
+    let words: Vec<(usize, Vec<char>)> = split_words(name);
+    let mut positions = vec![];
+    let (mut matched_letters, mut edits) = (0i64, 0i64);
+    for q in query.split_whitespace() {
+        let q: Vec<char> = q.to_lowercase().chars().collect();
+        let allowed = match q.len() {
+            0..=2 => 0,
+            3..=5 => 1,
+            _ => 2,
+        };
+        let best = words
+            .iter()
+            .map(|(start, w)| {
+                let d = if q.len() <= 2 {
+                    if w.starts_with(&q) {
+                        0
+                    } else {
+                        usize::MAX
+                    }
+                } else {
+                    osa_distance(&q, w)
+                };
+                (d, *start, w.len())
+            })
+            .min_by_key(|x| (x.0, x.1))?;
+        if best.0 > allowed {
+            return None;
+        }
+        positions.extend(best.1..best.1 + best.2.min(q.len().max(1)));
+        matched_letters += q.len() as i64;
+        edits += best.0 as i64;
+    }
+    (matched_letters > 0).then(|| (matched_letters * 12 - edits * 15, positions))
+}
+
+/// The words of `text`, lowercased, with the char position where each starts.
+fn split_words(text: &str) -> Vec<(usize, Vec<char>)> {
+    let mut out = vec![];
+    let mut current: Option<(usize, Vec<char>)> = None;
+    for (i, c) in text.chars().enumerate() {
+        if c.is_alphanumeric() {
+            current
+                .get_or_insert((i, vec![]))
+                .1
+                .extend(c.to_lowercase());
+        } else if let Some(w) = current.take() {
+            out.push(w);
+        }
+    }
+    out.extend(current);
+    out
+}
+
+/// Optimal-string-alignment distance: insertions, deletions, substitutions
+/// and swaps of two neighbouring letters each cost one.
+fn osa_distance(a: &[char], b: &[char]) -> usize {
+    let (n, m) = (a.len(), b.len());
+    let mut d = vec![vec![0usize; m + 1]; n + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=n {
+        for j in 1..=m {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            d[i][j] = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+            }
+        }
+    }
+    d[n][m]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_swapped_and_a_dropped_letter_still_find_the_title() {
+        assert!(typo_match("The Drowned Parish", "th dorwned parish").is_some());
+        assert!(typo_match("The Drowned Parish", "drownd").is_some());
+        assert!(typo_match("The Drowned Parish", "harbour").is_none());
+    }
+
+    #[test]
+    fn swaps_cost_one_edit() {
+        let d = |a: &str, b: &str| {
+            osa_distance(
+                &a.chars().collect::<Vec<_>>(),
+                &b.chars().collect::<Vec<_>>(),
+            )
+        };
+        assert_eq!(d("dorwned", "drowned"), 1);
+        assert_eq!(d("parish", "parish"), 0);
+        assert_eq!(d("kitten", "sitting"), 3);
+    }
 }

@@ -55,12 +55,29 @@ pub struct LogView<'a> {
 impl Signals {
     pub fn compute(log: &LogView, end: i64, p: &TrainingParams) -> (Signals, Interactions) {
         let n = log.title_index.len();
-        let inter = Interactions::build(log.events, log.member_index, log.title_index, Some(end), p.alpha);
+        let inter = Interactions::build(
+            log.events,
+            log.member_index,
+            log.title_index,
+            Some(end),
+            p.alpha,
+        );
         let by_title = inter.by_title();
-        let als = Als::train(&inter.by_member, &by_title, AlsParams { factors: p.factors, iterations: p.iterations, lambda: p.lambda }, p.seed);
+        let als = Als::train(
+            &inter.by_member,
+            &by_title,
+            AlsParams {
+                factors: p.factors,
+                iterations: p.iterations,
+                lambda: p.lambda,
+            },
+            p.seed,
+        );
         let ease = (n <= EASE_MAX_TITLES).then(|| Ease::train(&inter.by_member, n, p.ease_lambda));
         let neighbours = match &ease {
-            Some(e) => (0..n).map(|i| top_k(e.b.row(i).iter().copied(), i, NEIGHBOURS)).collect(),
+            Some(e) => (0..n)
+                .map(|i| top_k(e.b.row(i).iter().copied(), i, NEIGHBOURS))
+                .collect(),
             None => als_neighbours(&als),
         };
 
@@ -73,7 +90,12 @@ impl Signals {
         let mut member_themes = vec![[0u16; 10]; log.member_index.len()];
         let mut last_pair = (usize::MAX, usize::MAX);
         for e in log.events.iter().filter(|e| e.at < end) {
-            let (Some(&m), Some(&t)) = (log.member_index.get(&e.member_id), log.title_index.get(&e.title_id)) else { continue };
+            let (Some(&m), Some(&t)) = (
+                log.member_index.get(&e.member_id),
+                log.title_index.get(&e.title_id),
+            ) else {
+                continue;
+            };
             if let Some(&theme) = e.artwork_id.as_ref().and_then(|a| log.artwork_theme.get(a)) {
                 member_themes[m][theme] = member_themes[m][theme].saturating_add(1);
             }
@@ -94,20 +116,35 @@ impl Signals {
             if age < 14 * DAY {
                 let w = (-(age as f32) / (3.0 * DAY as f32)).exp();
                 for key in ["", log.member_region[m].as_str()] {
-                    trending.entry(key.to_string()).or_insert_with(|| vec![0.0; n])[t] += w;
+                    trending
+                        .entry(key.to_string())
+                        .or_insert_with(|| vec![0.0; n])[t] += w;
                 }
             }
         }
         let total_plays: f32 = plays.iter().sum::<f32>().max(1.0);
         let overall_completion = finished.iter().sum::<f32>() / total_plays;
-        let completion = (0..n).map(|t| (finished[t] + 5.0 * overall_completion) / (plays[t] + 5.0)).collect();
+        let completion = (0..n)
+            .map(|t| (finished[t] + 5.0 * overall_completion) / (plays[t] + 5.0))
+            .collect();
         let tod_lift = lifts(&tod);
         let device_lift = lifts(&dev);
         let popularity = log_normalise(viewers_90d.iter().map(|&v| v as f32));
         for v in trending.values_mut() {
             *v = log_normalise(v.iter().copied());
         }
-        let signals = Signals { end, als, ease, neighbours, popularity, trending, completion, tod_lift, device_lift, member_themes };
+        let signals = Signals {
+            end,
+            als,
+            ease,
+            neighbours,
+            popularity,
+            trending,
+            completion,
+            tod_lift,
+            device_lift,
+            member_themes,
+        };
         (signals, inter)
     }
 
@@ -115,13 +152,19 @@ impl Signals {
     pub fn trending_in(&self, region: &str) -> (&[f32], bool) {
         match self.trending.get(region) {
             Some(v) if v.iter().filter(|&&x| x > 0.0).count() >= 10 => (v, true),
-            _ => (self.trending.get("").map(Vec::as_slice).unwrap_or(&[]), false),
+            _ => (
+                self.trending.get("").map(Vec::as_slice).unwrap_or(&[]),
+                false,
+            ),
         }
     }
 
     /// Item-to-item similarity in [0, 1] from the neighbour lists (0 if not a neighbour).
     pub fn neighbour_weight(&self, a: usize, b: usize) -> f32 {
-        self.neighbours[a].iter().find(|x| x.0 as usize == b).map_or(0.0, |x| x.1)
+        self.neighbours[a]
+            .iter()
+            .find(|x| x.0 as usize == b)
+            .map_or(0.0, |x| x.1)
     }
 
     /// Scores of the collaborative item model for a set of weighted liked titles.
@@ -179,7 +222,11 @@ fn log_normalise(values: impl Iterator<Item = f32>) -> Vec<f32> {
 
 /// The k largest positive weights other than `skip`, scaled so the best is 1.
 fn top_k(weights: impl Iterator<Item = f32>, skip: usize, k: usize) -> Vec<(u32, f32)> {
-    let mut v: Vec<(u32, f32)> = weights.enumerate().filter(|&(j, w)| j != skip && w > 0.0).map(|(j, w)| (j as u32, w)).collect();
+    let mut v: Vec<(u32, f32)> = weights
+        .enumerate()
+        .filter(|&(j, w)| j != skip && w > 0.0)
+        .map(|(j, w)| (j as u32, w))
+        .collect();
     v.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     v.truncate(k);
     let max = v.first().map_or(1.0, |x| x.1);
@@ -190,12 +237,23 @@ fn top_k(weights: impl Iterator<Item = f32>, skip: usize, k: usize) -> Vec<(u32,
 /// Cosine neighbours from ALS title factors, for catalogs too big for EASE.
 fn als_neighbours(als: &Als) -> Vec<Vec<(u32, f32)>> {
     use rayon::prelude::*;
-    let norms: Vec<f32> = als.item.rows().into_iter().map(|r| r.dot(&r).sqrt().max(1e-9)).collect();
+    let norms: Vec<f32> = als
+        .item
+        .rows()
+        .into_iter()
+        .map(|r| r.dot(&r).sqrt().max(1e-9))
+        .collect();
     (0..als.item.nrows())
         .into_par_iter()
         .map(|i| {
             let sims = als.item.dot(&als.item.row(i));
-            top_k(sims.iter().enumerate().map(|(j, s)| s / (norms[i] * norms[j])), i, NEIGHBOURS)
+            top_k(
+                sims.iter()
+                    .enumerate()
+                    .map(|(j, s)| s / (norms[i] * norms[j])),
+                i,
+                NEIGHBOURS,
+            )
         })
         .collect()
 }

@@ -9,12 +9,13 @@ use super::config::TrainingParams;
 use super::content::ContentIndex;
 use super::features::{features, FeatureVec, ProfileSignals, Weights, FEATURES};
 use super::interactions::Engagement;
-use super::learn::{fit_logistic, Platt};
+use super::learn::{fit_logistic_constrained, Platt};
 use super::signals::{LogView, Signals};
 use super::Context;
 use crate::catalog::{Action, Event, Maturity, Title};
 use crate::store::Member;
 use chrono::{DateTime, FixedOffset};
+use rand::distributions::{Distribution, WeightedIndex};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
@@ -75,48 +76,119 @@ struct Split {
 }
 
 fn context_of(e: &Event) -> Context {
-    let offset = FixedOffset::east_opt(e.offset_min * 60).unwrap_or(FixedOffset::east_opt(0).expect("zero"));
-    let at = DateTime::from_timestamp(e.at, 0).unwrap_or_default().with_timezone(&offset);
+    let offset =
+        FixedOffset::east_opt(e.offset_min * 60).unwrap_or(FixedOffset::east_opt(0).expect("zero"));
+    let at = DateTime::from_timestamp(e.at, 0)
+        .unwrap_or_default()
+        .with_timezone(&offset);
     Context::new(at, e.device)
 }
 
 pub fn train(input: &TrainInput, p: &TrainingParams) -> Trained {
     let started = Instant::now();
-    let member_index: BTreeMap<i64, usize> = input.members.iter().enumerate().map(|(i, m)| (m.id, i)).collect();
+    let member_index: BTreeMap<i64, usize> = input
+        .members
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (m.id, i))
+        .collect();
     let member_region: Vec<String> = input.members.iter().map(|m| m.region.clone()).collect();
-    let title_index: BTreeMap<String, usize> = input.titles.iter().enumerate().map(|(i, t)| (t.id.clone(), i)).collect();
-    let artwork_theme: BTreeMap<String, usize> =
-        input.titles.iter().flat_map(|t| t.artwork.iter().map(|a| (a.id.clone(), a.theme.index()))).collect();
-    let added: Vec<i64> = input.titles.iter().map(|t| t.added.and_hms_opt(0, 0, 0).expect("midnight").and_utc().timestamp()).collect();
-    let log = LogView { events: input.events, member_index: &member_index, member_region: &member_region, title_index: &title_index, artwork_theme: &artwork_theme };
+    let title_index: BTreeMap<String, usize> = input
+        .titles
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.id.clone(), i))
+        .collect();
+    let artwork_theme: BTreeMap<String, usize> = input
+        .titles
+        .iter()
+        .flat_map(|t| t.artwork.iter().map(|a| (a.id.clone(), a.theme.index())))
+        .collect();
+    let added: Vec<i64> = input
+        .titles
+        .iter()
+        .map(|t| {
+            t.added
+                .and_hms_opt(0, 0, 0)
+                .expect("midnight")
+                .and_utc()
+                .timestamp()
+        })
+        .collect();
+    let log = LogView {
+        events: input.events,
+        member_index: &member_index,
+        member_region: &member_region,
+        title_index: &title_index,
+        artwork_theme: &artwork_theme,
+    };
 
     let cutoff = input.end - p.holdout_days * DAY;
     let (early, _) = Signals::compute(&log, cutoff, p);
     let splits = split_members(input, &member_index, &title_index, cutoff);
 
     // Deterministic member split: 80 % fit the layer, 20 % evaluate and calibrate it.
-    let (fit, eval): (Vec<&Split>, Vec<&Split>) =
-        splits.iter().filter(|s| !s.after.is_empty() && !s.before.is_empty()).partition(|s| (s.row as u64).wrapping_mul(0x9E37_79B9) % 5 != 0);
+    let (fit, eval): (Vec<&Split>, Vec<&Split>) = splits
+        .iter()
+        .filter(|s| !s.after.is_empty() && !s.before.is_empty())
+        .partition(|s| !(s.row as u64).wrapping_mul(0x9E37_79B9).is_multiple_of(5));
     let fit: Vec<&Split> = fit.into_iter().take(MAX_FIT_MEMBERS).collect();
 
+    // Negatives: half drawn uniformly, half in proportion to how many members
+    // took up each title after the cutoff. Uniform negatives alone let "is it
+    // new or popular?" separate positives from negatives for everyone, and the
+    // layer then learns little about the member; exposure-matched negatives
+    // make it learn what sets this member's choices apart from everyone's.
+    let mut uptake = vec![1.0f64; input.titles.len()];
+    for s in &splits {
+        for a in s.after.iter().filter(|a| a.1.is_positive()) {
+            uptake[a.0 as usize] += 1.0;
+        }
+    }
+    let by_uptake = WeightedIndex::new(&uptake).expect("uptake weights are positive");
     let examples: Vec<(Vec<FeatureVec>, Vec<bool>)> = fit
         .par_iter()
         .map(|s| {
-            let mut rng = ChaCha8Rng::seed_from_u64(p.seed ^ (s.row as u64).wrapping_mul(0x2545_F491_4F6C_DD1D));
+            let mut rng = ChaCha8Rng::seed_from_u64(
+                p.seed ^ (s.row as u64).wrapping_mul(0x2545_F491_4F6C_DD1D),
+            );
             let ps = profile_signals(&early, input.content, &s.before, p.alpha, cutoff);
             let trending = early.trending_in(&member_region[s.row]).0;
-            let taken: BTreeSet<u32> = s.before.keys().chain(s.after.iter().map(|a| &a.0)).copied().collect();
+            let taken: BTreeSet<u32> = s
+                .before
+                .keys()
+                .chain(s.after.iter().map(|a| &a.0))
+                .copied()
+                .collect();
             let (mut xs, mut ys) = (vec![], vec![]);
             for (t, g, ctx) in s.after.iter().filter(|a| a.1.is_positive()).take(5) {
-                let ctx = ctx.unwrap_or_else(|| Context::new(DateTime::from_timestamp(cutoff, 0).unwrap_or_default().fixed_offset(), crate::catalog::Device::Tv));
+                let ctx = ctx.unwrap_or_else(|| {
+                    Context::new(
+                        DateTime::from_timestamp(cutoff, 0)
+                            .unwrap_or_default()
+                            .fixed_offset(),
+                        crate::catalog::Device::Tv,
+                    )
+                });
                 let _ = g;
-                xs.push(features(&early, &ps, trending, added[*t as usize], *t as usize, &ctx));
+                xs.push(features(
+                    &early,
+                    &ps,
+                    trending,
+                    added[*t as usize],
+                    *t as usize,
+                    &ctx,
+                ));
                 ys.push(true);
                 let mut drawn = 0;
                 let mut tries = 0;
                 while drawn < NEGATIVES_PER_POSITIVE && tries < 200 {
                     tries += 1;
-                    let n = rng.gen_range(0..input.titles.len());
+                    let n = if tries % 2 == 0 {
+                        by_uptake.sample(&mut rng)
+                    } else {
+                        rng.gen_range(0..input.titles.len())
+                    };
                     if taken.contains(&(n as u32)) || !s.maturity.allows(input.titles[n].maturity) {
                         continue;
                     }
@@ -128,11 +200,31 @@ pub fn train(input: &TrainInput, p: &TrainingParams) -> Trained {
             (xs, ys)
         })
         .collect();
-    let (xs, ys): (Vec<FeatureVec>, Vec<bool>) = examples.into_iter().flat_map(|(x, y)| x.into_iter().zip(y)).unzip();
-    let weights = fit_logistic(&xs, &ys, 1.0);
+    let (xs, ys): (Vec<FeatureVec>, Vec<bool>) = examples
+        .into_iter()
+        .flat_map(|(x, y)| x.into_iter().zip(y))
+        .unzip();
+    // A thumbs down may only ever push similar titles down.
+    let negative = FEATURES
+        .iter()
+        .position(|f| *f == "negative_feedback")
+        .into_iter()
+        .collect::<Vec<_>>();
+    let weights = fit_logistic_constrained(&xs, &ys, 1.0, &negative);
 
-    let (calibration, mut report) = evaluate(input, &early, &weights, &eval, &member_region, &added, cutoff, p);
-    report.cutoff = DateTime::from_timestamp(cutoff, 0).unwrap_or_default().to_rfc3339();
+    let (calibration, mut report) = evaluate(
+        input,
+        &early,
+        &weights,
+        &eval,
+        &member_region,
+        &added,
+        cutoff,
+        p,
+    );
+    report.cutoff = DateTime::from_timestamp(cutoff, 0)
+        .unwrap_or_default()
+        .to_rfc3339();
     report.fit_members = fit.len();
     report.fit_examples = xs.len();
     report.learned_weights = weights.named();
@@ -140,24 +232,49 @@ pub fn train(input: &TrainInput, p: &TrainingParams) -> Trained {
 
     let (signals, _) = Signals::compute(&log, input.end, p);
     report.seconds = (started.elapsed().as_secs_f64() * 1000.0).round() / 1000.0;
-    Trained { signals, weights, calibration, report }
+    Trained {
+        signals,
+        weights,
+        calibration,
+        report,
+    }
 }
 
-fn profile_signals(signals: &Signals, content: &ContentIndex, before: &BTreeMap<u32, Engagement>, alpha: f32, now: i64) -> ProfileSignals {
+fn profile_signals(
+    signals: &Signals,
+    content: &ContentIndex,
+    before: &BTreeMap<u32, Engagement>,
+    alpha: f32,
+    now: i64,
+) -> ProfileSignals {
     let prefs = content.preferences(before, now);
     ProfileSignals::compute(signals, content, before, &prefs, alpha, now)
 }
 
-fn split_members(input: &TrainInput, member_index: &BTreeMap<i64, usize>, title_index: &BTreeMap<String, usize>, cutoff: i64) -> Vec<Split> {
+fn split_members(
+    input: &TrainInput,
+    member_index: &BTreeMap<i64, usize>,
+    title_index: &BTreeMap<String, usize>,
+    cutoff: i64,
+) -> Vec<Split> {
     let mut splits: Vec<Split> = input
         .members
         .iter()
         .enumerate()
-        .map(|(row, m)| Split { row, maturity: m.maturity, before: BTreeMap::new(), after: vec![] })
+        .map(|(row, m)| Split {
+            row,
+            maturity: m.maturity,
+            before: BTreeMap::new(),
+            after: vec![],
+        })
         .collect();
-    let mut after_eng: Vec<BTreeMap<u32, (Engagement, Option<Context>)>> = vec![BTreeMap::new(); splits.len()];
+    let mut after_eng: Vec<BTreeMap<u32, (Engagement, Option<Context>)>> =
+        vec![BTreeMap::new(); splits.len()];
     for e in input.events {
-        let (Some(&m), Some(&t)) = (member_index.get(&e.member_id), title_index.get(&e.title_id)) else { continue };
+        let (Some(&m), Some(&t)) = (member_index.get(&e.member_id), title_index.get(&e.title_id))
+        else {
+            continue;
+        };
         let t = t as u32;
         if e.at < cutoff {
             splits[m].before.entry(t).or_default().add(e);
@@ -171,17 +288,29 @@ fn split_members(input: &TrainInput, member_index: &BTreeMap<i64, usize>, title_
     }
     for (s, after) in splits.iter_mut().zip(after_eng) {
         // Titles engaged before the cutoff but touched again after are not "new" positives.
-        s.after = after.into_iter().filter(|(t, _)| !s.before.contains_key(t)).map(|(t, (g, c))| (t, g, c)).collect();
+        s.after = after
+            .into_iter()
+            .filter(|(t, _)| !s.before.contains_key(t))
+            .map(|(t, (g, c))| (t, g, c))
+            .collect();
     }
     splits
 }
 
 fn dcg_at(ranked: &[usize], relevant: &BTreeSet<usize>, k: usize) -> f64 {
-    ranked.iter().take(k).enumerate().filter(|(_, t)| relevant.contains(t)).map(|(i, _)| 1.0 / ((i + 2) as f64).log2()).sum()
+    ranked
+        .iter()
+        .take(k)
+        .enumerate()
+        .filter(|(_, t)| relevant.contains(t))
+        .map(|(i, _)| 1.0 / ((i + 2) as f64).log2())
+        .sum()
 }
 
 fn ndcg_at(ranked: &[usize], relevant: &BTreeSet<usize>, k: usize) -> f64 {
-    let ideal: f64 = (0..relevant.len().min(k)).map(|i| 1.0 / ((i + 2) as f64).log2()).sum();
+    let ideal: f64 = (0..relevant.len().min(k))
+        .map(|i| 1.0 / ((i + 2) as f64).log2())
+        .sum();
     if ideal == 0.0 {
         0.0
     } else {
@@ -200,7 +329,11 @@ fn evaluate(
     cutoff: i64,
     p: &TrainingParams,
 ) -> (Platt, TrainReport) {
-    let default_config = super::RankerConfig { weights: BTreeMap::new(), ablate: vec![], ..super::RankerConfig::default() };
+    let default_config = super::RankerConfig {
+        weights: BTreeMap::new(),
+        ablate: vec![],
+        ..super::RankerConfig::default()
+    };
     let w = weights.effective(&default_config);
     let cf_only: [f64; FEATURES.len()] = std::array::from_fn(|i| if i < 2 { w[i] } else { 0.0 });
     struct Outcome {
@@ -213,10 +346,18 @@ fn evaluate(
             let ps = profile_signals(early, input.content, &s.before, p.alpha, cutoff);
             let trending = early.trending_in(&member_region[s.row]).0;
             let ctx = s.after.iter().find_map(|a| a.2).unwrap_or_else(|| {
-                Context::new(DateTime::from_timestamp(cutoff, 0).unwrap_or_default().fixed_offset(), crate::catalog::Device::Tv)
+                Context::new(
+                    DateTime::from_timestamp(cutoff, 0)
+                        .unwrap_or_default()
+                        .fixed_offset(),
+                    crate::catalog::Device::Tv,
+                )
             });
             let candidates: Vec<usize> = (0..input.titles.len())
-                .filter(|&t| !s.before.contains_key(&(t as u32)) && s.maturity.allows(input.titles[t].maturity))
+                .filter(|&t| {
+                    !s.before.contains_key(&(t as u32))
+                        && s.maturity.allows(input.titles[t].maturity)
+                })
                 .collect();
             let scored: Vec<(usize, f64, f64)> = candidates
                 .iter()
@@ -225,7 +366,12 @@ fn evaluate(
                     (t, weights.score(&w, &x).0, weights.score(&cf_only, &x).0)
                 })
                 .collect();
-            let relevant: BTreeSet<usize> = s.after.iter().filter(|a| a.1.is_positive()).map(|a| a.0 as usize).collect();
+            let relevant: BTreeSet<usize> = s
+                .after
+                .iter()
+                .filter(|a| a.1.is_positive())
+                .map(|a| a.0 as usize)
+                .collect();
             let rank = |key: &dyn Fn(&(usize, f64, f64)) -> f64| {
                 let mut v = scored.clone();
                 v.sort_by(|a, b| key(b).total_cmp(&key(a)).then(a.0.cmp(&b.0)));
@@ -241,12 +387,20 @@ fn evaluate(
                 .after
                 .iter()
                 .filter(|a| a.1.watched > 0.0)
-                .filter_map(|a| score_of.get(&(a.0 as usize)).map(|&sc| (sc, a.1.is_positive())))
+                .filter_map(|a| {
+                    score_of
+                        .get(&(a.0 as usize))
+                        .map(|&sc| (sc, a.1.is_positive()))
+                })
                 .collect();
             Outcome { ndcg, played }
         })
         .collect();
-    let n = outcomes.iter().filter(|o| o.ndcg.iter().any(|_| true)).count().max(1) as f64;
+    let n = outcomes
+        .iter()
+        .filter(|o| o.ndcg.iter().any(|_| true))
+        .count()
+        .max(1) as f64;
     let mean = |k: usize| (outcomes.iter().map(|o| o.ndcg[k]).sum::<f64>() / n * 1e4).round() / 1e4;
 
     // Calibrate on half of the evaluation members' plays, check on the other half.
@@ -268,7 +422,11 @@ fn evaluate(
         .map(|c| {
             let pred = c.iter().map(|x| platt.probability(x.0)).sum::<f64>() / c.len() as f64;
             let obs = c.iter().filter(|x| x.1).count() as f64 / c.len() as f64;
-            ((pred * 1000.0).round() / 10.0, (obs * 1000.0).round() / 10.0, c.len())
+            (
+                (pred * 1000.0).round() / 10.0,
+                (obs * 1000.0).round() / 10.0,
+                c.len(),
+            )
         })
         .collect();
     let report = TrainReport {

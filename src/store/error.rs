@@ -10,13 +10,23 @@ pub enum StoreError {
     #[error("{}: this SQLite database belongs to another application; it was left untouched. Use --db to choose another file", path.display())]
     Foreign { path: PathBuf },
     #[error("{}: written by a newer Marquee (schema version {found}; this build knows up to {supported}); it was left untouched. Upgrade Marquee, or use --db to choose another file", path.display())]
-    NewerSchema { path: PathBuf, found: i64, supported: i64 },
+    NewerSchema {
+        path: PathBuf,
+        found: i64,
+        supported: i64,
+    },
     #[error("{}: the database is busy (another Marquee process is writing) and stayed busy for {} s; try again", path.display(), super::BUSY_TIMEOUT.as_secs())]
     Busy { path: PathBuf },
     #[error("{}: {source}", path.display())]
-    Sqlite { path: PathBuf, source: rusqlite::Error },
+    Sqlite {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
     #[error("{}: {source}", path.display())]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error(transparent)]
     Catalog(#[from] CatalogError),
     #[error("unknown profile {0:?} (see `marquee profiles`)")]
@@ -33,11 +43,19 @@ impl StoreError {
     pub fn sqlite(path: &std::path::Path, e: rusqlite::Error) -> StoreError {
         use rusqlite::ErrorCode;
         match e.sqlite_error_code() {
-            Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => StoreError::Busy { path: path.to_path_buf() },
+            Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => StoreError::Busy {
+                path: path.to_path_buf(),
+            },
             Some(ErrorCode::NotADatabase) | Some(ErrorCode::DatabaseCorrupt) => {
-                StoreError::NotADatabase { path: path.to_path_buf(), detail: format!("SQLite says: {e}") }
+                StoreError::NotADatabase {
+                    path: path.to_path_buf(),
+                    detail: format!("SQLite says: {e}"),
+                }
             }
-            _ => StoreError::Sqlite { path: path.to_path_buf(), source: e },
+            _ => StoreError::Sqlite {
+                path: path.to_path_buf(),
+                source: e,
+            },
         }
     }
 

@@ -3,7 +3,9 @@
 
 use super::{Store, StoreError};
 use crate::catalog::population::Population;
-use crate::catalog::{validate_batch, CatalogFile, ImportFile, Maturity, ProfileFile, Title, Vocabulary};
+use crate::catalog::{
+    validate_batch, CatalogFile, ImportFile, Maturity, ProfileFile, Title, Vocabulary,
+};
 use rusqlite::{params, Transaction, TransactionBehavior};
 use serde::Serialize;
 
@@ -34,24 +36,42 @@ impl Store {
     /// Build an empty database from the embedded sample catalog and its population.
     pub fn install_sample(&mut self) -> Result<ImportSummary, StoreError> {
         let files = crate::catalog::sample::files()?;
-        let spec = PopulationSpec { seed: crate::catalog::sample::POPULATION_SEED, viewers: crate::catalog::sample::POPULATION_VIEWERS };
+        let spec = PopulationSpec {
+            seed: crate::catalog::sample::POPULATION_SEED,
+            viewers: crate::catalog::sample::POPULATION_VIEWERS,
+        };
         self.import_with(&files, Some(spec))
     }
 
-    pub fn import_with(&mut self, files: &[ImportFile], population: Option<PopulationSpec>) -> Result<ImportSummary, StoreError> {
+    pub fn import_with(
+        &mut self,
+        files: &[ImportFile],
+        population: Option<PopulationSpec>,
+    ) -> Result<ImportSummary, StoreError> {
         let path = self.path.clone();
         let e = |err| StoreError::sqlite(&path, err);
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(e)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(e)?;
         let mut vocab = load_vocabulary(&tx).map_err(e)?;
         validate_batch(files, &mut vocab)?;
         let mut summary = ImportSummary::default();
         for f in files {
             match f {
-                ImportFile::Catalog { file, .. } => write_catalog(&tx, file, &mut summary).map_err(e)?,
-                ImportFile::Profile { file, .. } => write_profile(&tx, file, &mut summary).map_err(e)?,
+                ImportFile::Catalog { file, .. } => {
+                    write_catalog(&tx, file, &mut summary).map_err(e)?
+                }
+                ImportFile::Profile { file, .. } => {
+                    write_profile(&tx, file, &mut summary).map_err(e)?
+                }
             }
         }
-        tx.execute("DELETE FROM people WHERE id NOT IN (SELECT person_id FROM credits)", []).map_err(e)?;
+        tx.execute(
+            "DELETE FROM people WHERE id NOT IN (SELECT person_id FROM credits)",
+            [],
+        )
+        .map_err(e)?;
         if let Some(spec) = population {
             write_population(&tx, spec, &mut summary).map_err(e)?;
         }
@@ -74,13 +94,20 @@ pub(super) fn load_vocabulary(tx: &rusqlite::Connection) -> rusqlite::Result<Voc
     let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
     for row in rows {
         let (art, title) = row?;
-        v.titles.entry(title.clone()).or_default().insert(art.clone());
+        v.titles
+            .entry(title.clone())
+            .or_default()
+            .insert(art.clone());
         v.artwork_owner.insert(art, title);
     }
     Ok(v)
 }
 
-fn write_catalog(tx: &Transaction, file: &CatalogFile, summary: &mut ImportSummary) -> rusqlite::Result<()> {
+fn write_catalog(
+    tx: &Transaction,
+    file: &CatalogFile,
+    summary: &mut ImportSummary,
+) -> rusqlite::Result<()> {
     if let Some(as_of) = file.as_of {
         tx.execute("INSERT INTO meta(key, value) VALUES ('as_of', ?1) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [as_of.to_string()])?;
     }
@@ -119,26 +146,39 @@ fn write_title(tx: &Transaction, t: &Title) -> rusqlite::Result<()> {
            runtime_min = excluded.runtime_min, synopsis = excluded.synopsis, added = excluded.added",
         params![t.id, t.name, t.kind.as_str(), t.year, t.maturity.as_str(), t.language, t.country, t.runtime_min, t.synopsis, t.added.to_string()],
     )?;
-    for table in ["title_genres", "title_tags", "credits", "episodes", "artwork"] {
+    for table in [
+        "title_genres",
+        "title_tags",
+        "credits",
+        "episodes",
+        "artwork",
+    ] {
         tx.execute(&format!("DELETE FROM {table} WHERE title_id = ?1"), [&t.id])?;
     }
-    let mut g = tx.prepare_cached("INSERT INTO title_genres(title_id, genre_id, pos) VALUES (?1, ?2, ?3)")?;
+    let mut g =
+        tx.prepare_cached("INSERT INTO title_genres(title_id, genre_id, pos) VALUES (?1, ?2, ?3)")?;
     for (i, id) in t.genres.iter().enumerate() {
         g.execute(params![t.id, id, i])?;
     }
-    let mut tg = tx.prepare_cached("INSERT OR IGNORE INTO title_tags(title_id, tag_id, pos) VALUES (?1, ?2, ?3)")?;
+    let mut tg = tx.prepare_cached(
+        "INSERT OR IGNORE INTO title_tags(title_id, tag_id, pos) VALUES (?1, ?2, ?3)",
+    )?;
     for (i, id) in t.tags.iter().enumerate() {
         tg.execute(params![t.id, id, i])?;
     }
     let mut person = tx.prepare_cached("INSERT INTO people(name) VALUES (?1) ON CONFLICT(name) DO UPDATE SET name = name RETURNING id")?;
-    let mut credit = tx.prepare_cached("INSERT INTO credits(title_id, person_id, role, pos) VALUES (?1, ?2, ?3, ?4)")?;
+    let mut credit = tx.prepare_cached(
+        "INSERT INTO credits(title_id, person_id, role, pos) VALUES (?1, ?2, ?3, ?4)",
+    )?;
     for (role, names) in [("cast", &t.cast), ("director", &t.directors)] {
         for (i, name) in names.iter().enumerate() {
             let pid: i64 = person.query_row([name], |r| r.get(0))?;
             credit.execute(params![t.id, pid, role, i])?;
         }
     }
-    let mut ep = tx.prepare_cached("INSERT INTO episodes(title_id, season, number, name) VALUES (?1, ?2, ?3, ?4)")?;
+    let mut ep = tx.prepare_cached(
+        "INSERT INTO episodes(title_id, season, number, name) VALUES (?1, ?2, ?3, ?4)",
+    )?;
     for s in &t.seasons {
         for (i, name) in s.episodes.iter().enumerate() {
             ep.execute(params![t.id, s.number, i + 1, name])?;
@@ -146,13 +186,28 @@ fn write_title(tx: &Transaction, t: &Title) -> rusqlite::Result<()> {
     }
     let mut art = tx.prepare_cached("INSERT INTO artwork(id, title_id, theme, motif, palette, caption, pos) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")?;
     for (i, a) in t.artwork.iter().enumerate() {
-        art.execute(params![a.id, t.id, a.theme.as_str(), a.motif, a.palette, a.caption, i])?;
+        art.execute(params![
+            a.id,
+            t.id,
+            a.theme.as_str(),
+            a.motif,
+            a.palette,
+            a.caption,
+            i
+        ])?;
     }
     Ok(())
 }
 
-fn write_profile(tx: &Transaction, file: &ProfileFile, summary: &mut ImportSummary) -> rusqlite::Result<()> {
-    let display = file.display_name.clone().unwrap_or_else(|| file.name.clone());
+fn write_profile(
+    tx: &Transaction,
+    file: &ProfileFile,
+    summary: &mut ImportSummary,
+) -> rusqlite::Result<()> {
+    let display = file
+        .display_name
+        .clone()
+        .unwrap_or_else(|| file.name.clone());
     let maturity = file.maturity.unwrap_or(Maturity::TvMa);
     let region = file.region.clone().unwrap_or_else(|| "US".to_string());
     let member_id: i64 = tx.query_row(
@@ -164,7 +219,10 @@ fn write_profile(tx: &Transaction, file: &ProfileFile, summary: &mut ImportSumma
         |r| r.get(0),
     )?;
     // Re-importing replaces what this file brought; feedback given in Marquee stays.
-    tx.execute("DELETE FROM events WHERE member_id = ?1 AND origin = 'import'", [member_id])?;
+    tx.execute(
+        "DELETE FROM events WHERE member_id = ?1 AND origin = 'import'",
+        [member_id],
+    )?;
     let mut history: Vec<_> = file.history.iter().collect();
     history.sort_by_key(|e| e.at.timestamp());
     let mut ins = tx.prepare_cached(INSERT_EVENT)?;
@@ -191,7 +249,11 @@ fn write_profile(tx: &Transaction, file: &ProfileFile, summary: &mut ImportSumma
 pub(super) const INSERT_EVENT: &str = "INSERT INTO events(member_id, title_id, at, offset_min, action, progress, season, episode, device, artwork_id, origin)
      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
 
-fn write_population(tx: &Transaction, spec: PopulationSpec, summary: &mut ImportSummary) -> rusqlite::Result<()> {
+fn write_population(
+    tx: &Transaction,
+    spec: PopulationSpec,
+    summary: &mut ImportSummary,
+) -> rusqlite::Result<()> {
     let titles = super::queries::load_titles(tx)?;
     let as_of = super::queries::read_as_of(tx)?;
     let pop = Population::generate(spec.seed, spec.viewers, &titles);
@@ -201,7 +263,11 @@ fn write_population(tx: &Transaction, spec: PopulationSpec, summary: &mut Import
             "INSERT INTO members(name, kind, display_name, maturity, region) VALUES (?1, 'viewer', ?1, ?2, ?3) RETURNING id",
         )?;
         for v in &pop.viewers {
-            ids.push(ins.query_row(params![v.name, v.maturity.as_str(), v.region], |r| r.get::<_, i64>(0))?);
+            ids.push(
+                ins.query_row(params![v.name, v.maturity.as_str(), v.region], |r| {
+                    r.get::<_, i64>(0)
+                })?,
+            );
         }
     }
     let events = pop.events(&titles, as_of);

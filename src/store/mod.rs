@@ -37,20 +37,36 @@ impl Store {
     pub fn open(path: &Path) -> Result<Store, StoreError> {
         check_header(path)?;
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| StoreError::Io { path: dir.to_path_buf(), source: e })?;
+            std::fs::create_dir_all(dir).map_err(|e| StoreError::Io {
+                path: dir.to_path_buf(),
+                source: e,
+            })?;
         }
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(path, flags).map_err(|e| StoreError::sqlite(path, e))?;
-        let mut store = Store { conn, path: path.to_path_buf() };
-        store.conn.busy_timeout(BUSY_TIMEOUT).map_err(|e| StoreError::sqlite(path, e))?;
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn =
+            Connection::open_with_flags(path, flags).map_err(|e| StoreError::sqlite(path, e))?;
+        let mut store = Store {
+            conn,
+            path: path.to_path_buf(),
+        };
+        store
+            .conn
+            .busy_timeout(BUSY_TIMEOUT)
+            .map_err(|e| StoreError::sqlite(path, e))?;
         store.check_and_migrate()?;
         Ok(store)
     }
 
     /// A private in-memory database, for tests and benchmarks.
     pub fn open_in_memory() -> Result<Store, StoreError> {
-        let conn = Connection::open_in_memory().map_err(|e| StoreError::sqlite(Path::new(":memory:"), e))?;
-        let mut store = Store { conn, path: PathBuf::from(":memory:") };
+        let conn = Connection::open_in_memory()
+            .map_err(|e| StoreError::sqlite(Path::new(":memory:"), e))?;
+        let mut store = Store {
+            conn,
+            path: PathBuf::from(":memory:"),
+        };
         store.check_and_migrate()?;
         Ok(store)
     }
@@ -75,18 +91,30 @@ impl Store {
         }
         let latest = MIGRATIONS.len() as i64;
         if version > latest {
-            return Err(StoreError::NewerSchema { path, found: version, supported: latest });
+            return Err(StoreError::NewerSchema {
+                path,
+                found: version,
+                supported: latest,
+            });
         }
         self.conn
-            .execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")
+            .execute_batch(
+                "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
+            )
             .map_err(|e| StoreError::sqlite(&path, e))?;
         if version < latest {
-            let tx = self.conn.transaction().map_err(|e| StoreError::sqlite(&path, e))?;
-            for m in &MIGRATIONS[version as usize..] {
-                tx.execute_batch(m).map_err(|e| StoreError::sqlite(&path, e))?;
-            }
-            tx.execute_batch(&format!("PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = {latest};"))
+            let tx = self
+                .conn
+                .transaction()
                 .map_err(|e| StoreError::sqlite(&path, e))?;
+            for m in &MIGRATIONS[version as usize..] {
+                tx.execute_batch(m)
+                    .map_err(|e| StoreError::sqlite(&path, e))?;
+            }
+            tx.execute_batch(&format!(
+                "PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = {latest};"
+            ))
+            .map_err(|e| StoreError::sqlite(&path, e))?;
             tx.commit().map_err(|e| StoreError::sqlite(&path, e))?;
         }
         Ok(())
@@ -103,7 +131,12 @@ fn check_header(path: &Path) -> Result<(), StoreError> {
     let mut f = match std::fs::File::open(path) {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-        Err(e) => return Err(StoreError::Io { path: path.to_path_buf(), source: e }),
+        Err(e) => {
+            return Err(StoreError::Io {
+                path: path.to_path_buf(),
+                source: e,
+            })
+        }
     };
     let mut head = [0u8; 16];
     let mut n = 0;
@@ -111,11 +144,19 @@ fn check_header(path: &Path) -> Result<(), StoreError> {
         match f.read(&mut head[n..]) {
             Ok(0) => break,
             Ok(k) => n += k,
-            Err(e) => return Err(StoreError::Io { path: path.to_path_buf(), source: e }),
+            Err(e) => {
+                return Err(StoreError::Io {
+                    path: path.to_path_buf(),
+                    source: e,
+                })
+            }
         }
     }
     if n > 0 && (n < 16 || &head != SQLITE_MAGIC) {
-        return Err(StoreError::NotADatabase { path: path.to_path_buf(), detail: "it does not start with the SQLite header".into() });
+        return Err(StoreError::NotADatabase {
+            path: path.to_path_buf(),
+            detail: "it does not start with the SQLite header".into(),
+        });
     }
     Ok(())
 }

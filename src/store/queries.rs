@@ -4,7 +4,8 @@
 use super::import::INSERT_EVENT;
 use super::{Store, StoreError};
 use crate::catalog::{
-    Action, Artwork, ArtworkTheme, Device, Event, Maturity, MemberKind, ProfileSummary, Season, Title, TitleKind,
+    Action, Artwork, ArtworkTheme, Device, Event, Maturity, MemberKind, ProfileSummary, Season,
+    Title, TitleKind,
 };
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension};
@@ -38,7 +39,11 @@ pub struct Member {
 }
 
 fn bad_value(col: usize, what: &str, v: &str) -> rusqlite::Error {
-    rusqlite::Error::FromSqlConversionFailure(col, rusqlite::types::Type::Text, format!("bad {what} {v:?}").into())
+    rusqlite::Error::FromSqlConversionFailure(
+        col,
+        rusqlite::types::Type::Text,
+        format!("bad {what} {v:?}").into(),
+    )
 }
 
 fn maturity_at(r: &rusqlite::Row, col: usize) -> rusqlite::Result<Maturity> {
@@ -73,8 +78,14 @@ pub(super) fn load_titles(conn: &Connection) -> rusqlite::Result<Vec<Title>> {
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
-    let index: BTreeMap<String, usize> = titles.iter().enumerate().map(|(i, t)| (t.id.clone(), i)).collect();
-    let mut pairs = |sql: &str, f: &mut dyn FnMut(&mut Title, &rusqlite::Row) -> rusqlite::Result<()>| -> rusqlite::Result<()> {
+    let index: BTreeMap<String, usize> = titles
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.id.clone(), i))
+        .collect();
+    let mut pairs = |sql: &str,
+                     f: &mut dyn FnMut(&mut Title, &rusqlite::Row) -> rusqlite::Result<()>|
+     -> rusqlite::Result<()> {
         let mut stmt = conn.prepare(sql)?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
@@ -85,8 +96,20 @@ pub(super) fn load_titles(conn: &Connection) -> rusqlite::Result<Vec<Title>> {
         }
         Ok(())
     };
-    pairs("SELECT title_id, genre_id FROM title_genres ORDER BY title_id, pos", &mut |t, r| Ok(t.genres.push(r.get(1)?)))?;
-    pairs("SELECT title_id, tag_id FROM title_tags ORDER BY title_id, pos", &mut |t, r| Ok(t.tags.push(r.get(1)?)))?;
+    pairs(
+        "SELECT title_id, genre_id FROM title_genres ORDER BY title_id, pos",
+        &mut |t, r| {
+            t.genres.push(r.get(1)?);
+            Ok(())
+        },
+    )?;
+    pairs(
+        "SELECT title_id, tag_id FROM title_tags ORDER BY title_id, pos",
+        &mut |t, r| {
+            t.tags.push(r.get(1)?);
+            Ok(())
+        },
+    )?;
     pairs(
         "SELECT c.title_id, p.name, c.role FROM credits c JOIN people p ON p.id = c.person_id ORDER BY c.title_id, c.role, c.pos",
         &mut |t, r| {
@@ -96,36 +119,53 @@ pub(super) fn load_titles(conn: &Connection) -> rusqlite::Result<Vec<Title>> {
             Ok(())
         },
     )?;
-    pairs("SELECT title_id, season, name FROM episodes ORDER BY title_id, season, number", &mut |t, r| {
-        let season: u32 = r.get(1)?;
-        if t.seasons.last().map(|s| s.number) != Some(season) {
-            t.seasons.push(Season { number: season, episodes: vec![] });
-        }
-        t.seasons.last_mut().expect("just pushed").episodes.push(r.get(2)?);
-        Ok(())
-    })?;
-    pairs("SELECT title_id, id, theme, motif, palette, caption FROM artwork ORDER BY title_id, pos", &mut |t, r| {
-        let theme: String = r.get(2)?;
-        t.artwork.push(Artwork {
-            id: r.get(1)?,
-            theme: ArtworkTheme::parse(&theme).ok_or_else(|| bad_value(2, "theme", &theme))?,
-            motif: r.get(3)?,
-            palette: r.get(4)?,
-            caption: r.get(5)?,
-        });
-        Ok(())
-    })?;
+    pairs(
+        "SELECT title_id, season, name FROM episodes ORDER BY title_id, season, number",
+        &mut |t, r| {
+            let season: u32 = r.get(1)?;
+            if t.seasons.last().map(|s| s.number) != Some(season) {
+                t.seasons.push(Season {
+                    number: season,
+                    episodes: vec![],
+                });
+            }
+            t.seasons
+                .last_mut()
+                .expect("just pushed")
+                .episodes
+                .push(r.get(2)?);
+            Ok(())
+        },
+    )?;
+    pairs(
+        "SELECT title_id, id, theme, motif, palette, caption FROM artwork ORDER BY title_id, pos",
+        &mut |t, r| {
+            let theme: String = r.get(2)?;
+            t.artwork.push(Artwork {
+                id: r.get(1)?,
+                theme: ArtworkTheme::parse(&theme).ok_or_else(|| bad_value(2, "theme", &theme))?,
+                motif: r.get(3)?,
+                palette: r.get(4)?,
+                caption: r.get(5)?,
+            });
+            Ok(())
+        },
+    )?;
     Ok(titles)
 }
 
 /// The catalog's "today": its `as_of`, else the newest `added` date.
 pub(super) fn read_as_of(conn: &Connection) -> rusqlite::Result<NaiveDate> {
     let v: Option<String> = conn
-        .query_row("SELECT value FROM meta WHERE key = 'as_of'", [], |r| r.get(0))
+        .query_row("SELECT value FROM meta WHERE key = 'as_of'", [], |r| {
+            r.get(0)
+        })
         .optional()?
         .or(conn.query_row("SELECT max(added) FROM titles", [], |r| r.get(0))?);
-    Ok(v.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok())
-        .unwrap_or(NaiveDate::from_ymd_opt(2026, 1, 1).expect("valid date")))
+    Ok(
+        v.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok())
+            .unwrap_or(NaiveDate::from_ymd_opt(2026, 1, 1).expect("valid date")),
+    )
 }
 
 fn member_from_row(r: &rusqlite::Row) -> rusqlite::Result<Member> {
@@ -133,7 +173,11 @@ fn member_from_row(r: &rusqlite::Row) -> rusqlite::Result<Member> {
     Ok(Member {
         id: r.get(0)?,
         name: r.get(1)?,
-        kind: if kind == "profile" { MemberKind::Profile } else { MemberKind::Viewer },
+        kind: if kind == "profile" {
+            MemberKind::Profile
+        } else {
+            MemberKind::Viewer
+        },
         display_name: r.get(3)?,
         maturity: maturity_at(r, 4)?,
         region: r.get(5)?,
@@ -156,7 +200,12 @@ pub struct NewEvent {
 
 impl Store {
     pub fn stats(&self) -> Result<Stats, StoreError> {
-        let c = |sql: &str| -> Result<u64, StoreError> { self.conn.query_row(sql, [], |r| r.get::<_, i64>(0)).map(|n| n as u64).map_err(|e| self.err(e)) };
+        let c = |sql: &str| -> Result<u64, StoreError> {
+            self.conn
+                .query_row(sql, [], |r| r.get::<_, i64>(0))
+                .map(|n| n as u64)
+                .map_err(|e| self.err(e))
+        };
         Ok(Stats {
             titles: c("SELECT count(*) FROM titles")?,
             series: c("SELECT count(*) FROM titles WHERE kind = 'series'")?,
@@ -173,7 +222,10 @@ impl Store {
 
     /// True when no catalog has been imported yet.
     pub fn is_empty(&self) -> Result<bool, StoreError> {
-        let n: i64 = self.conn.query_row("SELECT count(*) FROM titles", [], |r| r.get(0)).map_err(|e| self.err(e))?;
+        let n: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM titles", [], |r| r.get(0))
+            .map_err(|e| self.err(e))?;
         Ok(n == 0)
     }
 
@@ -183,7 +235,10 @@ impl Store {
 
     pub fn title(&self, id: &str) -> Result<Title, StoreError> {
         // Titles are few; one load keeps a single code path for the full record.
-        self.titles()?.into_iter().find(|t| t.id == id).ok_or_else(|| StoreError::UnknownTitle(id.to_string()))
+        self.titles()?
+            .into_iter()
+            .find(|t| t.id == id)
+            .ok_or_else(|| StoreError::UnknownTitle(id.to_string()))
     }
 
     pub fn as_of(&self) -> Result<NaiveDate, StoreError> {
@@ -191,23 +246,38 @@ impl Store {
     }
 
     pub fn genres(&self) -> Result<Vec<crate::catalog::Genre>, StoreError> {
-        let mut stmt = self.conn.prepare("SELECT id, name, plural FROM genres ORDER BY id").map_err(|e| self.err(e))?;
-        let rows = stmt.query_map([], |r| Ok(crate::catalog::Genre { id: r.get(0)?, name: r.get(1)?, plural: r.get(2)? }));
-        rows.and_then(|rows| rows.collect()).map_err(|e| self.err(e))
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, name, plural FROM genres ORDER BY id")
+            .map_err(|e| self.err(e))?;
+        let rows = stmt.query_map([], |r| {
+            Ok(crate::catalog::Genre {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                plural: r.get(2)?,
+            })
+        });
+        rows.and_then(|rows| rows.collect())
+            .map_err(|e| self.err(e))
     }
 
     pub fn tags(&self) -> Result<Vec<crate::catalog::Tag>, StoreError> {
-        let mut stmt = self.conn.prepare("SELECT id, kind, label, suffix FROM tags ORDER BY id").map_err(|e| self.err(e))?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, kind, label, suffix FROM tags ORDER BY id")
+            .map_err(|e| self.err(e))?;
         let rows = stmt.query_map([], |r| {
             let kind: String = r.get(1)?;
             Ok(crate::catalog::Tag {
                 id: r.get(0)?,
-                kind: crate::catalog::TagKind::parse(&kind).ok_or_else(|| bad_value(1, "tag kind", &kind))?,
+                kind: crate::catalog::TagKind::parse(&kind)
+                    .ok_or_else(|| bad_value(1, "tag kind", &kind))?,
                 label: r.get(2)?,
                 suffix: r.get(3)?,
             })
         });
-        rows.and_then(|rows| rows.collect()).map_err(|e| self.err(e))
+        rows.and_then(|rows| rows.collect())
+            .map_err(|e| self.err(e))
     }
 
     pub fn profiles(&self) -> Result<Vec<ProfileSummary>, StoreError> {
@@ -228,7 +298,8 @@ impl Store {
                 events: r.get::<_, i64>(5)? as u64,
             })
         });
-        rows.and_then(|rows| rows.collect()).map_err(|e| self.err(e))
+        rows.and_then(|rows| rows.collect())
+            .map_err(|e| self.err(e))
     }
 
     /// A profile by name; viewers are not profiles.
@@ -247,25 +318,43 @@ impl Store {
     pub fn members(&self) -> Result<Vec<Member>, StoreError> {
         let mut stmt = self
             .conn
-            .prepare("SELECT id, name, kind, display_name, maturity, region FROM members ORDER BY id")
+            .prepare(
+                "SELECT id, name, kind, display_name, maturity, region FROM members ORDER BY id",
+            )
             .map_err(|e| self.err(e))?;
         let rows = stmt.query_map([], member_from_row);
-        rows.and_then(|rows| rows.collect()).map_err(|e| self.err(e))
+        rows.and_then(|rows| rows.collect())
+            .map_err(|e| self.err(e))
     }
 
-    pub fn add_profile(&mut self, name: &str, maturity: Maturity, region: &str) -> Result<Member, StoreError> {
+    pub fn add_profile(
+        &mut self,
+        name: &str,
+        maturity: Maturity,
+        region: &str,
+    ) -> Result<Member, StoreError> {
         let valid_name = !name.is_empty()
             && name.len() <= 32
-            && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
+            && name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
         if !valid_name {
-            return Err(StoreError::Invalid(format!("{name:?} is not a profile name (lowercase letters, digits, '-', '_'; 1–32)")));
+            return Err(StoreError::Invalid(format!(
+                "{name:?} is not a profile name (lowercase letters, digits, '-', '_'; 1–32)"
+            )));
         }
         if region.len() != 2 || !region.chars().all(|c| c.is_ascii_uppercase()) {
-            return Err(StoreError::Invalid(format!("{region:?} is not a two-letter uppercase region code")));
+            return Err(StoreError::Invalid(format!(
+                "{region:?} is not a two-letter uppercase region code"
+            )));
         }
         let exists: bool = self
             .conn
-            .query_row("SELECT count(*) FROM members WHERE name = ?1", [name], |r| r.get::<_, i64>(0))
+            .query_row(
+                "SELECT count(*) FROM members WHERE name = ?1",
+                [name],
+                |r| r.get::<_, i64>(0),
+            )
             .map_err(|e| self.err(e))?
             > 0;
         if exists {
@@ -290,7 +379,11 @@ impl Store {
         self.query_events("", params![])
     }
 
-    fn query_events(&self, filter: &str, args: impl rusqlite::Params) -> Result<Vec<Event>, StoreError> {
+    fn query_events(
+        &self,
+        filter: &str,
+        args: impl rusqlite::Params,
+    ) -> Result<Vec<Event>, StoreError> {
         let sql = format!(
             "SELECT id, member_id, title_id, at, offset_min, action, progress, season, episode, device, artwork_id
              FROM events {filter} ORDER BY member_id, at, id"
@@ -313,7 +406,8 @@ impl Store {
                 artwork_id: r.get(10)?,
             })
         });
-        rows.and_then(|rows| rows.collect()).map_err(|e| self.err(e))
+        rows.and_then(|rows| rows.collect())
+            .map_err(|e| self.err(e))
     }
 
     /// Record one feedback event; it is committed (and synced) when this returns.
@@ -342,12 +436,21 @@ impl Store {
     /// A cached blob (a trained model) if its fingerprint still matches.
     pub fn cached(&self, key: &str, fingerprint: &str) -> Result<Option<Vec<u8>>, StoreError> {
         self.conn
-            .query_row("SELECT data FROM model_cache WHERE key = ?1 AND fingerprint = ?2", [key, fingerprint], |r| r.get(0))
+            .query_row(
+                "SELECT data FROM model_cache WHERE key = ?1 AND fingerprint = ?2",
+                [key, fingerprint],
+                |r| r.get(0),
+            )
             .optional()
             .map_err(|e| self.err(e))
     }
 
-    pub fn put_cached(&mut self, key: &str, fingerprint: &str, data: &[u8]) -> Result<(), StoreError> {
+    pub fn put_cached(
+        &mut self,
+        key: &str,
+        fingerprint: &str,
+        data: &[u8],
+    ) -> Result<(), StoreError> {
         self.conn
             .execute(
                 "INSERT INTO model_cache(key, fingerprint, data) VALUES (?1, ?2, ?3)
@@ -363,13 +466,24 @@ impl Store {
     pub fn training_fingerprint(&self) -> Result<String, StoreError> {
         let (n, max_id): (i64, i64) = self
             .conn
-            .query_row("SELECT count(*), coalesce(max(id), 0) FROM events WHERE origin != 'feedback'", [], |r| Ok((r.get(0)?, r.get(1)?)))
+            .query_row(
+                "SELECT count(*), coalesce(max(id), 0) FROM events WHERE origin != 'feedback'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
             .map_err(|e| self.err(e))?;
         let (t, seq): (i64, i64) = self
             .conn
-            .query_row("SELECT count(*), coalesce(max(seq), 0) FROM titles", [], |r| Ok((r.get(0)?, r.get(1)?)))
+            .query_row(
+                "SELECT count(*), coalesce(max(seq), 0) FROM titles",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
             .map_err(|e| self.err(e))?;
-        let m: i64 = self.conn.query_row("SELECT count(*) FROM members", [], |r| r.get(0)).map_err(|e| self.err(e))?;
+        let m: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM members", [], |r| r.get(0))
+            .map_err(|e| self.err(e))?;
         Ok(format!("events:{n}:{max_id};titles:{t}:{seq};members:{m}"))
     }
 

@@ -55,10 +55,15 @@ mod tests {
     fn migrations_apply_in_order_to_an_empty_database() {
         let conn = rusqlite::Connection::open_in_memory().unwrap();
         for (i, m) in MIGRATIONS.iter().enumerate() {
-            conn.execute_batch(m).unwrap_or_else(|e| panic!("migration {} fails: {e}", i + 1));
+            conn.execute_batch(m)
+                .unwrap_or_else(|e| panic!("migration {} fails: {e}", i + 1));
         }
         let n: i64 = conn
-            .query_row("SELECT count(*) FROM sqlite_master WHERE type = 'table'", [], |r| r.get(0))
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table'",
+                [],
+                |r| r.get(0),
+            )
             .unwrap();
         assert!(n >= 11);
     }

@@ -39,10 +39,18 @@ pub enum Action {
     Tick,
     ScrollUp,
     ScrollDown,
-    Click { column: u16, row: u16 },
+    Click {
+        column: u16,
+        row: u16,
+    },
     Resize(u16, u16),
     // Results the runtime reports back.
-    PageReady { page: Box<Page>, display: String, build_ms: f64, marks: bool },
+    PageReady {
+        page: Box<Page>,
+        display: String,
+        build_ms: f64,
+        marks: bool,
+    },
     SearchResults(Vec<SearchResult>),
     ProfilesLoaded(Vec<ProfileSummary>),
     OnboardingOffered(Vec<String>),
@@ -53,7 +61,12 @@ pub enum Action {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     /// Record feedback for a title (committed before the page changes), then re-rank.
-    Feedback { title_id: String, action: crate::catalog::Action, progress: f32, artwork_id: Option<String> },
+    Feedback {
+        title_id: String,
+        action: crate::catalog::Action,
+        progress: f32,
+        artwork_id: Option<String>,
+    },
     Search(String),
     LoadProfiles,
     SwitchProfile(String),

@@ -126,7 +126,11 @@ impl App {
             search: SearchState::default(),
             profiles: ProfilesState::default(),
             onboarding: OnboardingState::default(),
-            context: ContextState { time_of_day: TimeOfDay::Evening, device: crate::catalog::Device::Tv, focus: 0 },
+            context: ContextState {
+                time_of_day: TimeOfDay::Evening,
+                device: crate::catalog::Device::Tv,
+                focus: 0,
+            },
             loading: "Starting…".into(),
             size: (0, 0),
             quit: false,
@@ -138,7 +142,13 @@ impl App {
     }
 
     pub fn col(&self, row: usize) -> usize {
-        self.rows().get(row).map_or(0, |r| self.cols.get(&r.id).copied().unwrap_or(0).min(r.items.len().saturating_sub(1)))
+        self.rows().get(row).map_or(0, |r| {
+            self.cols
+                .get(&r.id)
+                .copied()
+                .unwrap_or(0)
+                .min(r.items.len().saturating_sub(1))
+        })
     }
 
     pub fn selected_item(&self) -> Option<&Item> {
@@ -150,14 +160,24 @@ impl App {
     pub fn top_pick(&self) -> Option<(&Row, &Item)> {
         let rows = self.rows();
         rows.iter()
-            .find(|r| matches!(r.kind, crate::rank::RowKind::TopPicks | crate::rank::RowKind::Popular))
+            .find(|r| {
+                matches!(
+                    r.kind,
+                    crate::rank::RowKind::TopPicks | crate::rank::RowKind::Popular
+                )
+            })
             .or(rows.first())
             .and_then(|r| r.items.first().map(|i| (r, i)))
     }
 
     /// The item for `title_id` on the page, with its row.
     pub fn find_item(&self, title_id: &str) -> Option<(&Row, &Item)> {
-        self.rows().iter().find_map(|r| r.items.iter().find(|i| i.title_id == title_id).map(|i| (r, i)))
+        self.rows().iter().find_map(|r| {
+            r.items
+                .iter()
+                .find(|i| i.title_id == title_id)
+                .map(|i| (r, i))
+        })
     }
 
     pub fn title(&self, id: &str) -> Option<&Title> {

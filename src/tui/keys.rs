@@ -18,29 +18,174 @@ const BROWSE: &[Mode] = &[Home, Detail];
 const LISTS: &[Mode] = &[Home, Search, Profiles, Onboarding, Context];
 
 pub const KEYMAP: &[Binding] = &[
-    Binding { keys: &[KeyCode::Up, KeyCode::Char('k')], label: "↑ k", modes: LISTS, action: Action::Up, help: "move up" },
-    Binding { keys: &[KeyCode::Down, KeyCode::Char('j')], label: "↓ j", modes: LISTS, action: Action::Down, help: "move down" },
-    Binding { keys: &[KeyCode::Left, KeyCode::Char('h')], label: "← h", modes: &[Home, Onboarding, Context], action: Action::Left, help: "move left" },
-    Binding { keys: &[KeyCode::Right, KeyCode::Char('l')], label: "→ l", modes: &[Home, Onboarding, Context], action: Action::Right, help: "move right" },
-    Binding { keys: &[KeyCode::Char('g'), KeyCode::Home], label: "g Home", modes: &[Home], action: Action::First, help: "first row" },
-    Binding { keys: &[KeyCode::Char('G'), KeyCode::End], label: "G End", modes: &[Home], action: Action::Last, help: "last row" },
-    Binding { keys: &[KeyCode::Enter], label: "Enter", modes: &[Home, Search, Profiles, Onboarding, Context, NewProfile], action: Action::Select, help: "open details / choose / confirm" },
-    Binding { keys: &[KeyCode::Char(' ')], label: "Space", modes: &[Onboarding], action: Action::Toggle, help: "pick or unpick a title" },
-    Binding { keys: &[KeyCode::Char('x')], label: "x", modes: BROWSE, action: Action::Explain, help: "explain: the score feature by feature" },
-    Binding { keys: &[KeyCode::Char('y')], label: "y", modes: BROWSE, action: Action::Give(Feedback::Up), help: "thumbs up" },
-    Binding { keys: &[KeyCode::Char('n')], label: "n", modes: BROWSE, action: Action::Give(Feedback::Down), help: "thumbs down (not for me)" },
-    Binding { keys: &[KeyCode::Char('L')], label: "L", modes: BROWSE, action: Action::Give(Feedback::Love), help: "love it (double thumbs up)" },
-    Binding { keys: &[KeyCode::Char('w')], label: "w", modes: BROWSE, action: Action::Give(Feedback::Play), help: "watch (a series plays its next episode)" },
-    Binding { keys: &[KeyCode::Char('m')], label: "m", modes: BROWSE, action: Action::Give(Feedback::ToggleList), help: "add to / remove from My List" },
-    Binding { keys: &[KeyCode::Char('/')], label: "/", modes: &[Home], action: Action::OpenSearch, help: "search titles, people, genres, tags" },
-    Binding { keys: &[KeyCode::Char('p')], label: "p", modes: &[Home], action: Action::OpenProfiles, help: "switch or create a profile" },
-    Binding { keys: &[KeyCode::Char('c')], label: "c", modes: &[Home], action: Action::OpenContext, help: "change time of day and device" },
-    Binding { keys: &[KeyCode::Char('?')], label: "?", modes: &[Home, Detail], action: Action::OpenHelp, help: "this help" },
-    Binding { keys: &[KeyCode::Esc], label: "Esc", modes: &[Detail, Explain, Help, Search, Profiles, NewProfile, Onboarding, Context], action: Action::Back, help: "close / back" },
-    Binding { keys: &[KeyCode::Char('q'), KeyCode::Esc], label: "q Esc", modes: &[Home], action: Action::Quit, help: "quit" },
-    Binding { keys: &[KeyCode::Char('q'), KeyCode::Char('x'), KeyCode::Char('?'), KeyCode::Enter], label: "q", modes: &[Explain, Help], action: Action::Back, help: "close" },
-    Binding { keys: &[KeyCode::Char('q')], label: "q", modes: &[Detail], action: Action::Back, help: "close" },
-    Binding { keys: &[KeyCode::Backspace], label: "Backspace", modes: &[Search, NewProfile], action: Action::Backspace, help: "delete a character" },
+    Binding {
+        keys: &[KeyCode::Up, KeyCode::Char('k')],
+        label: "↑ k",
+        modes: LISTS,
+        action: Action::Up,
+        help: "move up",
+    },
+    Binding {
+        keys: &[KeyCode::Down, KeyCode::Char('j')],
+        label: "↓ j",
+        modes: LISTS,
+        action: Action::Down,
+        help: "move down",
+    },
+    Binding {
+        keys: &[KeyCode::Left, KeyCode::Char('h')],
+        label: "← h",
+        modes: &[Home, Onboarding, Context],
+        action: Action::Left,
+        help: "move left",
+    },
+    Binding {
+        keys: &[KeyCode::Right, KeyCode::Char('l')],
+        label: "→ l",
+        modes: &[Home, Onboarding, Context],
+        action: Action::Right,
+        help: "move right",
+    },
+    Binding {
+        keys: &[KeyCode::Char('g'), KeyCode::Home],
+        label: "g Home",
+        modes: &[Home],
+        action: Action::First,
+        help: "first row",
+    },
+    Binding {
+        keys: &[KeyCode::Char('G'), KeyCode::End],
+        label: "G End",
+        modes: &[Home],
+        action: Action::Last,
+        help: "last row",
+    },
+    Binding {
+        keys: &[KeyCode::Enter],
+        label: "Enter",
+        modes: &[Home, Search, Profiles, Onboarding, Context, NewProfile],
+        action: Action::Select,
+        help: "open details / choose / confirm",
+    },
+    Binding {
+        keys: &[KeyCode::Char(' ')],
+        label: "Space",
+        modes: &[Onboarding],
+        action: Action::Toggle,
+        help: "pick or unpick a title",
+    },
+    Binding {
+        keys: &[KeyCode::Char('x')],
+        label: "x",
+        modes: BROWSE,
+        action: Action::Explain,
+        help: "explain: the score feature by feature",
+    },
+    Binding {
+        keys: &[KeyCode::Char('y')],
+        label: "y",
+        modes: BROWSE,
+        action: Action::Give(Feedback::Up),
+        help: "thumbs up",
+    },
+    Binding {
+        keys: &[KeyCode::Char('n')],
+        label: "n",
+        modes: BROWSE,
+        action: Action::Give(Feedback::Down),
+        help: "thumbs down (not for me)",
+    },
+    Binding {
+        keys: &[KeyCode::Char('L')],
+        label: "L",
+        modes: BROWSE,
+        action: Action::Give(Feedback::Love),
+        help: "love it (double thumbs up)",
+    },
+    Binding {
+        keys: &[KeyCode::Char('w')],
+        label: "w",
+        modes: BROWSE,
+        action: Action::Give(Feedback::Play),
+        help: "watch (a series plays its next episode)",
+    },
+    Binding {
+        keys: &[KeyCode::Char('m')],
+        label: "m",
+        modes: BROWSE,
+        action: Action::Give(Feedback::ToggleList),
+        help: "add to / remove from My List",
+    },
+    Binding {
+        keys: &[KeyCode::Char('/')],
+        label: "/",
+        modes: &[Home],
+        action: Action::OpenSearch,
+        help: "search titles, people, genres, tags",
+    },
+    Binding {
+        keys: &[KeyCode::Char('p')],
+        label: "p",
+        modes: &[Home],
+        action: Action::OpenProfiles,
+        help: "switch or create a profile",
+    },
+    Binding {
+        keys: &[KeyCode::Char('c')],
+        label: "c",
+        modes: &[Home],
+        action: Action::OpenContext,
+        help: "change time of day and device",
+    },
+    Binding {
+        keys: &[KeyCode::Char('?')],
+        label: "?",
+        modes: &[Home, Detail],
+        action: Action::OpenHelp,
+        help: "this help",
+    },
+    Binding {
+        keys: &[KeyCode::Esc],
+        label: "Esc",
+        modes: &[
+            Detail, Explain, Help, Search, Profiles, NewProfile, Onboarding, Context,
+        ],
+        action: Action::Back,
+        help: "close / back",
+    },
+    Binding {
+        keys: &[KeyCode::Char('q'), KeyCode::Esc],
+        label: "q Esc",
+        modes: &[Home],
+        action: Action::Quit,
+        help: "quit",
+    },
+    Binding {
+        keys: &[
+            KeyCode::Char('q'),
+            KeyCode::Char('x'),
+            KeyCode::Char('?'),
+            KeyCode::Enter,
+        ],
+        label: "q",
+        modes: &[Explain, Help],
+        action: Action::Back,
+        help: "close",
+    },
+    Binding {
+        keys: &[KeyCode::Char('q')],
+        label: "q",
+        modes: &[Detail],
+        action: Action::Back,
+        help: "close",
+    },
+    Binding {
+        keys: &[KeyCode::Backspace],
+        label: "Backspace",
+        modes: &[Search, NewProfile],
+        action: Action::Backspace,
+        help: "delete a character",
+    },
 ];
 
 /// The action a key means in a mode. Ctrl-C quits everywhere; in text
@@ -54,7 +199,10 @@ pub fn resolve(mode: Mode, key: KeyEvent) -> Option<Action> {
             return Some(Action::Input(c));
         }
     }
-    KEYMAP.iter().find(|b| b.modes.contains(&mode) && b.keys.contains(&key.code)).map(|b| b.action.clone())
+    KEYMAP
+        .iter()
+        .find(|b| b.modes.contains(&mode) && b.keys.contains(&key.code))
+        .map(|b| b.action.clone())
 }
 
 #[cfg(test)]
@@ -74,14 +222,22 @@ mod tests {
 
     #[test]
     fn typing_in_search_types_instead_of_acting() {
-        assert_eq!(resolve(Search, key(KeyCode::Char('n'))), Some(Action::Input('n')));
-        assert_eq!(resolve(Home, key(KeyCode::Char('n'))), Some(Action::Give(Feedback::Down)));
+        assert_eq!(
+            resolve(Search, key(KeyCode::Char('n'))),
+            Some(Action::Input('n'))
+        );
+        assert_eq!(
+            resolve(Home, key(KeyCode::Char('n'))),
+            Some(Action::Give(Feedback::Down))
+        );
     }
 
     #[test]
     fn ctrl_c_quits_everywhere_and_esc_closes_overlays() {
         let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
-        for m in [Home, Detail, Explain, Help, Search, Profiles, NewProfile, Onboarding, Context, Loading] {
+        for m in [
+            Home, Detail, Explain, Help, Search, Profiles, NewProfile, Onboarding, Context, Loading,
+        ] {
             assert_eq!(resolve(m, ctrl_c), Some(Action::Quit), "{m:?}");
         }
         assert_eq!(resolve(Detail, key(KeyCode::Esc)), Some(Action::Back));

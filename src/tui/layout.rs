@@ -40,11 +40,23 @@ pub fn too_small(area: Rect) -> bool {
 }
 
 pub fn home(area: Rect, app: &App) -> HomeLayout {
-    let header = Rect { height: HEADER_H.min(area.height), ..area };
-    let footer = Rect { y: area.bottom().saturating_sub(FOOTER_H), height: FOOTER_H.min(area.height), ..area };
+    let header = Rect {
+        height: HEADER_H.min(area.height),
+        ..area
+    };
+    let footer = Rect {
+        y: area.bottom().saturating_sub(FOOTER_H),
+        height: FOOTER_H.min(area.height),
+        ..area
+    };
     let mut y = area.y + HEADER_H;
     let billboard = (area.height >= BILLBOARD_MIN_HEIGHT && app.top_pick().is_some()).then(|| {
-        let r = Rect { x: area.x, y, width: area.width, height: BILLBOARD_H };
+        let r = Rect {
+            x: area.x,
+            y,
+            width: area.width,
+            height: BILLBOARD_H,
+        };
         y += BILLBOARD_H;
         r
     });
@@ -57,17 +69,43 @@ pub fn home(area: Rect, app: &App) -> HomeLayout {
         if y + ROW_H > footer.y {
             break;
         }
-        let title = Rect { x: area.x + 1, y, width: area.width.saturating_sub(2), height: 1 };
+        let title = Rect {
+            x: area.x + 1,
+            y,
+            width: area.width.saturating_sub(2),
+            height: 1,
+        };
         let selected_col = app.col(index);
         let start = selected_col.saturating_sub(per_row - 1);
         let tiles = (start..row.items.len().min(start + per_row))
             .enumerate()
-            .map(|(k, col)| (col, Rect { x: area.x + 1 + k as u16 * (TILE_W + 1), y: y + 1, width: TILE_W, height: TILE_H + 1 }))
+            .map(|(k, col)| {
+                (
+                    col,
+                    Rect {
+                        x: area.x + 1 + k as u16 * (TILE_W + 1),
+                        y: y + 1,
+                        width: TILE_W,
+                        height: TILE_H + 1,
+                    },
+                )
+            })
             .collect();
-        rows.push(RowSlot { index, title, tiles, more_left: start > 0, more_right: start + per_row < row.items.len() });
+        rows.push(RowSlot {
+            index,
+            title,
+            tiles,
+            more_left: start > 0,
+            more_right: start + per_row < row.items.len(),
+        });
         y += ROW_H;
     }
-    HomeLayout { header, billboard, rows, footer }
+    HomeLayout {
+        header,
+        billboard,
+        rows,
+        footer,
+    }
 }
 
 /// The (row, column) of the tile at a screen position, if any.
@@ -75,7 +113,10 @@ pub fn hit(app: &App, column: u16, row: u16) -> Option<(usize, usize)> {
     let area = Rect::new(0, 0, app.size.0, app.size.1);
     let l = home(area, app);
     l.rows.iter().find_map(|r| {
-        r.tiles.iter().find(|(_, t)| column >= t.x && column < t.right() && row >= t.y && row < t.bottom()).map(|(c, _)| (r.index, *c))
+        r.tiles
+            .iter()
+            .find(|(_, t)| column >= t.x && column < t.right() && row >= t.y && row < t.bottom())
+            .map(|(c, _)| (r.index, *c))
     })
 }
 
@@ -83,5 +124,10 @@ pub fn hit(app: &App, column: u16, row: u16) -> Option<(usize, usize)> {
 pub fn centred(area: Rect, w: u16, h: u16) -> Rect {
     let w = w.min(area.width);
     let h = h.min(area.height);
-    Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h }
+    Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    }
 }

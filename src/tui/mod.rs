@@ -16,9 +16,14 @@ use crate::rank::RankerConfig;
 use crate::session::Session;
 use crate::store::Store;
 use action::Action;
-use crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event, KeyCode, KeyEventKind, KeyModifiers, MouseEventKind};
+use crossterm::event::{
+    self, DisableMouseCapture, EnableMouseCapture, Event, KeyCode, KeyEventKind, KeyModifiers,
+    MouseEventKind,
+};
 use crossterm::execute;
-use crossterm::terminal::{disable_raw_mode, enable_raw_mode, EnterAlternateScreen, LeaveAlternateScreen};
+use crossterm::terminal::{
+    disable_raw_mode, enable_raw_mode, EnterAlternateScreen, LeaveAlternateScreen,
+};
 use ratatui::backend::CrosstermBackend;
 use ratatui::Terminal;
 use std::path::{Path, PathBuf};
@@ -31,7 +36,12 @@ pub const TICK: Duration = Duration::from_millis(250);
 /// Put the terminal back: raw mode off, main screen, mouse off, cursor shown.
 pub fn restore_terminal() {
     let _ = disable_raw_mode();
-    let _ = execute!(std::io::stdout(), DisableMouseCapture, LeaveAlternateScreen, crossterm::cursor::Show);
+    let _ = execute!(
+        std::io::stdout(),
+        DisableMouseCapture,
+        LeaveAlternateScreen,
+        crossterm::cursor::Show
+    );
 }
 
 /// Restore the terminal before any panic message, and leave the details in a log.
@@ -50,15 +60,25 @@ fn install_panic_hook(log: PathBuf) {
 }
 
 /// Open the database (building the sample on first run) and the session, off the UI thread.
-fn open_in_background(db: PathBuf, config: RankerConfig, profile: Option<String>, progress: mpsc::Sender<Result<String, String>>) -> std::thread::JoinHandle<Option<Session>> {
+fn open_in_background(
+    db: PathBuf,
+    config: RankerConfig,
+    profile: Option<String>,
+    progress: mpsc::Sender<Result<String, String>>,
+) -> std::thread::JoinHandle<Option<Session>> {
     std::thread::spawn(move || {
         let run = || -> anyhow::Result<Session> {
             let mut store = Store::open(&db)?;
             if store.is_empty()? {
-                let _ = progress.send(Ok(format!("Building the sample catalog and its 5,000 viewers in {} …", db.display())));
+                let _ = progress.send(Ok(format!(
+                    "Building the sample catalog and its 5,000 viewers in {} …",
+                    db.display()
+                )));
                 store.install_sample()?;
             }
-            let _ = progress.send(Ok("Loading the ranker (training it if the data changed) …".into()));
+            let _ = progress.send(Ok(
+                "Loading the ranker (training it if the data changed) …".into()
+            ));
             Ok(Session::open(store, config, profile.as_deref(), None, 7)?)
         };
         match run() {
@@ -72,10 +92,20 @@ fn open_in_background(db: PathBuf, config: RankerConfig, profile: Option<String>
 }
 
 /// Run the TUI until the viewer quits.
-pub fn run(db: &Path, config: RankerConfig, profile: Option<String>, log: PathBuf) -> anyhow::Result<()> {
+pub fn run(
+    db: &Path,
+    config: RankerConfig,
+    profile: Option<String>,
+    log: PathBuf,
+) -> anyhow::Result<()> {
     install_panic_hook(log);
     enable_raw_mode()?;
-    execute!(std::io::stdout(), EnterAlternateScreen, EnableMouseCapture, crossterm::cursor::Hide)?;
+    execute!(
+        std::io::stdout(),
+        EnterAlternateScreen,
+        EnableMouseCapture,
+        crossterm::cursor::Hide
+    )?;
     let result = run_loop(db, config, profile);
     restore_terminal();
     result
@@ -99,7 +129,9 @@ fn run_loop(db: &Path, config: RankerConfig, profile: Option<String>) -> anyhow:
         terminal.draw(|f| view::draw(f, &loading, &theme))?;
         if event::poll(Duration::from_millis(100))? {
             if let Event::Key(k) = event::read()? {
-                if k.code == KeyCode::Char('q') || (k.code == KeyCode::Char('c') && k.modifiers.contains(KeyModifiers::CONTROL)) {
+                if k.code == KeyCode::Char('q')
+                    || (k.code == KeyCode::Char('c') && k.modifiers.contains(KeyModifiers::CONTROL))
+                {
                     return Ok(());
                 }
             }
@@ -108,7 +140,10 @@ fn run_loop(db: &Path, config: RankerConfig, profile: Option<String>) -> anyhow:
     if let Some(Err(e)) = rx.try_iter().find(|m| m.is_err()) {
         anyhow::bail!(e);
     }
-    let session = worker.join().map_err(|_| anyhow::anyhow!("the loading thread panicked"))?.ok_or_else(|| anyhow::anyhow!("could not open the session"))?;
+    let session = worker
+        .join()
+        .map_err(|_| anyhow::anyhow!("the loading thread panicked"))?
+        .ok_or_else(|| anyhow::anyhow!("could not open the session"))?;
     let mut rt = runtime::Runtime::new(session, None);
     let size = terminal.size()?;
     rt.dispatch(Action::Resize(size.width, size.height));
@@ -130,7 +165,10 @@ fn run_loop(db: &Path, config: RankerConfig, profile: Option<String>) -> anyhow:
             Event::Mouse(m) => match m.kind {
                 MouseEventKind::ScrollUp => rt.dispatch(Action::ScrollUp),
                 MouseEventKind::ScrollDown => rt.dispatch(Action::ScrollDown),
-                MouseEventKind::Down(_) => rt.dispatch(Action::Click { column: m.column, row: m.row }),
+                MouseEventKind::Down(_) => rt.dispatch(Action::Click {
+                    column: m.column,
+                    row: m.row,
+                }),
                 _ => {}
             },
             Event::Resize(w, h) => rt.dispatch(Action::Resize(w, h)),

@@ -23,11 +23,20 @@ pub struct Runtime {
 impl Runtime {
     pub fn new(session: Session, fixed_build_ms: Option<f64>) -> Runtime {
         let catalog = Catalog {
-            titles: session.model.titles.iter().map(|t| (t.id.clone(), t.clone())).collect(),
+            titles: session
+                .model
+                .titles
+                .iter()
+                .map(|t| (t.id.clone(), t.clone()))
+                .collect(),
             genres: session.model.genres.clone(),
             tags: session.model.tags.clone(),
         };
-        let mut rt = Runtime { app: App::new(Rc::new(catalog)), session, fixed_build_ms };
+        let mut rt = Runtime {
+            app: App::new(Rc::new(catalog)),
+            session,
+            fixed_build_ms,
+        };
         let first = rt.page_ready(false);
         rt.dispatch(first);
         if rt.session.profile.events == 0 {
@@ -65,17 +74,35 @@ impl Runtime {
     fn page_ready(&self, marks: bool) -> Action {
         let started = Instant::now();
         let page = self.session.page();
-        let ms = self.fixed_build_ms.unwrap_or_else(|| started.elapsed().as_secs_f64() * 1000.0);
-        Action::PageReady { page: Box::new(page), display: self.session.profile.display_name.clone(), build_ms: ms, marks }
+        let ms = self
+            .fixed_build_ms
+            .unwrap_or_else(|| started.elapsed().as_secs_f64() * 1000.0);
+        Action::PageReady {
+            page: Box::new(page),
+            display: self.session.profile.display_name.clone(),
+            build_ms: ms,
+            marks,
+        }
     }
 
     fn execute(&mut self, effect: Effect) -> Vec<Action> {
         let s = &mut self.session;
         match effect {
-            Effect::Feedback { title_id, action, progress, artwork_id } => match s.feedback(&title_id, action, progress, artwork_id) {
+            Effect::Feedback {
+                title_id,
+                action,
+                progress,
+                artwork_id,
+            } => match s.feedback(&title_id, action, progress, artwork_id) {
                 Ok(r) => {
-                    let name = s.model.title_index(&title_id).map_or(title_id.clone(), |t| s.model.titles[t].name.clone());
-                    vec![self.page_ready(true), Action::Recorded(format!("Saved: {} — {}", name, r.description))]
+                    let name = s
+                        .model
+                        .title_index(&title_id)
+                        .map_or(title_id.clone(), |t| s.model.titles[t].name.clone());
+                    vec![
+                        self.page_ready(true),
+                        Action::Recorded(format!("Saved: {} — {}", name, r.description)),
+                    ]
                 }
                 Err(e) => vec![Action::Failed(format!("Not saved: {e}"))],
             },
@@ -121,26 +148,39 @@ impl Runtime {
             Effect::CreateProfile(name) => {
                 let region = s.profile.region.clone();
                 match s.create_profile(&name, crate::catalog::Maturity::TvMa, &region) {
-                    Ok(()) => vec![self.page_ready(false), Action::OnboardingOffered(self.onboarding_ids())],
+                    Ok(()) => vec![
+                        self.page_ready(false),
+                        Action::OnboardingOffered(self.onboarding_ids()),
+                    ],
                     Err(e) => vec![Action::Failed(e.to_string())],
                 }
             }
             Effect::LoadOnboarding => vec![Action::OnboardingOffered(self.onboarding_ids())],
             Effect::Picks(ids) => match s.pick(&ids) {
-                Ok(n) => vec![self.page_ready(false), Action::Recorded(format!("{n} picks saved: your home page now follows them"))],
+                Ok(n) => vec![
+                    self.page_ready(false),
+                    Action::Recorded(format!("{n} picks saved: your home page now follows them")),
+                ],
                 Err(e) => vec![Action::Failed(e.to_string())],
             },
             Effect::SetContext(tod, device) => {
                 let mut ctx = s.ctx.at_time_of_day(tod);
                 ctx.device = device;
                 s.ctx = ctx;
-                vec![self.page_ready(true), Action::Recorded(format!("Context: {tod} on {device}"))]
+                vec![
+                    self.page_ready(true),
+                    Action::Recorded(format!("Context: {tod} on {device}")),
+                ]
             }
         }
     }
 
     fn onboarding_ids(&self) -> Vec<String> {
-        self.session.onboarding().into_iter().map(|t| self.session.model.titles[t].id.clone()).collect()
+        self.session
+            .onboarding()
+            .into_iter()
+            .map(|t| self.session.model.titles[t].id.clone())
+            .collect()
     }
 
     pub fn mode(&self) -> Mode {

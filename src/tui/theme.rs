@@ -90,7 +90,10 @@ impl Theme {
     pub fn brand(&self) -> Style {
         match self.mode {
             ColorMode::None => Style::default().add_modifier(Modifier::BOLD | Modifier::REVERSED),
-            _ => Style::default().fg(self.color(SELECT)).bg(self.color(BRAND)).add_modifier(Modifier::BOLD),
+            _ => Style::default()
+                .fg(self.color(SELECT))
+                .bg(self.color(BRAND))
+                .add_modifier(Modifier::BOLD),
         }
     }
     pub fn accent(&self) -> Style {
@@ -112,14 +115,19 @@ impl Theme {
     pub fn selected(&self) -> Style {
         match self.mode {
             ColorMode::None => Style::default().add_modifier(Modifier::BOLD | Modifier::REVERSED),
-            _ => Style::default().fg(self.color(SELECT)).add_modifier(Modifier::BOLD),
+            _ => Style::default()
+                .fg(self.color(SELECT))
+                .add_modifier(Modifier::BOLD),
         }
     }
     /// A highlighted line in a list.
     pub fn selected_line(&self) -> Style {
         match self.mode {
             ColorMode::None => Style::default().add_modifier(Modifier::REVERSED),
-            _ => Style::default().fg(self.color(BG)).bg(self.color(ACCENT)).add_modifier(Modifier::BOLD),
+            _ => Style::default()
+                .fg(self.color(BG))
+                .bg(self.color(ACCENT))
+                .add_modifier(Modifier::BOLD),
         }
     }
     /// A palette colour (artwork), with a mix from `a` to `b` at `t` in 0–1.
@@ -131,13 +139,25 @@ impl Theme {
 
 /// xterm-256: the 6×6×6 cube or the grey ramp, whichever is nearer.
 fn ansi256(c: Rgb) -> u8 {
-    let level = |v: u8| if v < 48 { 0 } else if v < 115 { 1 } else { (v as u16 - 35) as u8 / 40 };
+    let level = |v: u8| {
+        if v < 48 {
+            0
+        } else if v < 115 {
+            1
+        } else {
+            (v as u16 - 35) as u8 / 40
+        }
+    };
     let (r, g, b) = (level(c.0), level(c.1), level(c.2));
     let cube = 16 + 36 * r + 6 * g + b;
     let steps = [0u8, 95, 135, 175, 215, 255];
     let cube_rgb = (steps[r as usize], steps[g as usize], steps[b as usize]);
     let avg = (c.0 as u16 + c.1 as u16 + c.2 as u16) / 3;
-    let grey_idx = if avg > 238 { 23 } else { avg.saturating_sub(8) / 10 } as u8;
+    let grey_idx = if avg > 238 {
+        23
+    } else {
+        avg.saturating_sub(8) / 10
+    } as u8;
     let grey = 8 + 10 * grey_idx as u16;
     let d = |x: (u16, u16, u16)| {
         let dx = |a: u16, b: u8| (a as i32 - b as i32).pow(2);
@@ -171,7 +191,11 @@ fn ansi16(c: Rgb) -> Color {
         (Color::White, (255, 255, 255)),
     ];
     let (r, g, b) = (c.0 as i32, c.1 as i32, c.2 as i32);
-    TABLE.iter().min_by_key(|(_, (x, y, z))| (x - r).pow(2) + (y - g).pow(2) + (z - b).pow(2)).map(|x| x.0).unwrap_or(Color::Reset)
+    TABLE
+        .iter()
+        .min_by_key(|(_, (x, y, z))| (x - r).pow(2) + (y - g).pow(2) + (z - b).pow(2))
+        .map(|x| x.0)
+        .unwrap_or(Color::Reset)
 }
 
 #[cfg(test)]
@@ -181,10 +205,19 @@ mod tests {
     #[test]
     fn colours_degrade_with_the_terminal() {
         let red = Rgb(0xe5, 0x09, 0x14);
-        assert_eq!(Theme::new(ColorMode::TrueColor).color(red), Color::Rgb(0xe5, 0x09, 0x14));
-        assert_eq!(Theme::new(ColorMode::Ansi256).color(red), Color::Indexed(160));
+        assert_eq!(
+            Theme::new(ColorMode::TrueColor).color(red),
+            Color::Rgb(0xe5, 0x09, 0x14)
+        );
+        assert_eq!(
+            Theme::new(ColorMode::Ansi256).color(red),
+            Color::Indexed(160)
+        );
         assert_eq!(Theme::new(ColorMode::Ansi16).color(red), Color::Red);
         assert_eq!(Theme::new(ColorMode::None).color(red), Color::Reset);
-        assert_eq!(Theme::new(ColorMode::Ansi256).color(Rgb(128, 128, 128)), Color::Indexed(244));
+        assert_eq!(
+            Theme::new(ColorMode::Ansi256).color(Rgb(128, 128, 128)),
+            Color::Indexed(244)
+        );
     }
 }

@@ -34,7 +34,12 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             app.size = (w, h);
             vec![]
         }
-        Action::PageReady { page, display, build_ms, marks } => {
+        Action::PageReady {
+            page,
+            display,
+            build_ms,
+            marks,
+        } => {
             app.profile_display = display;
             page_ready(app, *page, build_ms, marks);
             vec![]
@@ -45,13 +50,21 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             vec![]
         }
         Action::ProfilesLoaded(list) => {
-            let current = app.page.as_ref().map(|p| p.profile.clone()).unwrap_or_default();
+            let current = app
+                .page
+                .as_ref()
+                .map(|p| p.profile.clone())
+                .unwrap_or_default();
             app.profiles.selected = list.iter().position(|p| p.name == current).unwrap_or(0);
             app.profiles.list = list;
             vec![]
         }
         Action::OnboardingOffered(ids) => {
-            app.onboarding = super::app::OnboardingState { offered: ids, picked: vec![], selected: 0 };
+            app.onboarding = super::app::OnboardingState {
+                offered: ids,
+                picked: vec![],
+                selected: 0,
+            };
             app.mode = Mode::Onboarding;
             vec![]
         }
@@ -69,7 +82,11 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             Mode::Detail => detail(app, other),
             Mode::Explain | Mode::Help => {
                 if other == Action::Back {
-                    app.mode = if app.mode == Mode::Explain { app.return_mode } else { Mode::Home };
+                    app.mode = if app.mode == Mode::Explain {
+                        app.return_mode
+                    } else {
+                        Mode::Home
+                    };
                 }
                 vec![]
             }
@@ -88,7 +105,9 @@ fn set_status(app: &mut App, msg: String, error: bool) {
 }
 
 fn move_col(app: &mut App, delta: isize) {
-    let Some(row) = app.rows().get(app.row) else { return };
+    let Some(row) = app.rows().get(app.row) else {
+        return;
+    };
     let (id, len) = (row.id.clone(), row.items.len());
     let col = (app.col(app.row) as isize + delta).clamp(0, len.saturating_sub(1) as isize) as usize;
     app.cols.insert(id, col);
@@ -117,7 +136,13 @@ fn home(app: &mut App, action: Action) -> Vec<Effect> {
                 app.mode = Mode::Explain;
             }
         }
-        Action::Give(f) => return app.selected_item().map(|i| i.title_id.clone()).map(|t| feedback(app, &t, f)).unwrap_or_default(),
+        Action::Give(f) => {
+            return app
+                .selected_item()
+                .map(|i| i.title_id.clone())
+                .map(|t| feedback(app, &t, f))
+                .unwrap_or_default()
+        }
         Action::OpenHelp => app.mode = Mode::Help,
         Action::OpenSearch => {
             app.search = Default::default();
@@ -129,7 +154,11 @@ fn home(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::OpenContext => {
             if let Some(p) = &app.page {
-                app.context = ContextState { time_of_day: p.context.time_of_day, device: p.context.device, focus: 0 };
+                app.context = ContextState {
+                    time_of_day: p.context.time_of_day,
+                    device: p.context.device,
+                    focus: 0,
+                };
             }
             app.mode = Mode::Context;
         }
@@ -169,19 +198,38 @@ fn detail(app: &mut App, action: Action) -> Vec<Effect> {
 /// The feedback effect for a key, with the artwork the viewer saw.
 fn feedback(app: &mut App, title_id: &str, f: Feedback) -> Vec<Effect> {
     let artwork_id = app.find_item(title_id).map(|(_, i)| i.artwork_id.clone());
-    let in_list = app.rows().iter().any(|r| r.kind == RowKind::MyList && r.items.iter().any(|i| i.title_id == title_id));
-    let resumed = app.find_item(title_id).is_some_and(|(r, _)| r.kind == RowKind::ContinueWatching);
-    let series = app.title(title_id).is_some_and(|t| t.kind == TitleKind::Series);
+    let in_list = app
+        .rows()
+        .iter()
+        .any(|r| r.kind == RowKind::MyList && r.items.iter().any(|i| i.title_id == title_id));
+    let resumed = app
+        .find_item(title_id)
+        .is_some_and(|(r, _)| r.kind == RowKind::ContinueWatching);
+    let series = app
+        .title(title_id)
+        .is_some_and(|t| t.kind == TitleKind::Series);
     let (action, progress) = match f {
         Feedback::Down => (Act::Down, 0.0),
         Feedback::Up => (Act::Up, 0.0),
         Feedback::Love => (Act::Love, 0.0),
         // Simulated watching: a series plays an episode through; a film plays half, then the rest.
         Feedback::Play => (Act::Play, if series || resumed { 1.0 } else { 0.5 }),
-        Feedback::ToggleList => (if in_list { Act::ListRemove } else { Act::ListAdd }, 0.0),
+        Feedback::ToggleList => (
+            if in_list {
+                Act::ListRemove
+            } else {
+                Act::ListAdd
+            },
+            0.0,
+        ),
     };
     set_status(app, "Saving…".into(), false);
-    vec![Effect::Feedback { title_id: title_id.to_string(), action, progress, artwork_id }]
+    vec![Effect::Feedback {
+        title_id: title_id.to_string(),
+        action,
+        progress,
+        artwork_id,
+    }]
 }
 
 fn search(app: &mut App, action: Action) -> Vec<Effect> {
@@ -196,7 +244,10 @@ fn search(app: &mut App, action: Action) -> Vec<Effect> {
             return vec![Effect::Search(app.search.query.clone())];
         }
         Action::Up => app.search.selected = app.search.selected.saturating_sub(1),
-        Action::Down => app.search.selected = (app.search.selected + 1).min(app.search.results.len().saturating_sub(1)),
+        Action::Down => {
+            app.search.selected =
+                (app.search.selected + 1).min(app.search.results.len().saturating_sub(1))
+        }
         Action::Select => {
             if let Some(r) = app.search.results.get(app.search.selected) {
                 app.detail_title = Some(r.title_id.clone());
@@ -278,7 +329,14 @@ fn onboarding(app: &mut App, action: Action) -> Vec<Effect> {
                 app.mode = Mode::Home;
                 return vec![Effect::Picks(app.onboarding.picked.clone())];
             }
-            set_status(app, format!("Pick at least {} titles (Space to pick)", crate::rank::MIN_PICKS), true);
+            set_status(
+                app,
+                format!(
+                    "Pick at least {} titles (Space to pick)",
+                    crate::rank::MIN_PICKS
+                ),
+                true,
+            );
         }
         Action::Back => app.mode = Mode::Home,
         _ => {}
@@ -291,7 +349,10 @@ fn context(app: &mut App, action: Action) -> Vec<Effect> {
     let cycle = |i: usize, n: usize, d: isize| ((i as isize + d).rem_euclid(n as isize)) as usize;
     let step = |c: &mut ContextState, d: isize| {
         if c.focus == 0 {
-            let i = TimeOfDay::ALL.iter().position(|t| *t == c.time_of_day).unwrap_or(0);
+            let i = TimeOfDay::ALL
+                .iter()
+                .position(|t| *t == c.time_of_day)
+                .unwrap_or(0);
             c.time_of_day = TimeOfDay::ALL[cycle(i, 4, d)];
         } else {
             let i = Device::ALL.iter().position(|t| *t == c.device).unwrap_or(0);
@@ -318,7 +379,11 @@ fn page_ready(app: &mut App, page: Page, build_ms: f64, marks: bool) {
     if marks {
         if let Some(old) = &app.page {
             app.marks = movement_marks(old, &page);
-            let now_on: std::collections::BTreeSet<&str> = page.rows.iter().flat_map(|r| r.items.iter().map(|i| i.title_id.as_str())).collect();
+            let now_on: std::collections::BTreeSet<&str> = page
+                .rows
+                .iter()
+                .flat_map(|r| r.items.iter().map(|i| i.title_id.as_str()))
+                .collect();
             let mut left: Vec<String> = old
                 .rows
                 .iter()
@@ -340,17 +405,27 @@ fn page_ready(app: &mut App, page: Page, build_ms: f64, marks: bool) {
         app.mode = Mode::Home;
     }
     // Keep the selection on the same row where it still exists.
-    app.row = selected_row_id.and_then(|id| app.rows().iter().position(|r| r.id == id)).unwrap_or(app.row).min(app.rows().len().saturating_sub(1));
+    app.row = selected_row_id
+        .and_then(|id| app.rows().iter().position(|r| r.id == id))
+        .unwrap_or(app.row)
+        .min(app.rows().len().saturating_sub(1));
 }
 
 /// ↑n / ↓n within a row, "new" for titles not on the old page, "moved" from another row.
 pub fn movement_marks(old: &Page, new: &Page) -> BTreeMap<String, Mark> {
     let mut marks = BTreeMap::new();
-    let old_rows: BTreeMap<&str, &crate::rank::Row> = old.rows.iter().map(|r| (r.id.as_str(), r)).collect();
-    let on_old: std::collections::BTreeSet<&str> = old.rows.iter().flat_map(|r| r.items.iter().map(|i| i.title_id.as_str())).collect();
+    let old_rows: BTreeMap<&str, &crate::rank::Row> =
+        old.rows.iter().map(|r| (r.id.as_str(), r)).collect();
+    let on_old: std::collections::BTreeSet<&str> = old
+        .rows
+        .iter()
+        .flat_map(|r| r.items.iter().map(|i| i.title_id.as_str()))
+        .collect();
     for row in &new.rows {
         for (i, item) in row.items.iter().enumerate() {
-            let before = old_rows.get(row.id.as_str()).and_then(|r| r.items.iter().position(|x| x.title_id == item.title_id));
+            let before = old_rows
+                .get(row.id.as_str())
+                .and_then(|r| r.items.iter().position(|x| x.title_id == item.title_id));
             let mark = match before {
                 Some(b) if b > i => Some(Mark::Up(b - i)),
                 Some(b) if b < i => Some(Mark::Down(i - b)),

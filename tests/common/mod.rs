@@ -7,7 +7,9 @@ use std::process::{Command, Output};
 use std::sync::OnceLock;
 
 pub fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
 
 /// Run `marquee --db DB ARGS…`.
@@ -36,7 +38,11 @@ pub fn ok(db: &Path, args: &[&str]) -> String {
 /// Run and insist on failure; return stderr.
 pub fn fails(db: &Path, args: &[&str]) -> String {
     let out = marquee(db, args);
-    assert!(!out.status.success(), "marquee {args:?} should have failed:\n{}", String::from_utf8_lossy(&out.stdout));
+    assert!(
+        !out.status.success(),
+        "marquee {args:?} should have failed:\n{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     String::from_utf8(out.stderr).expect("utf-8 output")
 }
 
@@ -56,6 +62,12 @@ pub fn sample_db(dir: &tempfile::TempDir) -> PathBuf {
 
 /// The database file's bytes (the WAL is checkpointed away when the last connection closes).
 pub fn db_bytes(db: &Path) -> Vec<u8> {
-    assert!(!db.with_extension("db-wal").exists() || std::fs::metadata(db.with_extension("db-wal")).unwrap().len() == 0);
+    assert!(
+        !db.with_extension("db-wal").exists()
+            || std::fs::metadata(db.with_extension("db-wal"))
+                .unwrap()
+                .len()
+                == 0
+    );
     std::fs::read(db).expect("read the database")
 }

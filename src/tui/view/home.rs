@@ -25,7 +25,13 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
         let row = &rows[slot.index];
         let selected_row = slot.index == app.row;
         let marker = if selected_row { "▌ " } else { "  " };
-        let mut spans = vec![Span::styled(marker, theme.accent()), Span::styled(fit(&sanitize(&row.title), slot.title.width as usize - 12), theme.title())];
+        let mut spans = vec![
+            Span::styled(marker, theme.accent()),
+            Span::styled(
+                fit(&sanitize(&row.title), slot.title.width as usize - 12),
+                theme.title(),
+            ),
+        ];
         if slot.more_left {
             spans.push(Span::styled("  ‹", theme.dim()));
         }
@@ -39,7 +45,10 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
                 title: app.title(&item.title_id),
                 item,
                 selected: selected_row && col == app.col(slot.index),
-                mark: app.marks.get(&format!("{}/{}", row.id, item.title_id)).copied(),
+                mark: app
+                    .marks
+                    .get(&format!("{}/{}", row.id, item.title_id))
+                    .copied(),
                 rank: (row.kind == RowKind::Top10).then_some(col + 1),
                 theme,
             }
@@ -56,34 +65,84 @@ fn header(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
         Span::styled(" MARQUEE ", theme.brand()),
         Span::raw("  "),
         Span::styled(sanitize(profile), theme.title()),
-        Span::styled(format!("  ·  {} · {}", page.context.time_of_day, page.context.device), theme.text()),
+        Span::styled(
+            format!(
+                "  ·  {} · {}",
+                page.context.time_of_day, page.context.device
+            ),
+            theme.text(),
+        ),
         Span::styled(format!("  ·  {}", page.context.now_string()), theme.dim()),
-        Span::styled(format!("  ·  ranker {} ({})", sanitize(&page.config.name), page.config.hash), theme.dim()),
-        Span::styled(format!("  ·  page built in {:.1} ms", app.build_ms), theme.dim()),
+        Span::styled(
+            format!(
+                "  ·  ranker {} ({})",
+                sanitize(&page.config.name),
+                page.config.hash
+            ),
+            theme.dim(),
+        ),
+        Span::styled(
+            format!("  ·  page built in {:.1} ms", app.build_ms),
+            theme.dim(),
+        ),
     ];
     Paragraph::new(Line::from(spans)).render(Rect { height: 1, ..area }, buf);
     let hint = "? help  / search  p profiles  c context  q quit ";
     if area.width as usize > hint.len() + 2 && area.height > 1 {
-        buf.set_string(area.right() - hint.len() as u16, area.y + 1, hint, theme.dim());
+        buf.set_string(
+            area.right() - hint.len() as u16,
+            area.y + 1,
+            hint,
+            theme.dim(),
+        );
     }
 }
 
 fn billboard(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
-    let Some((_, item)) = app.top_pick() else { return };
-    let Some(title) = app.title(&item.title_id) else { return };
+    let Some((_, item)) = app.top_pick() else {
+        return;
+    };
+    let Some(title) = app.title(&item.title_id) else {
+        return;
+    };
     let art_w = 28.min(area.width / 3);
-    let art = Rect { x: area.x + 1, y: area.y, width: art_w, height: area.height.saturating_sub(1) };
-    if let Some(a) = title.artwork.iter().find(|a| a.id == item.artwork_id).or(title.artwork.first()) {
+    let art = Rect {
+        x: area.x + 1,
+        y: area.y,
+        width: art_w,
+        height: area.height.saturating_sub(1),
+    };
+    if let Some(a) = title
+        .artwork
+        .iter()
+        .find(|a| a.id == item.artwork_id)
+        .or(title.artwork.first())
+    {
         draw_artwork(buf, art, a, theme, 2, true);
     }
-    let text = Rect { x: art.right() + 2, y: area.y, width: area.width.saturating_sub(art_w + 4), height: area.height.saturating_sub(1) };
+    let text = Rect {
+        x: art.right() + 2,
+        y: area.y,
+        width: area.width.saturating_sub(art_w + 4),
+        height: area.height.saturating_sub(1),
+    };
     let length = match title.kind {
         TitleKind::Movie => format!("{} min", title.runtime_min),
-        TitleKind::Series => format!("{} season{}", title.seasons.len(), if title.seasons.len() == 1 { "" } else { "s" }),
+        TitleKind::Series => format!(
+            "{} season{}",
+            title.seasons.len(),
+            if title.seasons.len() == 1 { "" } else { "s" }
+        ),
     };
-    let mut facts = vec![Span::styled(format!("{} · {} · {}", title.year, title.maturity, length), theme.text())];
+    let mut facts = vec![Span::styled(
+        format!("{} · {} · {}", title.year, title.maturity, length),
+        theme.text(),
+    )];
     if item.match_pct >= 50 {
-        facts.insert(0, Span::styled(format!("{}% Match  ", item.match_pct), theme.matched()));
+        facts.insert(
+            0,
+            Span::styled(format!("{}% Match  ", item.match_pct), theme.matched()),
+        );
     }
     let lines = vec![
         Line::from(Span::styled("TOP PICK FOR YOU", theme.accent())),
@@ -92,16 +151,31 @@ fn billboard(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
         Line::from(""),
         Line::from(Span::styled(sanitize(&title.synopsis), theme.text())),
         Line::from(""),
-        Line::from(vec![Span::styled("Why: ", theme.accent()), Span::styled(sanitize(&item.explanation.reason), theme.dim())]),
+        Line::from(vec![
+            Span::styled("Why: ", theme.accent()),
+            Span::styled(sanitize(&item.explanation.reason), theme.dim()),
+        ]),
     ];
-    Paragraph::new(lines).wrap(Wrap { trim: true }).render(text, buf);
+    Paragraph::new(lines)
+        .wrap(Wrap { trim: true })
+        .render(text, buf);
 }
 
 fn footer(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
     let line = if let Some((msg, error)) = &app.status {
-        Line::from(Span::styled(format!(" {} ", sanitize(msg)), if *error { theme.warn() } else { theme.matched() }))
+        Line::from(Span::styled(
+            format!(" {} ", sanitize(msg)),
+            if *error {
+                theme.warn()
+            } else {
+                theme.matched()
+            },
+        ))
     } else if !app.left_page.is_empty() {
-        Line::from(Span::styled(format!(" Left the page: {}", app.left_page.join(", ")), theme.down()))
+        Line::from(Span::styled(
+            format!(" Left the page: {}", app.left_page.join(", ")),
+            theme.down(),
+        ))
     } else {
         Line::from(Span::styled(" Enter details · x explain · y thumbs up · n thumbs down · L love · w watch · m My List", theme.dim()))
     };

@@ -25,7 +25,10 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
             area.width,
             area.height
         );
-        Paragraph::new(msg).style(theme.warn()).wrap(Wrap { trim: true }).render(area, buf);
+        Paragraph::new(msg)
+            .style(theme.warn())
+            .wrap(Wrap { trim: true })
+            .render(area, buf);
         return;
     }
     if app.mode == Mode::Loading {

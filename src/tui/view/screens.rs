@@ -14,7 +14,11 @@ use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Widget, Wra
 
 fn panel(buf: &mut Buffer, area: Rect, title: &str, theme: &Theme) -> Rect {
     Clear.render(area, buf);
-    let block = Block::default().borders(Borders::ALL).border_type(BorderType::Rounded).title(Span::styled(format!(" {title} "), theme.title())).style(theme.panel());
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Rounded)
+        .title(Span::styled(format!(" {title} "), theme.title()))
+        .style(theme.panel());
     let inner = block.inner(area);
     block.render(area, buf);
     inner
@@ -22,12 +26,24 @@ fn panel(buf: &mut Buffer, area: Rect, title: &str, theme: &Theme) -> Rect {
 
 pub fn loading(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
     let inner = panel(buf, centred(area, 64, 7), "Marquee", theme);
-    let lines = vec![Line::from(""), Line::from(Span::styled(sanitize(&app.loading), theme.text())), Line::from(""), Line::from(Span::styled("Ctrl-C to cancel", theme.dim()))];
-    Paragraph::new(lines).wrap(Wrap { trim: true }).render(inner, buf);
+    let lines = vec![
+        Line::from(""),
+        Line::from(Span::styled(sanitize(&app.loading), theme.text())),
+        Line::from(""),
+        Line::from(Span::styled("Ctrl-C to cancel", theme.dim())),
+    ];
+    Paragraph::new(lines)
+        .wrap(Wrap { trim: true })
+        .render(inner, buf);
 }
 
 pub fn search(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
-    let inner = panel(buf, centred(area, 96, area.height.saturating_sub(6)), "Search", theme);
+    let inner = panel(
+        buf,
+        centred(area, 96, area.height.saturating_sub(6)),
+        "Search",
+        theme,
+    );
     let mut lines = vec![
         Line::from(vec![Span::styled("/ ", theme.accent()), Span::styled(sanitize(&app.search.query), theme.title()), Span::styled("▏", theme.accent())]),
         Line::from(Span::styled("titles, people, genres and tags; ordered by match and by your taste · ↑↓ choose · Enter details · Esc back", theme.dim())),
@@ -40,20 +56,35 @@ pub fn search(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
     let start = app.search.selected.saturating_sub(room.saturating_sub(1));
     for (i, r) in app.search.results.iter().enumerate().skip(start).take(room) {
         let selected = i == app.search.selected;
-        let base = if selected { theme.selected_line() } else { theme.text() };
+        let base = if selected {
+            theme.selected_line()
+        } else {
+            theme.text()
+        };
         let mut spans = vec![Span::styled(if selected { "▶ " } else { "  " }, base)];
         // The matched text with the matched characters highlighted.
         let matched = sanitize(&r.matched);
         for (k, ch) in matched.chars().enumerate() {
-            let style = if r.positions.contains(&k) { base.patch(theme.accent()).add_modifier(ratatui::style::Modifier::UNDERLINED) } else { base };
+            let style = if r.positions.contains(&k) {
+                base.patch(theme.accent())
+                    .add_modifier(ratatui::style::Modifier::UNDERLINED)
+            } else {
+                base
+            };
             spans.push(Span::styled(ch.to_string(), style));
         }
         if r.field != "title" {
-            spans.push(Span::styled(format!("  ({}) → {}", r.field, fit(&sanitize(&r.name), 40)), base));
+            spans.push(Span::styled(
+                format!("  ({}) → {}", r.field, fit(&sanitize(&r.name), 40)),
+                base,
+            ));
         }
         spans.push(Span::styled(format!("  {}", r.year), theme.dim()));
         if r.match_pct >= 50 {
-            spans.push(Span::styled(format!("  {}% Match", r.match_pct), theme.matched()));
+            spans.push(Span::styled(
+                format!("  {}% Match", r.match_pct),
+                theme.matched(),
+            ));
         }
         lines.push(Line::from(spans));
     }
@@ -61,27 +92,72 @@ pub fn search(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
 }
 
 pub fn profiles(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
-    let inner = panel(buf, centred(area, 64, (app.profiles.list.len() + 8) as u16), "Who's watching?", theme);
+    let inner = panel(
+        buf,
+        centred(area, 64, (app.profiles.list.len() + 8) as u16),
+        "Who's watching?",
+        theme,
+    );
     let mut lines = vec![];
     for (i, p) in app.profiles.list.iter().enumerate() {
-        let style = if i == app.profiles.selected && app.mode == Mode::Profiles { theme.selected_line() } else { theme.text() };
+        let style = if i == app.profiles.selected && app.mode == Mode::Profiles {
+            theme.selected_line()
+        } else {
+            theme.text()
+        };
         let kids = if p.maturity.is_kids() { "  kids" } else { "" };
-        lines.push(Line::from(Span::styled(format!(" {:<20} {:>6} events  {:<6} {}{kids}", fit(&sanitize(&p.display_name), 20), p.events, p.maturity, p.region), style)));
+        lines.push(Line::from(Span::styled(
+            format!(
+                " {:<20} {:>6} events  {:<6} {}{kids}",
+                fit(&sanitize(&p.display_name), 20),
+                p.events,
+                p.maturity,
+                p.region
+            ),
+            style,
+        )));
     }
     let new_sel = app.profiles.selected == app.profiles.list.len() && app.mode == Mode::Profiles;
-    lines.push(Line::from(Span::styled(" + New profile…", if new_sel { theme.selected_line() } else { theme.accent() })));
+    lines.push(Line::from(Span::styled(
+        " + New profile…",
+        if new_sel {
+            theme.selected_line()
+        } else {
+            theme.accent()
+        },
+    )));
     lines.push(Line::from(""));
     if app.mode == Mode::NewProfile {
-        lines.push(Line::from(vec![Span::styled(" Name: ", theme.accent()), Span::styled(&app.profiles.new_name, theme.title()), Span::styled("▏", theme.accent())]));
-        lines.push(Line::from(Span::styled(" lowercase letters, digits, - and _ · Enter create · Esc back", theme.dim())));
+        lines.push(Line::from(vec![
+            Span::styled(" Name: ", theme.accent()),
+            Span::styled(&app.profiles.new_name, theme.title()),
+            Span::styled("▏", theme.accent()),
+        ]));
+        lines.push(Line::from(Span::styled(
+            " lowercase letters, digits, - and _ · Enter create · Esc back",
+            theme.dim(),
+        )));
     } else {
-        lines.push(Line::from(Span::styled(" ↑↓ choose · Enter switch · Esc back", theme.dim())));
+        lines.push(Line::from(Span::styled(
+            " ↑↓ choose · Enter switch · Esc back",
+            theme.dim(),
+        )));
     }
     Paragraph::new(lines).render(inner, buf);
 }
 
 pub fn onboarding(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
-    let inner = panel(buf, Rect { x: area.x + 2, y: area.y + 1, width: area.width.saturating_sub(4), height: area.height.saturating_sub(2) }, "Welcome! Pick 3 or more titles you like", theme);
+    let inner = panel(
+        buf,
+        Rect {
+            x: area.x + 2,
+            y: area.y + 1,
+            width: area.width.saturating_sub(4),
+            height: area.height.saturating_sub(2),
+        },
+        "Welcome! Pick 3 or more titles you like",
+        theme,
+    );
     let o = &app.onboarding;
     let mut lines = vec![
         Line::from(Span::styled(format!("Chosen to span the catalog's tastes. ←↑↓→ move · Space pick · Enter done ({} picked)", o.picked.len()), theme.dim())),
@@ -93,12 +169,34 @@ pub fn onboarding(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
         for i in chunk_start..(chunk_start + ONBOARDING_COLUMNS).min(o.offered.len()) {
             let id = &o.offered[i];
             let t = app.title(id);
-            let name = t.map_or(id.clone(), |t| format!("{} ({})", sanitize(&t.name), t.year));
-            let genre = t.and_then(|t| t.genres.first()).and_then(|g| app.catalog.genres.get(g)).map_or(String::new(), |g| g.name.clone());
-            let mark = if o.picked.contains(id) { "[✓] " } else { "[ ] " };
-            let style = if i == o.selected { theme.selected_line() } else if o.picked.contains(id) { theme.matched() } else { theme.text() };
-            spans.push(Span::styled(fit(&format!("{mark}{name} · {genre}"), col_w - 1), style));
-            spans.push(Span::raw(" ".repeat(col_w.saturating_sub(unicode_width::UnicodeWidthStr::width(fit(&format!("{mark}{name} · {genre}"), col_w - 1).as_str())))));
+            let name = t.map_or(id.clone(), |t| {
+                format!("{} ({})", sanitize(&t.name), t.year)
+            });
+            let genre = t
+                .and_then(|t| t.genres.first())
+                .and_then(|g| app.catalog.genres.get(g))
+                .map_or(String::new(), |g| g.name.clone());
+            let mark = if o.picked.contains(id) {
+                "[✓] "
+            } else {
+                "[ ] "
+            };
+            let style = if i == o.selected {
+                theme.selected_line()
+            } else if o.picked.contains(id) {
+                theme.matched()
+            } else {
+                theme.text()
+            };
+            spans.push(Span::styled(
+                fit(&format!("{mark}{name} · {genre}"), col_w - 1),
+                style,
+            ));
+            spans.push(Span::raw(" ".repeat(col_w.saturating_sub(
+                unicode_width::UnicodeWidthStr::width(
+                    fit(&format!("{mark}{name} · {genre}"), col_w - 1).as_str(),
+                ),
+            ))));
         }
         lines.push(Line::from(spans));
     }
@@ -116,16 +214,65 @@ pub fn context(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
         items
             .into_iter()
             .map(|(s, on)| {
-                let style = if on && focus { theme.selected_line() } else if on { theme.accent() } else { theme.text() };
-                Line::from(Span::styled(format!(" {} {s}", if on { "●" } else { "○" }), style))
+                let style = if on && focus {
+                    theme.selected_line()
+                } else if on {
+                    theme.accent()
+                } else {
+                    theme.text()
+                };
+                Line::from(Span::styled(
+                    format!(" {} {s}", if on { "●" } else { "○" }),
+                    style,
+                ))
             })
             .collect()
     };
-    let tod = col(c.focus == 0, TimeOfDay::ALL.iter().map(|t| (t.as_str().to_string(), *t == c.time_of_day)).collect());
-    let dev = col(c.focus == 1, Device::ALL.iter().map(|d| (d.as_str().to_string(), *d == c.device)).collect());
+    let tod = col(
+        c.focus == 0,
+        TimeOfDay::ALL
+            .iter()
+            .map(|t| (t.as_str().to_string(), *t == c.time_of_day))
+            .collect(),
+    );
+    let dev = col(
+        c.focus == 1,
+        Device::ALL
+            .iter()
+            .map(|d| (d.as_str().to_string(), *d == c.device))
+            .collect(),
+    );
     let half = inner.width / 2;
-    Paragraph::new([vec![Line::from(Span::styled("Time of day", theme.title()))], tod].concat()).render(Rect { width: half, ..inner }, buf);
-    Paragraph::new([vec![Line::from(Span::styled("Device", theme.title()))], dev].concat()).render(Rect { x: inner.x + half, width: half, ..inner }, buf);
-    let hint = Rect { y: inner.bottom().saturating_sub(1), height: 1, ..inner };
-    Paragraph::new(Span::styled(" ←→ switch · ↑↓ change · Enter re-rank · Esc back", theme.dim())).render(hint, buf);
+    Paragraph::new(
+        [
+            vec![Line::from(Span::styled("Time of day", theme.title()))],
+            tod,
+        ]
+        .concat(),
+    )
+    .render(
+        Rect {
+            width: half,
+            ..inner
+        },
+        buf,
+    );
+    Paragraph::new([vec![Line::from(Span::styled("Device", theme.title()))], dev].concat()).render(
+        Rect {
+            x: inner.x + half,
+            width: half,
+            ..inner
+        },
+        buf,
+    );
+    let hint = Rect {
+        y: inner.bottom().saturating_sub(1),
+        height: 1,
+        ..inner
+    };
+    Paragraph::new(Span::styled(
+        " ←→ switch · ↑↓ change · Enter re-rank · Esc back",
+        theme.dim(),
+    ))
+    .render(hint, buf);
 }

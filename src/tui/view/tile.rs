@@ -15,7 +15,14 @@ use ratatui::style::{Modifier, Style};
 use ratatui::widgets::{Block, BorderType, Borders, Widget};
 
 /// Paint an artwork variant into `area`, the motif scaled by `scale` (1 or 2).
-pub fn draw_artwork(buf: &mut Buffer, area: Rect, art: &Artwork, theme: &Theme, scale: u16, caption: bool) {
+pub fn draw_artwork(
+    buf: &mut Buffer,
+    area: Rect,
+    art: &Artwork,
+    theme: &Theme,
+    scale: u16,
+    caption: bool,
+) {
     if area.width == 0 || area.height == 0 {
         return;
     }
@@ -23,7 +30,11 @@ pub fn draw_artwork(buf: &mut Buffer, area: Rect, art: &Artwork, theme: &Theme, 
     let motif = assets::motifs().get(&art.motif);
     let colour = theme.mode != ColorMode::None;
     for dy in 0..area.height {
-        let t = if area.height > 1 { dy as f32 / (area.height - 1) as f32 } else { 0.0 };
+        let t = if area.height > 1 {
+            dy as f32 / (area.height - 1) as f32
+        } else {
+            0.0
+        };
         for dx in 0..area.width {
             let cell = &mut buf[(area.x + dx, area.y + dy)];
             cell.set_symbol(" ");
@@ -32,7 +43,11 @@ pub fn draw_artwork(buf: &mut Buffer, area: Rect, art: &Artwork, theme: &Theme, 
             }
         }
     }
-    let text_rows = if caption { area.height.saturating_sub(1) } else { area.height };
+    let text_rows = if caption {
+        area.height.saturating_sub(1)
+    } else {
+        area.height
+    };
     if let Some(m) = motif {
         let mh = m.lines.len() as u16 * scale;
         let mw = 12 * scale;
@@ -66,7 +81,9 @@ pub fn draw_artwork(buf: &mut Buffer, area: Rect, art: &Artwork, theme: &Theme, 
         let text = fit(&sanitize(&art.caption), area.width as usize);
         let x = area.x + (area.width - text_width(&text)) / 2;
         let style = match palette {
-            Some(p) if colour => Style::default().fg(theme.color(p.accent)).add_modifier(Modifier::ITALIC),
+            Some(p) if colour => Style::default()
+                .fg(theme.color(p.accent))
+                .add_modifier(Modifier::ITALIC),
             _ => Style::default().add_modifier(Modifier::ITALIC),
         };
         buf.set_string(x, area.bottom() - 1, text, style);
@@ -92,33 +109,88 @@ impl Widget for Tile<'_> {
         if area.width < 4 || area.height < 3 {
             return;
         }
-        let frame = Rect { height: area.height - 1, ..area };
-        let inner = Rect { x: frame.x + 1, y: frame.y + 1, width: frame.width - 2, height: frame.height.saturating_sub(2) };
+        let frame = Rect {
+            height: area.height - 1,
+            ..area
+        };
+        let inner = Rect {
+            x: frame.x + 1,
+            y: frame.y + 1,
+            width: frame.width - 2,
+            height: frame.height.saturating_sub(2),
+        };
         if self.selected {
-            Block::default().borders(Borders::ALL).border_type(BorderType::Thick).border_style(self.theme.selected()).render(frame, buf);
+            Block::default()
+                .borders(Borders::ALL)
+                .border_type(BorderType::Thick)
+                .border_style(self.theme.selected())
+                .render(frame, buf);
         }
-        if let Some(art) = self.title.and_then(|t| t.artwork.iter().find(|a| a.id == self.item.artwork_id).or(t.artwork.first())) {
+        if let Some(art) = self.title.and_then(|t| {
+            t.artwork
+                .iter()
+                .find(|a| a.id == self.item.artwork_id)
+                .or(t.artwork.first())
+        }) {
             draw_artwork(buf, inner, art, self.theme, 1, true);
         }
         // Badges on the frame: movement or rank on the left, exploration on the right.
         let left = match (self.mark, self.rank) {
-            (Some(m), _) => Some((mark_label(&m), if matches!(m, Mark::Down(_)) { self.theme.down() } else { self.theme.up() })),
-            (None, Some(r)) => Some((format!("#{r}"), self.theme.accent().add_modifier(Modifier::BOLD))),
+            (Some(m), _) => Some((
+                mark_label(&m),
+                if matches!(m, Mark::Down(_)) {
+                    self.theme.down()
+                } else {
+                    self.theme.up()
+                },
+            )),
+            (None, Some(r)) => Some((
+                format!("#{r}"),
+                self.theme.accent().add_modifier(Modifier::BOLD),
+            )),
             _ => None,
         };
         if let Some((label, style)) = left {
-            buf.set_string(frame.x + 1, frame.y, format!(" {label} "), style.add_modifier(Modifier::REVERSED));
+            buf.set_string(
+                frame.x + 1,
+                frame.y,
+                format!(" {label} "),
+                style.add_modifier(Modifier::REVERSED),
+            );
         }
         if self.item.explanation.exploration {
-            buf.set_string(frame.right().saturating_sub(4), frame.y, " ✧ ", self.theme.accent().add_modifier(Modifier::REVERSED));
+            buf.set_string(
+                frame.right().saturating_sub(4),
+                frame.y,
+                " ✧ ",
+                self.theme.accent().add_modifier(Modifier::REVERSED),
+            );
         }
         let name_y = area.bottom() - 1;
-        let pct = if self.item.match_pct >= 50 { format!(" {}%", self.item.match_pct) } else { String::new() };
+        let pct = if self.item.match_pct >= 50 {
+            format!(" {}%", self.item.match_pct)
+        } else {
+            String::new()
+        };
         let name_w = (area.width as usize).saturating_sub(pct.chars().count() + 1);
-        let name_style = if self.selected { self.theme.selected() } else { self.theme.text() };
-        buf.set_string(area.x + 1, name_y, fit(&sanitize(&self.item.name), name_w), name_style);
+        let name_style = if self.selected {
+            self.theme.selected()
+        } else {
+            self.theme.text()
+        };
+        buf.set_string(
+            area.x + 1,
+            name_y,
+            fit(&sanitize(&self.item.name), name_w),
+            name_style,
+        );
         if !pct.is_empty() {
-            buf.set_string(area.right() - pct.chars().count() as u16, name_y, &pct, self.theme.matched());
+            buf.set_string(
+                area.right() - pct.chars().count() as u16,
+                name_y,
+                &pct,
+                self.theme.matched(),
+            );
         }
     }
 }
