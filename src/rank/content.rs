@@ -46,6 +46,18 @@ impl ContentIndex {
         sparse_dot(&self.vectors[a], &self.vectors[b])
     }
 
+    /// [`Self::similarity`] of `anchor` to every title, in one pass.
+    pub fn similarities_to(&self, anchor: usize) -> Vec<f32> {
+        let mut dense = vec![0.0f32; self.features.len()];
+        for &(f, w) in &self.vectors[anchor] {
+            dense[f as usize] = w;
+        }
+        self.vectors
+            .iter()
+            .map(|v| v.iter().map(|&(f, w)| dense[f as usize] * w).sum())
+            .collect()
+    }
+
     /// A profile's content preferences: liked titles pull (more if loved and
     /// recent), thumbed-down and abandoned ones push; unit length.
     pub fn preferences(&self, engagement: &BTreeMap<u32, Engagement>, now: i64) -> Vec<f32> {

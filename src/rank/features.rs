@@ -126,19 +126,19 @@ fn cf_and_similar(
         .collect();
     let mut negative = vec![0.0f32; n];
     if !disliked.is_empty() {
-        let closeness = |a: usize, t: usize| {
-            0.6 * content.similarity(a, t) + 0.4 * signals.neighbour_weight(a, t)
+        let nearest = |anchors: &mut dyn Iterator<Item = usize>| {
+            let mut best = vec![0.0f32; n];
+            for a in anchors {
+                for (b, c) in best.iter_mut().zip(closeness_row(signals, content, a)) {
+                    *b = b.max(c);
+                }
+            }
+            best
         };
+        let to_dislike = nearest(&mut disliked.iter().copied());
+        let to_like = nearest(&mut liked.iter().map(|&(l, _)| l));
         for (t, neg) in negative.iter_mut().enumerate() {
-            let to_dislike = disliked
-                .iter()
-                .map(|&d| closeness(d, t))
-                .fold(0.0f32, f32::max);
-            let to_like = liked
-                .iter()
-                .map(|&(l, _)| closeness(l, t))
-                .fold(0.0f32, f32::max);
-            *neg = (to_dislike - to_like).max(0.0);
+            *neg = (to_dislike[t] - to_like[t]).max(0.0);
         }
     }
     ProfileSignals {
@@ -147,6 +147,20 @@ fn cf_and_similar(
         affinity: affinity_scores,
         negative,
     }
+}
+
+/// Closeness of every title to `anchor`: content similarity blended with
+/// co-engagement (the anchor's neighbour list), one dense row.
+fn closeness_row(signals: &Signals, content: &ContentIndex, anchor: usize) -> Vec<f32> {
+    let mut row: Vec<f32> = content
+        .similarities_to(anchor)
+        .into_iter()
+        .map(|s| 0.6 * s)
+        .collect();
+    for &(b, w) in &signals.neighbours[anchor] {
+        row[b as usize] += 0.4 * w;
+    }
+    row
 }
 
 /// A title's freshness on the service: 1 on the day it was added, 0 after 60 days.

@@ -76,8 +76,16 @@ impl Model {
         let (trained, fresh) = match cached {
             Some(t) => (t, false),
             None => {
-                let members = store.members()?;
+                // Only members with logged (non-feedback) events train the model,
+                // so creating a profile or giving feedback never invalidates it.
                 let events = store.training_events()?;
+                let active: std::collections::BTreeSet<i64> =
+                    events.iter().map(|e| e.member_id).collect();
+                let members: Vec<_> = store
+                    .members()?
+                    .into_iter()
+                    .filter(|m| active.contains(&m.id))
+                    .collect();
                 let end = super::Context::default_now(as_of)
                     .timestamp()
                     .max(events.iter().map(|e| e.at + 1).max().unwrap_or(0));

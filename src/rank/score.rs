@@ -26,6 +26,9 @@ pub struct PageScorer<'a> {
     pub regional_trending: bool,
     pub scored: Vec<Scored>,
     pub artwork: ArtworkChooser,
+    /// Per title: may it appear on this page / is it a fresh recommendation.
+    eligible: Vec<bool>,
+    recommendable: Vec<bool>,
 }
 
 impl<'a> PageScorer<'a> {
@@ -61,6 +64,18 @@ impl<'a> PageScorer<'a> {
             })
             .collect();
         let artwork = ArtworkChooser::new(model, profile, &engagement, seed);
+        let eligible: Vec<bool> = (0..model.titles.len())
+            .map(|t| profile.maturity.allows(model.titles[t].maturity) && !profile.thumbed_down(t))
+            .collect();
+        let recommendable = (0..model.titles.len())
+            .map(|t| {
+                eligible[t]
+                    && !profile
+                        .titles
+                        .get(&t)
+                        .is_some_and(|s| s.plays > 0 || s.thumb().is_some())
+            })
+            .collect();
         PageScorer {
             model,
             profile,
@@ -70,6 +85,8 @@ impl<'a> PageScorer<'a> {
             regional_trending,
             scored,
             artwork,
+            eligible,
+            recommendable,
         }
     }
 
@@ -100,19 +117,15 @@ impl<'a> PageScorer<'a> {
         out.into_iter().collect()
     }
 
-    /// May this title appear anywhere on this profile's page?
+    /// May this title appear anywhere on this profile's page? (Within the
+    /// maturity limit and not thumbed down.)
     pub fn eligible(&self, t: usize) -> bool {
-        self.profile.maturity.allows(self.model.titles[t].maturity) && !self.profile.thumbed_down(t)
+        self.eligible[t]
     }
 
     /// Eligible and not yet watched or rated: a fresh recommendation.
     pub fn recommendable(&self, t: usize) -> bool {
-        self.eligible(t)
-            && !self
-                .profile
-                .titles
-                .get(&t)
-                .is_some_and(|s| s.plays > 0 || s.thumb().is_some())
+        self.recommendable[t]
     }
 
     /// Contributions as the Page carries them: baseline first, then by magnitude.

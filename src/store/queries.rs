@@ -482,7 +482,11 @@ impl Store {
             .map_err(|e| self.err(e))?;
         let m: i64 = self
             .conn
-            .query_row("SELECT count(*) FROM members", [], |r| r.get(0))
+            .query_row(
+                "SELECT count(DISTINCT member_id) FROM events WHERE origin != 'feedback'",
+                [],
+                |r| r.get(0),
+            )
             .map_err(|e| self.err(e))?;
         Ok(format!("events:{n}:{max_id};titles:{t}:{seq};members:{m}"))
     }
