@@ -53,6 +53,8 @@ pub fn sample_db(dir: &tempfile::TempDir) -> PathBuf {
         let d = tempfile::tempdir().expect("temp dir");
         let p = d.path().join("template.db");
         ok(&p, &["stats"]);
+        // Train once here, so tests that open a session reuse the cached model.
+        ok(&p, &["rows", "--profile", "ava"]);
         (d, p)
     });
     let db = dir.path().join("marquee.db");

@@ -1,0 +1,54 @@
+//! TUI speed on the bundled sample (issue targets: one full home-page frame
+//! at 200x50 drawn in <= 2 ms median; key press -> feedback persisted ->
+//! page re-ranked -> frame drawn in <= 10 ms median).
+//! Run with `cargo bench --bench tui`.
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use marquee::rank::{Context, RankerConfig};
+use marquee::session::Session;
+use marquee::store::Store;
+use marquee::tui::action::Action;
+use marquee::tui::runtime::Runtime;
+use marquee::tui::theme::{ColorMode, Theme};
+use marquee::tui::view::draw;
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+
+const W: u16 = 200;
+const H: u16 = 50;
+
+fn benches(c: &mut Criterion) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("bench.db")).unwrap();
+    store.install_sample().unwrap();
+    let ctx = Context::new(
+        chrono::DateTime::parse_from_rfc3339("2026-11-21T20:30:00Z").unwrap(),
+        marquee::catalog::Device::Tv,
+    );
+    let session = Session::open(store, RankerConfig::default(), Some("ava"), Some(ctx), 7).unwrap();
+    let mut rt = Runtime::new(session, None);
+    rt.dispatch(Action::Resize(W, H));
+    let theme = Theme::new(ColorMode::TrueColor);
+    let mut terminal = Terminal::new(TestBackend::new(W, H)).unwrap();
+
+    c.bench_function("draw home frame 200x50", |b| {
+        b.iter(|| terminal.draw(|f| draw(f, &rt.app, &theme)).unwrap().area)
+    });
+
+    // Alternate thumbs up and thumbs down on the selected tile of the second
+    // row: each press writes an event, folds it in, re-ranks and redraws.
+    rt.press(KeyEvent::new(KeyCode::Down, KeyModifiers::NONE));
+    let mut up = true;
+    c.bench_function("key -> feedback persisted -> re-rank -> frame", |b| {
+        b.iter(|| {
+            let key = if up { 'y' } else { 'L' };
+            up = !up;
+            rt.press(KeyEvent::new(KeyCode::Char(key), KeyModifiers::NONE));
+            terminal.draw(|f| draw(f, &rt.app, &theme)).unwrap().area
+        })
+    });
+}
+
+criterion_group!(tui, benches);
+criterion_main!(tui);
