@@ -7,6 +7,7 @@
 
 pub mod assets;
 pub mod catalog;
+pub mod eval;
 pub mod rank;
 pub mod session;
 pub mod store;

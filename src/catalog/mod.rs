@@ -5,6 +5,7 @@
 mod error;
 mod file;
 mod maturity;
+pub mod movielens;
 pub mod population;
 pub mod sample;
 mod types;

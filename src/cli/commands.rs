@@ -170,6 +170,39 @@ pub fn run(cli: Cli) -> Result<()> {
                 print::titles_text(&titles);
             }
         }
+        Some(Command::Eval {
+            train: Some(train),
+            test: Some(test),
+            k,
+            recs_out,
+            json,
+            csv,
+            ..
+        }) => {
+            super::eval::external(
+                &train,
+                &test,
+                k,
+                recs_out.as_deref(),
+                &config,
+                super::eval::Format::of(json, csv),
+            )?;
+        }
+        Some(Command::Eval {
+            k, seed, json, csv, ..
+        }) => {
+            let mut store = open_with_sample(&db)?;
+            super::eval::database(
+                &mut store,
+                &config,
+                k,
+                seed,
+                super::eval::Format::of(json, csv),
+            )?;
+        }
+        Some(Command::ImportMovielens { dir, profiles }) => {
+            super::eval::import_movielens(&db, &dir, profiles)?;
+        }
         Some(Command::Import { files }) => {
             let mut store = Store::open(&db)?;
             let mut parsed = vec![];

@@ -2,6 +2,7 @@
 //! the library, and prints text or JSON; no ranking logic lives here.
 
 mod commands;
+mod eval;
 mod print;
 
 use clap::{Parser, Subcommand};
@@ -121,6 +122,37 @@ pub enum Command {
     Titles {
         #[arg(long)]
         json: bool,
+    },
+    /// Evaluate the ranker offline. With --train and --test: the external mode
+    /// on split.py's TSV files (writes --recs-out and prints the metrics).
+    Eval {
+        /// Training positives: user_id<TAB>item_id<TAB>rating<TAB>timestamp (header line)
+        #[arg(long, requires = "test")]
+        train: Option<PathBuf>,
+        /// Test positives, same format
+        #[arg(long, requires = "train")]
+        test: Option<PathBuf>,
+        /// Cut-off of every metric
+        #[arg(long, default_value_t = 10)]
+        k: usize,
+        /// Where to write each test user's top-k: user_id item_id rank score
+        #[arg(long)]
+        recs_out: Option<PathBuf>,
+        /// Seed of the holdout splits (database mode)
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        #[arg(long, conflicts_with = "csv")]
+        json: bool,
+        #[arg(long)]
+        csv: bool,
+    },
+    /// Import a MovieLens folder (ml-100k, ml-1m or ml-latest[-small]) into a new database
+    #[command(name = "import-movielens")]
+    ImportMovielens {
+        dir: PathBuf,
+        /// Turn this many real users, with different tastes, into browsable profiles
+        #[arg(long, default_value_t = 6)]
+        profiles: usize,
     },
     /// Import catalog or profile files (all of them, or none)
     Import {

@@ -24,6 +24,26 @@ pub struct RankingMetrics {
     pub train_leaks: usize,
 }
 
+impl RankingMetrics {
+    /// The metrics under the reference scorer's keys (`ndcg@10`, …), rounded as it rounds.
+    pub fn reference_json(&self) -> serde_json::Value {
+        let k = self.k;
+        let r6 = |x: f64| (x * 1e6).round() / 1e6;
+        serde_json::json!({
+            format!("precision@{k}"): r6(self.precision),
+            format!("recall@{k}"): r6(self.recall),
+            format!("ndcg@{k}"): r6(self.ndcg),
+            format!("map@{k}"): r6(self.map),
+            format!("mrr@{k}"): r6(self.mrr),
+            format!("hit_rate@{k}"): r6(self.hit_rate),
+            format!("coverage@{k}"): r6(self.coverage),
+            "inv_simpson": (self.inv_simpson * 1e3).round() / 1e3,
+            "test_users": self.test_users,
+            "train_leaks": self.train_leaks,
+        })
+    }
+}
+
 /// `recs`: user → ranked items (best first); `test` and `train`: user → items.
 pub fn evaluate<U: Ord, I: Ord + Clone>(
     train: &BTreeMap<U, BTreeSet<I>>,
@@ -32,33 +52,70 @@ pub fn evaluate<U: Ord, I: Ord + Clone>(
     k: usize,
 ) -> RankingMetrics {
     let train_items: BTreeSet<&I> = train.values().flatten().collect();
-    let mut m = RankingMetrics { k, test_users: test.len(), ..Default::default() };
+    let mut m = RankingMetrics {
+        k,
+        test_users: test.len(),
+        ..Default::default()
+    };
     let mut exposure: BTreeMap<&I, usize> = BTreeMap::new();
     for (user, relevant) in test {
-        let top: Vec<&I> = recs.get(user).map(|r| r.iter().take(k).collect()).unwrap_or_default();
+        let top: Vec<&I> = recs
+            .get(user)
+            .map(|r| r.iter().take(k).collect())
+            .unwrap_or_default();
         for item in &top {
             *exposure.entry(*item).or_default() += 1;
         }
-        m.train_leaks += top.iter().filter(|i| train.get(user).is_some_and(|t| t.contains(**i))).count();
-        let hits: Vec<usize> = top.iter().enumerate().filter(|(_, i)| relevant.contains(**i)).map(|(r, _)| r + 1).collect();
+        m.train_leaks += top
+            .iter()
+            .filter(|i| train.get(user).is_some_and(|t| t.contains(**i)))
+            .count();
+        let hits: Vec<usize> = top
+            .iter()
+            .enumerate()
+            .filter(|(_, i)| relevant.contains(**i))
+            .map(|(r, _)| r + 1)
+            .collect();
         let ideal = relevant.len().min(k);
         m.precision += hits.len() as f64 / k as f64;
         m.recall += hits.len() as f64 / relevant.len() as f64;
         let dcg: f64 = hits.iter().map(|&r| 1.0 / ((r + 1) as f64).log2()).sum();
         let idcg: f64 = (1..=ideal).map(|r| 1.0 / ((r + 1) as f64).log2()).sum();
         m.ndcg += if idcg > 0.0 { dcg / idcg } else { 0.0 };
-        m.map += if ideal > 0 { hits.iter().enumerate().map(|(i, &r)| (i + 1) as f64 / r as f64).sum::<f64>() / ideal as f64 } else { 0.0 };
+        m.map += if ideal > 0 {
+            hits.iter()
+                .enumerate()
+                .map(|(i, &r)| (i + 1) as f64 / r as f64)
+                .sum::<f64>()
+                / ideal as f64
+        } else {
+            0.0
+        };
         m.mrr += hits.first().map_or(0.0, |&r| 1.0 / r as f64);
         m.hit_rate += if hits.is_empty() { 0.0 } else { 1.0 };
     }
     let n = test.len().max(1) as f64;
-    for v in [&mut m.precision, &mut m.recall, &mut m.ndcg, &mut m.map, &mut m.mrr, &mut m.hit_rate] {
+    for v in [
+        &mut m.precision,
+        &mut m.recall,
+        &mut m.ndcg,
+        &mut m.map,
+        &mut m.mrr,
+        &mut m.hit_rate,
+    ] {
         *v /= n;
     }
     let slots: usize = exposure.values().sum();
-    let simpson: f64 = exposure.values().map(|&c| (c as f64 / slots as f64).powi(2)).sum();
+    let simpson: f64 = exposure
+        .values()
+        .map(|&c| (c as f64 / slots as f64).powi(2))
+        .sum();
     m.inv_simpson = if simpson > 0.0 { 1.0 / simpson } else { 0.0 };
-    m.coverage = if train_items.is_empty() { 0.0 } else { exposure.len() as f64 / train_items.len() as f64 };
+    m.coverage = if train_items.is_empty() {
+        0.0
+    } else {
+        exposure.len() as f64 / train_items.len() as f64
+    };
     m
 }
 
@@ -66,16 +123,26 @@ pub fn evaluate<U: Ord, I: Ord + Clone>(
 mod tests {
     use super::*;
 
-    fn sets(v: &[(&'static str, &[&'static str])]) -> BTreeMap<&'static str, BTreeSet<&'static str>> {
-        v.iter().map(|(u, items)| (*u, items.iter().copied().collect())).collect()
+    fn sets(
+        v: &[(&'static str, &[&'static str])],
+    ) -> BTreeMap<&'static str, BTreeSet<&'static str>> {
+        v.iter()
+            .map(|(u, items)| (*u, items.iter().copied().collect()))
+            .collect()
     }
 
     /// The reference scorer's own toy case, worked out by hand.
     #[test]
     fn agrees_with_the_hand_computed_toy_case() {
-        let train = sets(&[("a", &["x", "s", "t", "u"]), ("b", &["y", "p", "q"]), ("c", &["r"])]);
+        let train = sets(&[
+            ("a", &["x", "s", "t", "u"]),
+            ("b", &["y", "p", "q"]),
+            ("c", &["r"]),
+        ]);
         let test = sets(&[("a", &["p", "q"]), ("b", &["z"])]);
-        let recs: BTreeMap<_, _> = [("a", vec!["p", "r", "q"]), ("b", vec!["r", "s", "t"])].into_iter().collect();
+        let recs: BTreeMap<_, _> = [("a", vec!["p", "r", "q"]), ("b", vec!["r", "s", "t"])]
+            .into_iter()
+            .collect();
         let m = evaluate(&train, &test, &recs, 3);
         let dcg_a = 1.0 + 1.0 / 4f64.log2();
         let idcg_a = 1.0 + 1.0 / 3f64.log2();
@@ -92,14 +159,27 @@ mod tests {
 
     #[test]
     fn a_perfect_list_scores_one_and_train_items_count_as_leaks() {
-        let m = evaluate(&sets(&[("a", &["x"])]), &sets(&[("a", &["p", "q"])]), &[("a", vec!["q", "p", "x"])].into_iter().collect(), 3);
-        assert_eq!((m.recall, m.ndcg, m.map, m.mrr, m.hit_rate), (1.0, 1.0, 1.0, 1.0, 1.0));
+        let m = evaluate(
+            &sets(&[("a", &["x"])]),
+            &sets(&[("a", &["p", "q"])]),
+            &[("a", vec!["q", "p", "x"])].into_iter().collect(),
+            3,
+        );
+        assert_eq!(
+            (m.recall, m.ndcg, m.map, m.mrr, m.hit_rate),
+            (1.0, 1.0, 1.0, 1.0, 1.0)
+        );
         assert_eq!(m.train_leaks, 1);
     }
 
     #[test]
     fn a_user_without_recommendations_scores_zero() {
-        let m = evaluate(&sets(&[("a", &["x"])]), &sets(&[("a", &["p"]), ("b", &["q"])]), &[("a", vec!["p"])].into_iter().collect(), 1);
+        let m = evaluate(
+            &sets(&[("a", &["x"])]),
+            &sets(&[("a", &["p"]), ("b", &["q"])]),
+            &[("a", vec!["p"])].into_iter().collect(),
+            1,
+        );
         assert_eq!(m.hit_rate, 0.5);
         assert_eq!(m.test_users, 2);
     }

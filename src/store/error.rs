@@ -37,6 +37,8 @@ pub enum StoreError {
     DuplicateProfile(String),
     #[error("{0}")]
     Invalid(String),
+    #[error("{}: the database already holds a catalog; MovieLens imports into a new database (use --db to name one)", .0.display())]
+    NotEmpty(PathBuf),
 }
 
 impl StoreError {

@@ -103,7 +103,7 @@ pub(super) fn load_vocabulary(tx: &rusqlite::Connection) -> rusqlite::Result<Voc
     Ok(v)
 }
 
-fn write_catalog(
+pub(super) fn write_catalog(
     tx: &Transaction,
     file: &CatalogFile,
     summary: &mut ImportSummary,

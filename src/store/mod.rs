@@ -8,6 +8,7 @@
 
 mod error;
 mod import;
+mod movielens;
 mod queries;
 mod schema;
 

@@ -1,0 +1,672 @@
+//! Reading the MovieLens data sets into Marquee's catalog: ml-100k
+//! (`u.data`, `u.item`), ml-1m (`ratings.dat`, `movies.dat`, `::`-separated,
+//! Latin-1) and ml-latest / ml-latest-small (`ratings.csv`, `movies.csv`,
+//! quoted CSV). Pure: files in, a catalog file and ratings out; the store
+//! writes them in one transaction. Every error names the file, the line and
+//! the field.
+//!
+//! MovieLens has no synopses, runtimes, maturity ratings, languages or
+//! artwork. What Marquee shows for them is derived and says so: a synopsis
+//! naming the genres and year, 100 minutes, a maturity guessed from the
+//! genres (children's → G, horror → R, else PG-13), English / US, and
+//! artwork variants whose themes follow the genres.
+
+use super::{Artwork, ArtworkTheme, CatalogError, CatalogFile, Genre, Maturity, Title, TitleKind};
+use chrono::{DateTime, NaiveDate};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// The three layouts Marquee recognises.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    Ml100k,
+    Ml1m,
+    Latest,
+}
+
+impl Layout {
+    pub fn name(self) -> &'static str {
+        match self {
+            Layout::Ml100k => "ml-100k",
+            Layout::Ml1m => "ml-1m",
+            Layout::Latest => "ml-latest",
+        }
+    }
+
+    fn files(self) -> (&'static str, &'static str) {
+        match self {
+            Layout::Ml100k => ("u.item", "u.data"),
+            Layout::Ml1m => ("movies.dat", "ratings.dat"),
+            Layout::Latest => ("movies.csv", "ratings.csv"),
+        }
+    }
+}
+
+/// One rating as MovieLens gives it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rating {
+    /// Index into [`MovieLens::users`].
+    pub user: u32,
+    /// Index into the catalog's titles.
+    pub title: u32,
+    pub stars: f32,
+    pub at: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct MovieLens {
+    pub layout: Layout,
+    pub catalog: CatalogFile,
+    /// MovieLens user ids, in ascending order.
+    pub users: Vec<String>,
+    pub ratings: Vec<Rating>,
+}
+
+/// Which layout `dir` holds, by the files present.
+pub fn detect(dir: &Path) -> Result<Layout, CatalogError> {
+    for layout in [Layout::Ml100k, Layout::Ml1m, Layout::Latest] {
+        let (movies, ratings) = layout.files();
+        if dir.join(movies).is_file() && dir.join(ratings).is_file() {
+            return Ok(layout);
+        }
+    }
+    Err(CatalogError::new(
+        &dir.display().to_string(),
+        "",
+        "not a MovieLens folder: expected u.data + u.item (ml-100k), ratings.dat + movies.dat (ml-1m) or ratings.csv + movies.csv (ml-latest)",
+    ))
+}
+
+/// Read a MovieLens folder completely, or fail naming the file, line and field.
+pub fn read(dir: &Path) -> Result<MovieLens, CatalogError> {
+    let layout = detect(dir)?;
+    let (movies_name, ratings_name) = layout.files();
+    let movies_path = dir.join(movies_name);
+    let ratings_path = dir.join(ratings_name);
+    let movies_text = read_text(&movies_path, layout != Layout::Latest)?;
+    let ratings_text = read_text(&ratings_path, false)?;
+    let movies = parse_movies(layout, &label(&movies_path), &movies_text)?;
+    let index: BTreeMap<&str, u32> = movies
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (m.id.as_str(), i as u32))
+        .collect();
+    let raw = parse_ratings(layout, &label(&ratings_path), &ratings_text, &index)?;
+    if raw.is_empty() {
+        return Err(CatalogError::new(&label(&ratings_path), "", "no ratings"));
+    }
+    let users: Vec<String> = {
+        let mut ids: Vec<&str> = raw
+            .iter()
+            .map(|r| r.0.as_str())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        ids.sort_by_key(|id| (id.parse::<u64>().unwrap_or(u64::MAX), id.to_string()));
+        ids.into_iter().map(String::from).collect()
+    };
+    let user_index: BTreeMap<&str, u32> = users
+        .iter()
+        .enumerate()
+        .map(|(i, u)| (u.as_str(), i as u32))
+        .collect();
+    let ratings: Vec<Rating> = raw
+        .iter()
+        .map(|(u, t, stars, at)| Rating {
+            user: user_index[u.as_str()],
+            title: *t,
+            stars: *stars,
+            at: *at,
+        })
+        .collect();
+    let first_seen = first_rating_dates(&ratings, movies.len());
+    let last = ratings.iter().map(|r| r.at).max().unwrap_or(0);
+    let as_of = date_of(last);
+    let titles = movies
+        .into_iter()
+        .zip(first_seen)
+        .map(|(m, seen)| m.into_title(seen.unwrap_or(as_of)))
+        .collect();
+    let catalog = CatalogFile {
+        format: super::file::CATALOG_FORMAT.to_string(),
+        name: Some(format!("MovieLens ({})", layout.name())),
+        as_of: Some(as_of),
+        genres: genres(),
+        tags: vec![],
+        titles,
+    };
+    Ok(MovieLens {
+        layout,
+        catalog,
+        users,
+        ratings,
+    })
+}
+
+fn label(p: &Path) -> String {
+    p.display().to_string()
+}
+
+/// The file as text: UTF-8, or Latin-1 for the older data sets (every byte is a character).
+fn read_text(path: &PathBuf, latin1: bool) -> Result<String, CatalogError> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| CatalogError::new(&label(path), "", format!("cannot read: {e}")))?;
+    if latin1 {
+        return Ok(bytes.iter().map(|&b| b as char).collect());
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let line = 1 + e.as_bytes()[..e.utf8_error().valid_up_to()]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        CatalogError::new(&label(path), format!("line {line}"), "is not valid UTF-8")
+    })
+}
+
+struct Movie {
+    id: String,
+    name: String,
+    year: Option<i32>,
+    genres: Vec<&'static str>,
+}
+
+fn parse_movies(layout: Layout, file: &str, text: &str) -> Result<Vec<Movie>, CatalogError> {
+    let mut out = vec![];
+    let mut seen = BTreeMap::new();
+    for (n, line) in text.lines().enumerate() {
+        let at = |field: &str| format!("line {}, field {field}", n + 1);
+        if line.trim().is_empty()
+            || (layout == Layout::Latest && n == 0 && line.starts_with("movieId"))
+        {
+            continue;
+        }
+        let fields: Vec<String> = match layout {
+            Layout::Ml100k => line.split('|').map(String::from).collect(),
+            Layout::Ml1m => line.split("::").map(String::from).collect(),
+            Layout::Latest => split_csv(line).ok_or_else(|| {
+                CatalogError::new(file, at("title"), "an opening quote is never closed")
+            })?,
+        };
+        let (id, title, genre_text) = match layout {
+            Layout::Ml100k if fields.len() >= 24 => (&fields[0], &fields[1], None),
+            Layout::Ml1m | Layout::Latest if fields.len() == 3 => {
+                (&fields[0], &fields[1], Some(fields[2].as_str()))
+            }
+            _ => {
+                return Err(CatalogError::new(
+                    file,
+                    format!("line {}", n + 1),
+                    format!(
+                        "expected {} fields, found {}",
+                        expected_movie_fields(layout),
+                        fields.len()
+                    ),
+                ))
+            }
+        };
+        if id.is_empty() || !id.chars().all(|c| c.is_ascii_digit()) {
+            return Err(CatalogError::new(
+                file,
+                at("movie id"),
+                format!("{id:?} is not a movie id"),
+            ));
+        }
+        if let Some(first) = seen.insert(id.clone(), n + 1) {
+            return Err(CatalogError::new(
+                file,
+                at("movie id"),
+                format!("movie {id} is listed twice (first on line {first})"),
+            ));
+        }
+        let genres: Vec<&'static str> = match genre_text {
+            Some(g) => g.split('|').filter_map(map_genre).collect(),
+            None => {
+                let flags = &fields[fields.len() - 19..];
+                GENRES_100K
+                    .iter()
+                    .zip(flags)
+                    .filter(|(_, f)| f.trim() == "1")
+                    .filter_map(|(g, _)| map_genre(g))
+                    .collect()
+            }
+        };
+        let (name, mut year) = split_year(title.trim());
+        if year.is_none() && layout == Layout::Ml100k {
+            year = fields[2].rsplit('-').next().and_then(|y| y.parse().ok());
+        }
+        out.push(Movie {
+            id: id.clone(),
+            name,
+            year,
+            genres,
+        });
+    }
+    if out.is_empty() {
+        return Err(CatalogError::new(file, "", "no movies"));
+    }
+    Ok(out)
+}
+
+fn expected_movie_fields(layout: Layout) -> &'static str {
+    match layout {
+        Layout::Ml100k => "24 |-separated",
+        Layout::Ml1m => "3 ::-separated",
+        Layout::Latest => "3 comma-separated",
+    }
+}
+
+/// (user id, title index, stars, unix time) per rating line.
+fn parse_ratings(
+    layout: Layout,
+    file: &str,
+    text: &str,
+    movies: &BTreeMap<&str, u32>,
+) -> Result<Vec<(String, u32, f32, i64)>, CatalogError> {
+    let mut out = Vec::with_capacity(text.len() / 20);
+    for (n, line) in text.lines().enumerate() {
+        if line.trim().is_empty()
+            || (layout == Layout::Latest && n == 0 && line.starts_with("userId"))
+        {
+            continue;
+        }
+        let at = |field: &str| format!("line {}, field {field}", n + 1);
+        let fields: Vec<&str> = match layout {
+            Layout::Ml100k => line.split('\t').collect(),
+            Layout::Ml1m => line.split("::").collect(),
+            Layout::Latest => line.split(',').collect(),
+        };
+        if fields.len() != 4 {
+            return Err(CatalogError::new(
+                file,
+                format!("line {}", n + 1),
+                format!(
+                    "expected 4 fields (user, movie, rating, timestamp), found {}",
+                    fields.len()
+                ),
+            ));
+        }
+        let user = fields[0].trim();
+        if user.is_empty() || !user.chars().all(|c| c.is_ascii_digit()) {
+            return Err(CatalogError::new(
+                file,
+                at("user"),
+                format!("{user:?} is not a user id"),
+            ));
+        }
+        let title = *movies.get(fields[1].trim()).ok_or_else(|| {
+            CatalogError::new(
+                file,
+                at("movie"),
+                format!("movie {:?} is not in the movie list", fields[1].trim()),
+            )
+        })?;
+        let stars: f32 = fields[2].trim().parse().map_err(|_| {
+            CatalogError::new(
+                file,
+                at("rating"),
+                format!("{:?} is not a number", fields[2].trim()),
+            )
+        })?;
+        if !(0.5..=5.0).contains(&stars) {
+            return Err(CatalogError::new(
+                file,
+                at("rating"),
+                format!("{stars} is not between 0.5 and 5"),
+            ));
+        }
+        let ts: i64 = fields[3].trim().parse().map_err(|_| {
+            CatalogError::new(
+                file,
+                at("timestamp"),
+                format!("{:?} is not a Unix time", fields[3].trim()),
+            )
+        })?;
+        if !(0..=4_102_444_800).contains(&ts) {
+            return Err(CatalogError::new(
+                file,
+                at("timestamp"),
+                format!("{ts} is not a Unix time before 2100"),
+            ));
+        }
+        out.push((user.to_string(), title, stars, ts));
+    }
+    Ok(out)
+}
+
+/// Split one CSV line with RFC 4180 quoting ("a, b" and doubled quotes).
+fn split_csv(line: &str) -> Option<Vec<String>> {
+    let mut out = vec![];
+    let mut field = String::new();
+    let mut chars = line.chars().peekable();
+    let mut quoted = false;
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', false) if field.is_empty() => quoted = true,
+            ('"', true) if chars.peek() == Some(&'"') => {
+                field.push('"');
+                chars.next();
+            }
+            ('"', true) => quoted = false,
+            (',', false) => out.push(std::mem::take(&mut field)),
+            (c, _) => field.push(c),
+        }
+    }
+    if quoted {
+        return None;
+    }
+    out.push(field);
+    Some(out)
+}
+
+/// "Toy Story (1995)" → ("Toy Story", 1995); "American President, The (1995)" → "The American President".
+fn split_year(title: &str) -> (String, Option<i32>) {
+    let (name, year) = match title.rfind('(') {
+        Some(open) if title.ends_with(')') => {
+            let inner = &title[open + 1..title.len() - 1];
+            match inner.get(..4).and_then(|y| y.parse::<i32>().ok()) {
+                Some(y) if inner.len() == 4 || inner.len() >= 9 => (title[..open].trim(), Some(y)),
+                _ => (title, None),
+            }
+        }
+        _ => (title, None),
+    };
+    for article in ["The", "A", "An"] {
+        if let Some(stem) = name.strip_suffix(&format!(", {article}")) {
+            return (format!("{article} {stem}"), year);
+        }
+    }
+    (name.to_string(), year)
+}
+
+/// ml-100k's genre flag columns, in order.
+const GENRES_100K: [&str; 19] = [
+    "unknown",
+    "Action",
+    "Adventure",
+    "Animation",
+    "Children's",
+    "Comedy",
+    "Crime",
+    "Documentary",
+    "Drama",
+    "Fantasy",
+    "Film-Noir",
+    "Horror",
+    "Musical",
+    "Mystery",
+    "Romance",
+    "Sci-Fi",
+    "Thriller",
+    "War",
+    "Western",
+];
+
+/// A MovieLens genre as a Marquee genre id (None for "unknown", "IMAX", "(no genres listed)").
+fn map_genre(g: &str) -> Option<&'static str> {
+    Some(match g.trim() {
+        "Action" => "action",
+        "Adventure" => "adventure",
+        "Animation" => "animation",
+        "Children" | "Children's" => "family",
+        "Comedy" => "comedy",
+        "Crime" | "Film-Noir" => "crime",
+        "Documentary" => "documentary",
+        "Drama" => "drama",
+        "Fantasy" => "fantasy",
+        "Horror" => "horror",
+        "Musical" => "music",
+        "Mystery" => "mystery",
+        "Romance" => "romance",
+        "Sci-Fi" => "scifi",
+        "Thriller" => "thriller",
+        "War" => "war",
+        "Western" => "western",
+        _ => return None,
+    })
+}
+
+/// The Marquee genres a MovieLens catalog can use.
+fn genres() -> Vec<Genre> {
+    [
+        ("action", "Action", "Action Movies"),
+        ("adventure", "Adventure", "Adventures"),
+        ("animation", "Animation", "Animated Films"),
+        ("comedy", "Comedy", "Comedies"),
+        ("crime", "Crime", "Crime Films"),
+        ("documentary", "Documentary", "Documentaries"),
+        ("drama", "Drama", "Dramas"),
+        ("family", "Family", "Family Films"),
+        ("fantasy", "Fantasy", "Fantasy"),
+        ("horror", "Horror", "Horror"),
+        ("music", "Music", "Musicals"),
+        ("mystery", "Mystery", "Mysteries"),
+        ("romance", "Romance", "Romances"),
+        ("scifi", "Sci-Fi", "Sci-Fi"),
+        ("thriller", "Thriller", "Thrillers"),
+        ("war", "War", "War Films"),
+        ("western", "Western", "Westerns"),
+    ]
+    .into_iter()
+    .map(|(id, name, plural)| Genre {
+        id: id.into(),
+        name: name.into(),
+        plural: plural.into(),
+    })
+    .collect()
+}
+
+/// (theme, motif, palette) for a title of this genre.
+fn artwork_style(genre: &str) -> (ArtworkTheme, &'static str, &'static str) {
+    match genre {
+        "action" => (ArtworkTheme::Action, "explosion", "ember"),
+        "adventure" => (ArtworkTheme::Landscape, "mountains", "desert"),
+        "animation" | "family" => (ArtworkTheme::Creature, "paw", "candy"),
+        "comedy" => (ArtworkTheme::Faces, "face", "sunset"),
+        "crime" | "mystery" => (ArtworkTheme::Silhouette, "magnifier", "noir"),
+        "documentary" => (ArtworkTheme::Object, "camera", "slate"),
+        "drama" => (ArtworkTheme::Ensemble, "two-faces", "midnight"),
+        "fantasy" => (ArtworkTheme::Typographic, "dragon", "lavender"),
+        "horror" => (ArtworkTheme::Cityscape, "ghost", "crimson"),
+        "music" => (ArtworkTheme::Typographic, "music", "gold"),
+        "romance" => (ArtworkTheme::Romance, "heart", "blush"),
+        "scifi" => (ArtworkTheme::Object, "rocket", "neon"),
+        "thriller" => (ArtworkTheme::Silhouette, "eye", "slate"),
+        "war" => (ArtworkTheme::Action, "sword", "forest"),
+        _ => (ArtworkTheme::Landscape, "sun", "desert"),
+    }
+}
+
+impl Movie {
+    fn into_title(self, first_rated: NaiveDate) -> Title {
+        let id = format!("ml{}", self.id);
+        let genres: Vec<String> = {
+            let mut g: Vec<String> = vec![];
+            for x in &self.genres {
+                if !g.iter().any(|y| y == x) && g.len() < 5 {
+                    g.push(x.to_string());
+                }
+            }
+            if g.is_empty() {
+                g.push("drama".into());
+            }
+            g
+        };
+        let year = self
+            .year
+            .unwrap_or(first_rated.format("%Y").to_string().parse().unwrap_or(2000))
+            .clamp(1900, 2100);
+        let maturity = if genres.iter().any(|g| g == "family") {
+            Maturity::G
+        } else if genres.iter().any(|g| g == "horror") {
+            Maturity::R
+        } else {
+            Maturity::Pg13
+        };
+        let names: Vec<&str> = genres.iter().map(|g| genre_name(g)).collect();
+        let caption: String = names.join(" · ").chars().take(40).collect();
+        let mut artwork: Vec<Artwork> = vec![];
+        for g in genres.iter().map(String::as_str).chain(["", "drama"]) {
+            let (theme, motif, palette) = artwork_style(g);
+            if artwork.len() < 3 && !artwork.iter().any(|a| a.theme == theme) {
+                artwork.push(Artwork {
+                    id: format!("{id}-a{}", artwork.len() + 1),
+                    theme,
+                    motif: motif.into(),
+                    palette: palette.into(),
+                    caption: caption.clone(),
+                });
+            }
+        }
+        Title {
+            synopsis: format!(
+                "A {year} {} film from the MovieLens catalog (MovieLens has no synopses).",
+                names.join(", ").to_lowercase()
+            ),
+            id,
+            name: if self.name.is_empty() {
+                format!("Movie {}", self.id)
+            } else {
+                self.name
+            },
+            kind: TitleKind::Movie,
+            year,
+            maturity,
+            genres,
+            tags: vec![],
+            language: "en".into(),
+            country: "US".into(),
+            runtime_min: 100,
+            cast: vec![],
+            directors: vec![],
+            added: first_rated,
+            seasons: vec![],
+            artwork,
+        }
+    }
+}
+
+fn genre_name(id: &str) -> &'static str {
+    match id {
+        "action" => "Action",
+        "adventure" => "Adventure",
+        "animation" => "Animation",
+        "comedy" => "Comedy",
+        "crime" => "Crime",
+        "documentary" => "Documentary",
+        "family" => "Family",
+        "fantasy" => "Fantasy",
+        "horror" => "Horror",
+        "music" => "Musical",
+        "mystery" => "Mystery",
+        "romance" => "Romance",
+        "scifi" => "Sci-Fi",
+        "thriller" => "Thriller",
+        "war" => "War",
+        "western" => "Western",
+        _ => "Drama",
+    }
+}
+
+fn date_of(ts: i64) -> NaiveDate {
+    DateTime::from_timestamp(ts, 0)
+        .unwrap_or_default()
+        .date_naive()
+}
+
+/// The day each title was first rated: when the service "added" it.
+fn first_rating_dates(ratings: &[Rating], n: usize) -> Vec<Option<NaiveDate>> {
+    let mut first = vec![None::<i64>; n];
+    for r in ratings {
+        let f = &mut first[r.title as usize];
+        *f = Some(f.map_or(r.at, |x| x.min(r.at)));
+    }
+    first.into_iter().map(|f| f.map(date_of)).collect()
+}
+
+/// Choose `n` users with different tastes to become browsable profiles: for
+/// each genre in order of how many users favour it, its most active fan.
+pub fn choose_profiles(ml: &MovieLens, n: usize) -> Vec<(u32, String)> {
+    let mut counts: BTreeMap<u32, BTreeMap<&str, u32>> = BTreeMap::new();
+    let mut activity = vec![0u32; ml.users.len()];
+    for r in ml.ratings.iter().filter(|r| r.stars >= 4.0) {
+        activity[r.user as usize] += 1;
+        let per_user = counts.entry(r.user).or_default();
+        for g in &ml.catalog.titles[r.title as usize].genres {
+            *per_user.entry(g.as_str()).or_default() += 1;
+        }
+    }
+    // Each user's favourite genre, ignoring the ubiquitous drama and comedy unless nothing else.
+    let mut fans: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
+    for (&u, c) in &counts {
+        let best = c
+            .iter()
+            .filter(|(g, _)| !matches!(**g, "drama" | "comedy"))
+            .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+            .or_else(|| c.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0))));
+        if let Some((g, _)) = best {
+            fans.entry(g).or_default().push(u);
+        }
+    }
+    let mut genres: Vec<(&str, Vec<u32>)> = fans.into_iter().collect();
+    genres.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(b.0)));
+    for (_, users) in &mut genres {
+        users.sort_by(|&a, &b| {
+            activity[b as usize]
+                .cmp(&activity[a as usize])
+                .then(a.cmp(&b))
+        });
+    }
+    let mut chosen = vec![];
+    for round in 0.. {
+        if chosen.len() >= n || genres.iter().all(|(_, u)| u.len() <= round) {
+            break;
+        }
+        for (g, users) in &genres {
+            if chosen.len() < n {
+                if let Some(&u) = users.get(round) {
+                    chosen.push((u, genre_name(g).to_string()));
+                }
+            }
+        }
+    }
+    chosen
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn titles_lose_their_year_and_get_their_article_back() {
+        assert_eq!(
+            split_year("Toy Story (1995)"),
+            ("Toy Story".into(), Some(1995))
+        );
+        assert_eq!(
+            split_year("American President, The (1995)"),
+            ("The American President".into(), Some(1995))
+        );
+        assert_eq!(split_year("Babylon 5"), ("Babylon 5".into(), None));
+        assert_eq!(
+            split_year("Big Bang Theory (2007-2019)"),
+            ("Big Bang Theory".into(), Some(2007))
+        );
+    }
+
+    #[test]
+    fn csv_fields_keep_quoted_commas_and_doubled_quotes() {
+        assert_eq!(
+            split_csv(r#"11,"American President, The (1995)",Comedy|Drama|Romance"#).unwrap(),
+            vec![
+                "11",
+                "American President, The (1995)",
+                "Comedy|Drama|Romance"
+            ]
+        );
+        assert_eq!(
+            split_csv(r#"1,"Say ""Hi"" (2001)",Drama"#).unwrap()[1],
+            r#"Say "Hi" (2001)"#
+        );
+        assert!(split_csv(r#"1,"never closed,Drama"#).is_none());
+    }
+}

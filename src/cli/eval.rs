@@ -1,0 +1,199 @@
+//! `marquee eval`: the external TSV mode and the database mode, printed as a
+//! table, JSON or CSV. The evaluation itself lives in `marquee::eval`.
+
+use anyhow::{Context as _, Result};
+use marquee::eval::external::{read_positives, recommend, score, write_recs};
+use marquee::eval::metrics::RankingMetrics;
+use marquee::rank::{Ease, RankerConfig};
+use marquee::store::Store;
+use std::io::IsTerminal;
+use std::path::Path;
+use std::time::Instant;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Format {
+    Table,
+    Json,
+    Csv,
+}
+
+impl Format {
+    pub fn of(json: bool, csv: bool) -> Format {
+        if json {
+            Format::Json
+        } else if csv {
+            Format::Csv
+        } else {
+            Format::Table
+        }
+    }
+}
+
+pub fn external(
+    train_path: &Path,
+    test_path: &Path,
+    k: usize,
+    recs_out: Option<&Path>,
+    config: &RankerConfig,
+    format: Format,
+) -> Result<()> {
+    let started = Instant::now();
+    let train = read_positives(train_path)?;
+    let test = read_positives(test_path)?;
+    let users = test.keys().cloned().collect();
+    let lambda = config.training.ease_lambda;
+    let recs = recommend(&train, &users, k, &|lists, n| {
+        Ease::train_lists(lists, n, lambda)
+    });
+    let seconds = started.elapsed().as_secs_f64();
+    if let Some(out) = recs_out {
+        write_recs(out, &recs)
+            .with_context(|| format!("writing the recommendations to {}", out.display()))?;
+    }
+    let m = score(&train, &test, &recs, k);
+    let row = ("marquee collaborative (EASE)".to_string(), m);
+    print_rows(
+        &[row],
+        format,
+        &format!(
+            "{} test users · trained and recommended in {seconds:.2} s",
+            users_len(&test)
+        ),
+    )
+}
+
+fn users_len(test: &marquee::eval::external::Positives) -> usize {
+    test.len()
+}
+
+/// `marquee import-movielens`: read, validate, write in one transaction; a
+/// progress bar on a terminal, only the summary when piped.
+pub fn import_movielens(db: &Path, dir: &Path, profiles: usize) -> Result<()> {
+    let started = Instant::now();
+    let ml = marquee::catalog::movielens::read(dir)?;
+    let mut store = Store::open(db)?;
+    let bar = std::io::stderr().is_terminal().then(|| {
+        let bar = indicatif::ProgressBar::new(ml.ratings.len() as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{msg} {bar:40} {pos}/{len} ratings")
+                .expect("a valid template"),
+        );
+        bar.set_message(format!("Importing {}", ml.layout.name()));
+        bar
+    });
+    let summary = store.import_movielens(&ml, profiles, &mut |done, _| {
+        if let Some(b) = &bar {
+            b.set_position(done as u64);
+        }
+    })?;
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    println!(
+        "Imported {} from {}: {} titles, {} viewers, {} profiles ({}), {} ratings as {} events, in {:.2} s.",
+        ml.layout.name(),
+        dir.display(),
+        summary.titles,
+        summary.viewers,
+        summary.profiles.len(),
+        summary.profiles.join(", "),
+        ml.ratings.len(),
+        summary.events,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+pub fn database(
+    _store: &mut Store,
+    _config: &RankerConfig,
+    _k: usize,
+    _seed: u64,
+    _format: Format,
+) -> Result<()> {
+    anyhow::bail!("marquee eval on the database is not available yet; use --train and --test")
+}
+
+/// Print named metric rows in the chosen format.
+pub fn print_rows(rows: &[(String, RankingMetrics)], format: Format, note: &str) -> Result<()> {
+    match format {
+        Format::Json => {
+            let v: Vec<serde_json::Value> = rows
+                .iter()
+                .map(|(name, m)| {
+                    let mut o = m.reference_json();
+                    o["name"] = serde_json::Value::String(name.clone());
+                    o
+                })
+                .collect();
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&if v.len() == 1 {
+                    v[0].clone()
+                } else {
+                    serde_json::Value::Array(v)
+                })?
+            );
+        }
+        Format::Csv => {
+            println!(
+                "name,k,precision,recall,ndcg,map,mrr,hit_rate,coverage,inv_simpson,test_users"
+            );
+            for (name, m) in rows {
+                println!(
+                    "{},{},{:.6},{:.6},{:.6},{:.6},{:.6},{:.6},{:.6},{:.3},{}",
+                    csv_field(name),
+                    m.k,
+                    m.precision,
+                    m.recall,
+                    m.ndcg,
+                    m.map,
+                    m.mrr,
+                    m.hit_rate,
+                    m.coverage,
+                    m.inv_simpson,
+                    m.test_users
+                );
+            }
+        }
+        Format::Table => {
+            let k = rows.first().map_or(10, |r| r.1.k);
+            println!(
+                "{:<34} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}",
+                "",
+                format!("prec@{k}"),
+                format!("recall@{k}"),
+                format!("ndcg@{k}"),
+                format!("map@{k}"),
+                format!("mrr@{k}"),
+                format!("hit@{k}"),
+                "coverage",
+                "invSimp"
+            );
+            for (name, m) in rows {
+                println!(
+                    "{:<34} {:>9.4} {:>9.4} {:>9.4} {:>9.4} {:>9.4} {:>9.4} {:>9.4} {:>9.1}",
+                    name,
+                    m.precision,
+                    m.recall,
+                    m.ndcg,
+                    m.map,
+                    m.mrr,
+                    m.hit_rate,
+                    m.coverage,
+                    m.inv_simpson
+                );
+            }
+            println!("{note}");
+        }
+    }
+    Ok(())
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}

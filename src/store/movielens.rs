@@ -1,0 +1,120 @@
+//! Writing a MovieLens data set into an empty database: the catalog, every
+//! user as a viewer (or a chosen few as browsable profiles) and every rating
+//! as events, in one transaction. A rating means the title was watched: every
+//! rating is a play to the end, and 4 stars and up add a thumbs up, 2 and
+//! below a thumbs down (a second later).
+
+use super::import::{load_vocabulary, ImportSummary, INSERT_EVENT};
+use super::{Store, StoreError};
+use crate::catalog::movielens::{choose_profiles, MovieLens};
+use crate::catalog::{validate_batch, Action, ImportFile};
+use rusqlite::{params, TransactionBehavior};
+
+/// Progress is reported every this many events.
+pub const PROGRESS_STEP: usize = 20_000;
+
+impl Store {
+    /// Import `ml`, turning `profiles` users with different tastes into profiles.
+    /// `progress(done, total)` is called as events are written.
+    pub fn import_movielens(
+        &mut self,
+        ml: &MovieLens,
+        profiles: usize,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<ImportSummary, StoreError> {
+        if !self.is_empty()? {
+            return Err(StoreError::NotEmpty(self.path.clone()));
+        }
+        let path = self.path.clone();
+        let e = |err| StoreError::sqlite(&path, err);
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(e)?;
+        let label = ml.catalog.name.clone().unwrap_or_default();
+        let mut vocab = load_vocabulary(&tx).map_err(e)?;
+        validate_batch(
+            &[ImportFile::Catalog {
+                label: label.clone(),
+                file: ml.catalog.clone(),
+            }],
+            &mut vocab,
+        )?;
+        let mut summary = ImportSummary::default();
+        super::import::write_catalog(&tx, &ml.catalog, &mut summary).map_err(e)?;
+
+        let chosen: std::collections::BTreeMap<u32, String> =
+            choose_profiles(ml, profiles).into_iter().collect();
+        let mut member_ids = Vec::with_capacity(ml.users.len());
+        {
+            let mut ins = tx
+                .prepare_cached("INSERT INTO members(name, kind, display_name, maturity, region) VALUES (?1, ?2, ?3, 'NC-17', 'US') RETURNING id")
+                .map_err(e)?;
+            for (i, user) in ml.users.iter().enumerate() {
+                let name = format!("ml{user}");
+                let (kind, display) = match chosen.get(&(i as u32)) {
+                    Some(genre) => ("profile", format!("User {user} ({genre} fan)")),
+                    None => ("viewer", name.clone()),
+                };
+                member_ids.push(
+                    ins.query_row(params![name, kind, display], |r| r.get::<_, i64>(0))
+                        .map_err(e)?,
+                );
+                if kind == "profile" {
+                    summary.profiles.push(name);
+                } else {
+                    summary.viewers += 1;
+                }
+            }
+        }
+        let mut ins = tx.prepare_cached(INSERT_EVENT).map_err(e)?;
+        for (done, r) in ml.ratings.iter().enumerate() {
+            let thumb = match r.stars {
+                s if s >= 4.0 => Some(Action::Up),
+                s if s <= 2.0 => Some(Action::Down),
+                _ => None,
+            };
+            let title = &ml.catalog.titles[r.title as usize].id;
+            let member = member_ids[r.user as usize];
+            ins.execute(params![
+                member,
+                title,
+                r.at,
+                0,
+                Action::Play.as_str(),
+                1.0,
+                None::<u32>,
+                None::<u32>,
+                "tv",
+                None::<String>,
+                "movielens"
+            ])
+            .map_err(e)?;
+            summary.events += 1;
+            if let Some(a) = thumb {
+                ins.execute(params![
+                    member,
+                    title,
+                    r.at + 1,
+                    0,
+                    a.as_str(),
+                    0.0,
+                    None::<u32>,
+                    None::<u32>,
+                    "tv",
+                    None::<String>,
+                    "movielens"
+                ])
+                .map_err(e)?;
+                summary.events += 1;
+            }
+            if done % PROGRESS_STEP == 0 {
+                progress(done, ml.ratings.len());
+            }
+        }
+        drop(ins);
+        tx.commit().map_err(e)?;
+        progress(ml.ratings.len(), ml.ratings.len());
+        Ok(summary)
+    }
+}
