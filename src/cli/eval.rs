@@ -4,6 +4,7 @@
 use anyhow::{Context as _, Result};
 use marquee::eval::external::{read_positives, recommend, score, write_recs};
 use marquee::eval::metrics::RankingMetrics;
+use marquee::eval::protocol::{evaluate_database, SCAN_TILES};
 use marquee::rank::{Ease, RankerConfig};
 use marquee::store::Store;
 use std::io::IsTerminal;
@@ -104,14 +105,63 @@ pub fn import_movielens(db: &Path, dir: &Path, profiles: usize) -> Result<()> {
     Ok(())
 }
 
+/// `marquee eval` on the database: both holdouts, every baseline, one report.
 pub fn database(
-    _store: &mut Store,
-    _config: &RankerConfig,
-    _k: usize,
-    _seed: u64,
-    _format: Format,
+    store: &mut Store,
+    config: &RankerConfig,
+    k: usize,
+    seed: u64,
+    format: Format,
 ) -> Result<()> {
-    anyhow::bail!("marquee eval on the database is not available yet; use --train and --test")
+    if std::io::stderr().is_terminal() && format == Format::Table {
+        eprintln!("Evaluating: two holdouts, the ranker retrained on each (a few seconds) …");
+    }
+    let report = evaluate_database(store, config, k, seed)?;
+    match format {
+        Format::Json => println!("{}", serde_json::to_string_pretty(&report)?),
+        Format::Csv => {
+            println!("holdout,model,k,ndcg,recall,precision,map,mrr,hit_rate,coverage,ecs,inv_simpson,novelty,cold_ndcg,warm_ndcg,test_members,cold_members");
+            for s in &report.splits {
+                for m in &s.models {
+                    let o = &m.overall;
+                    println!(
+                        "{:?},{},{},{:.6},{:.6},{:.6},{:.6},{:.6},{:.6},{:.6},{:.2},{:.3},{:.4},{:.6},{:.6},{},{}",
+                        s.holdout, csv_field(&m.name), k, o.ndcg, o.recall, o.precision, o.map, o.mrr, o.hit_rate, o.coverage, m.ecs, o.inv_simpson, m.novelty, m.cold.ndcg, m.warm.ndcg, s.test_members, s.cold_members
+                    );
+                }
+            }
+        }
+        Format::Table => {
+            for s in &report.splits {
+                println!(
+                    "{:?} holdout: {} test members ({} cold, < 5 training positives); ranker retrained in {:.2} s",
+                    s.holdout, s.test_members, s.cold_members, s.train_seconds
+                );
+                println!(
+                    "  {:<30} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>9} {:>9}",
+                    "", format!("ndcg@{k}"), format!("recall@{k}"), format!("prec@{k}"), format!("map@{k}"), format!("mrr@{k}"), format!("hit@{k}"), "coverage", "ECS", "invSimp", "novelty", "cold ndcg", "warm ndcg"
+                );
+                for m in &s.models {
+                    let o = &m.overall;
+                    println!(
+                        "  {:<30} {:>8.4} {:>8.4} {:>8.4} {:>8.4} {:>8.4} {:>8.4} {:>8.4} {:>8.1} {:>8.1} {:>8.2} {:>9.4} {:>9.4}",
+                        m.name, o.ndcg, o.recall, o.precision, o.map, o.mrr, o.hit_rate, o.coverage, m.ecs, o.inv_simpson, m.novelty, m.cold.ndcg, m.warm.ndcg
+                    );
+                }
+                let t = &s.time_to_first_play;
+                let tiles = |x: Option<f64>| x.map_or("–".to_string(), |v| format!("{v:.0}"));
+                println!(
+                    "  time to first play (home page, rows in order, first {SCAN_TILES} tiles each): median {} tiles, p90 {} tiles; {:.1}% found nothing\n",
+                    tiles(t.median_tiles), tiles(t.p90_tiles), 100.0 * t.share_none
+                );
+            }
+            println!(
+                "k = {k}, seed {}, config {}; {:.1} s in all.",
+                report.seed, report.config, report.seconds
+            );
+        }
+    }
+    Ok(())
 }
 
 /// Print named metric rows in the chosen format.

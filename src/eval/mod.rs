@@ -4,3 +4,4 @@
 
 pub mod external;
 pub mod metrics;
+pub mod protocol;

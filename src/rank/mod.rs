@@ -41,4 +41,4 @@ pub use model::Model;
 pub use naming::region_name;
 pub use onboarding::{check_picks, onboarding_set, OnboardingError, MIN_PICKS};
 pub use page::{round6, ConfigRef, Contribution, Explanation, Item, Page, Row, RowKind};
-pub use score::PageScorer;
+pub use score::{title_features, PageScorer};

@@ -135,6 +135,49 @@ impl Model {
         })
     }
 
+    /// A model from a catalog and an already trained part (offline evaluation
+    /// trains on a split of the log, in memory).
+    pub fn from_parts(
+        titles: Vec<Title>,
+        genres: Vec<Genre>,
+        tags: Vec<Tag>,
+        as_of: NaiveDate,
+        trained: Trained,
+        alpha: f32,
+    ) -> Model {
+        let content = ContentIndex::build(&titles);
+        let tags: BTreeMap<String, Tag> = tags.into_iter().map(|t| (t.id.clone(), t)).collect();
+        let index = titles
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.id.clone(), i))
+            .collect();
+        let added = titles
+            .iter()
+            .map(|t| {
+                t.added
+                    .and_hms_opt(0, 0, 0)
+                    .expect("midnight")
+                    .and_utc()
+                    .timestamp()
+            })
+            .collect();
+        let micro = micro_groups(&titles, &tags);
+        Model {
+            genres: genres.into_iter().map(|g| (g.id.clone(), g)).collect(),
+            tags,
+            index,
+            added,
+            micro,
+            content,
+            titles,
+            as_of,
+            trained,
+            alpha,
+            freshly_trained: true,
+        }
+    }
+
     pub fn title_index(&self, id: &str) -> Option<usize> {
         self.index.get(id).copied()
     }

@@ -3,7 +3,7 @@
 //! scored title into a Page item with its explanation.
 
 use super::artwork::ArtworkChooser;
-use super::features::{features, ProfileSignals, FEATURES, NF};
+use super::features::{features, FeatureVec, ProfileSignals, FEATURES, NF};
 use super::page::round6;
 use super::{Context, Contribution, Explanation, Item, Model, ProfileState, RankerConfig};
 
@@ -12,6 +12,26 @@ pub struct Scored {
     pub score: f64,
     pub contributions: [f64; NF],
     pub match_pct: u8,
+}
+
+/// Every title's feature vector for this profile in this context: what the
+/// learned layer scores, here and in offline evaluation.
+pub fn title_features(model: &Model, profile: &ProfileState, ctx: &Context) -> Vec<FeatureVec> {
+    let signals = &model.trained.signals;
+    let trending = signals.trending_in(&profile.region).0;
+    let engagement = profile.engagement();
+    let prefs = model.content.preferences(&engagement, profile.newest());
+    let ps = ProfileSignals::compute(
+        signals,
+        &model.content,
+        &engagement,
+        &prefs,
+        model.alpha,
+        ctx.now_unix(),
+    );
+    (0..model.titles.len())
+        .map(|t| features(signals, &ps, trending, model.added[t], t, ctx))
+        .collect()
 }
 
 /// Indices of the personal features in a feature vector.
@@ -39,23 +59,13 @@ impl<'a> PageScorer<'a> {
         config: &'a RankerConfig,
         seed: u64,
     ) -> Self {
-        let signals = &model.trained.signals;
-        let (trending, regional_trending) = signals.trending_in(&profile.region);
+        let (trending, regional_trending) = model.trained.signals.trending_in(&profile.region);
         let engagement = profile.engagement();
-        let prefs = model.content.preferences(&engagement, profile.newest());
-        let ps = ProfileSignals::compute(
-            signals,
-            &model.content,
-            &engagement,
-            &prefs,
-            model.alpha,
-            ctx.now_unix(),
-        );
         let w = model.trained.weights.effective(config);
-        let scored = (0..model.titles.len())
-            .map(|t| {
-                let x = features(signals, &ps, trending, model.added[t], t, ctx);
-                let (score, contributions) = model.trained.weights.score(&w, &x);
+        let scored = title_features(model, profile, ctx)
+            .iter()
+            .map(|x| {
+                let (score, contributions) = model.trained.weights.score(&w, x);
                 Scored {
                     score: round6(score),
                     contributions,
