@@ -52,7 +52,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Stats { json }) => {
             let stats = open_with_sample(&db)?.stats()?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&stats)?);
+                println!("{}", marquee::text::to_json_pretty(&stats)?);
             } else {
                 print::stats_text(&stats);
             }
@@ -60,7 +60,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Profiles { json }) => {
             let profiles = open_with_sample(&db)?.profiles()?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&profiles)?);
+                println!("{}", marquee::text::to_json_pretty(&profiles)?);
             } else {
                 print::profiles_text(&profiles);
             }
@@ -96,8 +96,7 @@ pub fn run(cli: Cli) -> Result<()> {
             let page = page_for(&mut store, &config, &profile, &context, seed)?;
             let mut out = std::io::stdout().lock();
             if json {
-                serde_json::to_writer_pretty(&mut out, &page)?;
-                writeln!(out)?;
+                writeln!(out, "{}", marquee::text::to_json_pretty(&page)?)?;
             } else {
                 print::page_text(&page, &mut out)?;
             }
@@ -128,7 +127,7 @@ pub fn run(cli: Cli) -> Result<()> {
             let state = ProfileState::from_events(&member, &store.events_of(member.id)?, &model);
             let e = explain_title(&model, &state, &ctx, &config, seed, t);
             if json {
-                println!("{}", serde_json::to_string_pretty(&e)?);
+                println!("{}", marquee::text::to_json_pretty(&e)?);
             } else {
                 print::explanation_text(&e, &mut std::io::stdout().lock())?;
             }
@@ -149,7 +148,7 @@ pub fn run(cli: Cli) -> Result<()> {
             let model = Model::retrain(&mut store, &config)?;
             let report = &model.trained.report;
             if json {
-                println!("{}", serde_json::to_string_pretty(report)?);
+                println!("{}", marquee::text::to_json_pretty(report)?);
             } else {
                 print::train_text(report, started.elapsed().as_secs_f64());
             }
@@ -157,7 +156,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Title { id, json }) => {
             let t = open_with_sample(&db)?.title(&id)?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&t)?);
+                println!("{}", marquee::text::to_json_pretty(&t)?);
             } else {
                 print::title_text(&t);
             }
@@ -165,7 +164,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Titles { json }) => {
             let titles = open_with_sample(&db)?.titles()?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&titles)?);
+                println!("{}", marquee::text::to_json_pretty(&titles)?);
             } else {
                 print::titles_text(&titles);
             }
@@ -316,7 +315,7 @@ fn onboarding(
                 .collect();
             println!(
                 "{}",
-                serde_json::to_string_pretty(
+                marquee::text::to_json_pretty(
                     &serde_json::json!({"profile": profile, "min_picks": MIN_PICKS, "titles": list})
                 )?
             );

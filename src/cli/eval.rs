@@ -118,7 +118,7 @@ pub fn database(
     }
     let report = evaluate_database(store, config, k, seed)?;
     match format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(&report)?),
+        Format::Json => println!("{}", marquee::text::to_json_pretty(&report)?),
         Format::Csv => {
             println!("holdout,model,k,ndcg,recall,precision,map,mrr,hit_rate,coverage,ecs,inv_simpson,novelty,cold_ndcg,warm_ndcg,test_members,cold_members");
             for s in &report.splits {
@@ -178,7 +178,7 @@ pub fn print_rows(rows: &[(String, RankingMetrics)], format: Format, note: &str)
                 .collect();
             println!(
                 "{}",
-                serde_json::to_string_pretty(&if v.len() == 1 {
+                marquee::text::to_json_pretty(&if v.len() == 1 {
                     v[0].clone()
                 } else {
                     serde_json::Value::Array(v)
