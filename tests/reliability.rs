@@ -244,6 +244,13 @@ fn hostile_catalog_text_is_inert_on_screen_and_in_text_output() {
         v["name"].as_str().unwrap().contains('\u{1b}'),
         "JSON carries the original text"
     );
+    let page = ok(&db, &["rows", "--profile", "tess", "--json"]);
+    assert!(page.contains("Evil"), "{page}");
+    assert_eq!(
+        unsafe_chars(&page),
+        Vec::<char>::new(),
+        "rows --json printed control characters"
+    );
 
     // The TUI: home, detail and search drawn into a buffer hold no control characters.
     let store = marquee::store::Store::open(&db).unwrap();
