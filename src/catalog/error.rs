@@ -17,9 +17,21 @@ impl CatalogError {
         CatalogError {
             file: file.to_string(),
             location: location.into(),
-            problem: problem.into(),
+            problem: shorten(problem.into()),
         }
     }
+}
+
+/// Problems quote the offending value; a megabyte-long value is cut so the
+/// message stays one readable line.
+fn shorten(problem: String) -> String {
+    const KEEP: usize = 240;
+    let n = problem.chars().count();
+    if n <= KEEP + 40 {
+        return problem;
+    }
+    let head: String = problem.chars().take(KEEP).collect();
+    format!("{head}… ({} more characters)", n - KEEP)
 }
 
 impl fmt::Display for CatalogError {

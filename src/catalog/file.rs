@@ -117,13 +117,21 @@ pub fn typed<T: serde::de::DeserializeOwned>(label: &str, text: &str) -> Result<
     Ok(value)
 }
 
-/// serde_path_to_error writes `titles[3].year` (or `.` for the root); we write `$.titles[3].year`.
+/// serde_path_to_error writes `titles[3].year` (or `.` for the root); we write
+/// `$.titles[3].year`. A path through absurdly deep nesting is cut in the
+/// middle, so the message stays readable.
 fn json_path(path: &str) -> String {
+    const KEEP: usize = 60;
     if path == "." || path.is_empty() {
-        "$".to_string()
-    } else {
-        format!("$.{path}")
+        return "$".to_string();
     }
+    let chars: Vec<char> = path.chars().collect();
+    if chars.len() <= 2 * KEEP {
+        return format!("$.{path}");
+    }
+    let head: String = chars[..KEEP].iter().collect();
+    let tail: String = chars[chars.len() - KEEP..].iter().collect();
+    format!("$.{head}…{tail}")
 }
 
 #[cfg(test)]
