@@ -70,7 +70,7 @@ impl serde_json::ser::Formatter for InertFormatter<'_> {
         let mut start = 0;
         for (i, c) in fragment.char_indices() {
             if is_inert_unsafe(c) {
-                w.write_all(fragment[start..i].as_bytes())?;
+                w.write_all(&fragment.as_bytes()[start..i])?;
                 let mut units = [0u16; 2];
                 for u in c.encode_utf16(&mut units) {
                     write!(w, "\\u{u:04x}")?;
@@ -78,7 +78,7 @@ impl serde_json::ser::Formatter for InertFormatter<'_> {
                 start = i + c.len_utf8();
             }
         }
-        w.write_all(fragment[start..].as_bytes())
+        w.write_all(&fragment.as_bytes()[start..])
     }
 
     fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
