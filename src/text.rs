@@ -28,24 +28,6 @@ pub fn is_inert_unsafe(c: char) -> bool {
         )
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn strips_escape_sequences_and_bidi_overrides() {
-        let hostile = "Evil\u{1b}[2J\u{1b}]0;pwned\u{7}Title\u{202E}txt\u{200B}\u{9b}31m";
-        let clean = sanitize(hostile);
-        assert_eq!(clean, "Evil[2J]0;pwnedTitletxt31m");
-        assert!(!clean.chars().any(is_inert_unsafe));
-    }
-
-    #[test]
-    fn keeps_ordinary_unicode() {
-        assert_eq!(sanitize("Amélie — 東京\tStory"), "Amélie — 東京 Story");
-    }
-}
-
 /// Pretty JSON whose strings escape, as `\uXXXX`, every character that
 /// [`is_inert_unsafe`] flags, not only the C0 controls JSON requires: the
 /// same text, but nothing in it can act on a terminal that shows the JSON.
@@ -115,5 +97,23 @@ impl serde_json::ser::Formatter for InertFormatter<'_> {
     }
     fn end_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
         self.0.end_object_value(w)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strips_escape_sequences_and_bidi_overrides() {
+        let hostile = "Evil\u{1b}[2J\u{1b}]0;pwned\u{7}Title\u{202E}txt\u{200B}\u{9b}31m";
+        let clean = sanitize(hostile);
+        assert_eq!(clean, "Evil[2J]0;pwnedTitletxt31m");
+        assert!(!clean.chars().any(is_inert_unsafe));
+    }
+
+    #[test]
+    fn keeps_ordinary_unicode() {
+        assert_eq!(sanitize("Amélie — 東京\tStory"), "Amélie — 東京 Story");
     }
 }
