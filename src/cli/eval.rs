@@ -42,9 +42,9 @@ pub fn external(
     let train = read_positives(train_path)?;
     let test = read_positives(test_path)?;
     let users = test.keys().cloned().collect();
-    let lambda = config.training.ease_lambda;
+    let params = config.item_model;
     let recs = recommend(&train, &users, k, &|lists, n| {
-        Ease::train_lists(lists, n, lambda)
+        Ease::train_weighted(lists, n, params)
     });
     let seconds = started.elapsed().as_secs_f64();
     if let Some(out) = recs_out {
@@ -52,7 +52,7 @@ pub fn external(
             .with_context(|| format!("writing the recommendations to {}", out.display()))?;
     }
     let m = score(&train, &test, &recs, k);
-    let row = ("marquee collaborative (EASE)".to_string(), m);
+    let row = (format!("re-weighted EASE (λ {})", params.lambda), m);
     print_rows(
         &[row],
         format,

@@ -148,7 +148,7 @@ mod tests {
         let idcg_a = 1.0 + 1.0 / 3f64.log2();
         let close = |a: f64, b: f64| assert!((a - b).abs() < 1e-9, "{a} vs {b}");
         close(m.precision, (2.0 / 3.0) / 2.0);
-        close(m.recall, 0.5 / 2.0 + 0.0);
+        close(m.recall, (1.0 + 0.0) / 2.0);
         close(m.ndcg, (dcg_a / idcg_a) / 2.0);
         close(m.map, ((1.0 + 2.0 / 3.0) / 2.0) / 2.0);
         close(m.mrr, 0.5);

@@ -29,6 +29,31 @@ pub struct RankerConfig {
     pub training: TrainingParams,
     #[serde(default)]
     pub diversity: DiversityParams,
+    /// The collaborative item model that `marquee eval --train/--test` runs on its own.
+    #[serde(default)]
+    pub item_model: ItemModelParams,
+}
+
+/// A re-weighted EASE: λ on the diagonal, each user's row scaled by
+/// (n_u / mean n)^user_exponent and each item's column by
+/// (n_i / mean n)^item_exponent. Chosen on validation splits cut from
+/// ml-100k's training part (see README, "Evaluating the ranker").
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ItemModelParams {
+    pub lambda: f32,
+    pub user_exponent: f32,
+    pub item_exponent: f32,
+}
+
+impl Default for ItemModelParams {
+    fn default() -> Self {
+        ItemModelParams {
+            lambda: 400.0,
+            user_exponent: -0.2,
+            item_exponent: -0.25,
+        }
+    }
 }
 
 /// What training depends on; changing only these retrains the model.

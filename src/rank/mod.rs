@@ -30,7 +30,7 @@ pub mod train;
 
 pub use als::{Als, AlsParams};
 pub use assemble::{build_page, DISTINCT_ROWS, VISIBLE};
-pub use config::{DiversityParams, RankerConfig, TrainingParams};
+pub use config::{DiversityParams, ItemModelParams, RankerConfig, TrainingParams};
 pub use content::ContentIndex;
 pub use context::{Context, TimeOfDay};
 pub use ease::Ease;
