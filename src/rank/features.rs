@@ -37,6 +37,9 @@ pub const FEATURE_GROUPS: &[(&str, &[&str])] = &[
 
 pub type FeatureVec = [f32; NF];
 
+/// Thumbs-down titles (the most recent) that the negative feature measures closeness to.
+pub const MAX_DISLIKED_ANCHORS: usize = 100;
+
 const DAY: f32 = 86_400.0;
 
 /// The per-profile inputs to features, computed once per page.
@@ -119,10 +122,18 @@ fn cf_and_similar(
     // liked. Plain closeness to a dislike predicts *more* plays (a viewer only
     // watches, and so dislikes, titles inside their taste); the margin over
     // the liked titles isolates the dislike.
-    let disliked: Vec<usize> = engagement
+    // The most recent thumbs-down count; older ones have faded (and a profile
+    // with thousands would make every page slow).
+    let mut downs: Vec<(i64, usize)> = engagement
         .iter()
         .filter(|(_, g)| g.down)
-        .map(|(&t, _)| t as usize)
+        .map(|(&t, g)| (g.last_at, t as usize))
+        .collect();
+    downs.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let disliked: Vec<usize> = downs
+        .into_iter()
+        .take(MAX_DISLIKED_ANCHORS)
+        .map(|x| x.1)
         .collect();
     let mut negative = vec![0.0f32; n];
     if !disliked.is_empty() {
