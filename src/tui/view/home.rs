@@ -177,7 +177,21 @@ fn footer(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
             theme.down(),
         ))
     } else {
-        Line::from(Span::styled(" Enter details · x explain · y thumbs up · n thumbs down · L love · w watch · m My List", theme.dim()))
+        Line::from(Span::styled(mode_hint(app.mode), theme.dim()))
     };
     Paragraph::new(line).render(area, buf);
+}
+
+/// The footer's key hints for the screen in front.
+fn mode_hint(mode: crate::tui::app::Mode) -> &'static str {
+    use crate::tui::app::Mode;
+    match mode {
+        Mode::Onboarding => " ←↑↓→ move · Space pick or unpick · Enter done (3 or more picks) · ? help",
+        Mode::Search => " type to search · ↑↓ choose · Enter details · Esc back",
+        Mode::Profiles | Mode::NewProfile => " ↑↓ choose · Enter switch or create · Esc back",
+        Mode::Context => " ↑↓ ←→ choose time of day and device · Enter apply · Esc back",
+        Mode::Detail | Mode::Explain => " y thumbs up · n thumbs down · L love · w watch · m My List · x explain · Esc back",
+        Mode::Help => " Esc back",
+        Mode::Home | Mode::Loading => " Enter details · x explain · y thumbs up · n thumbs down · L love · w watch · m My List",
+    }
 }
