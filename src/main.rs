@@ -7,6 +7,13 @@ mod cli;
 use clap::Parser;
 
 fn main() {
+    // Rust ignores SIGPIPE, so `marquee rows | head` would panic on the closed
+    // pipe; take the default action and end quietly, as other tools do.
+    #[cfg(unix)]
+    // SAFETY: setting a signal's disposition to the default before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let args = cli::Cli::parse();
     if let Err(err) = cli::run(args) {
         eprintln!("marquee: {err}");

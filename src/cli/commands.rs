@@ -199,6 +199,11 @@ pub fn run(cli: Cli) -> Result<()> {
                 super::eval::Format::of(json, csv),
             )?;
         }
+        Some(Command::Snapshot { command }) => {
+            let mut store = open_with_sample(&db)?;
+            let model = load_model(&mut store, &config)?;
+            super::snapshot::run(&store, &model, &config, command)?;
+        }
         Some(Command::ImportMovielens { dir, profiles }) => {
             super::eval::import_movielens(&db, &dir, profiles)?;
         }

@@ -4,6 +4,7 @@
 mod commands;
 mod eval;
 mod print;
+mod snapshot;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -154,10 +155,33 @@ pub enum Command {
         #[arg(long, default_value_t = 6)]
         profiles: usize,
     },
+    /// Golden page snapshots: write every profile's page in the documented contexts, or check them
+    Snapshot {
+        #[command(subcommand)]
+        command: SnapshotCommand,
+    },
     /// Import catalog or profile files (all of them, or none)
     Import {
         #[arg(required = true)]
         files: Vec<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SnapshotCommand {
+    /// Write each profile's page per context, with the config and model fingerprint
+    Write { dir: PathBuf },
+    /// Regenerate the pages and report unchanged / improved / worse / changed (non-zero exit on a change)
+    Check {
+        dir: PathBuf,
+        /// Re-approve: write the regenerated pages over the snapshot
+        #[arg(long)]
+        update: bool,
+        /// How far utility and rank correlation may move and still count as unchanged
+        #[arg(long, default_value_t = 0.01)]
+        tolerance: f64,
+        #[arg(long)]
+        json: bool,
     },
 }
 

@@ -5,3 +5,4 @@
 pub mod external;
 pub mod metrics;
 pub mod protocol;
+pub mod snapshot;

@@ -1,0 +1,316 @@
+//! Golden page snapshots: every profile's page in a fixed set of contexts,
+//! written as Page JSON with the config and model fingerprint, and checked
+//! later by regenerating them. A page that is not byte-identical is judged
+//! by two numbers: its utility (position-discounted % Match of the visible
+//! tiles, rows discounted by position) and the rank correlation of its top
+//! tiles with the approved page. Within the tolerance it counts as
+//! unchanged; beyond it, improved / worse (utility) or changed (order).
+
+use crate::rank::{Context, Page, VISIBLE};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The documented contexts every profile is snapshotted in (times in UTC).
+pub const CONTEXTS: [(&str, &str, crate::catalog::Device); 4] = [
+    (
+        "weekday-morning-mobile",
+        "2026-11-18T08:00:00Z",
+        crate::catalog::Device::Mobile,
+    ),
+    (
+        "weekday-evening-tv",
+        "2026-11-18T20:30:00Z",
+        crate::catalog::Device::Tv,
+    ),
+    (
+        "weekend-afternoon-tablet",
+        "2026-11-21T15:00:00Z",
+        crate::catalog::Device::Tablet,
+    ),
+    (
+        "weekend-evening-tv",
+        "2026-11-21T21:00:00Z",
+        crate::catalog::Device::Tv,
+    ),
+];
+
+/// Rows whose visible tiles make up a page's "top items".
+pub const TOP_ROWS: usize = 3;
+
+pub fn contexts() -> Vec<(&'static str, Context)> {
+    CONTEXTS
+        .iter()
+        .map(|(name, now, device)| {
+            (
+                *name,
+                Context::new(
+                    chrono::DateTime::parse_from_rfc3339(now).expect("a valid built-in time"),
+                    *device,
+                ),
+            )
+        })
+        .collect()
+}
+
+/// What a snapshot folder was written from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Manifest {
+    pub config_name: String,
+    pub config_hash: String,
+    /// The training data and parameters the model was trained on.
+    pub model_fingerprint: String,
+    pub seed: u64,
+    /// File name (without `.json`) of every page: `<profile>--<context>`.
+    pub pages: Vec<String>,
+}
+
+pub fn page_file(profile: &str, context: &str) -> String {
+    format!("{profile}--{context}")
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    Unchanged,
+    Improved,
+    Worse,
+    Changed,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PageCheck {
+    pub page: String,
+    pub verdict: Verdict,
+    pub utility_before: f64,
+    pub utility_after: f64,
+    /// Spearman correlation of the top tiles (1 = same order).
+    pub rank_correlation: f64,
+    /// Compact differences, one line each.
+    pub diff: Vec<String>,
+}
+
+/// Position-discounted mean % Match (0–1) of the first rows' visible tiles.
+pub fn utility(page: &Page) -> f64 {
+    let (mut num, mut den) = (0.0, 0.0);
+    for (r, row) in page.rows.iter().enumerate() {
+        let row_weight = 1.0 / ((r + 2) as f64).log2();
+        for (i, item) in row.items.iter().take(VISIBLE).enumerate() {
+            let w = row_weight / ((i + 2) as f64).log2();
+            num += w * item.match_pct as f64 / 100.0;
+            den += w;
+        }
+    }
+    if den == 0.0 {
+        0.0
+    } else {
+        num / den
+    }
+}
+
+/// The top tiles in reading order: the first rows' visible tiles, each title once.
+pub fn top_items(page: &Page) -> Vec<String> {
+    let mut out: Vec<String> = vec![];
+    for row in page.rows.iter().take(TOP_ROWS) {
+        for item in row.items.iter().take(VISIBLE) {
+            if !out.contains(&item.title_id) {
+                out.push(item.title_id.clone());
+            }
+        }
+    }
+    out
+}
+
+/// Spearman's ρ over the union of two rankings; a title missing from one
+/// ranking takes the rank just after its last.
+pub fn rank_correlation(a: &[String], b: &[String]) -> f64 {
+    let mut union: Vec<&String> = a.iter().collect();
+    union.extend(b.iter().filter(|x| !a.contains(x)));
+    let n = union.len();
+    if n < 2 {
+        return 1.0;
+    }
+    let rank =
+        |list: &[String], t: &String| list.iter().position(|x| x == t).unwrap_or(list.len()) as f64;
+    let ra: Vec<f64> = union.iter().map(|t| rank(a, t)).collect();
+    let rb: Vec<f64> = union.iter().map(|t| rank(b, t)).collect();
+    let mean = |v: &[f64]| v.iter().sum::<f64>() / n as f64;
+    let (ma, mb) = (mean(&ra), mean(&rb));
+    let cov: f64 = ra.iter().zip(&rb).map(|(x, y)| (x - ma) * (y - mb)).sum();
+    let va: f64 = ra.iter().map(|x| (x - ma).powi(2)).sum();
+    let vb: f64 = rb.iter().map(|y| (y - mb).powi(2)).sum();
+    if va == 0.0 || vb == 0.0 {
+        return if ra == rb { 1.0 } else { 0.0 };
+    }
+    cov / (va.sqrt() * vb.sqrt())
+}
+
+/// Judge a regenerated page against the approved one.
+pub fn check_page(name: &str, approved: &Page, now: &Page, tolerance: f64) -> PageCheck {
+    let (before, after) = (utility(approved), utility(now));
+    let (top_a, top_b) = (top_items(approved), top_items(now));
+    let rho = rank_correlation(&top_a, &top_b);
+    let identical = approved == now;
+    let verdict = if identical || ((after - before).abs() <= tolerance && rho >= 1.0 - tolerance) {
+        Verdict::Unchanged
+    } else if after > before + tolerance {
+        Verdict::Improved
+    } else if after < before - tolerance {
+        Verdict::Worse
+    } else {
+        Verdict::Changed
+    };
+    let diff = if identical {
+        vec![]
+    } else {
+        page_diff(approved, now)
+    };
+    PageCheck {
+        page: name.to_string(),
+        verdict,
+        utility_before: before,
+        utility_after: after,
+        rank_correlation: rho,
+        diff,
+    }
+}
+
+/// Rows added, removed or moved, and tiles that entered or left the top items.
+pub fn page_diff(a: &Page, b: &Page) -> Vec<String> {
+    let pos = |p: &Page| -> BTreeMap<String, usize> {
+        p.rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.id.clone(), i))
+            .collect()
+    };
+    let (pa, pb) = (pos(a), pos(b));
+    let mut out = vec![];
+    for (i, row) in b.rows.iter().enumerate() {
+        match pa.get(&row.id) {
+            None => out.push(format!("row {} new at {}", row.title, i + 1)),
+            Some(&j) if j != i => out.push(format!(
+                "row {} {} {} (now {})",
+                row.title,
+                if j > i { "↑" } else { "↓" },
+                j.abs_diff(i),
+                i + 1
+            )),
+            _ => {}
+        }
+    }
+    for row in a.rows.iter().filter(|r| !pb.contains_key(&r.id)) {
+        out.push(format!("row {} gone", row.title));
+    }
+    let (ta, tb) = (top_items(a), top_items(b));
+    for (i, t) in tb.iter().enumerate() {
+        match ta.iter().position(|x| x == t) {
+            None => out.push(format!("top tile {t} new at {}", i + 1)),
+            Some(j) if j != i => out.push(format!(
+                "top tile {t} {} {}",
+                if j > i { "↑" } else { "↓" },
+                j.abs_diff(i)
+            )),
+            _ => {}
+        }
+    }
+    for t in ta.iter().filter(|t| !tb.contains(t)) {
+        out.push(format!("top tile {t} gone"));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rank::{ConfigRef, Explanation, Item, Row, RowKind};
+
+    fn page(rows: &[(&str, &[(&str, u8)])]) -> Page {
+        let ctx = contexts()[0].1;
+        Page {
+            profile: "p".into(),
+            context: ctx,
+            config: ConfigRef {
+                name: "c".into(),
+                hash: "h".into(),
+            },
+            seed: 1,
+            rows: rows
+                .iter()
+                .map(|(id, items)| Row {
+                    id: id.to_string(),
+                    kind: RowKind::TopPicks,
+                    title: id.to_string(),
+                    score: 0.5,
+                    reason: String::new(),
+                    items: items
+                        .iter()
+                        .map(|(t, m)| Item {
+                            title_id: t.to_string(),
+                            name: t.to_string(),
+                            score: 0.0,
+                            match_pct: *m,
+                            artwork_id: format!("{t}-a1"),
+                            explanation: Explanation {
+                                reason: String::new(),
+                                contributions: vec![],
+                                anchor: None,
+                                exploration: false,
+                                artwork_reason: String::new(),
+                                resume: None,
+                            },
+                        })
+                        .collect(),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn the_same_page_is_unchanged_and_a_better_one_improved() {
+        let a = page(&[("r1", &[("x", 90), ("y", 80)]), ("r2", &[("z", 70)])]);
+        assert_eq!(check_page("a", &a, &a, 0.01).verdict, Verdict::Unchanged);
+        let better = page(&[("r1", &[("x", 99), ("y", 95)]), ("r2", &[("z", 90)])]);
+        assert_eq!(
+            check_page("a", &a, &better, 0.01).verdict,
+            Verdict::Improved
+        );
+        assert_eq!(check_page("a", &better, &a, 0.01).verdict, Verdict::Worse);
+    }
+
+    #[test]
+    fn a_reordering_at_the_same_utility_is_changed_and_diffed() {
+        let a = page(&[
+            ("r1", &[("x", 80), ("y", 80), ("w", 80)]),
+            ("r2", &[("z", 80)]),
+        ]);
+        let b = page(&[
+            ("r2", &[("z", 80)]),
+            ("r1", &[("w", 80), ("y", 80), ("v", 80)]),
+        ]);
+        let c = check_page("a", &a, &b, 0.01);
+        assert_eq!(c.verdict, Verdict::Changed);
+        assert!(c.rank_correlation < 0.99);
+        assert!(
+            c.diff.contains(&"row r2 ↑ 1 (now 1)".to_string()),
+            "{:?}",
+            c.diff
+        );
+        assert!(
+            c.diff.contains(&"top tile v new at 4".to_string()),
+            "{:?}",
+            c.diff
+        );
+        assert!(
+            c.diff.contains(&"top tile x gone".to_string()),
+            "{:?}",
+            c.diff
+        );
+    }
+
+    #[test]
+    fn rank_correlation_is_one_for_the_same_order_and_negative_for_the_reverse() {
+        let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        assert!((rank_correlation(&s(&["a", "b", "c"]), &s(&["a", "b", "c"])) - 1.0).abs() < 1e-12);
+        assert!(rank_correlation(&s(&["a", "b", "c"]), &s(&["c", "b", "a"])) < -0.99);
+    }
+}
