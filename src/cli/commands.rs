@@ -199,6 +199,19 @@ pub fn run(cli: Cli) -> Result<()> {
                 super::eval::Format::of(json, csv),
             )?;
         }
+        Some(Command::Compare {
+            a,
+            b,
+            profile,
+            context,
+            seed,
+            json,
+            ..
+        }) => {
+            let mut store = open_with_sample(&db)?;
+            let ctx = parse_context(&store, &context)?;
+            super::compare::run(&mut store, &a, &b, profile.as_deref(), &ctx, seed, json)?;
+        }
         Some(Command::Snapshot { command }) => {
             let mut store = open_with_sample(&db)?;
             let model = load_model(&mut store, &config)?;

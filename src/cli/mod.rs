@@ -2,6 +2,7 @@
 //! the library, and prints text or JSON; no ranking logic lives here.
 
 mod commands;
+mod compare;
 mod eval;
 mod print;
 mod snapshot;
@@ -154,6 +155,27 @@ pub enum Command {
         /// Turn this many real users, with different tastes, into browsable profiles
         #[arg(long, default_value_t = 6)]
         profiles: usize,
+    },
+    /// Compare two ranker configs page by page: what moved, the page-level numbers, and why
+    Compare {
+        /// Config A (the baseline)
+        #[arg(long)]
+        a: PathBuf,
+        /// Config B (the change)
+        #[arg(long)]
+        b: PathBuf,
+        /// One profile [default: every profile]
+        #[arg(long, conflicts_with = "all_profiles")]
+        profile: Option<String>,
+        /// Every profile (the default when --profile is not given)
+        #[arg(long)]
+        all_profiles: bool,
+        #[command(flatten)]
+        context: ContextArgs,
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+        #[arg(long)]
+        json: bool,
     },
     /// Golden page snapshots: write every profile's page in the documented contexts, or check them
     Snapshot {

@@ -169,7 +169,7 @@ pub fn evaluate_database(
 }
 
 /// member → title indices held out as test positives.
-fn hold_out(
+pub fn hold_out(
     events: &[Event],
     title_index: &BTreeMap<&str, usize>,
     holdout: Holdout,

@@ -1,0 +1,208 @@
+//! `marquee compare --a A.json --b B.json`: both configs' pages per profile,
+//! the whole-page diff, page-level numbers and what moved and why. The
+//! comparing itself is `marquee::eval::compare`.
+
+use anyhow::Result;
+use marquee::catalog::Event;
+use marquee::eval::compare::{
+    diff_pages, page_numbers, why_moved, Move, PageNumbers, RowDiff, WhyMoved,
+};
+use marquee::eval::protocol::{hold_out, Holdout};
+use marquee::rank::{build_page, Context, Model, Page, ProfileState, RankerConfig};
+use marquee::store::Store;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+#[derive(Serialize)]
+struct ProfileComparison {
+    profile: String,
+    rows: Vec<RowDiff>,
+    a: PageNumbers,
+    b: PageNumbers,
+    why: Vec<WhyMoved>,
+}
+
+pub fn run(
+    store: &mut Store,
+    a: &Path,
+    b: &Path,
+    profile: Option<&str>,
+    ctx: &Context,
+    seed: u64,
+    json: bool,
+) -> Result<()> {
+    let (config_a, config_b) = (RankerConfig::load(a)?, RankerConfig::load(b)?);
+    let model_a = Model::load(store, &config_a)?;
+    // Configs that differ only in weights share one trained model.
+    let trained_b = (config_b.training_hash() != config_a.training_hash())
+        .then(|| Model::load(store, &config_b))
+        .transpose()?;
+    let model_b = trained_b.as_ref().unwrap_or(&model_a);
+    let names: Vec<String> = match profile {
+        Some(p) => vec![store.profile(p)?.name],
+        None => store.profiles()?.into_iter().map(|p| p.name).collect(),
+    };
+    let title_index: BTreeMap<&str, usize> = model_a
+        .titles
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.id.as_str(), i))
+        .collect();
+    let mut out = vec![];
+    for name in &names {
+        let member = store.profile(name)?;
+        let events = store.events_of(member.id)?;
+        // Held out: the profile's last 20 % of positives; pages for the numbers are built without them.
+        let held: BTreeSet<usize> = hold_out(&events, &title_index, Holdout::Temporal, seed)
+            .remove(&member.id)
+            .unwrap_or_default();
+        let held_ids: BTreeSet<String> =
+            held.iter().map(|&t| model_a.titles[t].id.clone()).collect();
+        let kept: Vec<Event> = events
+            .iter()
+            .filter(|e| !held_ids.contains(&e.title_id))
+            .cloned()
+            .collect();
+        let page = |model: &Model, config: &RankerConfig, evs: &[Event]| -> Page {
+            build_page(
+                model,
+                &ProfileState::from_events(&member, evs, model),
+                ctx,
+                config,
+                seed,
+            )
+        };
+        let (page_a, page_b) = (
+            page(&model_a, &config_a, &events),
+            page(model_b, &config_b, &events),
+        );
+        let rows = diff_pages(&page_a, &page_b);
+        let (wa, wb) = (
+            model_a.trained.weights.effective(&config_a),
+            model_b.trained.weights.effective(&config_b),
+        );
+        let why = why_moved(&page_a, &page_b, &rows, &wa, &wb, 5);
+        let numbers_a = page_numbers(&page(&model_a, &config_a, &kept), &model_a, &held_ids);
+        let numbers_b = page_numbers(&page(model_b, &config_b, &kept), model_b, &held_ids);
+        out.push(ProfileComparison {
+            profile: name.clone(),
+            rows,
+            a: numbers_a,
+            b: numbers_b,
+            why,
+        });
+    }
+    if json {
+        println!(
+            "{}",
+            marquee::text::to_json_pretty(
+                &serde_json::json!({"a": config_a.name, "b": config_b.name, "profiles": out})
+            )?
+        );
+        return Ok(());
+    }
+    println!(
+        "A: {} ({})   B: {} ({})   {} · {}\n",
+        config_a.name,
+        config_a.hash(),
+        config_b.name,
+        config_b.hash(),
+        ctx.time_of_day,
+        ctx.device
+    );
+    for c in &out {
+        print_profile(c);
+    }
+    print_overall(&out);
+    Ok(())
+}
+
+fn print_profile(c: &ProfileComparison) {
+    println!("{}", c.profile);
+    let moved: Vec<String> = c
+        .rows
+        .iter()
+        .filter(|r| r.change != Move::Same)
+        .map(|r| format!("{} {}", r.change.label(), marquee::text::sanitize(&r.title)))
+        .collect();
+    if moved.is_empty() {
+        println!("  rows: same order");
+    } else {
+        println!("  rows: {}", moved.join(" · "));
+    }
+    for r in c.rows.iter().filter(|r| r.change != Move::Gone).take(3) {
+        let tiles: Vec<String> = r
+            .tiles
+            .iter()
+            .filter(|t| t.change != Move::Same)
+            .take(8)
+            .map(|t| format!("{} {}", marquee::text::sanitize(&t.name), t.change.label()))
+            .collect();
+        if !tiles.is_empty() {
+            println!(
+                "  {}: {}",
+                marquee::text::sanitize(&r.title),
+                tiles.join(", ")
+            );
+        }
+    }
+    let line = |label: &str, n: &PageNumbers| {
+        println!(
+            "  {label}: NDCG@10 {:.3}  coverage {:.3}  genre diversity {:.2}  exploration {:.0}%  first play after {} tiles",
+            n.ndcg10,
+            n.coverage,
+            n.genre_diversity,
+            100.0 * n.exploration_share,
+            n.time_to_first_play.map_or("–".to_string(), |t| t.to_string())
+        );
+    };
+    line("A", &c.a);
+    line("B", &c.b);
+    for w in &c.why {
+        println!("  why: {}", marquee::text::sanitize(&w.summary()));
+    }
+    println!();
+}
+
+fn print_overall(all: &[ProfileComparison]) {
+    let n = all.len().max(1) as f64;
+    let mean = |f: &dyn Fn(&ProfileComparison) -> f64| all.iter().map(f).sum::<f64>() / n;
+    let (ndcg_a, ndcg_b) = (mean(&|c| c.a.ndcg10), mean(&|c| c.b.ndcg10));
+    let (div_a, div_b) = (
+        mean(&|c| c.a.genre_diversity),
+        mean(&|c| c.b.genre_diversity),
+    );
+    let (exp_a, exp_b) = (
+        mean(&|c| c.a.exploration_share),
+        mean(&|c| c.b.exploration_share),
+    );
+    let ttfp = |f: &dyn Fn(&ProfileComparison) -> Option<usize>| {
+        let mut v: Vec<usize> = all.iter().filter_map(f).collect();
+        v.sort();
+        v.get(v.len() / 2).copied()
+    };
+    let show = |x: Option<usize>| x.map_or("–".to_string(), |t| t.to_string());
+    println!(
+        "Overall, {} profiles (mean; time to first play: median tiles):",
+        all.len()
+    );
+    println!(
+        "  NDCG@10          A {ndcg_a:.3}  B {ndcg_b:.3}  Δ {:+.3}",
+        ndcg_b - ndcg_a
+    );
+    println!(
+        "  genre diversity  A {div_a:.2}  B {div_b:.2}  Δ {:+.2}",
+        div_b - div_a
+    );
+    println!(
+        "  exploration      A {:.1}%  B {:.1}%",
+        100.0 * exp_a,
+        100.0 * exp_b
+    );
+    println!(
+        "  first play       A {}  B {}",
+        show(ttfp(&|c| c.a.time_to_first_play)),
+        show(ttfp(&|c| c.b.time_to_first_play))
+    );
+}

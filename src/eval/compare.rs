@@ -1,0 +1,434 @@
+//! Comparing two ranker configs on one profile: the two pages as a
+//! whole-page diff (rows added, removed, moved; tiles ↑n / ↓n / new / gone),
+//! page-level numbers for each (NDCG@10 on the profile's held-out events,
+//! coverage, genre diversity, exploration share, time to first play), and
+//! for the largest moves, which feature contributions changed and why.
+
+use super::protocol::SCAN_TILES;
+use crate::rank::features::{FEATURES, NF};
+use crate::rank::{Model, Page, VISIBLE};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// How a row or a tile moved from page A to page B (positions counted from 1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase", tag = "move", content = "by")]
+pub enum Move {
+    Same,
+    Up(usize),
+    Down(usize),
+    New,
+    Gone,
+}
+
+impl Move {
+    fn between(a: Option<usize>, b: Option<usize>) -> Move {
+        match (a, b) {
+            (Some(x), Some(y)) if y < x => Move::Up(x - y),
+            (Some(x), Some(y)) if y > x => Move::Down(y - x),
+            (Some(_), Some(_)) => Move::Same,
+            (None, _) => Move::New,
+            (_, None) => Move::Gone,
+        }
+    }
+
+    pub fn label(self) -> String {
+        match self {
+            Move::Same => "=".into(),
+            Move::Up(n) => format!("↑{n}"),
+            Move::Down(n) => format!("↓{n}"),
+            Move::New => "new".into(),
+            Move::Gone => "gone".into(),
+        }
+    }
+
+    fn size(self) -> usize {
+        match self {
+            Move::Same => 0,
+            Move::Up(n) | Move::Down(n) => n,
+            Move::New | Move::Gone => usize::MAX / 2,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RowDiff {
+    pub id: String,
+    pub title: String,
+    #[serde(flatten)]
+    pub change: Move,
+    /// Tiles of this row, as on page B (then the ones that left).
+    pub tiles: Vec<TileDiff>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TileDiff {
+    pub title_id: String,
+    pub name: String,
+    #[serde(flatten)]
+    pub change: Move,
+}
+
+fn row_positions(p: &Page) -> BTreeMap<&str, usize> {
+    p.rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.id.as_str(), i))
+        .collect()
+}
+
+/// Rows of B against A (then A's rows that are gone); in each row, tiles likewise.
+pub fn diff_pages(a: &Page, b: &Page) -> Vec<RowDiff> {
+    let (ra, rb) = (row_positions(a), row_positions(b));
+    let tiles =
+        |row_a: Option<&crate::rank::Row>, row_b: Option<&crate::rank::Row>| -> Vec<TileDiff> {
+            let pos = |r: Option<&crate::rank::Row>| -> BTreeMap<String, usize> {
+                r.map(|r| {
+                    r.items
+                        .iter()
+                        .enumerate()
+                        .map(|(i, it)| (it.title_id.clone(), i))
+                        .collect()
+                })
+                .unwrap_or_default()
+            };
+            let (pa, pb) = (pos(row_a), pos(row_b));
+            let mut out: Vec<TileDiff> = row_b
+                .map(|r| {
+                    r.items
+                        .iter()
+                        .enumerate()
+                        .map(|(i, it)| TileDiff {
+                            title_id: it.title_id.clone(),
+                            name: it.name.clone(),
+                            change: Move::between(pa.get(&it.title_id).copied(), Some(i)),
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            if let Some(r) = row_a {
+                out.extend(
+                    r.items
+                        .iter()
+                        .filter(|it| !pb.contains_key(&it.title_id))
+                        .map(|it| TileDiff {
+                            title_id: it.title_id.clone(),
+                            name: it.name.clone(),
+                            change: Move::Gone,
+                        }),
+                );
+            }
+            out
+        };
+    let mut out: Vec<RowDiff> = b
+        .rows
+        .iter()
+        .enumerate()
+        .map(|(i, row)| {
+            let before = ra.get(row.id.as_str()).copied();
+            RowDiff {
+                id: row.id.clone(),
+                title: row.title.clone(),
+                change: Move::between(before, Some(i)),
+                tiles: tiles(before.map(|j| &a.rows[j]), Some(row)),
+            }
+        })
+        .collect();
+    out.extend(
+        a.rows
+            .iter()
+            .filter(|r| !rb.contains_key(r.id.as_str()))
+            .map(|r| RowDiff {
+                id: r.id.clone(),
+                title: r.title.clone(),
+                change: Move::Gone,
+                tiles: tiles(Some(r), None),
+            }),
+    );
+    out
+}
+
+/// Page-level numbers for one page.
+#[derive(Debug, Clone, Serialize)]
+pub struct PageNumbers {
+    /// NDCG@10 of the first ten distinct tiles in reading order against the held-out positives.
+    pub ndcg10: f64,
+    /// Distinct titles on the page / titles in the catalog.
+    pub coverage: f64,
+    /// Inverse Simpson over the primary genres of the visible tiles.
+    pub genre_diversity: f64,
+    pub exploration_share: f64,
+    /// Tiles scanned (rows in order, the first few of each) to the first held-out positive.
+    pub time_to_first_play: Option<usize>,
+}
+
+pub fn page_numbers(page: &Page, model: &Model, held_out: &BTreeSet<String>) -> PageNumbers {
+    let mut reading: Vec<&str> = vec![];
+    for row in &page.rows {
+        for item in row.items.iter().take(VISIBLE) {
+            if !reading.contains(&item.title_id.as_str()) {
+                reading.push(&item.title_id);
+            }
+        }
+    }
+    let dcg: f64 = reading
+        .iter()
+        .take(10)
+        .enumerate()
+        .filter(|(_, t)| held_out.contains(**t))
+        .map(|(i, _)| 1.0 / ((i + 2) as f64).log2())
+        .sum();
+    let ideal: f64 = (0..held_out.len().min(10))
+        .map(|i| 1.0 / ((i + 2) as f64).log2())
+        .sum();
+    let all: BTreeSet<&str> = page
+        .rows
+        .iter()
+        .flat_map(|r| r.items.iter().map(|i| i.title_id.as_str()))
+        .collect();
+    let mut genres: BTreeMap<&str, usize> = BTreeMap::new();
+    let visible: Vec<&crate::rank::Item> = page
+        .rows
+        .iter()
+        .flat_map(|r| r.items.iter().take(VISIBLE))
+        .collect();
+    for item in &visible {
+        if let Some(g) = model
+            .title_index(&item.title_id)
+            .and_then(|t| model.titles[t].genres.first())
+        {
+            *genres.entry(g).or_default() += 1;
+        }
+    }
+    let n: usize = genres.values().sum();
+    let simpson: f64 = genres
+        .values()
+        .map(|&c| (c as f64 / n as f64).powi(2))
+        .sum();
+    let items: usize = page.rows.iter().map(|r| r.items.len()).sum();
+    let explore = page
+        .rows
+        .iter()
+        .flat_map(|r| &r.items)
+        .filter(|i| i.explanation.exploration)
+        .count();
+    let scanned: Vec<&str> = page
+        .rows
+        .iter()
+        .flat_map(|r| r.items.iter().take(SCAN_TILES))
+        .map(|i| i.title_id.as_str())
+        .collect();
+    PageNumbers {
+        ndcg10: if ideal > 0.0 { dcg / ideal } else { 0.0 },
+        coverage: all.len() as f64 / model.titles.len().max(1) as f64,
+        genre_diversity: if simpson > 0.0 { 1.0 / simpson } else { 0.0 },
+        exploration_share: if items > 0 {
+            explore as f64 / items as f64
+        } else {
+            0.0
+        },
+        time_to_first_play: scanned
+            .iter()
+            .position(|t| held_out.contains(*t))
+            .map(|p| p + 1),
+    }
+}
+
+/// One feature's part in a move.
+#[derive(Debug, Clone, Serialize)]
+pub struct FeatureChange {
+    pub feature: String,
+    pub contribution_a: f64,
+    pub contribution_b: f64,
+    pub weight_a: f64,
+    pub weight_b: f64,
+}
+
+/// Why a tile moved: its contributions under A and B, the changed ones first.
+#[derive(Debug, Clone, Serialize)]
+pub struct WhyMoved {
+    pub row: String,
+    pub title_id: String,
+    pub name: String,
+    #[serde(flatten)]
+    pub change: Move,
+    pub changes: Vec<FeatureChange>,
+}
+
+impl WhyMoved {
+    /// "↑7: device_match +0.21 (weight 0.16 → 0.40)" for the biggest change.
+    pub fn summary(&self) -> String {
+        let mut s = format!("{} {} in {}", self.change.label(), self.name, self.row);
+        for c in self.changes.iter().take(2) {
+            s += &format!(
+                "; {} {:+.2} ({:+.2} → {:+.2}, weight {:.2} → {:.2})",
+                c.feature,
+                c.contribution_b - c.contribution_a,
+                c.contribution_a,
+                c.contribution_b,
+                c.weight_a,
+                c.weight_b
+            );
+        }
+        s
+    }
+}
+
+/// The `n` largest tile moves within rows shown on both pages, explained.
+/// `wa`, `wb`: the effective feature weights of A and B (learned, with each config's overrides).
+pub fn why_moved(
+    a: &Page,
+    b: &Page,
+    diff: &[RowDiff],
+    wa: &[f64; NF],
+    wb: &[f64; NF],
+    n: usize,
+) -> Vec<WhyMoved> {
+    let contributions = |p: &Page, id: &str| -> BTreeMap<String, f64> {
+        p.rows
+            .iter()
+            .flat_map(|r| &r.items)
+            .find(|i| i.title_id == id)
+            .map(|i| {
+                i.explanation
+                    .contributions
+                    .iter()
+                    .map(|c| (c.feature.clone(), c.value))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let mut moves: Vec<(&RowDiff, &TileDiff)> = diff
+        .iter()
+        .filter(|r| r.change != Move::New && r.change != Move::Gone)
+        .flat_map(|r| {
+            r.tiles
+                .iter()
+                .filter(|t| matches!(t.change, Move::Up(_) | Move::Down(_)))
+                .map(move |t| (r, t))
+        })
+        .collect();
+    moves.sort_by(|x, y| {
+        y.1.change
+            .size()
+            .cmp(&x.1.change.size())
+            .then(x.1.title_id.cmp(&y.1.title_id))
+    });
+    moves
+        .into_iter()
+        .take(n)
+        .map(|(row, tile)| {
+            let (ca, cb) = (
+                contributions(a, &tile.title_id),
+                contributions(b, &tile.title_id),
+            );
+            let mut changes: Vec<FeatureChange> = FEATURES
+                .iter()
+                .enumerate()
+                .map(|(i, f)| FeatureChange {
+                    feature: f.to_string(),
+                    contribution_a: ca.get(*f).copied().unwrap_or(0.0),
+                    contribution_b: cb.get(*f).copied().unwrap_or(0.0),
+                    weight_a: wa[i],
+                    weight_b: wb[i],
+                })
+                .filter(|c| (c.contribution_b - c.contribution_a).abs() > 1e-6)
+                .collect();
+            changes.sort_by(|x, y| {
+                (y.contribution_b - y.contribution_a)
+                    .abs()
+                    .total_cmp(&(x.contribution_b - x.contribution_a).abs())
+                    .then(x.feature.cmp(&y.feature))
+            });
+            WhyMoved {
+                row: row.title.clone(),
+                title_id: tile.title_id.clone(),
+                name: tile.name.clone(),
+                change: tile.change,
+                changes,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rank::{ConfigRef, Explanation, Item, Row, RowKind};
+
+    fn page(rows: &[(&str, &[&str])]) -> Page {
+        Page {
+            profile: "p".into(),
+            context: crate::eval::snapshot::contexts()[0].1,
+            config: ConfigRef {
+                name: "c".into(),
+                hash: "h".into(),
+            },
+            seed: 1,
+            rows: rows
+                .iter()
+                .map(|(id, items)| Row {
+                    id: id.to_string(),
+                    kind: RowKind::TopPicks,
+                    title: id.to_string(),
+                    score: 0.0,
+                    reason: String::new(),
+                    items: items
+                        .iter()
+                        .map(|t| Item {
+                            title_id: t.to_string(),
+                            name: t.to_uppercase(),
+                            score: 0.0,
+                            match_pct: 80,
+                            artwork_id: String::new(),
+                            explanation: Explanation {
+                                reason: String::new(),
+                                contributions: vec![],
+                                anchor: None,
+                                exploration: false,
+                                artwork_reason: String::new(),
+                                resume: None,
+                            },
+                        })
+                        .collect(),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn a_hand_built_pair_of_pages_gives_the_expected_moves() {
+        let a = page(&[
+            ("picks", &["x", "y", "z", "w"]),
+            ("trending", &["t1", "t2"]),
+            ("old", &["o"]),
+        ]);
+        let b = page(&[
+            ("trending", &["t2", "t1"]),
+            ("picks", &["z", "x", "v", "y"]),
+            ("fresh", &["f"]),
+        ]);
+        let d = diff_pages(&a, &b);
+        let row = |id: &str| d.iter().find(|r| r.id == id).unwrap();
+        assert_eq!(row("trending").change, Move::Up(1));
+        assert_eq!(row("picks").change, Move::Down(1));
+        assert_eq!(row("fresh").change, Move::New);
+        assert_eq!(row("old").change, Move::Gone);
+        let tile = |r: &str, t: &str| {
+            row(r)
+                .tiles
+                .iter()
+                .find(|x| x.title_id == t)
+                .unwrap()
+                .change
+        };
+        assert_eq!(tile("picks", "z"), Move::Up(2));
+        assert_eq!(tile("picks", "x"), Move::Down(1));
+        assert_eq!(tile("picks", "v"), Move::New);
+        assert_eq!(tile("picks", "y"), Move::Down(2));
+        assert_eq!(tile("picks", "w"), Move::Gone);
+        assert_eq!(tile("trending", "t2"), Move::Up(1));
+        assert_eq!(tile("old", "o"), Move::Gone);
+        assert_eq!(Move::Up(3).label(), "↑3");
+    }
+}

@@ -1,0 +1,86 @@
+//! `marquee compare` as a QA engineer uses it: the same config twice moves
+//! nothing; a louder context weight moves tiles and says so, feature by feature.
+
+mod common;
+use common::*;
+
+#[test]
+fn the_same_config_twice_moves_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sample_db(&dir);
+    let a = fixture("../../sample-catalog/ranker.json");
+    let out = ok(
+        &db,
+        &[
+            "compare",
+            "--a",
+            a.to_str().unwrap(),
+            "--b",
+            a.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.matches("rows: same order").count(), 7, "{out}");
+    assert!(!out.contains("why:"), "{out}");
+    assert!(out.contains("Δ +0.000"), "{out}");
+}
+
+#[test]
+fn a_changed_weight_moves_tiles_and_the_why_names_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sample_db(&dir);
+    let a = fixture("../../sample-catalog/ranker.json");
+    let b = dir.path().join("b.json");
+    std::fs::write(
+        &b,
+        r#"{"name": "louder-device", "weights": {"device_match": 1.5}}"#,
+    )
+    .unwrap();
+    let out = ok(
+        &db,
+        &[
+            "compare",
+            "--a",
+            a.to_str().unwrap(),
+            "--b",
+            b.to_str().unwrap(),
+            "--profile",
+            "sam",
+            "--device",
+            "mobile",
+        ],
+    );
+    assert!(out.contains("B: louder-device"), "{out}");
+    let why: Vec<&str> = out
+        .lines()
+        .filter(|l| l.trim_start().starts_with("why:"))
+        .collect();
+    assert!(!why.is_empty(), "{out}");
+    assert!(
+        why.iter()
+            .all(|l| l.contains("device_match") && l.contains("→ 1.50")),
+        "{out}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&ok(
+        &db,
+        &[
+            "compare",
+            "--a",
+            a.to_str().unwrap(),
+            "--b",
+            b.to_str().unwrap(),
+            "--profile",
+            "sam",
+            "--json",
+        ],
+    ))
+    .unwrap();
+    let rows = json["profiles"][0]["rows"].as_array().unwrap();
+    assert!(
+        rows.iter().any(|r| r["tiles"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["move"] != "same")),
+        "{json}"
+    );
+}
