@@ -212,6 +212,17 @@ pub fn run(cli: Cli) -> Result<()> {
             let ctx = parse_context(&store, &context)?;
             super::compare::run(&mut store, &a, &b, profile.as_deref(), &ctx, seed, json)?;
         }
+        Some(Command::Abtest {
+            a,
+            b,
+            viewers,
+            sessions,
+            seed,
+            json,
+        }) => {
+            let mut store = open_with_sample(&db)?;
+            super::compare::abtest(&mut store, &a, &b, viewers, sessions, seed, json)?;
+        }
         Some(Command::Snapshot { command }) => {
             let mut store = open_with_sample(&db)?;
             let model = load_model(&mut store, &config)?;

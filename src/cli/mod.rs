@@ -177,6 +177,23 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// A simulated A/B test: population viewers see config A or B and react from their true tastes
+    Abtest {
+        #[arg(long)]
+        a: PathBuf,
+        #[arg(long)]
+        b: PathBuf,
+        /// How many population viewers take part
+        #[arg(long, default_value_t = 2000)]
+        viewers: usize,
+        /// Sessions per viewer
+        #[arg(long, default_value_t = 3)]
+        sessions: usize,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        #[arg(long)]
+        json: bool,
+    },
     /// Golden page snapshots: write every profile's page in the documented contexts, or check them
     Snapshot {
         #[command(subcommand)]

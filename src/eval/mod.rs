@@ -2,6 +2,7 @@
 //! `metrics.py`), the external TSV mode, and (in later modules) protocols
 //! over the store.
 
+pub mod abtest;
 pub mod compare;
 pub mod external;
 pub mod metrics;

@@ -1,0 +1,302 @@
+//! A simulated A/B test: viewers of the bundled population, whose true
+//! tastes the generator keeps, are shown the page of config A or B (a seeded
+//! coin per viewer, kept for all their sessions) and react to it.
+//!
+//! Scan model, per session: rows are read top to bottom and in each row the
+//! first [`SCAN_TILES`] tiles left to right; the tile in row r, position i is
+//! looked at with probability 0.9^r · 0.8^i (position bias). A looked-at
+//! title is played when its true appeal plus noise (normal, σ 0.3) reaches
+//! the viewer's own bar: the appeal of their top [`PLAY_SHARE`] of the
+//! catalog (what they would pick if they saw everything). Only titles new to
+//! the viewer count: resuming something already started is not a discovery,
+//! so those tiles are read but never played. A session ends
+//! after [`MAX_PLAYS`] plays or at the end of the page; a play is folded into
+//! the viewer's state before their next session.
+//!
+//! Differences come with 95 % bootstrap intervals: viewers are resampled
+//! within each arm ([`BOOTSTRAP`] times, seeded).
+
+use super::protocol::{effective_catalog_size, SCAN_TILES};
+use crate::catalog::population::Population;
+use crate::catalog::{Action, Device, Event};
+use crate::rank::{build_page, Context, Model, ProfileState, RankerConfig};
+use crate::store::{Store, StoreError};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use rand_distr::{Distribution, Normal};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// A viewer plays titles from the top this share of the catalog, by their true appeal.
+pub const PLAY_SHARE: f64 = 0.1;
+pub const MAX_PLAYS: usize = 2;
+pub const BOOTSTRAP: usize = 400;
+const ROW_ATTENTION: f64 = 0.9;
+const TILE_ATTENTION: f64 = 0.8;
+
+/// One arm's numbers.
+#[derive(Debug, Clone, Serialize)]
+pub struct ArmReport {
+    pub config: String,
+    pub viewers: usize,
+    pub sessions: usize,
+    /// Share of sessions with at least one play.
+    pub play_rate: f64,
+    pub median_tiles_to_first_play: Option<f64>,
+    pub p90_tiles_to_first_play: Option<f64>,
+    pub titles_played_per_session: f64,
+    /// Effective catalog size of everything played.
+    pub ecs_of_plays: f64,
+}
+
+/// B − A for one metric, with a 95 % bootstrap interval.
+#[derive(Debug, Clone, Serialize)]
+pub struct Difference {
+    pub metric: String,
+    pub b_minus_a: f64,
+    pub ci95: (f64, f64),
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AbReport {
+    pub seed: u64,
+    pub a: ArmReport,
+    pub b: ArmReport,
+    pub differences: Vec<Difference>,
+}
+
+/// One viewer's sessions: (tiles scanned to the first play, titles played).
+struct ViewerOutcome {
+    arm_b: bool,
+    sessions: Vec<(Option<usize>, Vec<usize>)>,
+}
+
+/// The two arms: (model, config) each.
+pub struct Arms<'a> {
+    pub a: (&'a Model, &'a RankerConfig),
+    pub b: (&'a Model, &'a RankerConfig),
+}
+
+/// Run the test on `viewers` population viewers × `sessions` sessions.
+/// `progress(done)` is called as viewers finish (from worker threads).
+pub fn run(
+    store: &Store,
+    arms: &Arms,
+    viewers: usize,
+    sessions: usize,
+    seed: u64,
+    progress: &(dyn Fn(usize) + Sync),
+) -> Result<AbReport, StoreError> {
+    let titles = store.titles()?;
+    let population = Population::generate(
+        crate::catalog::sample::POPULATION_SEED,
+        crate::catalog::sample::POPULATION_VIEWERS,
+        &titles,
+    );
+    let members: BTreeMap<String, crate::store::Member> = store
+        .members()?
+        .into_iter()
+        .map(|m| (m.name.clone(), m))
+        .collect();
+    let mut chosen: Vec<usize> = (0..population.viewers.len())
+        .filter(|&v| members.contains_key(&population.viewers[v].name))
+        .collect();
+    if chosen.is_empty() {
+        return Err(StoreError::Invalid("the simulated A/B test needs the bundled sample population (its viewers' true tastes); this database has none".into()));
+    }
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    // A seeded sample of viewers, in population order.
+    for i in (1..chosen.len()).rev() {
+        chosen.swap(i, rng.gen_range(0..=i));
+    }
+    chosen.truncate(viewers);
+    chosen.sort_unstable();
+    // The store stays on this thread; the viewers' histories are read first.
+    let histories: Vec<(usize, Vec<Event>)> = chosen
+        .iter()
+        .map(|&v| Ok((v, store.events_of(members[&population.viewers[v].name].id)?)))
+        .collect::<Result<_, StoreError>>()?;
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let outcomes: Vec<ViewerOutcome> = histories
+        .par_iter()
+        .map(|(v, events)| {
+            let v = *v;
+            let sim = &population.viewers[v];
+            let member = &members[&sim.name];
+            let mut rng = ChaCha8Rng::seed_from_u64(
+                seed ^ (v as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15),
+            );
+            let arm_b = rng.gen_bool(0.5);
+            let (model, config) = if arm_b { arms.b } else { arms.a };
+            let mut state = ProfileState::from_events(member, events, model);
+            let device = Device::ALL
+                .into_iter()
+                .zip(sim.devices)
+                .max_by(|a, b| a.1.total_cmp(&b.1))
+                .map_or(Device::Tv, |d| d.0);
+            let noise = Normal::new(0.0, 0.3).expect("a valid normal");
+            let mut appeals: Vec<f64> = model
+                .titles
+                .iter()
+                .filter(|t| member.maturity.allows(t.maturity))
+                .map(|t| population.appeal(sim, t))
+                .collect();
+            appeals.sort_by(|a, b| b.total_cmp(a));
+            let bar = appeals
+                .get(
+                    ((appeals.len() as f64 * PLAY_SHARE) as usize)
+                        .min(appeals.len().saturating_sub(1)),
+                )
+                .copied()
+                .unwrap_or(f64::INFINITY);
+            let mut out = vec![];
+            for s in 0..sessions {
+                let now = Context::default_now(model.as_of)
+                    + chrono::Duration::days(s as i64)
+                    + chrono::Duration::hours(sim.peak_hour as i64 - 20);
+                let ctx = Context::new(now, device);
+                let page = build_page(model, &state, &ctx, config, seed ^ s as u64);
+                let (mut scanned, mut first, mut plays) = (0usize, None, vec![]);
+                'page: for (r, row) in page.rows.iter().enumerate() {
+                    for (i, item) in row.items.iter().take(SCAN_TILES).enumerate() {
+                        if !rng
+                            .gen_bool(ROW_ATTENTION.powi(r as i32) * TILE_ATTENTION.powi(i as i32))
+                        {
+                            continue;
+                        }
+                        scanned += 1;
+                        let Some(t) = model.title_index(&item.title_id) else {
+                            continue;
+                        };
+                        if plays.contains(&t)
+                            || state.titles.contains_key(&t)
+                            || population.appeal(sim, &model.titles[t]) + noise.sample(&mut rng)
+                                < bar
+                        {
+                            continue;
+                        }
+                        first.get_or_insert(scanned);
+                        plays.push(t);
+                        let at = ctx.now_unix() + 60 * plays.len() as i64;
+                        state.apply(
+                            &Event {
+                                id: 0,
+                                member_id: member.id,
+                                title_id: item.title_id.clone(),
+                                at,
+                                offset_min: 0,
+                                action: Action::Play,
+                                progress: 1.0,
+                                season: None,
+                                episode: None,
+                                device,
+                                artwork_id: None,
+                            },
+                            model,
+                        );
+                        if plays.len() >= MAX_PLAYS {
+                            break 'page;
+                        }
+                    }
+                }
+                out.push((first, plays));
+            }
+            progress(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1);
+            ViewerOutcome {
+                arm_b,
+                sessions: out,
+            }
+        })
+        .collect();
+    let arm = |b: bool| outcomes.iter().filter(|o| o.arm_b == b).collect::<Vec<_>>();
+    let (arm_a, arm_b) = (arm(false), arm(true));
+    let differences = [
+        "play_rate",
+        "titles_played_per_session",
+        "median_tiles_to_first_play",
+    ]
+    .iter()
+    .map(|&metric| difference(metric, &arm_a, &arm_b, seed))
+    .collect();
+    Ok(AbReport {
+        seed,
+        a: arm_report(&arms.a.1.name, &arm_a),
+        b: arm_report(&arms.b.1.name, &arm_b),
+        differences,
+    })
+}
+
+fn metric(name: &str, viewers: &[&ViewerOutcome]) -> f64 {
+    let sessions: Vec<&(Option<usize>, Vec<usize>)> =
+        viewers.iter().flat_map(|v| &v.sessions).collect();
+    let n = sessions.len().max(1) as f64;
+    match name {
+        "play_rate" => sessions.iter().filter(|s| s.0.is_some()).count() as f64 / n,
+        "titles_played_per_session" => sessions.iter().map(|s| s.1.len()).sum::<usize>() as f64 / n,
+        _ => {
+            let mut v: Vec<f64> = sessions
+                .iter()
+                .filter_map(|s| s.0.map(|x| x as f64))
+                .collect();
+            v.sort_by(f64::total_cmp);
+            quantile(&v, 0.5).unwrap_or(0.0)
+        }
+    }
+}
+
+fn quantile(sorted: &[f64], q: f64) -> Option<f64> {
+    (!sorted.is_empty())
+        .then(|| sorted[((q * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len()) - 1])
+}
+
+fn arm_report(config: &str, viewers: &[&ViewerOutcome]) -> ArmReport {
+    let sessions: Vec<&(Option<usize>, Vec<usize>)> =
+        viewers.iter().flat_map(|v| &v.sessions).collect();
+    let mut firsts: Vec<f64> = sessions
+        .iter()
+        .filter_map(|s| s.0.map(|x| x as f64))
+        .collect();
+    firsts.sort_by(f64::total_cmp);
+    let plays: Vec<usize> = sessions.iter().flat_map(|s| s.1.iter().copied()).collect();
+    ArmReport {
+        config: config.to_string(),
+        viewers: viewers.len(),
+        sessions: sessions.len(),
+        play_rate: metric("play_rate", viewers),
+        median_tiles_to_first_play: quantile(&firsts, 0.5),
+        p90_tiles_to_first_play: quantile(&firsts, 0.9),
+        titles_played_per_session: metric("titles_played_per_session", viewers),
+        ecs_of_plays: effective_catalog_size(&plays),
+    }
+}
+
+fn resample<'a>(arm: &[&'a ViewerOutcome], rng: &mut ChaCha8Rng) -> Vec<&'a ViewerOutcome> {
+    (0..arm.len())
+        .map(|_| arm[rng.gen_range(0..arm.len())])
+        .collect()
+}
+
+/// B − A with a percentile bootstrap over viewers (each arm resampled on its own).
+fn difference(name: &str, a: &[&ViewerOutcome], b: &[&ViewerOutcome], seed: u64) -> Difference {
+    let point = metric(name, b) - metric(name, a);
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0xB007);
+    let mut draws: Vec<f64> = (0..BOOTSTRAP)
+        .map(|_| {
+            if a.is_empty() || b.is_empty() {
+                return 0.0;
+            }
+            let (ra, rb) = (resample(a, &mut rng), resample(b, &mut rng));
+            metric(name, &rb) - metric(name, &ra)
+        })
+        .collect();
+    draws.sort_by(f64::total_cmp);
+    Difference {
+        metric: name.to_string(),
+        b_minus_a: point,
+        ci95: (
+            quantile(&draws, 0.025).unwrap_or(0.0),
+            quantile(&draws, 0.975).unwrap_or(0.0),
+        ),
+    }
+}
