@@ -26,6 +26,10 @@ pub struct Session {
     pub profile: ProfileState,
     pub ctx: Context,
     pub seed: u64,
+    /// Feedback recorded in this session, newest last: (event id, event, description).
+    undo: Vec<(i64, NewEvent, String)>,
+    /// Feedback taken back, to give again: (event, description).
+    redo: Vec<(NewEvent, String)>,
 }
 
 /// What a recorded feedback event did, in words.
@@ -71,6 +75,8 @@ impl Session {
             profile,
             ctx,
             seed,
+            undo: vec![],
+            redo: vec![],
         })
     }
 
@@ -136,6 +142,7 @@ impl Session {
             artwork_id,
         };
         let event_id = self.store.add_event(self.profile.member_id, &new)?;
+        self.redo.clear();
         let event = Event {
             id: event_id,
             member_id: self.profile.member_id,
@@ -161,11 +168,49 @@ impl Session {
             (Action::ListAdd, _) => "added to My List".into(),
             (Action::ListRemove, _) => "removed from My List".into(),
         };
+        self.undo.push((event_id, new.clone(), description.clone()));
         Ok(Recorded {
             event_id,
             title_id: new.title_id,
             description,
         })
+    }
+
+    /// Take back the newest feedback of this session: its event leaves the
+    /// store and the profile is rebuilt from what remains, so the page is
+    /// exactly the one before it. `None` when there is nothing to undo.
+    pub fn undo(&mut self) -> Result<Option<String>, StoreError> {
+        let Some((id, event, description)) = self.undo.pop() else {
+            return Ok(None);
+        };
+        self.store.delete_feedback(self.profile.member_id, id)?;
+        self.profile = load_profile(&self.store, &self.model, &self.profile.name.clone())?;
+        self.redo.push((event, description.clone()));
+        Ok(Some(description))
+    }
+
+    /// Give again the feedback taken back most recently.
+    pub fn redo(&mut self) -> Result<Option<String>, StoreError> {
+        let Some((new, description)) = self.redo.pop() else {
+            return Ok(None);
+        };
+        let id = self.store.add_event(self.profile.member_id, &new)?;
+        let event = Event {
+            id,
+            member_id: self.profile.member_id,
+            title_id: new.title_id.clone(),
+            at: new.at,
+            offset_min: new.offset_min,
+            action: new.action,
+            progress: new.progress,
+            season: new.season,
+            episode: new.episode,
+            device: new.device,
+            artwork_id: new.artwork_id.clone(),
+        };
+        self.profile.apply(&event, &self.model);
+        self.undo.push((id, new, description.clone()));
+        Ok(Some(description))
     }
 
     pub fn profiles(&self) -> Result<Vec<ProfileSummary>, StoreError> {
@@ -174,6 +219,9 @@ impl Session {
 
     pub fn switch_profile(&mut self, name: &str) -> Result<(), StoreError> {
         self.profile = load_profile(&self.store, &self.model, name)?;
+        // Undo and redo belong to the profile they were given for.
+        self.undo.clear();
+        self.redo.clear();
         Ok(())
     }
 

@@ -348,3 +348,50 @@ fn tiles_survive_tiny_areas_and_highlight_the_selection() {
         "an unselected tile has no frame"
     );
 }
+
+#[test]
+fn undo_restores_the_exact_page_and_redo_the_next() {
+    let mut h = open("ava");
+    h.keys(&[KeyCode::Down]);
+    let before = h.rt.app.page.clone().unwrap();
+    let events_before = h.rt.session.store.stats().unwrap().events;
+    h.keys(&[KeyCode::Char('n')]);
+    let after = h.rt.app.page.clone().unwrap();
+    assert_ne!(after, before, "the thumbs down changed the page");
+    h.keys(&[KeyCode::Char('u')]);
+    assert_eq!(
+        h.rt.app.page.as_ref().unwrap(),
+        &before,
+        "undo restores the exact page"
+    );
+    assert_eq!(
+        h.rt.session.store.stats().unwrap().events,
+        events_before,
+        "the event left the store"
+    );
+    assert!(h
+        .rt
+        .app
+        .status
+        .as_ref()
+        .is_some_and(|(m, _)| m.starts_with("Undone: thumbs down")));
+    h.keys(&[KeyCode::Char('U')]);
+    assert_eq!(
+        h.rt.app.page.as_ref().unwrap(),
+        &after,
+        "redo gives the same page as the feedback did"
+    );
+    assert_eq!(
+        h.rt.session.store.stats().unwrap().events,
+        events_before + 1
+    );
+    h.keys(&[KeyCode::Char('u'), KeyCode::Char('u')]);
+    assert!(
+        h.rt.app
+            .status
+            .as_ref()
+            .is_some_and(|(m, err)| m == "Nothing to undo" && *err),
+        "{:?}",
+        h.rt.app.status
+    );
+}

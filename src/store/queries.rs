@@ -433,6 +433,25 @@ impl Store {
         Ok(self.conn.last_insert_rowid())
     }
 
+    /// Take back a feedback event (undo). Only feedback given through Marquee
+    /// can be taken back; imported history and the population stay.
+    pub fn delete_feedback(&mut self, member_id: i64, id: i64) -> Result<(), StoreError> {
+        let n = self
+            .conn
+            .execute(
+                "DELETE FROM events WHERE id = ?1 AND member_id = ?2 AND origin = 'feedback'",
+                params![id, member_id],
+            )
+            .map_err(|e| self.err(e))?;
+        if n == 1 {
+            Ok(())
+        } else {
+            Err(StoreError::Invalid(format!(
+                "event {id} is not feedback of this profile, so it cannot be undone"
+            )))
+        }
+    }
+
     /// A cached blob (a trained model) if its fingerprint still matches.
     pub fn cached(&self, key: &str, fingerprint: &str) -> Result<Option<Vec<u8>>, StoreError> {
         self.conn

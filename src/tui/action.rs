@@ -33,6 +33,8 @@ pub enum Action {
     OpenContext,
     Explain,
     Give(Feedback),
+    Undo,
+    Redo,
     Input(char),
     Backspace,
     Toggle,
@@ -67,6 +69,9 @@ pub enum Effect {
         progress: f32,
         artwork_id: Option<String>,
     },
+    /// Take back the newest feedback, or give again the one taken back.
+    Undo,
+    Redo,
     Search(String),
     LoadProfiles,
     SwitchProfile(String),

@@ -117,6 +117,20 @@ pub const KEYMAP: &[Binding] = &[
         help: "add to / remove from My List",
     },
     Binding {
+        keys: &[KeyCode::Char('u')],
+        label: "u",
+        modes: BROWSE,
+        action: Action::Undo,
+        help: "undo the last feedback (the page is restored exactly)",
+    },
+    Binding {
+        keys: &[KeyCode::Char('U')],
+        label: "U",
+        modes: BROWSE,
+        action: Action::Redo,
+        help: "redo the feedback undone last",
+    },
+    Binding {
         keys: &[KeyCode::Char('/')],
         label: "/",
         modes: &[Home],

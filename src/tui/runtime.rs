@@ -106,6 +106,24 @@ impl Runtime {
                 }
                 Err(e) => vec![Action::Failed(format!("Not saved: {e}"))],
             },
+            Effect::Undo | Effect::Redo => {
+                let (done, verb) = if effect == Effect::Undo {
+                    (s.undo(), "undo")
+                } else {
+                    (s.redo(), "redo")
+                };
+                match done {
+                    Ok(Some(what)) => vec![
+                        self.page_ready(true),
+                        Action::Recorded(format!(
+                            "{}: {what}",
+                            if verb == "undo" { "Undone" } else { "Redone" }
+                        )),
+                    ],
+                    Ok(None) => vec![Action::Failed(format!("Nothing to {verb}"))],
+                    Err(e) => vec![Action::Failed(format!("Could not {verb}: {e}"))],
+                }
+            }
             Effect::Search(q) => {
                 let scorer = s.scorer();
                 let hits = crate::rank::search::search(&scorer, &q, 50);

@@ -18,6 +18,8 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             app.quit = true;
             vec![]
         }
+        Action::Undo => vec![Effect::Undo],
+        Action::Redo => vec![Effect::Redo],
         Action::Tick => {
             app.mark_ticks = app.mark_ticks.saturating_sub(1);
             if app.mark_ticks == 0 {
