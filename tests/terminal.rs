@@ -216,3 +216,32 @@ fn a_panic_restores_the_terminal_and_says_where_the_log_is() {
     );
     assert!(t.cursor_visible(), "the cursor is shown again");
 }
+
+#[test]
+fn a_sandbox_session_leaves_the_real_database_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = common::sample_db(&dir);
+    let before = std::fs::read(&db).unwrap();
+    let command = format!(
+        "{} --db {} --sandbox; echo \"EXITED:$?\"; sleep 60",
+        env!("CARGO_BIN_EXE_marquee"),
+        db.display()
+    );
+    let Some(t) = Tmux::start("sandbox", &command) else {
+        return;
+    };
+    let screen = t.wait_for("Top Picks for Ava", LOAD);
+    assert!(
+        screen.contains("SANDBOX"),
+        "the header says it is a sandbox:\n{screen}"
+    );
+    t.keys(&["Down", "n"]);
+    t.wait_for("Saved:", Duration::from_secs(10));
+    t.keys(&["q"]);
+    t.wait_for("EXITED:0", Duration::from_secs(10));
+    assert_eq!(
+        std::fs::read(&db).unwrap(),
+        before,
+        "the real database is byte for byte as it was"
+    );
+}

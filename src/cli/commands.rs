@@ -21,7 +21,18 @@ pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         None if std::io::stdout().is_terminal() && std::io::stdin().is_terminal() => {
             let log = db.with_file_name("marquee-crash.log");
-            marquee::tui::run(&db, config, cli.profile, log)?;
+            if cli.sandbox {
+                let copy =
+                    std::env::temp_dir().join(format!("marquee-sandbox-{}.db", std::process::id()));
+                open_with_sample(&db)?.copy_to(&copy)?;
+                let result = marquee::tui::run(&copy, true, config, cli.profile, log);
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{}{suffix}", copy.display()));
+                }
+                result?;
+            } else {
+                marquee::tui::run(&db, false, config, cli.profile, log)?;
+            }
         }
         None => {
             // Not a terminal: print the home page as text instead.

@@ -26,6 +26,10 @@ pub struct Cli {
     /// The profile the TUI opens on [default: the first profile]
     #[arg(long)]
     pub profile: Option<String>,
+    /// Run the TUI on a throw-away copy of the database: feedback, new profiles
+    /// and onboarding leave the real one untouched (for demos)
+    #[arg(long)]
+    pub sandbox: bool,
     #[command(subcommand)]
     pub command: Option<Command>,
 }

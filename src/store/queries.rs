@@ -433,6 +433,14 @@ impl Store {
         Ok(self.conn.last_insert_rowid())
     }
 
+    /// A consistent copy of the whole database at `to` (SQLite's VACUUM INTO).
+    pub fn copy_to(&self, to: &std::path::Path) -> Result<(), StoreError> {
+        self.conn
+            .execute("VACUUM INTO ?1", [to.to_string_lossy()])
+            .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
     /// Take back a feedback event (undo). Only feedback given through Marquee
     /// can be taken back; imported history and the population stay.
     pub fn delete_feedback(&mut self, member_id: i64, id: i64) -> Result<(), StoreError> {

@@ -80,6 +80,8 @@ pub struct ContextState {
 
 pub struct App {
     pub mode: Mode,
+    /// Running on a throw-away copy of the database (`--sandbox`).
+    pub sandbox: bool,
     /// Where Back returns to from Detail/Explain.
     pub return_mode: Mode,
     pub catalog: Rc<Catalog>,
@@ -110,6 +112,7 @@ impl App {
     pub fn new(catalog: Rc<Catalog>) -> App {
         App {
             mode: Mode::Loading,
+            sandbox: false,
             return_mode: Mode::Home,
             catalog,
             page: None,

@@ -94,6 +94,7 @@ fn open_in_background(
 /// Run the TUI until the viewer quits.
 pub fn run(
     db: &Path,
+    sandbox: bool,
     config: RankerConfig,
     profile: Option<String>,
     log: PathBuf,
@@ -106,12 +107,17 @@ pub fn run(
         EnableMouseCapture,
         crossterm::cursor::Hide
     )?;
-    let result = run_loop(db, config, profile);
+    let result = run_loop(db, sandbox, config, profile);
     restore_terminal();
     result
 }
 
-fn run_loop(db: &Path, config: RankerConfig, profile: Option<String>) -> anyhow::Result<()> {
+fn run_loop(
+    db: &Path,
+    sandbox: bool,
+    config: RankerConfig,
+    profile: Option<String>,
+) -> anyhow::Result<()> {
     let mut terminal = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
     let theme = theme::Theme::new(theme::ColorMode::detect());
     let (tx, rx) = mpsc::channel();
@@ -145,6 +151,7 @@ fn run_loop(db: &Path, config: RankerConfig, profile: Option<String>) -> anyhow:
         .map_err(|_| anyhow::anyhow!("the loading thread panicked"))?
         .ok_or_else(|| anyhow::anyhow!("could not open the session"))?;
     let mut rt = runtime::Runtime::new(session, None);
+    rt.app.sandbox = sandbox;
     let size = terminal.size()?;
     rt.dispatch(Action::Resize(size.width, size.height));
     let panic_for_test = std::env::var("MARQUEE_PANIC_AFTER_DRAW").is_ok_and(|v| v == "1");

@@ -61,8 +61,14 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
 fn header(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
     let Some(page) = &app.page else { return };
     let profile = &app.profile_display;
-    let spans = vec![
-        Span::styled(" MARQUEE ", theme.brand()),
+    let mut spans = vec![Span::styled(" MARQUEE ", theme.brand())];
+    if app.sandbox {
+        spans.push(Span::styled(
+            " SANDBOX: nothing here is kept ",
+            theme.warn(),
+        ));
+    }
+    spans.extend([
         Span::raw("  "),
         Span::styled(sanitize(profile), theme.title()),
         Span::styled(
@@ -85,7 +91,7 @@ fn header(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
             format!("  ·  page built in {:.1} ms", app.build_ms),
             theme.dim(),
         ),
-    ];
+    ]);
     Paragraph::new(Line::from(spans)).render(Rect { height: 1, ..area }, buf);
     let hint = "? help  / search  p profiles  c context  q quit ";
     if area.width as usize > hint.len() + 2 && area.height > 1 {
