@@ -395,3 +395,57 @@ fn undo_restores_the_exact_page_and_redo_the_next() {
         h.rt.app.status
     );
 }
+
+#[test]
+fn a_saved_journey_replays_every_page_byte_for_byte() {
+    let mut h = open("ava");
+    h.keys(&[
+        KeyCode::Down,
+        KeyCode::Char('n'),
+        KeyCode::Right,
+        KeyCode::Char('y'),
+        KeyCode::Char('u'),
+        KeyCode::Char('L'),
+    ]);
+    h.keys(&[KeyCode::Char('J')]);
+    let status = h.rt.app.status.clone().unwrap().0;
+    assert!(status.starts_with("Journey saved: "), "{status}");
+    let file = status
+        .trim_start_matches("Journey saved: ")
+        .split(" (")
+        .next()
+        .unwrap()
+        .to_string();
+    let db = h.rt.session.store.path().to_path_buf();
+    let journey: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(
+        journey["steps"].as_array().unwrap().len(),
+        4,
+        "down, up, undo, love: {journey}"
+    );
+
+    let out = common::ok(&db, &["replay", &file]);
+    assert!(
+        out.contains("All 5 pages of ava's journey rebuilt identically"),
+        "{out}"
+    );
+    let pages = common::ok(&db, &["replay", &file, "--json"]);
+    assert_eq!(
+        pages,
+        common::ok(&db, &["replay", &file, "--json"]),
+        "replays are byte for byte the same"
+    );
+    let pages: serde_json::Value = serde_json::from_str(&pages).unwrap();
+    assert_eq!(
+        pages[1], pages[3],
+        "the undo step shows exactly the page before the thumbs up"
+    );
+
+    let mut tampered = journey.clone();
+    tampered["pages"][2] = "0000000000000000".into();
+    let bad = std::path::Path::new(&file).with_file_name("tampered.json");
+    std::fs::write(&bad, tampered.to_string()).unwrap();
+    let err = common::fails(&db, &["replay", bad.to_str().unwrap()]);
+    assert!(err.contains("1 of 5 pages differ"), "{err}");
+}

@@ -234,6 +234,10 @@ pub fn run(cli: Cli) -> Result<()> {
             let mut store = open_with_sample(&db)?;
             super::compare::abtest(&mut store, &a, &b, viewers, sessions, seed, json)?;
         }
+        Some(Command::Replay { file, json }) => {
+            let store = open_with_sample(&db)?;
+            super::compare::replay(&store, &file, json)?;
+        }
         Some(Command::Snapshot { command }) => {
             let mut store = open_with_sample(&db)?;
             let model = load_model(&mut store, &config)?;

@@ -1,7 +1,7 @@
 //! `marquee compare --a A.json --b B.json`: both configs' pages per profile,
 //! the whole-page diff, page-level numbers and what moved and why. The
 //! comparing itself is `marquee::eval::compare`. Also `marquee abtest`,
-//! the simulated A/B test (`marquee::eval::abtest`).
+//! the simulated A/B test (`marquee::eval::abtest`), and `marquee replay`.
 
 use anyhow::Result;
 use marquee::catalog::Event;
@@ -299,6 +299,84 @@ pub fn abtest(
         "(bootstrap over viewers, {} resamples; seed {})",
         marquee::eval::abtest::BOOTSTRAP,
         report.seed
+    );
+    Ok(())
+}
+
+/// `marquee replay FILE`: rebuild every page of a journey on a throw-away
+/// copy of the database and check each against the recorded fingerprint.
+pub fn replay(store: &Store, file: &Path, json: bool) -> Result<()> {
+    use marquee::eval::journey::{describe, fingerprint, replay, Journey, JOURNEY_FORMAT};
+    let text =
+        std::fs::read_to_string(file).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    let journey: Journey = serde_json::from_str(&text)
+        .map_err(|e| anyhow::anyhow!("{}: line {}: {e}", file.display(), e.line()))?;
+    if journey.format != JOURNEY_FORMAT {
+        anyhow::bail!(
+            "{}: $.format: {:?} is not {JOURNEY_FORMAT:?}",
+            file.display(),
+            journey.format
+        );
+    }
+    if journey.pages.len() != journey.steps.len() + 1 {
+        anyhow::bail!(
+            "{}: {} steps need {} page fingerprints, found {}",
+            file.display(),
+            journey.steps.len(),
+            journey.steps.len() + 1,
+            journey.pages.len()
+        );
+    }
+    // Replaying writes feedback: do it on a copy, never on the real profile.
+    let copy = std::env::temp_dir().join(format!("marquee-replay-{}.db", std::process::id()));
+    store.copy_to(&copy)?;
+    let result = (|| -> Result<Vec<Page>> {
+        let mut replica = Store::open(&copy)?;
+        let member = replica.profile(&journey.profile)?;
+        replica.forget_feedback_after(member.id, journey.start_event)?;
+        let mut session = marquee::session::Session::open(
+            replica,
+            journey.config.clone(),
+            Some(&journey.profile),
+            Some(journey.context),
+            journey.seed,
+        )?;
+        Ok(replay(&mut session, &journey)?)
+    })();
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", copy.display()));
+    }
+    let pages = result?;
+    if json {
+        println!("{}", marquee::text::to_json_pretty(&pages)?);
+        return Ok(());
+    }
+    let mut differ = 0;
+    for (i, page) in pages.iter().enumerate() {
+        let what = if i == 0 {
+            "start".to_string()
+        } else {
+            describe(&journey.steps[i - 1])
+        };
+        let (now, then) = (fingerprint(page), &journey.pages[i]);
+        let verdict = if &now == then {
+            "same page"
+        } else {
+            differ += 1;
+            "DIFFERENT page"
+        };
+        println!(
+            "{i:>3}. {:<36} {verdict} ({now})",
+            marquee::text::sanitize(&what)
+        );
+    }
+    if differ > 0 {
+        anyhow::bail!("{differ} of {} pages differ from the journey's: the data, the model or the code changed since it was saved", pages.len());
+    }
+    println!(
+        "All {} pages of {}'s journey rebuilt identically.",
+        pages.len(),
+        journey.profile
     );
     Ok(())
 }

@@ -198,6 +198,13 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Replay a saved journey (J in the TUI) on a throw-away copy of the database: every page, checked
+    Replay {
+        file: PathBuf,
+        /// Print every page as JSON instead of the check
+        #[arg(long)]
+        json: bool,
+    },
     /// Golden page snapshots: write every profile's page in the documented contexts, or check them
     Snapshot {
         #[command(subcommand)]

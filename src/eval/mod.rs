@@ -5,6 +5,7 @@
 pub mod abtest;
 pub mod compare;
 pub mod external;
+pub mod journey;
 pub mod metrics;
 pub mod protocol;
 pub mod snapshot;

@@ -433,6 +433,27 @@ impl Store {
         Ok(self.conn.last_insert_rowid())
     }
 
+    /// The newest event id (0 when there are none): where a journey starts.
+    pub fn last_event_id(&self) -> Result<i64, StoreError> {
+        self.conn
+            .query_row("SELECT coalesce(max(id), 0) FROM events", [], |r| r.get(0))
+            .map_err(|e| self.err(e))
+    }
+
+    /// Forget a profile's feedback newer than `after` (on a replay's copy).
+    pub fn forget_feedback_after(
+        &mut self,
+        member_id: i64,
+        after: i64,
+    ) -> Result<usize, StoreError> {
+        self.conn
+            .execute(
+                "DELETE FROM events WHERE member_id = ?1 AND id > ?2 AND origin = 'feedback'",
+                params![member_id, after],
+            )
+            .map_err(|e| self.err(e))
+    }
+
     /// A consistent copy of the whole database at `to` (SQLite's VACUUM INTO).
     pub fn copy_to(&self, to: &std::path::Path) -> Result<(), StoreError> {
         self.conn

@@ -35,6 +35,7 @@ pub enum Action {
     Give(Feedback),
     Undo,
     Redo,
+    SaveJourney,
     Input(char),
     Backspace,
     Toggle,
@@ -72,6 +73,8 @@ pub enum Effect {
     /// Take back the newest feedback, or give again the one taken back.
     Undo,
     Redo,
+    /// Write the journey so far next to the database.
+    SaveJourney,
     Search(String),
     LoadProfiles,
     SwitchProfile(String),

@@ -131,6 +131,13 @@ pub const KEYMAP: &[Binding] = &[
         help: "redo the feedback undone last",
     },
     Binding {
+        keys: &[KeyCode::Char('J')],
+        label: "J",
+        modes: BROWSE,
+        action: Action::SaveJourney,
+        help: "save this session's journey (replay it with marquee replay FILE)",
+    },
+    Binding {
         keys: &[KeyCode::Char('/')],
         label: "/",
         modes: &[Home],

@@ -7,6 +7,7 @@ use super::action::{Action, Effect};
 use super::app::{App, Catalog, Mode, SearchResult};
 use super::keys::resolve;
 use super::update::update;
+use crate::eval::journey::{Journey, Step};
 use crate::rank::search::MatchField;
 use crate::session::Session;
 use crossterm::event::KeyEvent;
@@ -16,6 +17,8 @@ use std::time::Instant;
 pub struct Runtime {
     pub app: App,
     pub session: Session,
+    /// What this session did since it opened on the current profile, to save and replay.
+    pub journey: Journey,
     /// Tests fix the reported build time so screens are reproducible.
     pub fixed_build_ms: Option<f64>,
 }
@@ -32,9 +35,12 @@ impl Runtime {
             genres: session.model.genres.clone(),
             tags: session.model.tags.clone(),
         };
+        let first = session.page();
+        let journey = Journey::start(&session, &first);
         let mut rt = Runtime {
             app: App::new(Rc::new(catalog)),
             session,
+            journey,
             fixed_build_ms,
         };
         let first = rt.page_ready(false);
@@ -57,7 +63,23 @@ impl Runtime {
         while !queue.is_empty() {
             let mut next = vec![];
             for effect in queue {
-                for action in self.execute(effect) {
+                let step = journey_step(&effect);
+                let restarts = matches!(
+                    effect,
+                    Effect::SwitchProfile(_) | Effect::CreateProfile(_) | Effect::Picks(_)
+                );
+                let actions = self.execute(effect);
+                if let Some(page) = actions.iter().find_map(|a| match a {
+                    Action::PageReady { page, .. } => Some(page),
+                    _ => None,
+                }) {
+                    match step {
+                        Some(step) => self.journey.record(step, page),
+                        None if restarts => self.journey = Journey::start(&self.session, page),
+                        None => {}
+                    }
+                }
+                for action in actions {
                     next.extend(update(&mut self.app, action));
                 }
             }
@@ -105,6 +127,13 @@ impl Runtime {
                     ]
                 }
                 Err(e) => vec![Action::Failed(format!("Not saved: {e}"))],
+            },
+            Effect::SaveJourney => match self.save_journey() {
+                Ok(path) => vec![Action::Recorded(format!(
+                    "Journey saved: {} (marquee replay FILE)",
+                    path.display()
+                ))],
+                Err(e) => vec![Action::Failed(format!("Journey not saved: {e}"))],
             },
             Effect::Undo | Effect::Redo => {
                 let (done, verb) = if effect == Effect::Undo {
@@ -193,6 +222,24 @@ impl Runtime {
         }
     }
 
+    /// Write the journey beside the database as `journey-<profile>-<n>.json`.
+    fn save_journey(&self) -> std::io::Result<std::path::PathBuf> {
+        let dir = self
+            .session
+            .store
+            .path()
+            .parent()
+            .map(std::path::Path::to_path_buf)
+            .unwrap_or_default();
+        let path = (1..)
+            .map(|n| dir.join(format!("journey-{}-{n}.json", self.journey.profile)))
+            .find(|p| !p.exists())
+            .expect("some journey file name is free");
+        let text = crate::text::to_json_pretty(&self.journey).map_err(std::io::Error::other)?;
+        std::fs::write(&path, text + "\n")?;
+        Ok(path)
+    }
+
     fn onboarding_ids(&self) -> Vec<String> {
         self.session
             .onboarding()
@@ -203,5 +250,29 @@ impl Runtime {
 
     pub fn mode(&self) -> Mode {
         self.app.mode
+    }
+}
+
+/// The journey step an effect is, if it changes the page by what the viewer did.
+fn journey_step(effect: &Effect) -> Option<Step> {
+    match effect {
+        Effect::Feedback {
+            title_id,
+            action,
+            progress,
+            artwork_id,
+        } => Some(Step::Feedback {
+            title: title_id.clone(),
+            action: *action,
+            progress: *progress,
+            artwork: artwork_id.clone(),
+        }),
+        Effect::Undo => Some(Step::Undo),
+        Effect::Redo => Some(Step::Redo),
+        Effect::SetContext(time_of_day, device) => Some(Step::Context {
+            time_of_day: *time_of_day,
+            device: *device,
+        }),
+        _ => None,
     }
 }

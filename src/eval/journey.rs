@@ -1,0 +1,133 @@
+//! Replayable journeys: a session's profile, context, config and seed and
+//! each thing the viewer did, with a fingerprint of every page they saw. A
+//! QA engineer attaches the file to a bug report; `marquee replay` rebuilds
+//! every page and checks it against the fingerprints.
+
+use crate::catalog::{Action, Device};
+use crate::rank::{Context, Page, RankerConfig, TimeOfDay};
+use crate::session::{Session, SessionError};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+pub const JOURNEY_FORMAT: &str = "marquee-journey/1";
+
+/// One thing the viewer did.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "step", rename_all = "kebab-case")]
+pub enum Step {
+    Feedback {
+        title: String,
+        action: Action,
+        progress: f32,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        artwork: Option<String>,
+    },
+    Undo,
+    Redo,
+    Context {
+        time_of_day: TimeOfDay,
+        device: Device,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Journey {
+    pub format: String,
+    pub profile: String,
+    pub context: Context,
+    pub config: RankerConfig,
+    pub seed: u64,
+    /// The newest event in the database when the journey started: replay
+    /// forgets the profile's feedback after it, to start from the same state.
+    pub start_event: i64,
+    pub steps: Vec<Step>,
+    /// The fingerprint of each page seen: the first, then one after each step.
+    pub pages: Vec<String>,
+}
+
+impl Journey {
+    /// A journey starting on the session's current page, `first`.
+    pub fn start(session: &Session, first: &Page) -> Journey {
+        Journey {
+            format: JOURNEY_FORMAT.into(),
+            profile: session.profile.name.clone(),
+            context: session.ctx,
+            config: session.config.clone(),
+            seed: session.seed,
+            start_event: session.store.last_event_id().unwrap_or(0),
+            steps: vec![],
+            pages: vec![fingerprint(first)],
+        }
+    }
+
+    /// Record a step and the page it led to.
+    pub fn record(&mut self, step: Step, page: &Page) {
+        self.steps.push(step);
+        self.pages.push(fingerprint(page));
+    }
+}
+
+/// A short SHA-256 of the page's JSON: equal pages, equal fingerprints.
+pub fn fingerprint(page: &Page) -> String {
+    let digest = Sha256::digest(serde_json::to_vec(page).expect("a page serialises"));
+    digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
+}
+
+/// Apply one step to a session (writing what it writes, as the TUI did).
+pub fn apply(session: &mut Session, step: &Step) -> Result<(), SessionError> {
+    match step {
+        Step::Feedback {
+            title,
+            action,
+            progress,
+            artwork,
+        } => {
+            session.feedback(title, *action, *progress, artwork.clone())?;
+        }
+        Step::Undo => {
+            session.undo()?;
+        }
+        Step::Redo => {
+            session.redo()?;
+        }
+        Step::Context {
+            time_of_day,
+            device,
+        } => {
+            let mut ctx = session.ctx.at_time_of_day(*time_of_day);
+            ctx.device = *device;
+            session.ctx = ctx;
+        }
+    }
+    Ok(())
+}
+
+/// Rebuild every page of the journey on `session` (opened on the journey's
+/// profile, context, config and seed): the first page, then one per step.
+pub fn replay(session: &mut Session, journey: &Journey) -> Result<Vec<Page>, SessionError> {
+    let mut pages = vec![session.page()];
+    for step in &journey.steps {
+        apply(session, step)?;
+        pages.push(session.page());
+    }
+    Ok(pages)
+}
+
+/// A step in words, for replay reports.
+pub fn describe(step: &Step) -> String {
+    match step {
+        Step::Feedback {
+            title,
+            action,
+            progress,
+            ..
+        } if *action == Action::Play => format!("play {title} to {:.0}%", progress * 100.0),
+        Step::Feedback { title, action, .. } => format!("{} {title}", action.as_str()),
+        Step::Undo => "undo".into(),
+        Step::Redo => "redo".into(),
+        Step::Context {
+            time_of_day,
+            device,
+        } => format!("context {time_of_day} on {device}"),
+    }
+}
