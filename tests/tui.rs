@@ -449,3 +449,42 @@ fn a_saved_journey_replays_every_page_byte_for_byte() {
     let err = common::fails(&db, &["replay", bad.to_str().unwrap()]);
     assert!(err.contains("1 of 5 pages differ"), "{err}");
 }
+
+#[test]
+fn reloading_the_config_re_ranks_and_a_broken_one_keeps_the_last_good() {
+    let mut h = open("sam");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ranker.json");
+    h.rt.config_path = Some(path.clone());
+    std::fs::write(
+        &path,
+        r#"{"name": "louder-device", "weights": {"device_match": 1.5}}"#,
+    )
+    .unwrap();
+    let before = h.page_titles();
+    h.keys(&[KeyCode::Char('r')]);
+    assert_eq!(h.rt.app.page.as_ref().unwrap().config.name, "louder-device");
+    assert_ne!(
+        h.page_titles(),
+        before,
+        "the page re-ranked with the new weights"
+    );
+    assert!(!h.rt.app.marks.is_empty(), "what moved is marked");
+    std::fs::write(
+        &path,
+        r#"{"name": "broken", "weights": {"device_match": "loud"}}"#,
+    )
+    .unwrap();
+    h.keys(&[KeyCode::Char('r')]);
+    let (message, error) = h.rt.app.status.clone().unwrap();
+    assert!(
+        error
+            && message.contains("last good one stays")
+            && message.contains("$.weights.device_match"),
+        "{message}"
+    );
+    assert_eq!(
+        h.rt.session.config.name, "louder-device",
+        "the last good config stays in use"
+    );
+}

@@ -25,13 +25,14 @@ pub fn run(cli: Cli) -> Result<()> {
                 let copy =
                     std::env::temp_dir().join(format!("marquee-sandbox-{}.db", std::process::id()));
                 open_with_sample(&db)?.copy_to(&copy)?;
-                let result = marquee::tui::run(&copy, true, config, cli.profile, log);
+                let result =
+                    marquee::tui::run(&copy, true, config, cli.config.clone(), cli.profile, log);
                 for suffix in ["", "-wal", "-shm"] {
                     let _ = std::fs::remove_file(format!("{}{suffix}", copy.display()));
                 }
                 result?;
             } else {
-                marquee::tui::run(&db, false, config, cli.profile, log)?;
+                marquee::tui::run(&db, false, config, cli.config.clone(), cli.profile, log)?;
             }
         }
         None => {

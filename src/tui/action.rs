@@ -36,6 +36,7 @@ pub enum Action {
     Undo,
     Redo,
     SaveJourney,
+    ReloadConfig,
     Input(char),
     Backspace,
     Toggle,
@@ -75,6 +76,8 @@ pub enum Effect {
     Redo,
     /// Write the journey so far next to the database.
     SaveJourney,
+    /// Read the ranker config file again and re-rank with it (the last good one stays on an error).
+    ReloadConfig,
     Search(String),
     LoadProfiles,
     SwitchProfile(String),

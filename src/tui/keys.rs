@@ -121,7 +121,7 @@ pub const KEYMAP: &[Binding] = &[
         label: "u",
         modes: BROWSE,
         action: Action::Undo,
-        help: "undo the last feedback (the page is restored exactly)",
+        help: "undo the last feedback (exact page back)",
     },
     Binding {
         keys: &[KeyCode::Char('U')],
@@ -135,7 +135,14 @@ pub const KEYMAP: &[Binding] = &[
         label: "J",
         modes: BROWSE,
         action: Action::SaveJourney,
-        help: "save this session's journey (replay it with marquee replay FILE)",
+        help: "save the journey (marquee replay FILE)",
+    },
+    Binding {
+        keys: &[KeyCode::Char('r')],
+        label: "r",
+        modes: BROWSE,
+        action: Action::ReloadConfig,
+        help: "reload --config (also when it is saved)",
     },
     Binding {
         keys: &[KeyCode::Char('/')],

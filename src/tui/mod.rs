@@ -96,6 +96,7 @@ pub fn run(
     db: &Path,
     sandbox: bool,
     config: RankerConfig,
+    config_path: Option<PathBuf>,
     profile: Option<String>,
     log: PathBuf,
 ) -> anyhow::Result<()> {
@@ -107,7 +108,7 @@ pub fn run(
         EnableMouseCapture,
         crossterm::cursor::Hide
     )?;
-    let result = run_loop(db, sandbox, config, profile);
+    let result = run_loop(db, sandbox, config, config_path, profile);
     restore_terminal();
     result
 }
@@ -116,6 +117,7 @@ fn run_loop(
     db: &Path,
     sandbox: bool,
     config: RankerConfig,
+    config_path: Option<PathBuf>,
     profile: Option<String>,
 ) -> anyhow::Result<()> {
     let mut terminal = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
@@ -152,6 +154,12 @@ fn run_loop(
         .ok_or_else(|| anyhow::anyhow!("could not open the session"))?;
     let mut rt = runtime::Runtime::new(session, None);
     rt.app.sandbox = sandbox;
+    rt.config_path = config_path.clone();
+    // Saving the config file reloads it (the watcher is dropped with the loop).
+    let (saved_tx, saved_rx) = mpsc::channel();
+    let _watcher = config_path
+        .as_deref()
+        .and_then(|p| watch_config(p, saved_tx));
     let size = terminal.size()?;
     rt.dispatch(Action::Resize(size.width, size.height));
     let panic_for_test = std::env::var("MARQUEE_PANIC_AFTER_DRAW").is_ok_and(|v| v == "1");
@@ -162,6 +170,9 @@ fn run_loop(
         }
         if rt.app.quit {
             return Ok(());
+        }
+        if saved_rx.try_iter().count() > 0 {
+            rt.dispatch(Action::ReloadConfig);
         }
         if !event::poll(TICK)? {
             rt.dispatch(Action::Tick);
@@ -182,4 +193,30 @@ fn run_loop(
             _ => {}
         }
     }
+}
+
+/// Watch the config file's folder (editors replace files when saving) and
+/// send a message when the file itself changes. None if watching is not possible.
+fn watch_config(path: &Path, saved: mpsc::Sender<()>) -> Option<notify::RecommendedWatcher> {
+    use notify::{EventKind, RecursiveMode, Watcher};
+    let file = path.file_name()?.to_owned();
+    let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+        if let Ok(e) = event {
+            let relevant = matches!(e.kind, EventKind::Modify(_) | EventKind::Create(_));
+            if relevant
+                && e.paths
+                    .iter()
+                    .any(|p| p.file_name() == Some(file.as_os_str()))
+            {
+                let _ = saved.send(());
+            }
+        }
+    })
+    .ok()?;
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    watcher.watch(dir, RecursiveMode::NonRecursive).ok()?;
+    Some(watcher)
 }

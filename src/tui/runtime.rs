@@ -19,6 +19,8 @@ pub struct Runtime {
     pub session: Session,
     /// What this session did since it opened on the current profile, to save and replay.
     pub journey: Journey,
+    /// The ranker config file, for reloading (`--config`); None for the bundled one.
+    pub config_path: Option<std::path::PathBuf>,
     /// Tests fix the reported build time so screens are reproducible.
     pub fixed_build_ms: Option<f64>,
 }
@@ -41,6 +43,7 @@ impl Runtime {
             app: App::new(Rc::new(catalog)),
             session,
             journey,
+            config_path: None,
             fixed_build_ms,
         };
         let first = rt.page_ready(false);
@@ -128,6 +131,7 @@ impl Runtime {
                 }
                 Err(e) => vec![Action::Failed(format!("Not saved: {e}"))],
             },
+            Effect::ReloadConfig => self.reload_config(),
             Effect::SaveJourney => match self.save_journey() {
                 Ok(path) => vec![Action::Recorded(format!(
                     "Journey saved: {} (marquee replay FILE)",
@@ -218,6 +222,31 @@ impl Runtime {
                     self.page_ready(true),
                     Action::Recorded(format!("Context: {tod} on {device}")),
                 ]
+            }
+        }
+    }
+
+    /// Read the config file again. An error is shown with its file and place,
+    /// and the last good config stays; a change of training parameters needs a
+    /// retrain, so it is refused here with what to do.
+    fn reload_config(&mut self) -> Vec<Action> {
+        let Some(path) = self.config_path.clone() else {
+            return vec![Action::Failed(
+                "No config file to reload: start Marquee with --config FILE".into(),
+            )];
+        };
+        match crate::rank::RankerConfig::load(&path) {
+            Err(e) => vec![Action::Failed(format!("Config not applied, the last good one stays: {e}"))],
+            Ok(new) if new.training_hash() != self.session.config.training_hash() => vec![Action::Failed(format!(
+                "{}: the training parameters changed; run `marquee --config {} train` and restart (the last good config stays)",
+                path.display(),
+                path.display()
+            ))],
+            Ok(new) if new == self.session.config => vec![Action::Recorded(format!("Config {} unchanged", new.name))],
+            Ok(new) => {
+                let label = format!("Config reloaded: {} ({}) — marks show what moved", new.name, new.hash());
+                self.session.config = new;
+                vec![self.page_ready(true), Action::Recorded(label)]
             }
         }
     }

@@ -21,6 +21,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Undo => vec![Effect::Undo],
         Action::Redo => vec![Effect::Redo],
         Action::SaveJourney => vec![Effect::SaveJourney],
+        Action::ReloadConfig => vec![Effect::ReloadConfig],
         Action::Tick => {
             app.mark_ticks = app.mark_ticks.saturating_sub(1);
             if app.mark_ticks == 0 {
