@@ -488,3 +488,39 @@ fn reloading_the_config_re_ranks_and_a_broken_one_keeps_the_last_good() {
         "the last good config stays in use"
     );
 }
+
+#[test]
+fn the_split_view_aligns_a_and_b_and_explains_the_selected_move() {
+    let mut h = open("ava");
+    let b: RankerConfig = serde_json::from_str(
+        r#"{"name": "louder-context", "weights": {"device_match": 1.2, "time_of_day_match": 1.0}}"#,
+    )
+    .unwrap();
+    h.rt.set_compare(b).unwrap();
+    h.keys(&[KeyCode::Down]);
+    let screen = h.screen();
+    assert!(
+        screen.contains("A: default") && screen.contains("B: louder-context"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains('↑') || screen.contains('↓'),
+        "B's tiles carry movement marks:\n{screen}"
+    );
+    assert!(
+        screen.contains("What moved and why") && screen.contains("time_of_day_match"),
+        "{screen}"
+    );
+    insta::assert_snapshot!("split", screen);
+    h.keys(&[KeyCode::Char('b')]);
+    assert!(
+        !h.screen().contains("B: louder-context"),
+        "b toggles the split view off"
+    );
+    let a_only: RankerConfig = serde_json::from_str(r#"{"name": "retrained", "training": {"factors": 8, "iterations": 3, "lambda": 0.1, "alpha": 6.0, "ease_lambda": 60.0, "holdout_days": 21, "seed": 11}}"#).unwrap();
+    assert!(h
+        .rt
+        .set_compare(a_only)
+        .unwrap_err()
+        .contains("training parameters differ"));
+}

@@ -21,18 +21,34 @@ pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         None if std::io::stdout().is_terminal() && std::io::stdin().is_terminal() => {
             let log = db.with_file_name("marquee-crash.log");
+            let compare = cli.compare.as_deref().map(RankerConfig::load).transpose()?;
             if cli.sandbox {
                 let copy =
                     std::env::temp_dir().join(format!("marquee-sandbox-{}.db", std::process::id()));
                 open_with_sample(&db)?.copy_to(&copy)?;
-                let result =
-                    marquee::tui::run(&copy, true, config, cli.config.clone(), cli.profile, log);
+                let result = marquee::tui::run(
+                    &copy,
+                    true,
+                    config,
+                    cli.config.clone(),
+                    compare,
+                    cli.profile,
+                    log,
+                );
                 for suffix in ["", "-wal", "-shm"] {
                     let _ = std::fs::remove_file(format!("{}{suffix}", copy.display()));
                 }
                 result?;
             } else {
-                marquee::tui::run(&db, false, config, cli.config.clone(), cli.profile, log)?;
+                marquee::tui::run(
+                    &db,
+                    false,
+                    config,
+                    cli.config.clone(),
+                    compare,
+                    cli.profile,
+                    log,
+                )?;
             }
         }
         None => {

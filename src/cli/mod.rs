@@ -30,6 +30,9 @@ pub struct Cli {
     /// and onboarding leave the real one untouched (for demos)
     #[arg(long)]
     pub sandbox: bool,
+    /// Open the TUI comparing against a second ranker config: A (the current) left, B right
+    #[arg(long, value_name = "B.json")]
+    pub compare: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }

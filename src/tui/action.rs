@@ -37,6 +37,7 @@ pub enum Action {
     Redo,
     SaveJourney,
     ReloadConfig,
+    ToggleSplit,
     Input(char),
     Backspace,
     Toggle,
@@ -55,6 +56,8 @@ pub enum Action {
         build_ms: f64,
         marks: bool,
     },
+    /// Config B's page, built beside every page of A when comparing.
+    ComparePage(Box<Page>),
     SearchResults(Vec<SearchResult>),
     ProfilesLoaded(Vec<ProfileSummary>),
     OnboardingOffered(Vec<String>),

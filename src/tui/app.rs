@@ -82,6 +82,10 @@ pub struct App {
     pub mode: Mode,
     /// Running on a throw-away copy of the database (`--sandbox`).
     pub sandbox: bool,
+    /// Config B's page for the same profile and context (`--compare B.json`).
+    pub compare_page: Option<Page>,
+    /// Whether the split view (A left, B right) is showing.
+    pub split: bool,
     /// Where Back returns to from Detail/Explain.
     pub return_mode: Mode,
     pub catalog: Rc<Catalog>,
@@ -113,6 +117,8 @@ impl App {
         App {
             mode: Mode::Loading,
             sandbox: false,
+            compare_page: None,
+            split: false,
             return_mode: Mode::Home,
             catalog,
             page: None,

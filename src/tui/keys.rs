@@ -145,6 +145,13 @@ pub const KEYMAP: &[Binding] = &[
         help: "reload --config (also when it is saved)",
     },
     Binding {
+        keys: &[KeyCode::Char('b')],
+        label: "b",
+        modes: BROWSE,
+        action: Action::ToggleSplit,
+        help: "split view: config A | B (--compare)",
+    },
+    Binding {
         keys: &[KeyCode::Char('/')],
         label: "/",
         modes: &[Home],

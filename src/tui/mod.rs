@@ -97,6 +97,7 @@ pub fn run(
     sandbox: bool,
     config: RankerConfig,
     config_path: Option<PathBuf>,
+    compare: Option<RankerConfig>,
     profile: Option<String>,
     log: PathBuf,
 ) -> anyhow::Result<()> {
@@ -108,7 +109,7 @@ pub fn run(
         EnableMouseCapture,
         crossterm::cursor::Hide
     )?;
-    let result = run_loop(db, sandbox, config, config_path, profile);
+    let result = run_loop(db, sandbox, config, config_path, compare, profile);
     restore_terminal();
     result
 }
@@ -118,6 +119,7 @@ fn run_loop(
     sandbox: bool,
     config: RankerConfig,
     config_path: Option<PathBuf>,
+    compare: Option<RankerConfig>,
     profile: Option<String>,
 ) -> anyhow::Result<()> {
     let mut terminal = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
@@ -155,6 +157,11 @@ fn run_loop(
     let mut rt = runtime::Runtime::new(session, None);
     rt.app.sandbox = sandbox;
     rt.config_path = config_path.clone();
+    if let Some(b) = compare {
+        if let Err(e) = rt.set_compare(b) {
+            rt.dispatch(Action::Failed(e));
+        }
+    }
     // Saving the config file reloads it (the watcher is dropped with the loop).
     let (saved_tx, saved_rx) = mpsc::channel();
     let _watcher = config_path

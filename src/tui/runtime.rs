@@ -21,6 +21,8 @@ pub struct Runtime {
     pub journey: Journey,
     /// The ranker config file, for reloading (`--config`); None for the bundled one.
     pub config_path: Option<std::path::PathBuf>,
+    /// Config B (`--compare`): its page is built beside every page of A.
+    pub compare: Option<crate::rank::RankerConfig>,
     /// Tests fix the reported build time so screens are reproducible.
     pub fixed_build_ms: Option<f64>,
 }
@@ -44,6 +46,7 @@ impl Runtime {
             session,
             journey,
             config_path: None,
+            compare: None,
             fixed_build_ms,
         };
         let first = rt.page_ready(false);
@@ -82,8 +85,16 @@ impl Runtime {
                         None => {}
                     }
                 }
+                let rebuilt = actions
+                    .iter()
+                    .any(|a| matches!(a, Action::PageReady { .. }));
                 for action in actions {
                     next.extend(update(&mut self.app, action));
+                }
+                if rebuilt {
+                    if let Some(b) = self.compare_page() {
+                        next.extend(update(&mut self.app, b));
+                    }
                 }
             }
             queue = next;
@@ -224,6 +235,28 @@ impl Runtime {
                 ]
             }
         }
+    }
+
+    /// Compare against config B from now on: its page follows every page of A.
+    /// B must share A's training parameters (one trained model serves both).
+    pub fn set_compare(&mut self, b: crate::rank::RankerConfig) -> Result<(), String> {
+        if b.training_hash() != self.session.config.training_hash() {
+            return Err(format!("{}: its training parameters differ from A's; compare them with `marquee compare` instead", b.name));
+        }
+        self.compare = Some(b);
+        if let Some(page) = self.compare_page() {
+            self.dispatch(page);
+        }
+        self.app.split = true;
+        Ok(())
+    }
+
+    fn compare_page(&self) -> Option<Action> {
+        let b = self.compare.as_ref()?;
+        let s = &self.session;
+        Some(Action::ComparePage(Box::new(crate::rank::build_page(
+            &s.model, &s.profile, &s.ctx, b, s.seed,
+        ))))
     }
 
     /// Read the config file again. An error is shown with its file and place,

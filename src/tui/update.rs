@@ -22,6 +22,22 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Redo => vec![Effect::Redo],
         Action::SaveJourney => vec![Effect::SaveJourney],
         Action::ReloadConfig => vec![Effect::ReloadConfig],
+        Action::ToggleSplit => {
+            if app.compare_page.is_some() {
+                app.split = !app.split;
+            } else {
+                app.status = Some((
+                    "No second config: start Marquee with --compare B.json".into(),
+                    true,
+                ));
+                app.status_ticks = 12;
+            }
+            vec![]
+        }
+        Action::ComparePage(page) => {
+            app.compare_page = Some(*page);
+            vec![]
+        }
         Action::Tick => {
             app.mark_ticks = app.mark_ticks.saturating_sub(1);
             if app.mark_ticks == 0 {

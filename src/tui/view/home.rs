@@ -17,6 +17,16 @@ use ratatui::widgets::{Paragraph, Widget, Wrap};
 pub fn draw(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
     let l: HomeLayout = layout::home(area, app);
     header(buf, l.header, app, theme);
+    if let (true, Some(b)) = (app.split, &app.compare_page) {
+        let body = Rect {
+            y: l.header.bottom(),
+            height: l.footer.y.saturating_sub(l.header.bottom()),
+            ..area
+        };
+        super::split::draw(buf, body, app, b, theme);
+        footer(buf, l.footer, app, theme);
+        return;
+    }
     if let Some(b) = l.billboard {
         billboard(buf, b, app, theme);
     }

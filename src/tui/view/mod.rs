@@ -4,6 +4,7 @@
 mod home;
 mod overlays;
 mod screens;
+mod split;
 pub mod tile;
 
 use super::app::{App, Mode};

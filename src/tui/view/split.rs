@@ -1,0 +1,308 @@
+//! The split view (`--compare B.json`, key `b`): config A's rows on the
+//! left, the same rows of config B on the right with how each row and tile
+//! moved, and for the selected title what changed in its score.
+
+use super::fit;
+use crate::eval::compare::{diff_pages, Move};
+use crate::rank::{Item, Page};
+use crate::text::sanitize;
+use crate::tui::app::App;
+use crate::tui::theme::Theme;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Widget};
+use std::collections::BTreeMap;
+
+/// Tiles listed per row and side.
+const ITEMS: usize = 5;
+const BLOCK_H: u16 = ITEMS as u16 + 2;
+const WHY_H: u16 = 7;
+
+pub fn draw(buf: &mut Buffer, area: Rect, app: &App, b: &Page, theme: &Theme) {
+    let Some(a) = &app.page else { return };
+    let body = Rect {
+        y: area.y,
+        height: area.height.saturating_sub(WHY_H),
+        ..area
+    };
+    let why = Rect {
+        y: body.bottom(),
+        height: area.height.saturating_sub(body.height),
+        ..area
+    };
+    let half = area.width / 2;
+    let left = Rect {
+        width: half.saturating_sub(1),
+        ..body
+    };
+    let right = Rect {
+        x: area.x + half + 1,
+        width: area.width.saturating_sub(half + 1),
+        ..body
+    };
+    Paragraph::new(Line::from(Span::styled(
+        format!(" A: {}", sanitize(&a.config.name)),
+        theme.brand(),
+    )))
+    .render(Rect { height: 1, ..left }, buf);
+    Paragraph::new(Line::from(Span::styled(
+        format!(" B: {}", sanitize(&b.config.name)),
+        theme.brand(),
+    )))
+    .render(Rect { height: 1, ..right }, buf);
+
+    let diff = diff_pages(a, b);
+    let row_moves: BTreeMap<&str, Move> = diff.iter().map(|r| (r.id.as_str(), r.change)).collect();
+    let tile_moves: BTreeMap<(&str, &str), Move> = diff
+        .iter()
+        .flat_map(|r| {
+            r.tiles
+                .iter()
+                .map(move |t| ((r.id.as_str(), t.title_id.as_str()), t.change))
+        })
+        .collect();
+    let visible = ((body.height.saturating_sub(1)) / BLOCK_H).max(1) as usize;
+    let first = app.row.saturating_sub(visible - 1);
+    let selected = app.selected_item().map(|i| i.title_id.clone());
+    for (k, (index, row_a)) in a
+        .rows
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take(visible)
+        .enumerate()
+    {
+        let y = body.y + 1 + k as u16 * BLOCK_H;
+        if y + BLOCK_H > body.bottom() + 1 {
+            break;
+        }
+        let marker = if index == app.row { "▌ " } else { "  " };
+        let start = app.col(index).saturating_sub(ITEMS - 1);
+        let title_a = Line::from(vec![
+            Span::styled(marker, theme.accent()),
+            Span::styled(
+                fit(&sanitize(&row_a.title), left.width as usize - 3),
+                theme.title(),
+            ),
+        ]);
+        Paragraph::new(title_a).render(
+            Rect {
+                x: left.x,
+                y,
+                width: left.width,
+                height: 1,
+            },
+            buf,
+        );
+        for (n, item) in row_a.items.iter().enumerate().skip(start).take(ITEMS) {
+            let line = tile_line(
+                n,
+                item,
+                None,
+                selected.as_deref() == Some(&item.title_id),
+                left.width,
+                theme,
+            );
+            Paragraph::new(line).render(
+                Rect {
+                    x: left.x,
+                    y: y + 1 + (n - start) as u16,
+                    width: left.width,
+                    height: 1,
+                },
+                buf,
+            );
+        }
+        let row_b = b.rows.iter().find(|r| r.id == row_a.id);
+        let move_label = row_moves
+            .get(row_a.id.as_str())
+            .map_or("gone on B".to_string(), |m| {
+                if *m == Move::Same {
+                    String::new()
+                } else {
+                    m.label()
+                }
+            });
+        let title_b = Line::from(vec![
+            Span::styled("  ", theme.accent()),
+            Span::styled(
+                fit(
+                    &sanitize(row_b.map_or(&row_a.title, |r| &r.title)),
+                    right.width.saturating_sub(14) as usize,
+                ),
+                theme.title(),
+            ),
+            Span::styled(format!("  {move_label}"), theme.accent()),
+        ]);
+        Paragraph::new(title_b).render(
+            Rect {
+                x: right.x,
+                y,
+                width: right.width,
+                height: 1,
+            },
+            buf,
+        );
+        if let Some(row_b) = row_b {
+            for (n, item) in row_b.items.iter().enumerate().skip(start).take(ITEMS) {
+                let m = tile_moves
+                    .get(&(row_b.id.as_str(), item.title_id.as_str()))
+                    .copied();
+                let line = tile_line(
+                    n,
+                    item,
+                    m,
+                    selected.as_deref() == Some(&item.title_id),
+                    right.width,
+                    theme,
+                );
+                Paragraph::new(line).render(
+                    Rect {
+                        x: right.x,
+                        y: y + 1 + (n - start) as u16,
+                        width: right.width,
+                        height: 1,
+                    },
+                    buf,
+                );
+            }
+        }
+    }
+    why_panel(
+        buf,
+        why,
+        a,
+        b,
+        selected.as_deref(),
+        diff.iter()
+            .filter(|r| r.change == Move::New)
+            .map(|r| r.title.as_str())
+            .collect(),
+        theme,
+    );
+}
+
+fn tile_line(
+    n: usize,
+    item: &Item,
+    change: Option<Move>,
+    selected: bool,
+    width: u16,
+    theme: &Theme,
+) -> Line<'static> {
+    let mark = match change {
+        Some(Move::Same) | None => String::new(),
+        Some(m) => m.label(),
+    };
+    let pct = if item.match_pct >= 50 {
+        format!("{:>3}%", item.match_pct)
+    } else {
+        "    ".into()
+    };
+    let explore = if item.explanation.exploration {
+        "✧"
+    } else {
+        " "
+    };
+    let name_w = (width as usize).saturating_sub(18);
+    let name = fit(&sanitize(&item.name), name_w);
+    let pad = name_w.saturating_sub(unicode_width::UnicodeWidthStr::width(name.as_str()));
+    let text = format!(
+        "   {:>2}. {name}{} {explore}{pct} {mark}",
+        n + 1,
+        " ".repeat(pad)
+    );
+    Line::from(Span::styled(
+        text,
+        if selected {
+            theme.selected()
+        } else {
+            theme.dim()
+        },
+    ))
+}
+
+/// What changed in the selected title's score between A and B.
+fn why_panel(
+    buf: &mut Buffer,
+    area: Rect,
+    a: &Page,
+    b: &Page,
+    selected: Option<&str>,
+    new_rows: Vec<&str>,
+    theme: &Theme,
+) {
+    let find = |p: &Page, id: &str| {
+        p.rows
+            .iter()
+            .flat_map(|r| &r.items)
+            .find(|i| i.title_id == id)
+            .cloned()
+    };
+    let mut lines = vec![Line::from(Span::styled(
+        " What moved and why",
+        theme.title(),
+    ))];
+    if !new_rows.is_empty() {
+        lines.push(Line::from(Span::styled(
+            format!(" B adds rows: {}", sanitize(&new_rows.join(", "))),
+            theme.dim(),
+        )));
+    }
+    match selected.map(|id| (find(a, id), find(b, id))) {
+        Some((Some(ia), Some(ib))) => {
+            let contributions = |i: &Item| -> BTreeMap<String, f64> {
+                i.explanation
+                    .contributions
+                    .iter()
+                    .map(|c| (c.feature.clone(), c.value))
+                    .collect()
+            };
+            let (ca, cb) = (contributions(&ia), contributions(&ib));
+            let mut changed: Vec<(String, f64, f64)> = ca
+                .keys()
+                .chain(cb.keys())
+                .map(|f| {
+                    (
+                        f.clone(),
+                        ca.get(f).copied().unwrap_or(0.0),
+                        cb.get(f).copied().unwrap_or(0.0),
+                    )
+                })
+                .filter(|c| (c.2 - c.1).abs() > 1e-6)
+                .collect();
+            changed.sort_by(|x, y| {
+                (y.2 - y.1)
+                    .abs()
+                    .total_cmp(&(x.2 - x.1).abs())
+                    .then(x.0.cmp(&y.0))
+            });
+            changed.dedup_by(|x, y| x.0 == y.0);
+            lines.push(Line::from(Span::raw(format!(
+                " {}: score {:+.3} on A, {:+.3} on B",
+                sanitize(&ia.name),
+                ia.score,
+                ib.score
+            ))));
+            if changed.is_empty() {
+                lines.push(Line::from(Span::styled(
+                    " no feature contribution changed",
+                    theme.dim(),
+                )));
+            }
+            for (f, x, y) in changed.iter().take(3) {
+                lines.push(Line::from(Span::raw(format!(
+                    "   {f}: {x:+.3} → {y:+.3} ({:+.3})",
+                    y - x
+                ))));
+            }
+        }
+        Some((Some(ia), None)) => lines.push(Line::from(Span::raw(format!(
+            " {} is not on B's page",
+            sanitize(&ia.name)
+        )))),
+        _ => lines.push(Line::from(Span::styled(" select a tile", theme.dim()))),
+    }
+    Paragraph::new(lines).render(area, buf);
+}
