@@ -168,44 +168,38 @@ fn print_profile(c: &ProfileComparison) {
 
 fn print_overall(all: &[ProfileComparison]) {
     let n = all.len().max(1) as f64;
-    let mean = |f: &dyn Fn(&ProfileComparison) -> f64| all.iter().map(f).sum::<f64>() / n;
-    let (ndcg_a, ndcg_b) = (mean(&|c| c.a.ndcg10), mean(&|c| c.b.ndcg10));
-    let (div_a, div_b) = (
-        mean(&|c| c.a.genre_diversity),
-        mean(&|c| c.b.genre_diversity),
-    );
-    let (exp_a, exp_b) = (
-        mean(&|c| c.a.exploration_share),
-        mean(&|c| c.b.exploration_share),
-    );
-    let ttfp = |f: &dyn Fn(&ProfileComparison) -> Option<usize>| {
+    let mean = |f: &dyn Fn(&PageNumbers) -> f64| -> (f64, f64) {
+        (
+            all.iter().map(|c| f(&c.a)).sum::<f64>() / n,
+            all.iter().map(|c| f(&c.b)).sum::<f64>() / n,
+        )
+    };
+    let median = |f: &dyn Fn(&ProfileComparison) -> Option<usize>| {
         let mut v: Vec<usize> = all.iter().filter_map(f).collect();
         v.sort();
-        v.get(v.len() / 2).copied()
+        v.get(v.len() / 2).map(|&x| x as f64)
     };
-    let show = |x: Option<usize>| x.map_or("–".to_string(), |t| t.to_string());
     println!(
-        "Overall, {} profiles (mean; time to first play: median tiles):",
+        "Overall, {} profiles (means; time to first play is the median in tiles):",
         all.len()
     );
-    println!(
-        "  NDCG@10          A {ndcg_a:.3}  B {ndcg_b:.3}  Δ {:+.3}",
-        ndcg_b - ndcg_a
-    );
-    println!(
-        "  genre diversity  A {div_a:.2}  B {div_b:.2}  Δ {:+.2}",
-        div_b - div_a
-    );
-    println!(
-        "  exploration      A {:.1}%  B {:.1}%",
-        100.0 * exp_a,
-        100.0 * exp_b
-    );
-    println!(
-        "  first play       A {}  B {}",
-        show(ttfp(&|c| c.a.time_to_first_play)),
-        show(ttfp(&|c| c.b.time_to_first_play))
-    );
+    let line = |label: &str, (a, b): (f64, f64), digits: usize| {
+        println!(
+            "  {label:<20} A {a:.digits$}  B {b:.digits$}  Δ {:+.digits$}",
+            b - a
+        )
+    };
+    line("NDCG@10", mean(&|p| p.ndcg10), 3);
+    line("coverage", mean(&|p| p.coverage), 3);
+    line("genre diversity", mean(&|p| p.genre_diversity), 2);
+    line("exploration share", mean(&|p| p.exploration_share), 3);
+    match (
+        median(&|c| c.a.time_to_first_play),
+        median(&|c| c.b.time_to_first_play),
+    ) {
+        (Some(a), Some(b)) => line("time to first play", (a, b), 0),
+        (a, b) => println!("  {:<20} A {a:?}  B {b:?}", "time to first play"),
+    }
 }
 
 /// `marquee abtest`: a progress bar on a terminal, then the report.
