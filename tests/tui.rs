@@ -524,3 +524,30 @@ fn the_split_view_aligns_a_and_b_and_explains_the_selected_move() {
         .unwrap_err()
         .contains("training parameters differ"));
 }
+
+#[test]
+fn b_picks_a_second_config_by_path_and_a_bad_one_is_named() {
+    let mut h = open("ava");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("b.json");
+    std::fs::write(
+        &path,
+        r#"{"name": "picked-b", "weights": {"freshness": 0.0}}"#,
+    )
+    .unwrap();
+    h.keys(&[KeyCode::Char('B')]);
+    assert_eq!(h.rt.mode(), Mode::PickConfig);
+    h.typed(path.to_str().unwrap());
+    h.keys(&[KeyCode::Enter]);
+    let screen = h.screen();
+    assert!(screen.contains("B: picked-b"), "{screen}");
+    let missing = dir.path().join("missing.json");
+    h.keys(&[KeyCode::Char('B')]);
+    h.typed(missing.to_str().unwrap());
+    h.keys(&[KeyCode::Enter]);
+    let (message, error) = h.rt.app.status.clone().unwrap();
+    assert!(
+        error && message.contains("missing.json") && message.contains("cannot read"),
+        "{message}"
+    );
+}

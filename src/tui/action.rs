@@ -38,6 +38,7 @@ pub enum Action {
     SaveJourney,
     ReloadConfig,
     ToggleSplit,
+    OpenPickConfig,
     Input(char),
     Backspace,
     Toggle,
@@ -77,6 +78,8 @@ pub enum Effect {
     /// Take back the newest feedback, or give again the one taken back.
     Undo,
     Redo,
+    /// Load a config file as B and show the split view.
+    Compare(String),
     /// Write the journey so far next to the database.
     SaveJourney,
     /// Read the ranker config file again and re-rank with it (the last good one stays on an error).

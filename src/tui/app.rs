@@ -18,6 +18,8 @@ pub enum Mode {
     NewProfile,
     Onboarding,
     Context,
+    /// Typing the path of a second config to compare with.
+    PickConfig,
 }
 
 /// How a tile moved when the page re-ranked.
@@ -86,6 +88,8 @@ pub struct App {
     pub compare_page: Option<Page>,
     /// Whether the split view (A left, B right) is showing.
     pub split: bool,
+    /// The config path being typed (PickConfig).
+    pub config_input: String,
     /// Where Back returns to from Detail/Explain.
     pub return_mode: Mode,
     pub catalog: Rc<Catalog>,
@@ -119,6 +123,7 @@ impl App {
             sandbox: false,
             compare_page: None,
             split: false,
+            config_input: String::new(),
             return_mode: Mode::Home,
             catalog,
             page: None,

@@ -63,7 +63,9 @@ pub const KEYMAP: &[Binding] = &[
     Binding {
         keys: &[KeyCode::Enter],
         label: "Enter",
-        modes: &[Home, Search, Profiles, Onboarding, Context, NewProfile],
+        modes: &[
+            Home, Search, Profiles, Onboarding, Context, NewProfile, PickConfig,
+        ],
         action: Action::Select,
         help: "open details / choose / confirm",
     },
@@ -145,6 +147,13 @@ pub const KEYMAP: &[Binding] = &[
         help: "reload --config (also when it is saved)",
     },
     Binding {
+        keys: &[KeyCode::Char('B')],
+        label: "B",
+        modes: BROWSE,
+        action: Action::OpenPickConfig,
+        help: "compare with another config file",
+    },
+    Binding {
         keys: &[KeyCode::Char('b')],
         label: "b",
         modes: BROWSE,
@@ -183,7 +192,7 @@ pub const KEYMAP: &[Binding] = &[
         keys: &[KeyCode::Esc],
         label: "Esc",
         modes: &[
-            Detail, Explain, Help, Search, Profiles, NewProfile, Onboarding, Context,
+            Detail, Explain, Help, Search, Profiles, NewProfile, Onboarding, Context, PickConfig,
         ],
         action: Action::Back,
         help: "close / back",
@@ -217,7 +226,7 @@ pub const KEYMAP: &[Binding] = &[
     Binding {
         keys: &[KeyCode::Backspace],
         label: "Backspace",
-        modes: &[Search, NewProfile],
+        modes: &[Search, NewProfile, PickConfig],
         action: Action::Backspace,
         help: "delete a character",
     },
@@ -229,7 +238,7 @@ pub fn resolve(mode: Mode, key: KeyEvent) -> Option<Action> {
     if key.modifiers.contains(KeyModifiers::CONTROL) {
         return (key.code == KeyCode::Char('c')).then_some(Action::Quit);
     }
-    if matches!(mode, Search | NewProfile) {
+    if matches!(mode, Search | NewProfile | PickConfig) {
         if let KeyCode::Char(c) = key.code {
             return Some(Action::Input(c));
         }

@@ -143,6 +143,19 @@ impl Runtime {
                 Err(e) => vec![Action::Failed(format!("Not saved: {e}"))],
             },
             Effect::ReloadConfig => self.reload_config(),
+            Effect::Compare(path) => {
+                match crate::rank::RankerConfig::load(std::path::Path::new(&path))
+                    .map_err(|e| e.to_string())
+                    .and_then(|b| {
+                        let name = b.name.clone();
+                        self.set_compare(b).map(|()| name)
+                    }) {
+                    Ok(name) => vec![Action::Recorded(format!(
+                        "Comparing with {name}: A left, B right (b toggles)"
+                    ))],
+                    Err(e) => vec![Action::Failed(format!("Not compared: {e}"))],
+                }
+            }
             Effect::SaveJourney => match self.save_journey() {
                 Ok(path) => vec![Action::Recorded(format!(
                     "Journey saved: {} (marquee replay FILE)",

@@ -22,6 +22,11 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Redo => vec![Effect::Redo],
         Action::SaveJourney => vec![Effect::SaveJourney],
         Action::ReloadConfig => vec![Effect::ReloadConfig],
+        Action::OpenPickConfig => {
+            app.config_input.clear();
+            app.mode = Mode::PickConfig;
+            vec![]
+        }
         Action::ToggleSplit => {
             if app.compare_page.is_some() {
                 app.split = !app.split;
@@ -115,6 +120,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             Mode::NewProfile => new_profile(app, other),
             Mode::Onboarding => onboarding(app, other),
             Mode::Context => context(app, other),
+            Mode::PickConfig => pick_config(app, other),
         },
     }
 }
@@ -319,6 +325,22 @@ fn new_profile(app: &mut App, action: Action) -> Vec<Effect> {
             app.row = 0;
             app.cols.clear();
             return vec![Effect::CreateProfile(app.profiles.new_name.clone())];
+        }
+        _ => {}
+    }
+    vec![]
+}
+
+fn pick_config(app: &mut App, action: Action) -> Vec<Effect> {
+    match action {
+        Action::Back => app.mode = Mode::Home,
+        Action::Input(c) if app.config_input.chars().count() < 400 => app.config_input.push(c),
+        Action::Backspace => {
+            app.config_input.pop();
+        }
+        Action::Select if !app.config_input.trim().is_empty() => {
+            app.mode = Mode::Home;
+            return vec![Effect::Compare(app.config_input.trim().to_string())];
         }
         _ => {}
     }

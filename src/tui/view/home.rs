@@ -208,6 +208,7 @@ fn mode_hint(mode: crate::tui::app::Mode) -> &'static str {
         Mode::Context => " ↑↓ ←→ choose time of day and device · Enter apply · Esc back",
         Mode::Detail | Mode::Explain => " y thumbs up · n thumbs down · L love · w watch · m My List · x explain · Esc back",
         Mode::Help => " Esc back",
+        Mode::PickConfig => " type a config file's path · Enter compare · Esc back",
         Mode::Home | Mode::Loading => " Enter details · x explain · y thumbs up · n thumbs down · L love · w watch · m My List",
     }
 }

@@ -45,6 +45,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
         Mode::Profiles | Mode::NewProfile => screens::profiles(buf, area, app, theme),
         Mode::Onboarding => screens::onboarding(buf, area, app, theme),
         Mode::Context => screens::context(buf, area, app, theme),
+        Mode::PickConfig => screens::pick_config(buf, area, app, theme),
         Mode::Home | Mode::Loading => {}
     }
 }

@@ -276,3 +276,26 @@ pub fn context(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
     ))
     .render(hint, buf);
 }
+
+/// The prompt for a second config to compare with (`B`).
+pub fn pick_config(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
+    let r = centred(area, 80.min(area.width), 6);
+    Clear.render(r, buf);
+    let block = Block::bordered()
+        .title(" Compare with a ranker config ")
+        .border_style(theme.accent());
+    let inner = block.inner(r);
+    block.render(r, buf);
+    let lines = vec![
+        Line::from(vec![
+            Span::styled(" File: ", theme.accent()),
+            Span::styled(sanitize(&app.config_input), theme.title()),
+            Span::styled("▏", theme.accent()),
+        ]),
+        Line::from(Span::styled(
+            " a JSON config like sample-catalog/ranker.json · Enter compare · Esc back",
+            theme.dim(),
+        )),
+    ];
+    Paragraph::new(lines).render(inner, buf);
+}
