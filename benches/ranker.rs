@@ -58,20 +58,7 @@ fn benches(c: &mut Criterion) {
                 artwork_id: None,
             };
             let id = store.add_event(member.id, &e).unwrap();
-            let stored = marquee::catalog::Event {
-                id,
-                member_id: member.id,
-                title_id: e.title_id.clone(),
-                at: e.at,
-                offset_min: 0,
-                action: e.action,
-                progress: 0.0,
-                season: None,
-                episode: None,
-                device: e.device,
-                artwork_id: None,
-            };
-            live.apply(&stored, &model);
+            live.apply(&e.stored(id, member.id), &model);
             build_page(&model, &live, &ctx, &config, 7)
         })
     });

@@ -3,7 +3,7 @@
 //! then folded into the profile), pages come out. The TUI and the CLI's
 //! feedback both go through it, so they behave the same.
 
-use crate::catalog::{Action, Event, Maturity, ProfileSummary, TitleKind};
+use crate::catalog::{Action, Maturity, ProfileSummary, TitleKind};
 use crate::rank::search::{search, SearchHit};
 use crate::rank::{
     build_page, check_picks, onboarding_set, Context, Model, OnboardingError, Page, PageScorer,
@@ -143,20 +143,8 @@ impl Session {
         };
         let event_id = self.store.add_event(self.profile.member_id, &new)?;
         self.redo.clear();
-        let event = Event {
-            id: event_id,
-            member_id: self.profile.member_id,
-            title_id: new.title_id.clone(),
-            at: new.at,
-            offset_min: new.offset_min,
-            action: new.action,
-            progress: new.progress,
-            season: new.season,
-            episode: new.episode,
-            device: new.device,
-            artwork_id: new.artwork_id.clone(),
-        };
-        self.profile.apply(&event, &self.model);
+        self.profile
+            .apply(&new.stored(event_id, self.profile.member_id), &self.model);
         let description = match (action, episode) {
             (Action::Play, Some((s, e))) => {
                 format!("played S{s}:E{e} to {:.0}%", new.progress * 100.0)
@@ -195,20 +183,8 @@ impl Session {
             return Ok(None);
         };
         let id = self.store.add_event(self.profile.member_id, &new)?;
-        let event = Event {
-            id,
-            member_id: self.profile.member_id,
-            title_id: new.title_id.clone(),
-            at: new.at,
-            offset_min: new.offset_min,
-            action: new.action,
-            progress: new.progress,
-            season: new.season,
-            episode: new.episode,
-            device: new.device,
-            artwork_id: new.artwork_id.clone(),
-        };
-        self.profile.apply(&event, &self.model);
+        self.profile
+            .apply(&new.stored(id, self.profile.member_id), &self.model);
         self.undo.push((id, new, description.clone()));
         Ok(Some(description))
     }

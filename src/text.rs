@@ -28,7 +28,7 @@ pub fn is_inert_unsafe(c: char) -> bool {
         )
 }
 
-/// Pretty JSON whose strings escape, as `\uXXXX`, every character that
+/// Pretty JSON whose strings escape, as `\u` escapes of four hex digits, every character that
 /// [`is_inert_unsafe`] flags, not only the C0 controls JSON requires: the
 /// same text, but nothing in it can act on a terminal that shows the JSON.
 pub fn to_json_pretty<T: serde::Serialize + ?Sized>(value: &T) -> serde_json::Result<String> {

@@ -23,22 +23,16 @@ pub fn run(cli: Cli) -> Result<()> {
             let log = db.with_file_name("marquee-crash.log");
             let compare = cli.compare.as_deref().map(RankerConfig::load).transpose()?;
             if cli.sandbox {
-                let copy =
-                    std::env::temp_dir().join(format!("marquee-sandbox-{}.db", std::process::id()));
-                open_with_sample(&db)?.copy_to(&copy)?;
-                let result = marquee::tui::run(
-                    &copy,
+                let copy = super::scratch::ScratchCopy::of(&open_with_sample(&db)?, "sandbox")?;
+                marquee::tui::run(
+                    copy.path(),
                     true,
                     config,
                     cli.config.clone(),
                     compare,
                     cli.profile,
                     log,
-                );
-                for suffix in ["", "-wal", "-shm"] {
-                    let _ = std::fs::remove_file(format!("{}{suffix}", copy.display()));
-                }
-                result?;
+                )?;
             } else {
                 marquee::tui::run(
                     &db,
@@ -249,11 +243,11 @@ pub fn run(cli: Cli) -> Result<()> {
             json,
         }) => {
             let mut store = open_with_sample(&db)?;
-            super::compare::abtest(&mut store, &a, &b, viewers, sessions, seed, json)?;
+            super::abtest::run(&mut store, &a, &b, viewers, sessions, seed, json)?;
         }
         Some(Command::Replay { file, json }) => {
             let store = open_with_sample(&db)?;
-            super::compare::replay(&store, &file, json)?;
+            super::replay::run(&store, &file, json)?;
         }
         Some(Command::Snapshot { command }) => {
             let mut store = open_with_sample(&db)?;
@@ -261,7 +255,7 @@ pub fn run(cli: Cli) -> Result<()> {
             super::snapshot::run(&store, &model, &config, command)?;
         }
         Some(Command::ImportMovielens { dir, profiles }) => {
-            super::eval::import_movielens(&db, &dir, profiles)?;
+            super::movielens::import(&db, &dir, profiles)?;
         }
         Some(Command::Import { files }) => {
             let mut store = Store::open(&db)?;

@@ -1,7 +1,6 @@
 //! `marquee compare --a A.json --b B.json`: both configs' pages per profile,
 //! the whole-page diff, page-level numbers and what moved and why. The
-//! comparing itself is `marquee::eval::compare`. Also `marquee abtest`,
-//! the simulated A/B test (`marquee::eval::abtest`), and `marquee replay`.
+//! comparing itself is `marquee::eval::compare`.
 
 use anyhow::Result;
 use marquee::catalog::Event;
@@ -33,13 +32,13 @@ pub fn run(
     seed: u64,
     json: bool,
 ) -> Result<()> {
-    let (config_a, config_b) = (RankerConfig::load(a)?, RankerConfig::load(b)?);
-    let model_a = Model::load(store, &config_a)?;
-    // Configs that differ only in weights share one trained model.
-    let trained_b = (config_b.training_hash() != config_a.training_hash())
-        .then(|| Model::load(store, &config_b))
-        .transpose()?;
-    let model_b = trained_b.as_ref().unwrap_or(&model_a);
+    let pair = ConfigPair::load(store, a, b)?;
+    let (config_a, config_b, model_a, model_b) = (
+        &pair.config_a,
+        &pair.config_b,
+        &pair.model_a,
+        pair.model_b(),
+    );
     let names: Vec<String> = match profile {
         Some(p) => vec![store.profile(p)?.name],
         None => store.profiles()?.into_iter().map(|p| p.name).collect(),
@@ -75,17 +74,17 @@ pub fn run(
             )
         };
         let (page_a, page_b) = (
-            page(&model_a, &config_a, &events),
-            page(model_b, &config_b, &events),
+            page(model_a, config_a, &events),
+            page(model_b, config_b, &events),
         );
         let rows = diff_pages(&page_a, &page_b);
         let (wa, wb) = (
-            model_a.trained.weights.effective(&config_a),
-            model_b.trained.weights.effective(&config_b),
+            model_a.trained.weights.effective(config_a),
+            model_b.trained.weights.effective(config_b),
         );
         let why = why_moved(&page_a, &page_b, &rows, &wa, &wb, 5);
-        let numbers_a = page_numbers(&page(&model_a, &config_a, &kept), &model_a, &held_ids);
-        let numbers_b = page_numbers(&page(model_b, &config_b, &kept), model_b, &held_ids);
+        let numbers_a = page_numbers(&page(model_a, config_a, &kept), model_a, &held_ids);
+        let numbers_b = page_numbers(&page(model_b, config_b, &kept), model_b, &held_ids);
         out.push(ProfileComparison {
             profile: name.clone(),
             rows,
@@ -202,175 +201,30 @@ fn print_overall(all: &[ProfileComparison]) {
     }
 }
 
-/// `marquee abtest`: a progress bar on a terminal, then the report.
-pub fn abtest(
-    store: &mut Store,
-    a: &Path,
-    b: &Path,
-    viewers: usize,
-    sessions: usize,
-    seed: u64,
-    json: bool,
-) -> Result<()> {
-    use std::io::IsTerminal;
-    let (config_a, config_b) = (RankerConfig::load(a)?, RankerConfig::load(b)?);
-    let model_a = Model::load(store, &config_a)?;
-    let trained_b = (config_b.training_hash() != config_a.training_hash())
-        .then(|| Model::load(store, &config_b))
-        .transpose()?;
-    let model_b = trained_b.as_ref().unwrap_or(&model_a);
-    let bar = std::io::stderr().is_terminal().then(|| {
-        let bar = indicatif::ProgressBar::new(viewers as u64);
-        bar.set_style(
-            indicatif::ProgressStyle::with_template("Simulating {bar:40} {pos}/{len} viewers")
-                .expect("a valid template"),
-        );
-        bar
-    });
-    let arms = marquee::eval::abtest::Arms {
-        a: (&model_a, &config_a),
-        b: (model_b, &config_b),
-    };
-    let report = marquee::eval::abtest::run(store, &arms, viewers, sessions, seed, &|done| {
-        if let Some(b) = &bar {
-            b.set_position(done as u64);
-        }
-    })?;
-    if let Some(b) = bar {
-        b.finish_and_clear();
-    }
-    if json {
-        println!("{}", marquee::text::to_json_pretty(&report)?);
-        return Ok(());
-    }
-    let tiles = |x: Option<f64>| x.map_or("–".to_string(), |v| format!("{v:.0}"));
-    println!(
-        "{:<34} {:>14} {:>14}",
-        "",
-        format!("A: {}", report.a.config),
-        format!("B: {}", report.b.config)
-    );
-    println!(
-        "{:<34} {:>14} {:>14}",
-        "viewers / sessions",
-        format!("{} / {}", report.a.viewers, report.a.sessions),
-        format!("{} / {}", report.b.viewers, report.b.sessions)
-    );
-    println!(
-        "{:<34} {:>14.3} {:>14.3}",
-        "play rate (sessions with a play)", report.a.play_rate, report.b.play_rate
-    );
-    println!(
-        "{:<34} {:>14} {:>14}",
-        "tiles to first play: median",
-        tiles(report.a.median_tiles_to_first_play),
-        tiles(report.b.median_tiles_to_first_play)
-    );
-    println!(
-        "{:<34} {:>14} {:>14}",
-        "tiles to first play: p90",
-        tiles(report.a.p90_tiles_to_first_play),
-        tiles(report.b.p90_tiles_to_first_play)
-    );
-    println!(
-        "{:<34} {:>14.3} {:>14.3}",
-        "titles played per session",
-        report.a.titles_played_per_session,
-        report.b.titles_played_per_session
-    );
-    println!(
-        "{:<34} {:>14.1} {:>14.1}",
-        "effective catalog size of plays", report.a.ecs_of_plays, report.b.ecs_of_plays
-    );
-    println!();
-    for d in &report.differences {
-        println!(
-            "B − A {:<30} {:+.4}   95% CI [{:+.4}, {:+.4}]",
-            d.metric, d.b_minus_a, d.ci95.0, d.ci95.1
-        );
-    }
-    println!(
-        "(bootstrap over viewers, {} resamples; seed {})",
-        marquee::eval::abtest::BOOTSTRAP,
-        report.seed
-    );
-    Ok(())
+/// Two configs and their models; configs that differ only in weights share one trained model.
+pub struct ConfigPair {
+    pub config_a: RankerConfig,
+    pub config_b: RankerConfig,
+    pub model_a: Model,
+    trained_b: Option<Model>,
 }
 
-/// `marquee replay FILE`: rebuild every page of a journey on a throw-away
-/// copy of the database and check each against the recorded fingerprint.
-pub fn replay(store: &Store, file: &Path, json: bool) -> Result<()> {
-    use marquee::eval::journey::{describe, fingerprint, replay, Journey, JOURNEY_FORMAT};
-    let text =
-        std::fs::read_to_string(file).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
-    let journey: Journey = serde_json::from_str(&text)
-        .map_err(|e| anyhow::anyhow!("{}: line {}: {e}", file.display(), e.line()))?;
-    if journey.format != JOURNEY_FORMAT {
-        anyhow::bail!(
-            "{}: $.format: {:?} is not {JOURNEY_FORMAT:?}",
-            file.display(),
-            journey.format
-        );
+impl ConfigPair {
+    pub fn load(store: &mut Store, a: &Path, b: &Path) -> Result<ConfigPair> {
+        let (config_a, config_b) = (RankerConfig::load(a)?, RankerConfig::load(b)?);
+        let model_a = Model::load(store, &config_a)?;
+        let trained_b = (config_b.training_hash() != config_a.training_hash())
+            .then(|| Model::load(store, &config_b))
+            .transpose()?;
+        Ok(ConfigPair {
+            config_a,
+            config_b,
+            model_a,
+            trained_b,
+        })
     }
-    if journey.pages.len() != journey.steps.len() + 1 {
-        anyhow::bail!(
-            "{}: {} steps need {} page fingerprints, found {}",
-            file.display(),
-            journey.steps.len(),
-            journey.steps.len() + 1,
-            journey.pages.len()
-        );
+
+    pub fn model_b(&self) -> &Model {
+        self.trained_b.as_ref().unwrap_or(&self.model_a)
     }
-    // Replaying writes feedback: do it on a copy, never on the real profile.
-    let copy = std::env::temp_dir().join(format!("marquee-replay-{}.db", std::process::id()));
-    store.copy_to(&copy)?;
-    let result = (|| -> Result<Vec<Page>> {
-        let mut replica = Store::open(&copy)?;
-        let member = replica.profile(&journey.profile)?;
-        replica.forget_feedback_after(member.id, journey.start_event)?;
-        let mut session = marquee::session::Session::open(
-            replica,
-            journey.config.clone(),
-            Some(&journey.profile),
-            Some(journey.context),
-            journey.seed,
-        )?;
-        Ok(replay(&mut session, &journey)?)
-    })();
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", copy.display()));
-    }
-    let pages = result?;
-    if json {
-        println!("{}", marquee::text::to_json_pretty(&pages)?);
-        return Ok(());
-    }
-    let mut differ = 0;
-    for (i, page) in pages.iter().enumerate() {
-        let what = if i == 0 {
-            "start".to_string()
-        } else {
-            describe(&journey.steps[i - 1])
-        };
-        let (now, then) = (fingerprint(page), &journey.pages[i]);
-        let verdict = if &now == then {
-            "same page"
-        } else {
-            differ += 1;
-            "DIFFERENT page"
-        };
-        println!(
-            "{i:>3}. {:<36} {verdict} ({now})",
-            marquee::text::sanitize(&what)
-        );
-    }
-    if differ > 0 {
-        anyhow::bail!("{differ} of {} pages differ from the journey's: the data, the model or the code changed since it was saved", pages.len());
-    }
-    println!(
-        "All {} pages of {}'s journey rebuilt identically.",
-        pages.len(),
-        journey.profile
-    );
-    Ok(())
 }

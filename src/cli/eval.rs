@@ -67,44 +67,6 @@ fn users_len(test: &marquee::eval::external::Positives) -> usize {
     test.len()
 }
 
-/// `marquee import-movielens`: read, validate, write in one transaction; a
-/// progress bar on a terminal, only the summary when piped.
-pub fn import_movielens(db: &Path, dir: &Path, profiles: usize) -> Result<()> {
-    let started = Instant::now();
-    let ml = marquee::catalog::movielens::read(dir)?;
-    let mut store = Store::open(db)?;
-    let bar = std::io::stderr().is_terminal().then(|| {
-        let bar = indicatif::ProgressBar::new(ml.ratings.len() as u64);
-        bar.set_style(
-            indicatif::ProgressStyle::with_template("{msg} {bar:40} {pos}/{len} ratings")
-                .expect("a valid template"),
-        );
-        bar.set_message(format!("Importing {}", ml.layout.name()));
-        bar
-    });
-    let summary = store.import_movielens(&ml, profiles, &mut |done, _| {
-        if let Some(b) = &bar {
-            b.set_position(done as u64);
-        }
-    })?;
-    if let Some(b) = bar {
-        b.finish_and_clear();
-    }
-    println!(
-        "Imported {} from {}: {} titles, {} viewers, {} profiles ({}), {} ratings as {} events, in {:.2} s.",
-        ml.layout.name(),
-        dir.display(),
-        summary.titles,
-        summary.viewers,
-        summary.profiles.len(),
-        summary.profiles.join(", "),
-        ml.ratings.len(),
-        summary.events,
-        started.elapsed().as_secs_f64()
-    );
-    Ok(())
-}
-
 /// `marquee eval` on the database: both holdouts, every baseline, one report.
 pub fn database(
     store: &mut Store,

@@ -1,10 +1,14 @@
 //! Command-line arguments and dispatch. Each command opens the store, asks
 //! the library, and prints text or JSON; no ranking logic lives here.
 
+mod abtest;
 mod commands;
 mod compare;
 mod eval;
+mod movielens;
 mod print;
+mod replay;
+mod scratch;
 mod snapshot;
 
 use clap::{Parser, Subcommand};

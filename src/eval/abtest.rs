@@ -16,7 +16,7 @@
 //! Differences come with 95 % bootstrap intervals: viewers are resampled
 //! within each arm ([`BOOTSTRAP`] times, seeded).
 
-use super::protocol::{effective_catalog_size, SCAN_TILES};
+use super::protocol::{effective_catalog_size, percentile, SCAN_TILES};
 use crate::catalog::population::Population;
 use crate::catalog::{Action, Device, Event};
 use crate::rank::{build_page, Context, Model, ProfileState, RankerConfig};
@@ -240,14 +240,9 @@ fn metric(name: &str, viewers: &[&ViewerOutcome]) -> f64 {
                 .filter_map(|s| s.0.map(|x| x as f64))
                 .collect();
             v.sort_by(f64::total_cmp);
-            quantile(&v, 0.5).unwrap_or(0.0)
+            percentile(&v, 0.5).unwrap_or(0.0)
         }
     }
-}
-
-fn quantile(sorted: &[f64], q: f64) -> Option<f64> {
-    (!sorted.is_empty())
-        .then(|| sorted[((q * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len()) - 1])
 }
 
 fn arm_report(config: &str, viewers: &[&ViewerOutcome]) -> ArmReport {
@@ -264,8 +259,8 @@ fn arm_report(config: &str, viewers: &[&ViewerOutcome]) -> ArmReport {
         viewers: viewers.len(),
         sessions: sessions.len(),
         play_rate: metric("play_rate", viewers),
-        median_tiles_to_first_play: quantile(&firsts, 0.5),
-        p90_tiles_to_first_play: quantile(&firsts, 0.9),
+        median_tiles_to_first_play: percentile(&firsts, 0.5),
+        p90_tiles_to_first_play: percentile(&firsts, 0.9),
         titles_played_per_session: metric("titles_played_per_session", viewers),
         ecs_of_plays: effective_catalog_size(&plays),
     }
@@ -295,8 +290,8 @@ fn difference(name: &str, a: &[&ViewerOutcome], b: &[&ViewerOutcome], seed: u64)
         metric: name.to_string(),
         b_minus_a: point,
         ci95: (
-            quantile(&draws, 0.025).unwrap_or(0.0),
-            quantile(&draws, 0.975).unwrap_or(0.0),
+            percentile(&draws, 0.025).unwrap_or(0.0),
+            percentile(&draws, 0.975).unwrap_or(0.0),
         ),
     }
 }

@@ -14,9 +14,8 @@ use super::metrics::{evaluate, RankingMetrics};
 use crate::catalog::{Device, Event};
 use crate::rank::features::{FEATURES, FEATURE_GROUPS};
 use crate::rank::interactions::Engagement;
-use crate::rank::train::{train, TrainInput};
 use crate::rank::{
-    build_page, title_features, ContentIndex, Context, Model, ProfileState, RankerConfig,
+    build_page, title_features, train_log, ContentIndex, Context, Model, ProfileState, RankerConfig,
 };
 use crate::store::{Member, Store, StoreError};
 use rand::seq::SliceRandom;
@@ -118,28 +117,11 @@ pub fn evaluate_database(
             .cloned()
             .collect();
         let train_started = Instant::now();
-        let active: BTreeSet<i64> = train_events.iter().map(|e| e.member_id).collect();
-        let train_members: Vec<Member> = members
-            .iter()
-            .filter(|m| active.contains(&m.id))
-            .cloned()
-            .collect();
         let content = ContentIndex::build(&titles);
-        let end = Context::default_now(as_of)
-            .timestamp()
-            .max(train_events.iter().map(|e| e.at + 1).max().unwrap_or(0));
-        let trained = train(
-            &TrainInput {
-                titles: &titles,
-                content: &content,
-                members: &train_members,
-                events: &train_events,
-                end,
-            },
-            &config.training,
-        );
+        let trained = train_log(&titles, &content, &members, &train_events, as_of, config);
         let model = Model::from_parts(
             titles.clone(),
+            content,
             genres.clone(),
             tags.clone(),
             as_of,
@@ -443,7 +425,7 @@ pub fn effective_catalog_size(slots: &[usize]) -> f64 {
 }
 
 /// The nearest-rank percentile of sorted values.
-fn percentile(sorted: &[f64], q: f64) -> Option<f64> {
+pub fn percentile(sorted: &[f64], q: f64) -> Option<f64> {
     if sorted.is_empty() {
         return None;
     }

@@ -37,7 +37,7 @@ pub use ease::Ease;
 pub use explain::{explain_title, TitleExplanation};
 pub use history::{ProfileState, Thumb, TitleState};
 pub use learn::Platt;
-pub use model::Model;
+pub use model::{train_log, Model};
 pub use naming::region_name;
 pub use onboarding::{check_picks, onboarding_set, OnboardingError, MIN_PICKS};
 pub use page::{round6, ConfigRef, Contribution, Explanation, Item, Page, Row, RowKind};

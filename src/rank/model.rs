@@ -7,8 +7,8 @@ use super::config::RankerConfig;
 use super::content::ContentIndex;
 use super::micro::{micro_groups, MicroGroup};
 use super::train::{train, TrainInput, Trained};
-use crate::catalog::{Genre, Tag, Title};
-use crate::store::{Store, StoreError};
+use crate::catalog::{Event, Genre, Tag, Title};
+use crate::store::{Member, Store, StoreError};
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 
@@ -49,18 +49,8 @@ impl Model {
         force: bool,
     ) -> Result<Model, StoreError> {
         let titles = store.titles()?;
-        let genres = store
-            .genres()?
-            .into_iter()
-            .map(|g| (g.id.clone(), g))
-            .collect();
-        let tags = store
-            .tags()?
-            .into_iter()
-            .map(|t| (t.id.clone(), t))
-            .collect();
-        let as_of = store.as_of()?;
         let content = ContentIndex::build(&titles);
+        let as_of = store.as_of()?;
         let fingerprint = format!(
             "{MODEL_VERSION};{};{}",
             store.training_fingerprint()?,
@@ -76,76 +66,43 @@ impl Model {
         let (trained, fresh) = match cached {
             Some(t) => (t, false),
             None => {
-                // Only members with logged (non-feedback) events train the model,
-                // so creating a profile or giving feedback never invalidates it.
-                let events = store.training_events()?;
-                let active: std::collections::BTreeSet<i64> =
-                    events.iter().map(|e| e.member_id).collect();
-                let members: Vec<_> = store
-                    .members()?
-                    .into_iter()
-                    .filter(|m| active.contains(&m.id))
-                    .collect();
-                let end = super::Context::default_now(as_of)
-                    .timestamp()
-                    .max(events.iter().map(|e| e.at + 1).max().unwrap_or(0));
-                let t = train(
-                    &TrainInput {
-                        titles: &titles,
-                        content: &content,
-                        members: &members,
-                        events: &events,
-                        end,
-                    },
-                    &config.training,
+                let t = train_log(
+                    &titles,
+                    &content,
+                    &store.members()?,
+                    &store.training_events()?,
+                    as_of,
+                    config,
                 );
                 let bytes = bincode::serialize(&t).expect("the trained model serialises");
                 store.put_cached("model", &fingerprint, &bytes)?;
                 (t, true)
             }
         };
-        let index = titles
-            .iter()
-            .enumerate()
-            .map(|(i, t)| (t.id.clone(), i))
-            .collect();
-        let added = titles
-            .iter()
-            .map(|t| {
-                t.added
-                    .and_hms_opt(0, 0, 0)
-                    .expect("midnight")
-                    .and_utc()
-                    .timestamp()
-            })
-            .collect();
-        let micro = micro_groups(&titles, &tags);
-        Ok(Model {
+        let mut model = Model::from_parts(
             titles,
-            index,
-            genres,
-            tags,
-            as_of,
             content,
-            added,
-            micro,
+            store.genres()?,
+            store.tags()?,
+            as_of,
             trained,
-            alpha: config.training.alpha,
-            freshly_trained: fresh,
-        })
+            config.training.alpha,
+        );
+        model.freshly_trained = fresh;
+        Ok(model)
     }
 
-    /// A model from a catalog and an already trained part (offline evaluation
-    /// trains on a split of the log, in memory).
+    /// A model from a catalog (with its content index) and a trained part.
+    /// Offline evaluation builds one from a split of the log, in memory.
     pub fn from_parts(
         titles: Vec<Title>,
+        content: ContentIndex,
         genres: Vec<Genre>,
         tags: Vec<Tag>,
         as_of: NaiveDate,
         trained: Trained,
         alpha: f32,
     ) -> Model {
-        let content = ContentIndex::build(&titles);
         let tags: BTreeMap<String, Tag> = tags.into_iter().map(|t| (t.id.clone(), t)).collect();
         let index = titles
             .iter()
@@ -181,4 +138,36 @@ impl Model {
     pub fn title_index(&self, id: &str) -> Option<usize> {
         self.index.get(id).copied()
     }
+}
+
+/// Train every stage on a log. Only members with events in it take part, so
+/// creating a profile or giving feedback (which is not in the training log)
+/// never changes the model; its "now" is the end of the log.
+pub fn train_log(
+    titles: &[Title],
+    content: &ContentIndex,
+    members: &[Member],
+    events: &[Event],
+    as_of: NaiveDate,
+    config: &RankerConfig,
+) -> Trained {
+    let active: std::collections::BTreeSet<i64> = events.iter().map(|e| e.member_id).collect();
+    let members: Vec<Member> = members
+        .iter()
+        .filter(|m| active.contains(&m.id))
+        .cloned()
+        .collect();
+    let end = super::Context::default_now(as_of)
+        .timestamp()
+        .max(events.iter().map(|e| e.at + 1).max().unwrap_or(0));
+    train(
+        &TrainInput {
+            titles,
+            content,
+            members: &members,
+            events,
+            end,
+        },
+        &config.training,
+    )
 }

@@ -76,29 +76,17 @@ impl Store {
             };
             let title = &ml.catalog.titles[r.title as usize].id;
             let member = member_ids[r.user as usize];
-            ins.execute(params![
-                member,
-                title,
-                r.at,
-                0,
-                Action::Play.as_str(),
-                1.0,
-                None::<u32>,
-                None::<u32>,
-                "tv",
-                None::<String>,
-                "movielens"
-            ])
-            .map_err(e)?;
-            summary.events += 1;
-            if let Some(a) = thumb {
+            // The play, then the thumb a second later.
+            let events =
+                std::iter::once((Action::Play, 1.0, r.at)).chain(thumb.map(|a| (a, 0.0, r.at + 1)));
+            for (action, progress_watched, at) in events {
                 ins.execute(params![
                     member,
                     title,
-                    r.at + 1,
+                    at,
                     0,
-                    a.as_str(),
-                    0.0,
+                    action.as_str(),
+                    progress_watched,
                     None::<u32>,
                     None::<u32>,
                     "tv",

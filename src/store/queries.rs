@@ -198,6 +198,25 @@ pub struct NewEvent {
     pub artwork_id: Option<String>,
 }
 
+impl NewEvent {
+    /// The event as the ranker reads it once stored under `id` for `member_id`.
+    pub fn stored(&self, id: i64, member_id: i64) -> Event {
+        Event {
+            id,
+            member_id,
+            title_id: self.title_id.clone(),
+            at: self.at,
+            offset_min: self.offset_min,
+            action: self.action,
+            progress: self.progress,
+            season: self.season,
+            episode: self.episode,
+            device: self.device,
+            artwork_id: self.artwork_id.clone(),
+        }
+    }
+}
+
 impl Store {
     pub fn stats(&self) -> Result<Stats, StoreError> {
         let c = |sql: &str| -> Result<u64, StoreError> {

@@ -39,7 +39,8 @@ impl Runtime {
             genres: session.model.genres.clone(),
             tags: session.model.tags.clone(),
         };
-        let first = session.page();
+        // The first page is built once: the journey starts on it and the screen shows it.
+        let (first, build_ms) = timed_page(&session, fixed_build_ms);
         let journey = Journey::start(&session, &first);
         let mut rt = Runtime {
             app: App::new(Rc::new(catalog)),
@@ -49,7 +50,7 @@ impl Runtime {
             compare: None,
             fixed_build_ms,
         };
-        let first = rt.page_ready(false);
+        let first = rt.page_action(first, build_ms, false);
         rt.dispatch(first);
         if rt.session.profile.events == 0 {
             // A brand-new profile starts with onboarding.
@@ -108,11 +109,11 @@ impl Runtime {
     }
 
     fn page_ready(&self, marks: bool) -> Action {
-        let started = Instant::now();
-        let page = self.session.page();
-        let ms = self
-            .fixed_build_ms
-            .unwrap_or_else(|| started.elapsed().as_secs_f64() * 1000.0);
+        let (page, ms) = timed_page(&self.session, self.fixed_build_ms);
+        self.page_action(page, ms, marks)
+    }
+
+    fn page_action(&self, page: crate::rank::Page, ms: f64, marks: bool) -> Action {
         Action::PageReady {
             page: Box::new(page),
             display: self.session.profile.display_name.clone(),
@@ -350,4 +351,14 @@ fn journey_step(effect: &Effect) -> Option<Step> {
         }),
         _ => None,
     }
+}
+
+/// The session's page and how long it took in ms (fixed in tests, so screens are reproducible).
+fn timed_page(session: &Session, fixed_build_ms: Option<f64>) -> (crate::rank::Page, f64) {
+    let started = Instant::now();
+    let page = session.page();
+    (
+        page,
+        fixed_build_ms.unwrap_or_else(|| started.elapsed().as_secs_f64() * 1000.0),
+    )
 }

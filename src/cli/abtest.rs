@@ -1,0 +1,97 @@
+//! `marquee abtest --a A.json --b B.json`: a progress bar on a terminal,
+//! then the report. The simulation is `marquee::eval::abtest`.
+
+use super::compare::ConfigPair;
+use anyhow::Result;
+use marquee::store::Store;
+use std::io::IsTerminal;
+use std::path::Path;
+
+/// `marquee abtest`: a progress bar on a terminal, then the report.
+pub fn run(
+    store: &mut Store,
+    a: &Path,
+    b: &Path,
+    viewers: usize,
+    sessions: usize,
+    seed: u64,
+    json: bool,
+) -> Result<()> {
+    let pair = ConfigPair::load(store, a, b)?;
+    let bar = std::io::stderr().is_terminal().then(|| {
+        let bar = indicatif::ProgressBar::new(viewers as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("Simulating {bar:40} {pos}/{len} viewers")
+                .expect("a valid template"),
+        );
+        bar
+    });
+    let arms = marquee::eval::abtest::Arms {
+        a: (&pair.model_a, &pair.config_a),
+        b: (pair.model_b(), &pair.config_b),
+    };
+    let report = marquee::eval::abtest::run(store, &arms, viewers, sessions, seed, &|done| {
+        if let Some(b) = &bar {
+            b.set_position(done as u64);
+        }
+    })?;
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    if json {
+        println!("{}", marquee::text::to_json_pretty(&report)?);
+        return Ok(());
+    }
+    let tiles = |x: Option<f64>| x.map_or("–".to_string(), |v| format!("{v:.0}"));
+    println!(
+        "{:<34} {:>14} {:>14}",
+        "",
+        format!("A: {}", report.a.config),
+        format!("B: {}", report.b.config)
+    );
+    println!(
+        "{:<34} {:>14} {:>14}",
+        "viewers / sessions",
+        format!("{} / {}", report.a.viewers, report.a.sessions),
+        format!("{} / {}", report.b.viewers, report.b.sessions)
+    );
+    println!(
+        "{:<34} {:>14.3} {:>14.3}",
+        "play rate (sessions with a play)", report.a.play_rate, report.b.play_rate
+    );
+    println!(
+        "{:<34} {:>14} {:>14}",
+        "tiles to first play: median",
+        tiles(report.a.median_tiles_to_first_play),
+        tiles(report.b.median_tiles_to_first_play)
+    );
+    println!(
+        "{:<34} {:>14} {:>14}",
+        "tiles to first play: p90",
+        tiles(report.a.p90_tiles_to_first_play),
+        tiles(report.b.p90_tiles_to_first_play)
+    );
+    println!(
+        "{:<34} {:>14.3} {:>14.3}",
+        "titles played per session",
+        report.a.titles_played_per_session,
+        report.b.titles_played_per_session
+    );
+    println!(
+        "{:<34} {:>14.1} {:>14.1}",
+        "effective catalog size of plays", report.a.ecs_of_plays, report.b.ecs_of_plays
+    );
+    println!();
+    for d in &report.differences {
+        println!(
+            "B − A {:<30} {:+.4}   95% CI [{:+.4}, {:+.4}]",
+            d.metric, d.b_minus_a, d.ci95.0, d.ci95.1
+        );
+    }
+    println!(
+        "(bootstrap over viewers, {} resamples; seed {})",
+        marquee::eval::abtest::BOOTSTRAP,
+        report.seed
+    );
+    Ok(())
+}

@@ -1,0 +1,47 @@
+//! `marquee import-movielens DIR`: read and validate a MovieLens folder
+//! (`marquee::catalog::movielens`), then write it in one transaction, with a
+//! progress bar on a terminal and only the summary when piped.
+
+use anyhow::Result;
+use marquee::store::Store;
+use std::io::IsTerminal;
+use std::path::Path;
+use std::time::Instant;
+
+/// `marquee import-movielens`: read, validate, write in one transaction; a
+/// progress bar on a terminal, only the summary when piped.
+pub fn import(db: &Path, dir: &Path, profiles: usize) -> Result<()> {
+    let started = Instant::now();
+    let ml = marquee::catalog::movielens::read(dir)?;
+    let mut store = Store::open(db)?;
+    let bar = std::io::stderr().is_terminal().then(|| {
+        let bar = indicatif::ProgressBar::new(ml.ratings.len() as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{msg} {bar:40} {pos}/{len} ratings")
+                .expect("a valid template"),
+        );
+        bar.set_message(format!("Importing {}", ml.layout.name()));
+        bar
+    });
+    let summary = store.import_movielens(&ml, profiles, &mut |done, _| {
+        if let Some(b) = &bar {
+            b.set_position(done as u64);
+        }
+    })?;
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    println!(
+        "Imported {} from {}: {} titles, {} viewers, {} profiles ({}), {} ratings as {} events, in {:.2} s.",
+        ml.layout.name(),
+        dir.display(),
+        summary.titles,
+        summary.viewers,
+        summary.profiles.len(),
+        summary.profiles.join(", "),
+        ml.ratings.len(),
+        summary.events,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
