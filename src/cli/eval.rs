@@ -2,10 +2,10 @@
 //! table, JSON or CSV. The evaluation itself lives in `marquee::eval`.
 
 use anyhow::{Context as _, Result};
-use marquee::eval::external::{read_positives, recommend, score, write_recs};
+use marquee::eval::external::{positives, read_positives, read_rows, recommend, score, write_recs};
 use marquee::eval::metrics::RankingMetrics;
 use marquee::eval::protocol::{evaluate_database, SCAN_TILES};
-use marquee::rank::{Ease, RankerConfig};
+use marquee::rank::RankerConfig;
 use marquee::store::Store;
 use std::io::IsTerminal;
 use std::path::Path;
@@ -39,32 +39,27 @@ pub fn external(
     format: Format,
 ) -> Result<()> {
     let started = Instant::now();
-    let train = read_positives(train_path)?;
+    let train_rows = read_rows(train_path)?;
     let test = read_positives(test_path)?;
     let users = test.keys().cloned().collect();
     let params = config.item_model;
-    let recs = recommend(&train, &users, k, &|lists, n| {
-        Ease::train_weighted(lists, n, params)
-    });
+    let recs = recommend(&train_rows, &users, k, params);
     let seconds = started.elapsed().as_secs_f64();
     if let Some(out) = recs_out {
         write_recs(out, &recs)
             .with_context(|| format!("writing the recommendations to {}", out.display()))?;
     }
-    let m = score(&train, &test, &recs, k);
-    let row = (format!("re-weighted EASE (λ {})", params.lambda), m);
+    let m = score(&positives(&train_rows), &test, &recs, k);
+    let row = ("item model".to_string(), m);
     print_rows(
         &[row],
         format,
         &format!(
-            "{} test users · trained and recommended in {seconds:.2} s",
-            users_len(&test)
+            "item model: {} · {} test users · trained and recommended in {seconds:.2} s",
+            params.describe(),
+            test.len()
         ),
     )
-}
-
-fn users_len(test: &marquee::eval::external::Positives) -> usize {
-    test.len()
 }
 
 /// `marquee eval` on the database: both holdouts, every baseline, one report.

@@ -5,7 +5,7 @@
 //! definitions, so others' tools can check the numbers.
 
 use super::metrics::{evaluate, RankingMetrics};
-use crate::rank::Ease;
+use crate::rank::{Ease, ItemModelParams, Positive};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -30,14 +30,37 @@ pub enum EvalError {
 /// user → the items they have as positives, ids as written in the file.
 pub type Positives = BTreeMap<String, BTreeSet<String>>;
 
+/// One row's optional columns: the rating and the time it was given.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Taken {
+    pub rating: Option<f64>,
+    pub at: Option<i64>,
+}
+
+/// user → item → its rating and time, as read from a split file.
+pub type Rows = BTreeMap<String, BTreeMap<String, Taken>>;
+
+/// The items of each user, without ratings or times.
+pub fn positives(rows: &Rows) -> Positives {
+    rows.iter()
+        .map(|(u, items)| (u.clone(), items.keys().cloned().collect()))
+        .collect()
+}
+
 /// Read a `user_id item_id [rating timestamp]` TSV; a header line is skipped.
-pub fn read_positives(path: &Path) -> Result<Positives, EvalError> {
+/// A pair that occurs twice keeps its later row (as split.py does).
+pub fn read_rows(path: &Path) -> Result<Rows, EvalError> {
     let io = |source| EvalError::Io {
         path: path.to_path_buf(),
         source,
     };
+    let format = |line: usize, problem: String| EvalError::Format {
+        path: path.to_path_buf(),
+        line,
+        problem,
+    };
     let file = std::fs::File::open(path).map_err(io)?;
-    let mut out = Positives::new();
+    let mut out = Rows::new();
     for (i, line) in std::io::BufReader::new(file).lines().enumerate() {
         let line = line.map_err(io)?;
         let fields: Vec<&str> = line.trim_end_matches('\r').split('\t').collect();
@@ -48,52 +71,92 @@ pub fn read_positives(path: &Path) -> Result<Positives, EvalError> {
             continue;
         }
         if fields.len() < 2 || fields[0].is_empty() || fields[1].is_empty() {
-            return Err(EvalError::Format {
-                path: path.to_path_buf(),
-                line: i + 1,
-                problem: format!(
-                    "expected user_id<TAB>item_id[<TAB>rating<TAB>timestamp], got {line:?}"
-                ),
-            });
+            return Err(format(
+                i + 1,
+                format!("expected user_id<TAB>item_id[<TAB>rating<TAB>timestamp], got {line:?}"),
+            ));
         }
-        out.entry(fields[0].to_string())
-            .or_default()
-            .insert(fields[1].to_string());
+        let column = |n: usize, name: &str| -> Result<Option<&str>, EvalError> {
+            match fields.get(n).map(|f| f.trim()) {
+                None | Some("") => Ok(None),
+                Some(f) if f.parse::<f64>().is_ok_and(f64::is_finite) => Ok(Some(f)),
+                Some(f) => Err(format(i + 1, format!("{name} {f:?} is not a number"))),
+            }
+        };
+        let rating = column(2, "rating")?.map(|f| f.parse::<f64>().unwrap_or_default());
+        let at = match column(3, "timestamp")? {
+            Some(f) => Some(f.parse::<i64>().map_err(|_| {
+                format(
+                    i + 1,
+                    format!("timestamp {f:?} is not a whole number of seconds"),
+                )
+            })?),
+            None => None,
+        };
+        let taken = Taken { rating, at };
+        let items = out.entry(fields[0].to_string()).or_default();
+        match items.get(fields[1]) {
+            Some(old) if old.at > taken.at => {}
+            _ => {
+                items.insert(fields[1].to_string(), taken);
+            }
+        }
     }
     Ok(out)
+}
+
+/// Read only which items each user has (the test file, or any split file).
+pub fn read_positives(path: &Path) -> Result<Positives, EvalError> {
+    read_rows(path).map(|rows| positives(&rows))
 }
 
 /// One user's recommendations: (item id, score), best first.
 pub type Recs = BTreeMap<String, Vec<(String, f32)>>;
 
-/// Train on `train` and recommend `k` unseen training items to every user in `users`.
+/// Train the item model on `train` and recommend `k` unseen training items
+/// to every user in `users`. A positive's confidence is
+/// 1 + rating_weight · (its rating − the lowest rating in the file).
 pub fn recommend(
-    train: &Positives,
+    train: &Rows,
     users: &BTreeSet<String>,
     k: usize,
-    model: &dyn Fn(&[Vec<usize>], usize) -> Ease,
+    params: ItemModelParams,
 ) -> Recs {
     let items: Vec<&String> = train
         .values()
-        .flatten()
+        .flat_map(|m| m.keys())
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
     let index: BTreeMap<&String, usize> =
         items.iter().enumerate().map(|(i, id)| (*id, i)).collect();
-    let lists: Vec<Vec<usize>> = train
+    let lowest = train
         .values()
-        .map(|s| s.iter().map(|i| index[i]).collect())
+        .flat_map(|m| m.values().filter_map(|t| t.rating))
+        .fold(f64::INFINITY, f64::min);
+    let lists: Vec<Vec<Positive>> = train
+        .values()
+        .map(|m| {
+            m.iter()
+                .map(|(id, t)| Positive {
+                    item: index[id],
+                    weight: t.rating.map_or(1.0, |r| {
+                        1.0 + params.rating_weight * (r - lowest).max(0.0) as f32
+                    }),
+                    at: t.at.unwrap_or(0),
+                })
+                .collect()
+        })
         .collect();
-    let fitted = model(&lists, items.len());
+    let fitted = Ease::train_weighted(&lists, items.len(), params);
     let row_of: BTreeMap<&String, usize> = train.keys().enumerate().map(|(r, u)| (u, r)).collect();
     users
         .iter()
         .map(|u| {
-            let seen: &[usize] = row_of.get(u).map_or(&[], |&r| &lists[r]);
-            let liked: Vec<(usize, f32)> = seen.iter().map(|&i| (i, 1.0)).collect();
+            let seen: &[Positive] = row_of.get(u).map_or(&[], |&r| &lists[r]);
+            let liked: Vec<(usize, f32)> = seen.iter().map(|x| (x.item, x.weight)).collect();
             let scores = fitted.scores(&liked);
-            let seen: BTreeSet<usize> = seen.iter().copied().collect();
+            let seen: BTreeSet<usize> = seen.iter().map(|x| x.item).collect();
             let mut ranked: Vec<(usize, f32)> = scores
                 .iter()
                 .copied()
@@ -166,5 +229,91 @@ mod tests {
             err.contains("bad.tsv:3:") && err.contains("expected user_id"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn keeps_ratings_and_times_and_names_a_bad_timestamp() {
+        let dir = tempfile::tempdir().unwrap();
+        let ok = write(
+            dir.path(),
+            "train.tsv",
+            "user_id\titem_id\trating\ttimestamp\n1\t10\t4\t100\n1\t10\t5\t90\n1\t11\t4.5\t101\n2\t10\n",
+        );
+        let rows = read_rows(&ok).unwrap();
+        let taken = |u: &str, i: &str| rows[u][i];
+        assert_eq!(
+            taken("1", "10"),
+            Taken {
+                rating: Some(4.0),
+                at: Some(100)
+            },
+            "a repeated pair keeps its later row"
+        );
+        assert_eq!(taken("1", "11").rating, Some(4.5));
+        assert_eq!(
+            taken("2", "10"),
+            Taken::default(),
+            "rating and time are optional"
+        );
+        let bad = write(
+            dir.path(),
+            "bad.tsv",
+            "user_id\titem_id\trating\ttimestamp\n1\t10\t5\t100\n1\t11\t5\tyesterday\n",
+        );
+        let err = read_rows(&bad).unwrap_err().to_string();
+        assert!(
+            err.contains("bad.tsv:3:") && err.contains("timestamp \"yesterday\""),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn one_sitting_decides_between_equal_neighbours() {
+        // Users 1–4 liked a with both b and c, c in the same sitting (b months
+        // later); user 9 liked a. Ties go to the lower id, so b would win a tie.
+        let dir = tempfile::tempdir().unwrap();
+        let mut text = String::from("user_id\titem_id\trating\ttimestamp\n");
+        for u in 1..=4 {
+            text += &format!("{u}\ta\t4\t0\n{u}\tc\t4\t60\n{u}\tb\t4\t9000000\n");
+        }
+        text += "9\ta\t4\t0\n";
+        let path = write(dir.path(), "train.tsv", &text);
+        let rows = read_rows(&path).unwrap();
+        let users: BTreeSet<String> = ["9".to_string()].into();
+        let top = |params| recommend(&rows, &users, 1, params)["9"][0].0.clone();
+        let no_sessions = ItemModelParams {
+            session_weight: 0.0,
+            ..ItemModelParams::default()
+        };
+        assert_eq!(
+            top(ItemModelParams::default()),
+            "c",
+            "c was taken up in a's sitting"
+        );
+        let tied = recommend(&rows, &users, 2, no_sessions)["9"].clone();
+        assert!((tied[0].1 - tied[1].1).abs() < 1e-6, "{tied:?}");
+    }
+
+    #[test]
+    fn a_five_star_title_leads_to_its_neighbours_first() {
+        // 1–4 liked x and q, 5–8 liked y and p; user 9 gave x five stars and y
+        // four. Ties go to the lower id, so p would win a tie.
+        let dir = tempfile::tempdir().unwrap();
+        let mut text = String::from("user_id\titem_id\trating\ttimestamp\n");
+        for u in 1..=4 {
+            text += &format!("{u}\tx\t4\t0\n{u}\tq\t4\t0\n");
+            text += &format!("{}\ty\t4\t0\n{}\tp\t4\t0\n", u + 4, u + 4);
+        }
+        text += "9\tx\t5\t0\n9\ty\t4\t0\n";
+        let rows = read_rows(&write(dir.path(), "train.tsv", &text)).unwrap();
+        let users: BTreeSet<String> = ["9".to_string()].into();
+        let recs = recommend(&rows, &users, 2, ItemModelParams::default());
+        assert_eq!(recs["9"][0].0, "q", "{recs:?}");
+        let flat = ItemModelParams {
+            rating_weight: 0.0,
+            ..ItemModelParams::default()
+        };
+        let recs = recommend(&rows, &users, 2, flat);
+        assert!((recs["9"][0].1 - recs["9"][1].1).abs() < 1e-6, "{recs:?}");
     }
 }

@@ -10,6 +10,26 @@ use faer::{Mat, Side};
 use ndarray::{Array1, Array2};
 use serde::{Deserialize, Serialize};
 
+/// One positive of a member: the item, its confidence and when it was taken up.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Positive {
+    pub item: usize,
+    /// 1 for a plain positive; more for a stronger one (e.g. five stars).
+    pub weight: f32,
+    /// Seconds; only differences matter (the session term).
+    pub at: i64,
+}
+
+impl Positive {
+    pub fn plain(item: usize) -> Positive {
+        Positive {
+            item,
+            weight: 1.0,
+            at: 0,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Ease {
     pub lambda: f32,
@@ -20,50 +40,42 @@ pub struct Ease {
 }
 
 impl Ease {
-    /// Train on binary positives (pref = 1), with λ on the diagonal.
+    /// Train on binary positives (pref > 0), with λ on the diagonal: plain EASE.
     pub fn train(by_member: &[Vec<Cell>], n_titles: usize, lambda: f32) -> Ease {
-        let positives: Vec<Vec<usize>> = by_member
+        let lists: Vec<Vec<Positive>> = by_member
             .iter()
             .map(|cells| {
                 cells
                     .iter()
                     .filter(|c| c.pref > 0.0)
-                    .map(|c| c.title as usize)
+                    .map(|c| Positive::plain(c.title as usize))
                     .collect()
             })
             .collect();
-        Ease::train_lists(&positives, n_titles, lambda)
+        Ease::train_weighted(&lists, n_titles, ItemModelParams::plain(lambda))
     }
 
-    /// Train from each member's list of positive titles (plain EASE).
-    pub fn train_lists(positives: &[Vec<usize>], n_titles: usize, lambda: f32) -> Ease {
-        Ease::train_weighted(
-            positives,
-            n_titles,
-            ItemModelParams {
-                lambda,
-                user_exponent: 0.0,
-                item_exponent: 0.0,
-            },
-        )
-    }
-
-    /// Re-weighted EASE: X's rows scaled by (n_u / mean)^user_exponent and its
-    /// columns by (n_i / mean)^item_exponent before the closed-form solve;
-    /// scores use the same column weights. Zero exponents give plain EASE.
-    pub fn train_weighted(positives: &[Vec<usize>], n_titles: usize, p: ItemModelParams) -> Ease {
+    /// Re-weighted EASE on the Gram matrix G = Σ_u Σ_ij x_ui x_uj k_u(i, j) + λI:
+    /// - x_ui = confidence · (n_u / mean)^user_exponent · (n_i / mean)^item_exponent,
+    ///   where confidence is the positive's weight (its stars above the threshold);
+    /// - k_u(i, j) = (1 + γ·exp(−|t_i − t_j| / τ)) / (1 + γ), so pairs a member
+    ///   took up in one sitting count up to twice as much as pairs months apart
+    ///   (γ = session_weight, τ = session_seconds; γ = 0 gives plain co-occurrence).
+    ///
+    /// Scores use the same column weights. Zero exponents and γ = 0 give plain EASE.
+    pub fn train_weighted(lists: &[Vec<Positive>], n_titles: usize, p: ItemModelParams) -> Ease {
         let mut item_count = vec![0f64; n_titles];
-        for pos in positives {
-            for &i in pos {
-                item_count[i] += 1.0;
+        for list in lists {
+            for x in list {
+                item_count[x.item] += 1.0;
             }
         }
-        let relative = |counts: &mut dyn Iterator<Item = f64>| {
+        let mean_of_positive = |counts: &mut dyn Iterator<Item = f64>| {
             let v: Vec<f64> = counts.filter(|&c| c > 0.0).collect();
             v.iter().sum::<f64>() / v.len().max(1) as f64
         };
-        let mean_item = relative(&mut item_count.iter().copied());
-        let mean_user = relative(&mut positives.iter().map(|p| p.len() as f64));
+        let mean_item = mean_of_positive(&mut item_count.iter().copied());
+        let mean_user = mean_of_positive(&mut lists.iter().map(|l| l.len() as f64));
         let item_weight: Vec<f64> = item_count
             .iter()
             .map(|&c| {
@@ -74,12 +86,26 @@ impl Ease {
                 }
             })
             .collect();
+        let gamma = p.session_weight.max(0.0) as f64;
+        let tau = p.session_seconds.max(1.0) as f64;
         let mut g = Mat::<f64>::zeros(n_titles, n_titles);
-        for pos in positives.iter().filter(|p| !p.is_empty()) {
-            let wu2 = (pos.len() as f64 / mean_user).powf(2.0 * p.user_exponent as f64);
-            for &i in pos {
-                for &j in pos {
-                    g[(i, j)] += wu2 * item_weight[i] * item_weight[j];
+        let mut x = Vec::new();
+        for list in lists.iter().filter(|l| !l.is_empty()) {
+            let wu = (list.len() as f64 / mean_user).powf(p.user_exponent as f64);
+            x.clear();
+            x.extend(
+                list.iter()
+                    .map(|e| wu * e.weight as f64 * item_weight[e.item]),
+            );
+            for (a, ea) in list.iter().enumerate() {
+                for (b, eb) in list.iter().enumerate() {
+                    let pair = if gamma > 0.0 {
+                        let apart = (ea.at - eb.at).unsigned_abs() as f64;
+                        (1.0 + gamma * (-apart / tau).exp()) / (1.0 + gamma)
+                    } else {
+                        1.0
+                    };
+                    g[(ea.item, eb.item)] += x[a] * x[b] * pair;
                 }
             }
         }
@@ -142,5 +168,60 @@ mod tests {
         assert_eq!(e.b[[2, 2]], 0.0);
         let s = e.scores(&[(3, 1.0)]);
         assert!(s[2] > s[0] && s[2] > s[1], "{s}");
+    }
+
+    /// Members who all took up 0 with 1 and 0 with 2, but 1 together with 0
+    /// in one sitting and 2 months later.
+    fn sittings() -> Vec<Vec<Positive>> {
+        let at = |item, at| Positive {
+            item,
+            weight: 1.0,
+            at,
+        };
+        (0..6)
+            .map(|m| {
+                vec![
+                    at(0, m * 1000),
+                    at(1, m * 1000 + 60),
+                    at(2, m * 1000 + 5_000_000),
+                ]
+            })
+            .chain([vec![at(3, 0)]])
+            .collect()
+    }
+
+    #[test]
+    fn pairs_taken_up_in_one_sitting_count_more() {
+        let params = ItemModelParams::plain(1.0);
+        let plain = Ease::train_weighted(&sittings(), 4, params);
+        assert!(
+            (plain.b[[0, 1]] - plain.b[[0, 2]]).abs() < 1e-6,
+            "without the session term, 1 and 2 are alike: {}",
+            plain.b
+        );
+        let sessions = Ease::train_weighted(
+            &sittings(),
+            4,
+            ItemModelParams {
+                session_weight: 0.5,
+                session_seconds: 300.0,
+                ..params
+            },
+        );
+        let s = sessions.scores(&[(0, 1.0)]);
+        assert!(s[1] > s[2], "the same-sitting title ranks first: {s}");
+    }
+
+    #[test]
+    fn a_stronger_positive_weighs_more_in_the_scores() {
+        let lists: Vec<Vec<Positive>> = [[0, 1], [2, 3], [0, 1], [2, 3]]
+            .iter()
+            .map(|pair| pair.iter().map(|&i| Positive::plain(i)).collect())
+            .collect();
+        let e = Ease::train_weighted(&lists, 4, ItemModelParams::plain(1.0));
+        let even = e.scores(&[(0, 1.0), (2, 1.0)]);
+        assert!((even[1] - even[3]).abs() < 1e-6, "{even}");
+        let five_star_0 = e.scores(&[(0, 1.25), (2, 1.0)]);
+        assert!(five_star_0[1] > five_star_0[3], "{five_star_0}");
     }
 }

@@ -33,7 +33,7 @@ pub use assemble::{build_page, DISTINCT_ROWS, VISIBLE};
 pub use config::{DiversityParams, ItemModelParams, RankerConfig, TrainingParams};
 pub use content::ContentIndex;
 pub use context::{Context, TimeOfDay};
-pub use ease::Ease;
+pub use ease::{Ease, Positive};
 pub use explain::{explain_title, TitleExplanation};
 pub use history::{ProfileState, Thumb, TitleState};
 pub use learn::Platt;
