@@ -517,7 +517,7 @@ fn the_split_view_aligns_a_and_b_and_explains_the_selected_move() {
         !h.screen().contains("B: louder-context"),
         "b toggles the split view off"
     );
-    let a_only: RankerConfig = serde_json::from_str(r#"{"name": "retrained", "training": {"factors": 8, "iterations": 3, "lambda": 0.1, "alpha": 6.0, "ease_lambda": 60.0, "holdout_days": 21, "seed": 11}}"#).unwrap();
+    let a_only: RankerConfig = serde_json::from_str(r#"{"name": "retrained", "training": {"factors": 8, "iterations": 3, "lambda": 0.1, "alpha": 6.0, "item_model": {"lambda": 400.0, "user_exponent": -0.2, "item_exponent": -0.25}, "holdout_days": 21, "seed": 11}}"#).unwrap();
     assert!(h
         .rt
         .set_compare(a_only)

@@ -42,7 +42,7 @@ pub fn external(
     let train_rows = read_rows(train_path)?;
     let test = read_positives(test_path)?;
     let users = test.keys().cloned().collect();
-    let params = config.item_model;
+    let params = config.training.item_model;
     let recs = recommend(&train_rows, &users, k, params);
     let seconds = started.elapsed().as_secs_f64();
     if let Some(out) = recs_out {

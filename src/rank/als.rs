@@ -147,6 +147,7 @@ mod tests {
                         title: t,
                         pref: 1.0,
                         conf: 5.0,
+                        at: 0,
                     })
                     .collect()
             })
@@ -199,6 +200,7 @@ mod tests {
             title: 2,
             pref: 1.0,
             conf: 5.0,
+            at: 0,
         }]);
         let s = als.scores(&x);
         assert!(s[3] > s[0] && s[3] > s[1], "{s}");

@@ -29,9 +29,6 @@ pub struct RankerConfig {
     pub training: TrainingParams,
     #[serde(default)]
     pub diversity: DiversityParams,
-    /// The collaborative item model that `marquee eval --train/--test` runs on its own.
-    #[serde(default)]
-    pub item_model: ItemModelParams,
 }
 
 /// A re-weighted EASE (see `Ease::train_weighted`): λ on the diagonal, each
@@ -39,6 +36,8 @@ pub struct RankerConfig {
 /// (n_i / mean n)^item_exponent, each positive by its confidence, and pairs
 /// taken up close together in time counted more. Chosen on validation splits
 /// cut from ml-100k's training part (see README, "Evaluating the ranker").
+/// The ranker's "because you watched" neighbours and similar-to-recent
+/// scores come from it, and `marquee eval --train/--test` runs it alone.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ItemModelParams {
@@ -126,7 +125,8 @@ pub struct TrainingParams {
     pub lambda: f32,
     /// Confidence scale of implicit feedback.
     pub alpha: f32,
-    pub ease_lambda: f32,
+    /// The collaborative item model (EASE).
+    pub item_model: ItemModelParams,
     /// Days at the end of the log used to fit the ranking layer.
     pub holdout_days: i64,
     pub seed: u64,
@@ -139,7 +139,7 @@ impl Default for TrainingParams {
             iterations: 10,
             lambda: 0.1,
             alpha: 6.0,
-            ease_lambda: 60.0,
+            item_model: ItemModelParams::default(),
             holdout_days: 21,
             seed: 11,
         }
@@ -243,11 +243,25 @@ impl RankerConfig {
         if !(1..=256).contains(&t.factors)
             || !(1..=100).contains(&t.iterations)
             || t.lambda <= 0.0
-            || t.ease_lambda <= 0.0
             || t.alpha < 0.0
             || t.holdout_days < 1
         {
-            return Err(CatalogError::new(label, "$.training", "factors 1–256, iterations 1–100, lambda > 0, ease_lambda > 0, alpha ≥ 0, holdout_days ≥ 1"));
+            return Err(CatalogError::new(
+                label,
+                "$.training",
+                "factors 1–256, iterations 1–100, lambda > 0, alpha ≥ 0, holdout_days ≥ 1",
+            ));
+        }
+        let im = &t.item_model;
+        let exponent = |x: f32| (-2.0..=2.0).contains(&x);
+        if !(im.lambda > 0.0
+            && exponent(im.user_exponent)
+            && exponent(im.item_exponent)
+            && im.rating_weight >= 0.0
+            && im.session_weight >= 0.0
+            && im.session_seconds > 0.0)
+        {
+            return Err(CatalogError::new(label, "$.training.item_model", "lambda > 0, user_exponent and item_exponent in −2…2, rating_weight ≥ 0, session_weight ≥ 0, session_seconds > 0"));
         }
         Ok(())
     }

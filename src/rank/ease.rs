@@ -40,19 +40,24 @@ pub struct Ease {
 }
 
 impl Ease {
-    /// Train on binary positives (pref > 0), with λ on the diagonal: plain EASE.
-    pub fn train(by_member: &[Vec<Cell>], n_titles: usize, lambda: f32) -> Ease {
+    /// Train on the positives (pref > 0) of the implicit-feedback cells, each
+    /// of weight 1 at the time of its last engagement.
+    pub fn train(by_member: &[Vec<Cell>], n_titles: usize, params: ItemModelParams) -> Ease {
         let lists: Vec<Vec<Positive>> = by_member
             .iter()
             .map(|cells| {
                 cells
                     .iter()
                     .filter(|c| c.pref > 0.0)
-                    .map(|c| Positive::plain(c.title as usize))
+                    .map(|c| Positive {
+                        item: c.title as usize,
+                        weight: 1.0,
+                        at: c.at,
+                    })
                     .collect()
             })
             .collect();
-        Ease::train_weighted(&lists, n_titles, ItemModelParams::plain(lambda))
+        Ease::train_weighted(&lists, n_titles, params)
     }
 
     /// Re-weighted EASE on the Gram matrix G = Σ_u Σ_ij x_ui x_uj k_u(i, j) + λI:
@@ -99,9 +104,12 @@ impl Ease {
             );
             for (a, ea) in list.iter().enumerate() {
                 for (b, eb) in list.iter().enumerate() {
-                    let pair = if gamma > 0.0 {
-                        let apart = (ea.at - eb.at).unsigned_abs() as f64;
-                        (1.0 + gamma * (-apart / tau).exp()) / (1.0 + gamma)
+                    let apart = (ea.at - eb.at).unsigned_abs() as f64 / tau;
+                    // Past 30 τ the kernel (< 1e-13) is below f64's notice: skip exp.
+                    let pair = if gamma > 0.0 && apart < 30.0 {
+                        (1.0 + gamma * (-apart).exp()) / (1.0 + gamma)
+                    } else if gamma > 0.0 {
+                        1.0 / (1.0 + gamma)
                     } else {
                         1.0
                     };
@@ -153,6 +161,7 @@ mod tests {
                     title: t,
                     pref: 1.0,
                     conf: 1.0,
+                    at: 0,
                 })
                 .collect::<Vec<_>>()
         };
@@ -163,7 +172,7 @@ mod tests {
             like(&[2, 3]),
             like(&[0, 1, 2]),
         ];
-        let e = Ease::train(&members, 4, 1.0);
+        let e = Ease::train(&members, 4, ItemModelParams::plain(1.0));
         assert!(e.b[[0, 1]] > e.b[[0, 3]]);
         assert_eq!(e.b[[2, 2]], 0.0);
         let s = e.scores(&[(3, 1.0)]);

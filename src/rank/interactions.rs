@@ -13,6 +13,8 @@ pub struct Cell {
     pub title: u32,
     pub pref: f32,
     pub conf: f32,
+    /// When the member last engaged with the title (seconds).
+    pub at: i64,
 }
 
 /// What one member did with one title, summed over its events.
@@ -116,7 +118,12 @@ pub fn engagement_cells(engagements: &BTreeMap<u32, Engagement>, alpha: f32) -> 
         .iter()
         .map(|(&title, g)| {
             let (pref, conf) = g.cell(alpha);
-            Cell { title, pref, conf }
+            Cell {
+                title,
+                pref,
+                conf,
+                at: g.last_at,
+            }
         })
         .collect()
 }

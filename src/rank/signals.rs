@@ -73,7 +73,7 @@ impl Signals {
             },
             p.seed,
         );
-        let ease = (n <= EASE_MAX_TITLES).then(|| Ease::train(&inter.by_member, n, p.ease_lambda));
+        let ease = (n <= EASE_MAX_TITLES).then(|| Ease::train(&inter.by_member, n, p.item_model));
         let neighbours = match &ease {
             Some(e) => (0..n)
                 .map(|i| top_k(e.b.row(i).iter().copied(), i, NEIGHBOURS))
