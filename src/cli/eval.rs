@@ -50,7 +50,12 @@ pub fn external(
             .with_context(|| format!("writing the recommendations to {}", out.display()))?;
     }
     let m = score(&positives(&train_rows), &test, &recs, k);
-    let row = ("item model".to_string(), m);
+    // The table names the settings in its footnote; scripts get them in the name.
+    let name = match format {
+        Format::Table => "item model".to_string(),
+        _ => params.describe(),
+    };
+    let row = (name, m);
     print_rows(
         &[row],
         format,
