@@ -40,10 +40,13 @@ fn ml_100k_imports_titles_viewers_profiles_and_ratings() {
             s["profiles"].as_u64(),
             s["viewers"].as_u64()
         ),
-        (Some(5), Some(2), Some(1))
+        (Some(5), Some(2), Some(1)),
+        "movie 6 repeats movie 1 (same name and year): one title"
     );
-    // 9 ratings: each a play, plus 6 thumbs up (>= 4 stars) and 2 thumbs down (<= 2).
-    assert_eq!(s["events"].as_u64(), Some(9 + 6 + 2), "{s}");
+    // 10 ratings: each a play, plus 7 thumbs up (>= 4 stars) and 2 thumbs down (<= 2).
+    assert_eq!(s["events"].as_u64(), Some(10 + 7 + 2), "{s}");
+    let err = fails(&db, &["title", "ml6"]);
+    assert!(err.contains("ml6"), "{err}");
     let t = json(&db, &["title", "ml3", "--json"]);
     assert_eq!(
         t["name"], "Misérables Redux, Les",
@@ -263,6 +266,27 @@ fn external_mode_writes_ranked_unseen_items_and_scores_them() {
         "{m}"
     );
     assert!(!db.exists(), "the external mode needs no database");
+    let again = dir.path().join("again.tsv");
+    json(
+        &db,
+        &[
+            "eval",
+            "--train",
+            train.to_str().unwrap(),
+            "--test",
+            test.to_str().unwrap(),
+            "--k",
+            "2",
+            "--recs-out",
+            again.to_str().unwrap(),
+            "--json",
+        ],
+    );
+    assert_eq!(
+        std::fs::read(&again).unwrap(),
+        text.as_bytes(),
+        "the same split gives the same file, byte for byte"
+    );
 
     // The reference scorer, where it is available, agrees to 1e-5 on the same lists.
     let metrics_py = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/eval/metrics.py");

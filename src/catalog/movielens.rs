@@ -85,12 +85,9 @@ pub fn read(dir: &Path) -> Result<MovieLens, CatalogError> {
     let ratings_path = dir.join(ratings_name);
     let movies_text = read_text(&movies_path, layout != Layout::Latest)?;
     let ratings_text = read_text(&ratings_path, false)?;
-    let movies = parse_movies(layout, &label(&movies_path), &movies_text)?;
-    let index: BTreeMap<&str, u32> = movies
-        .iter()
-        .enumerate()
-        .map(|(i, m)| (m.id.as_str(), i as u32))
-        .collect();
+    let (movies, index) =
+        merge_duplicates(parse_movies(layout, &label(&movies_path), &movies_text)?);
+    let index: BTreeMap<&str, u32> = index.iter().map(|(id, &i)| (id.as_str(), i)).collect();
     let raw = parse_ratings(layout, &label(&ratings_path), &ratings_text, &index)?;
     if raw.is_empty() {
         return Err(CatalogError::new(&label(&ratings_path), "", "no ratings"));
@@ -141,6 +138,24 @@ pub fn read(dir: &Path) -> Result<MovieLens, CatalogError> {
         users,
         ratings,
     })
+}
+
+/// MovieLens lists a few films twice under two ids (ml-100k has 18, e.g.
+/// "Chasing Amy (1997)"). One film is one title: the second id's ratings go
+/// to the first. Returns the kept movies and every id's title index.
+fn merge_duplicates(movies: Vec<Movie>) -> (Vec<Movie>, BTreeMap<String, u32>) {
+    let mut first_of: BTreeMap<(String, Option<i32>), u32> = BTreeMap::new();
+    let mut index = BTreeMap::new();
+    let mut kept = Vec::with_capacity(movies.len());
+    for m in movies {
+        let key = (m.name.clone(), m.year);
+        let i = *first_of.entry(key).or_insert(kept.len() as u32);
+        index.insert(m.id.clone(), i);
+        if i as usize == kept.len() {
+            kept.push(m);
+        }
+    }
+    (kept, index)
 }
 
 fn label(p: &Path) -> String {
