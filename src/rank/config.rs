@@ -125,7 +125,8 @@ pub struct TrainingParams {
     pub lambda: f32,
     /// Confidence scale of implicit feedback.
     pub alpha: f32,
-    /// The collaborative item model (EASE).
+    /// The collaborative item model (EASE); the tuned defaults when absent.
+    #[serde(default)]
     pub item_model: ItemModelParams,
     /// Days at the end of the log used to fit the ranking layer.
     pub holdout_days: i64,
