@@ -2,7 +2,9 @@
 //! table, JSON or CSV. The evaluation itself lives in `marquee::eval`.
 
 use anyhow::{Context as _, Result};
-use marquee::eval::external::{positives, read_positives, read_rows, recommend, score, write_recs};
+use marquee::eval::external::{
+    check_trainable, positives, read_positives, read_rows, recommend, score, write_recs,
+};
 use marquee::eval::metrics::RankingMetrics;
 use marquee::eval::protocol::{evaluate_database, SCAN_TILES};
 use marquee::rank::RankerConfig;
@@ -40,6 +42,7 @@ pub fn external(
 ) -> Result<()> {
     let started = Instant::now();
     let train_rows = read_rows(train_path)?;
+    check_trainable(train_path, &train_rows)?;
     let test = read_positives(test_path)?;
     let users = test.keys().cloned().collect();
     let params = config.training.item_model;

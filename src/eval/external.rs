@@ -25,6 +25,39 @@ pub enum EvalError {
     },
     #[error("{path}: no rows: a training file needs at least one positive")]
     Empty { path: PathBuf },
+    #[error("{path}: {items} distinct items; the item model solves an items × items system and stops at {MAX_ITEMS} (about {gb} GB): keep fewer items, e.g. only those with enough positives")]
+    TooManyItems {
+        path: PathBuf,
+        items: usize,
+        gb: usize,
+    },
+}
+
+/// The most items the external mode trains on: EASE keeps two n × n f64
+/// matrices and one f32 one, 8 GB at 20,000 items. Beyond it, refuse
+/// plainly rather than be killed for memory.
+pub const MAX_ITEMS: usize = 20_000;
+
+/// Refuse a training file with no rows, or with more distinct items than `MAX_ITEMS`.
+pub fn check_trainable(path: &Path, rows: &Rows) -> Result<(), EvalError> {
+    if rows.is_empty() {
+        return Err(EvalError::Empty {
+            path: path.to_path_buf(),
+        });
+    }
+    let items = rows
+        .values()
+        .flat_map(|m| m.keys())
+        .collect::<BTreeSet<_>>()
+        .len();
+    if items > MAX_ITEMS {
+        return Err(EvalError::TooManyItems {
+            path: path.to_path_buf(),
+            items,
+            gb: (MAX_ITEMS * MAX_ITEMS * 20) >> 30,
+        });
+    }
+    Ok(())
 }
 
 /// user → the items they have as positives, ids as written in the file.
@@ -315,5 +348,30 @@ mod tests {
         };
         let recs = recommend(&rows, &users, 2, flat);
         assert!((recs["9"][0].1 - recs["9"][1].1).abs() < 1e-6, "{recs:?}");
+    }
+
+    #[test]
+    fn an_empty_or_too_large_training_file_is_refused_with_its_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let empty = write(
+            dir.path(),
+            "empty.tsv",
+            "user_id\titem_id\trating\ttimestamp\n",
+        );
+        let err = check_trainable(&empty, &read_rows(&empty).unwrap()).unwrap_err();
+        assert!(err
+            .to_string()
+            .starts_with(&format!("{}: no rows", empty.display())));
+        let mut rows = Rows::new();
+        for i in 0..=MAX_ITEMS {
+            rows.entry((i % 7).to_string())
+                .or_default()
+                .insert(i.to_string(), Taken::default());
+        }
+        let big = dir.path().join("big.tsv");
+        let err = check_trainable(&big, &rows).unwrap_err().to_string();
+        assert!(err.contains("big.tsv: 20001 distinct items"), "{err}");
+        rows.get_mut("0").unwrap().remove("0");
+        assert!(check_trainable(&big, &rows).is_ok());
     }
 }
