@@ -221,21 +221,24 @@ fn external_mode_writes_ranked_unseen_items_and_scores_them() {
     let (train, test) = write_split(dir.path());
     let recs = dir.path().join("recs.tsv");
     let db = dir.path().join("unused.db");
-    let m = json(
-        &db,
-        &[
-            "eval",
-            "--train",
-            train.to_str().unwrap(),
-            "--test",
-            test.to_str().unwrap(),
-            "--k",
-            "2",
-            "--recs-out",
-            recs.to_str().unwrap(),
-            "--json",
-        ],
-    );
+    let eval_into = |out: &Path| {
+        json(
+            &db,
+            &[
+                "eval",
+                "--train",
+                train.to_str().unwrap(),
+                "--test",
+                test.to_str().unwrap(),
+                "--k",
+                "2",
+                "--recs-out",
+                out.to_str().unwrap(),
+                "--json",
+            ],
+        )
+    };
+    let m = eval_into(&recs);
     let text = std::fs::read_to_string(&recs).unwrap();
     let mut lines = text.lines();
     assert_eq!(lines.next(), Some("user_id\titem_id\trank\tscore"));
@@ -267,21 +270,7 @@ fn external_mode_writes_ranked_unseen_items_and_scores_them() {
     );
     assert!(!db.exists(), "the external mode needs no database");
     let again = dir.path().join("again.tsv");
-    json(
-        &db,
-        &[
-            "eval",
-            "--train",
-            train.to_str().unwrap(),
-            "--test",
-            test.to_str().unwrap(),
-            "--k",
-            "2",
-            "--recs-out",
-            again.to_str().unwrap(),
-            "--json",
-        ],
-    );
+    eval_into(&again);
     assert_eq!(
         std::fs::read(&again).unwrap(),
         text.as_bytes(),
