@@ -6,7 +6,7 @@
 
 use super::protocol::SCAN_TILES;
 use crate::rank::features::{FEATURES, NF};
-use crate::rank::{Model, Page, VISIBLE};
+use crate::rank::{Model, Page, Row, VISIBLE};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -22,7 +22,7 @@ pub enum Move {
 }
 
 impl Move {
-    fn between(a: Option<usize>, b: Option<usize>) -> Move {
+    pub fn between(a: Option<usize>, b: Option<usize>) -> Move {
         match (a, b) {
             (Some(x), Some(y)) if y < x => Move::Up(x - y),
             (Some(x), Some(y)) if y > x => Move::Down(y - x),
@@ -69,83 +69,71 @@ pub struct TileDiff {
     pub change: Move,
 }
 
-fn row_positions(p: &Page) -> BTreeMap<&str, usize> {
-    p.rows
+/// How every id of list `b` moved from list `a`, in `b`'s order, then the
+/// ids of `a` that are gone. Rows of a page and tiles of a row both use it.
+pub fn list_moves<'a>(a: &[&'a str], b: &[&'a str]) -> Vec<(&'a str, Move)> {
+    let pos = |l: &[&'a str]| -> BTreeMap<&'a str, usize> {
+        l.iter().enumerate().map(|(i, id)| (*id, i)).collect()
+    };
+    let (pa, pb) = (pos(a), pos(b));
+    let mut out: Vec<(&str, Move)> = b
         .iter()
         .enumerate()
-        .map(|(i, r)| (r.id.as_str(), i))
-        .collect()
+        .map(|(i, id)| (*id, Move::between(pa.get(id).copied(), Some(i))))
+        .collect();
+    out.extend(
+        a.iter()
+            .filter(|id| !pb.contains_key(*id))
+            .map(|id| (*id, Move::Gone)),
+    );
+    out
 }
 
 /// Rows of B against A (then A's rows that are gone); in each row, tiles likewise.
 pub fn diff_pages(a: &Page, b: &Page) -> Vec<RowDiff> {
-    let (ra, rb) = (row_positions(a), row_positions(b));
-    let tiles =
-        |row_a: Option<&crate::rank::Row>, row_b: Option<&crate::rank::Row>| -> Vec<TileDiff> {
-            let pos = |r: Option<&crate::rank::Row>| -> BTreeMap<String, usize> {
-                r.map(|r| {
-                    r.items
-                        .iter()
-                        .enumerate()
-                        .map(|(i, it)| (it.title_id.clone(), i))
-                        .collect()
-                })
-                .unwrap_or_default()
-            };
-            let (pa, pb) = (pos(row_a), pos(row_b));
-            let mut out: Vec<TileDiff> = row_b
-                .map(|r| {
-                    r.items
-                        .iter()
-                        .enumerate()
-                        .map(|(i, it)| TileDiff {
-                            title_id: it.title_id.clone(),
-                            name: it.name.clone(),
-                            change: Move::between(pa.get(&it.title_id).copied(), Some(i)),
-                        })
-                        .collect()
-                })
-                .unwrap_or_default();
-            if let Some(r) = row_a {
-                out.extend(
-                    r.items
-                        .iter()
-                        .filter(|it| !pb.contains_key(&it.title_id))
-                        .map(|it| TileDiff {
-                            title_id: it.title_id.clone(),
-                            name: it.name.clone(),
-                            change: Move::Gone,
-                        }),
-                );
-            }
-            out
-        };
-    let mut out: Vec<RowDiff> = b
-        .rows
-        .iter()
-        .enumerate()
-        .map(|(i, row)| {
-            let before = ra.get(row.id.as_str()).copied();
+    fn ids(p: &Page) -> Vec<&str> {
+        p.rows.iter().map(|r| r.id.as_str()).collect()
+    }
+    fn find<'p>(p: &'p Page, id: &str) -> Option<&'p Row> {
+        p.rows.iter().find(|r| r.id == id)
+    }
+    list_moves(&ids(a), &ids(b))
+        .into_iter()
+        .map(|(id, change)| {
+            let (row_a, row_b) = (find(a, id), find(b, id));
+            let row = row_b.or(row_a).expect("the id is on one of the pages");
             RowDiff {
                 id: row.id.clone(),
                 title: row.title.clone(),
-                change: Move::between(before, Some(i)),
-                tiles: tiles(before.map(|j| &a.rows[j]), Some(row)),
+                change,
+                tiles: tile_moves(row_a, row_b),
             }
         })
-        .collect();
-    out.extend(
-        a.rows
-            .iter()
-            .filter(|r| !rb.contains_key(r.id.as_str()))
-            .map(|r| RowDiff {
-                id: r.id.clone(),
-                title: r.title.clone(),
-                change: Move::Gone,
-                tiles: tiles(Some(r), None),
-            }),
-    );
-    out
+        .collect()
+}
+
+fn tile_moves(a: Option<&Row>, b: Option<&Row>) -> Vec<TileDiff> {
+    fn ids(r: Option<&Row>) -> Vec<&str> {
+        r.map_or(vec![], |r| {
+            r.items.iter().map(|i| i.title_id.as_str()).collect()
+        })
+    }
+    let name = |id: &str| {
+        [b, a]
+            .into_iter()
+            .flatten()
+            .flat_map(|r| &r.items)
+            .find(|i| i.title_id == id)
+            .map_or(String::new(), |i| i.name.clone())
+    };
+    list_moves(&ids(a), &ids(b))
+        .into_iter()
+        .map(|(id, change)| TileDiff {
+            title_id: id.to_string(),
+            name: name(id),
+            change,
+        })
+        .collect()
 }
 
 /// Page-level numbers for one page.

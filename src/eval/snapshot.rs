@@ -6,9 +6,9 @@
 //! tiles with the approved page. Within the tolerance it counts as
 //! unchanged; beyond it, improved / worse (utility) or changed (order).
 
+use super::compare::{diff_pages, list_moves, Move};
 use crate::rank::{Context, Page, VISIBLE};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 /// The documented contexts every profile is snapshotted in (times in UTC).
 pub const CONTEXTS: [(&str, &str, crate::catalog::Device); 4] = [
@@ -176,45 +176,29 @@ pub fn check_page(name: &str, approved: &Page, now: &Page, tolerance: f64) -> Pa
 
 /// Rows added, removed or moved, and tiles that entered or left the top items.
 pub fn page_diff(a: &Page, b: &Page) -> Vec<String> {
-    let pos = |p: &Page| -> BTreeMap<String, usize> {
-        p.rows
-            .iter()
-            .enumerate()
-            .map(|(i, r)| (r.id.clone(), i))
-            .collect()
-    };
-    let (pa, pb) = (pos(a), pos(b));
     let mut out = vec![];
-    for (i, row) in b.rows.iter().enumerate() {
-        match pa.get(&row.id) {
-            None => out.push(format!("row {} new at {}", row.title, i + 1)),
-            Some(&j) if j != i => out.push(format!(
-                "row {} {} {} (now {})",
-                row.title,
-                if j > i { "↑" } else { "↓" },
-                j.abs_diff(i),
-                i + 1
-            )),
-            _ => {}
+    // Rows still on the page come first, in the new page's order.
+    for (i, row) in diff_pages(a, b).iter().enumerate() {
+        match row.change {
+            Move::New => out.push(format!("row {} new at {}", row.title, i + 1)),
+            Move::Up(n) => out.push(format!("row {} ↑ {n} (now {})", row.title, i + 1)),
+            Move::Down(n) => out.push(format!("row {} ↓ {n} (now {})", row.title, i + 1)),
+            Move::Gone => out.push(format!("row {} gone", row.title)),
+            Move::Same => {}
         }
-    }
-    for row in a.rows.iter().filter(|r| !pb.contains_key(&r.id)) {
-        out.push(format!("row {} gone", row.title));
     }
     let (ta, tb) = (top_items(a), top_items(b));
-    for (i, t) in tb.iter().enumerate() {
-        match ta.iter().position(|x| x == t) {
-            None => out.push(format!("top tile {t} new at {}", i + 1)),
-            Some(j) if j != i => out.push(format!(
-                "top tile {t} {} {}",
-                if j > i { "↑" } else { "↓" },
-                j.abs_diff(i)
-            )),
-            _ => {}
-        }
+    fn ids(l: &[String]) -> Vec<&str> {
+        l.iter().map(String::as_str).collect()
     }
-    for t in ta.iter().filter(|t| !tb.contains(t)) {
-        out.push(format!("top tile {t} gone"));
+    for (i, (t, change)) in list_moves(&ids(&ta), &ids(&tb)).into_iter().enumerate() {
+        match change {
+            Move::New => out.push(format!("top tile {t} new at {}", i + 1)),
+            Move::Up(n) => out.push(format!("top tile {t} ↑ {n}")),
+            Move::Down(n) => out.push(format!("top tile {t} ↓ {n}")),
+            Move::Gone => out.push(format!("top tile {t} gone")),
+            Move::Same => {}
+        }
     }
     out
 }
