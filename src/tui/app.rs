@@ -2,6 +2,7 @@
 //! changed only by `update`; drawing borrows it and never writes.
 
 use crate::catalog::{Genre, ProfileSummary, Tag, Title};
+use crate::eval::compare::{diff_pages, RowDiff};
 use crate::rank::{Item, Page, Row, TimeOfDay};
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -86,6 +87,8 @@ pub struct App {
     pub sandbox: bool,
     /// Config B's page for the same profile and context (`--compare B.json`).
     pub compare_page: Option<Page>,
+    /// How B's rows and tiles moved from A's; kept with the pages, not redrawn each frame.
+    pub compare_diff: Vec<RowDiff>,
     /// Whether the split view (A left, B right) is showing.
     pub split: bool,
     /// The config path being typed (PickConfig).
@@ -117,11 +120,20 @@ pub struct App {
 }
 
 impl App {
+    /// Recompute `compare_diff` after A's or B's page changed.
+    pub fn refresh_compare_diff(&mut self) {
+        self.compare_diff = match (&self.page, &self.compare_page) {
+            (Some(a), Some(b)) => diff_pages(a, b),
+            _ => vec![],
+        };
+    }
+
     pub fn new(catalog: Rc<Catalog>) -> App {
         App {
             mode: Mode::Loading,
             sandbox: false,
             compare_page: None,
+            compare_diff: vec![],
             split: false,
             config_input: String::new(),
             return_mode: Mode::Home,

@@ -41,6 +41,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::ComparePage(page) => {
             app.compare_page = Some(*page);
+            app.refresh_compare_diff();
             vec![]
         }
         Action::Tick => {
@@ -442,6 +443,7 @@ fn page_ready(app: &mut App, page: Page, build_ms: f64, marks: bool) {
         app.left_page.clear();
     }
     app.page = Some(page);
+    app.refresh_compare_diff();
     app.build_ms = build_ms;
     if app.mode == Mode::Loading {
         app.mode = Mode::Home;

@@ -3,7 +3,7 @@
 //! moved, and for the selected title what changed in its score.
 
 use super::fit;
-use crate::eval::compare::{diff_pages, Move};
+use crate::eval::compare::Move;
 use crate::rank::{Item, Page};
 use crate::text::sanitize;
 use crate::tui::app::App;
@@ -52,16 +52,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, b: &Page, theme: &Theme) {
     )))
     .render(Rect { height: 1, ..right }, buf);
 
-    let diff = diff_pages(a, b);
-    let row_moves: BTreeMap<&str, Move> = diff.iter().map(|r| (r.id.as_str(), r.change)).collect();
-    let tile_moves: BTreeMap<(&str, &str), Move> = diff
-        .iter()
-        .flat_map(|r| {
-            r.tiles
-                .iter()
-                .map(move |t| ((r.id.as_str(), t.title_id.as_str()), t.change))
-        })
-        .collect();
+    let row_diff = |id: &str| app.compare_diff.iter().find(|r| r.id == id);
     let visible = ((body.height.saturating_sub(1)) / BLOCK_H).max(1) as usize;
     let first = app.row.saturating_sub(visible - 1);
     let selected = app.selected_item().map(|i| i.title_id.clone());
@@ -115,15 +106,13 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, b: &Page, theme: &Theme) {
             );
         }
         let row_b = b.rows.iter().find(|r| r.id == row_a.id);
-        let move_label = row_moves
-            .get(row_a.id.as_str())
-            .map_or("gone on B".to_string(), |m| {
-                if *m == Move::Same {
-                    String::new()
-                } else {
-                    m.label()
-                }
-            });
+        let move_label = row_diff(&row_a.id).map_or("gone on B".to_string(), |d| {
+            if d.change == Move::Same {
+                String::new()
+            } else {
+                d.change.label()
+            }
+        });
         let title_b = Line::from(vec![
             Span::styled("  ", theme.accent()),
             Span::styled(
@@ -146,9 +135,9 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, b: &Page, theme: &Theme) {
         );
         if let Some(row_b) = row_b {
             for (n, item) in row_b.items.iter().enumerate().skip(start).take(ITEMS) {
-                let m = tile_moves
-                    .get(&(row_b.id.as_str(), item.title_id.as_str()))
-                    .copied();
+                let m = row_diff(&row_b.id)
+                    .and_then(|d| d.tiles.iter().find(|t| t.title_id == item.title_id))
+                    .map(|t| t.change);
                 let line = tile_line(
                     n,
                     item,
@@ -175,7 +164,8 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, b: &Page, theme: &Theme) {
         a,
         b,
         selected.as_deref(),
-        diff.iter()
+        app.compare_diff
+            .iter()
             .filter(|r| r.change == Move::New)
             .map(|r| r.title.as_str())
             .collect(),
