@@ -493,13 +493,7 @@ impl Population {
             .filter(|(_, t)| v.maturity.allows(t.maturity))
             .map(|(i, t)| {
                 let appeal = self.appeal(v, t);
-                let days_new = (end
-                    - t.added
-                        .and_hms_opt(0, 0, 0)
-                        .expect("midnight")
-                        .and_utc()
-                        .timestamp())
-                    / DAY;
+                let days_new = (end - t.added_at()) / DAY;
                 let fresh = if days_new < 60 { 0.8 } else { 0.0 };
                 let gumbel = -(-rng.gen_range(f64::EPSILON..1.0f64).ln()).ln();
                 (appeal / 0.6 + fresh + gumbel, i, appeal)
@@ -509,13 +503,7 @@ impl Population {
         keyed.truncate(v.activity);
         for (_, ti, appeal) in keyed {
             let t = &titles[ti];
-            let added = t
-                .added
-                .and_hms_opt(0, 0, 0)
-                .expect("midnight")
-                .and_utc()
-                .timestamp();
-            let start = added.max(end - 365 * DAY);
+            let start = t.added_at().max(end - 365 * DAY);
             if start >= end {
                 continue;
             }

@@ -173,6 +173,15 @@ pub struct Title {
 }
 
 impl Title {
+    /// When the title was added to the catalog: midnight UTC of `added`, in seconds.
+    pub fn added_at(&self) -> i64 {
+        self.added
+            .and_hms_opt(0, 0, 0)
+            .expect("midnight")
+            .and_utc()
+            .timestamp()
+    }
+
     pub fn episode_count(&self) -> usize {
         self.seasons.iter().map(|s| s.episodes.len()).sum()
     }

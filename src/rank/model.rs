@@ -109,16 +109,7 @@ impl Model {
             .enumerate()
             .map(|(i, t)| (t.id.clone(), i))
             .collect();
-        let added = titles
-            .iter()
-            .map(|t| {
-                t.added
-                    .and_hms_opt(0, 0, 0)
-                    .expect("midnight")
-                    .and_utc()
-                    .timestamp()
-            })
-            .collect();
+        let added = titles.iter().map(Title::added_at).collect();
         let micro = micro_groups(&titles, &tags);
         Model {
             genres: genres.into_iter().map(|g| (g.id.clone(), g)).collect(),

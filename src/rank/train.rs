@@ -104,17 +104,7 @@ pub fn train(input: &TrainInput, p: &TrainingParams) -> Trained {
         .iter()
         .flat_map(|t| t.artwork.iter().map(|a| (a.id.clone(), a.theme.index())))
         .collect();
-    let added: Vec<i64> = input
-        .titles
-        .iter()
-        .map(|t| {
-            t.added
-                .and_hms_opt(0, 0, 0)
-                .expect("midnight")
-                .and_utc()
-                .timestamp()
-        })
-        .collect();
+    let added: Vec<i64> = input.titles.iter().map(Title::added_at).collect();
     let log = LogView {
         events: input.events,
         member_index: &member_index,
