@@ -45,11 +45,7 @@ pub fn check_trainable(path: &Path, rows: &Rows) -> Result<(), EvalError> {
             path: path.to_path_buf(),
         });
     }
-    let items = rows
-        .values()
-        .flat_map(|m| m.keys())
-        .collect::<BTreeSet<_>>()
-        .len();
+    let items = item_ids(rows).len();
     if items > MAX_ITEMS {
         return Err(EvalError::TooManyItems {
             path: path.to_path_buf(),
@@ -138,6 +134,15 @@ pub fn read_rows(path: &Path) -> Result<Rows, EvalError> {
     Ok(out)
 }
 
+/// Every item id in the rows, once each, in id order (the model's columns).
+fn item_ids(rows: &Rows) -> Vec<&String> {
+    rows.values()
+        .flat_map(|m| m.keys())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect()
+}
+
 /// Read only which items each user has (the test file, or any split file).
 pub fn read_positives(path: &Path) -> Result<Positives, EvalError> {
     read_rows(path).map(|rows| positives(&rows))
@@ -155,12 +160,7 @@ pub fn recommend(
     k: usize,
     params: ItemModelParams,
 ) -> Recs {
-    let items: Vec<&String> = train
-        .values()
-        .flat_map(|m| m.keys())
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
+    let items = item_ids(train);
     let index: BTreeMap<&String, usize> =
         items.iter().enumerate().map(|(i, id)| (*id, i)).collect();
     let lowest = train
