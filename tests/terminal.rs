@@ -85,6 +85,20 @@ impl Tmux {
             .trim()
             == "1"
     }
+
+    /// After Marquee exits: raw mode off (`stty -a` printed `icanon`), the
+    /// alternate screen left (`app_text` is no longer on screen), the cursor shown.
+    fn assert_restored(&self, screen: &str, app_text: &str) {
+        assert!(
+            screen.lines().any(|l| l.trim() == "icanon"),
+            "raw mode is off:\n{screen}"
+        );
+        assert!(
+            !screen.contains(app_text),
+            "the alternate screen is left:\n{screen}"
+        );
+        assert!(self.cursor_visible(), "the cursor is shown again");
+    }
 }
 
 impl Drop for Tmux {
@@ -149,15 +163,7 @@ fn a_person_sees_the_rows_and_a_thumbs_down_takes_effect_and_is_saved() {
     t.keys(&["q"]);
     let screen = t.wait_for("EXITED:", Duration::from_secs(10));
     assert!(screen.contains("EXITED:0"), "{screen}");
-    assert!(
-        screen.lines().any(|l| l.trim() == "icanon"),
-        "raw mode is off:\n{screen}"
-    );
-    assert!(
-        !screen.contains("Top Picks for Ava"),
-        "the alternate screen is left:\n{screen}"
-    );
-    assert!(t.cursor_visible(), "the cursor is shown again");
+    t.assert_restored(&screen, "Top Picks for Ava");
 }
 
 #[test]
@@ -171,15 +177,7 @@ fn ctrl_c_quits_and_restores_the_terminal() {
     t.keys(&["C-c"]);
     let screen = t.wait_for("EXITED:", Duration::from_secs(10));
     assert!(screen.contains("EXITED:0"), "{screen}");
-    assert!(
-        screen.lines().any(|l| l.trim() == "icanon"),
-        "raw mode is off:\n{screen}"
-    );
-    assert!(
-        !screen.contains("MARQUEE"),
-        "the alternate screen is left:\n{screen}"
-    );
-    assert!(t.cursor_visible(), "the cursor is shown again");
+    t.assert_restored(&screen, "MARQUEE");
 }
 
 #[test]
@@ -206,15 +204,7 @@ fn a_panic_restores_the_terminal_and_says_where_the_log_is() {
         db.with_file_name("marquee-crash.log").exists(),
         "the log is written"
     );
-    assert!(
-        screen.lines().any(|l| l.trim() == "icanon"),
-        "raw mode is off:\n{screen}"
-    );
-    assert!(
-        !screen.contains("Top Picks for Ava"),
-        "the alternate screen is left:\n{screen}"
-    );
-    assert!(t.cursor_visible(), "the cursor is shown again");
+    t.assert_restored(&screen, "Top Picks for Ava");
 }
 
 #[test]
