@@ -342,46 +342,15 @@ pub fn why_moved(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rank::{ConfigRef, Explanation, Item, Row, RowKind};
+    use crate::rank::fixtures;
 
+    /// Every tile at 80 % Match: these tests are about order only.
     fn page(rows: &[(&str, &[&str])]) -> Page {
-        Page {
-            profile: "p".into(),
-            context: crate::eval::snapshot::contexts()[0].1,
-            config: ConfigRef {
-                name: "c".into(),
-                hash: "h".into(),
-            },
-            seed: 1,
-            rows: rows
-                .iter()
-                .map(|(id, items)| Row {
-                    id: id.to_string(),
-                    kind: RowKind::TopPicks,
-                    title: id.to_string(),
-                    score: 0.0,
-                    reason: String::new(),
-                    items: items
-                        .iter()
-                        .map(|t| Item {
-                            title_id: t.to_string(),
-                            name: t.to_uppercase(),
-                            score: 0.0,
-                            match_pct: 80,
-                            artwork_id: String::new(),
-                            explanation: Explanation {
-                                reason: String::new(),
-                                contributions: vec![],
-                                anchor: None,
-                                exploration: false,
-                                artwork_reason: String::new(),
-                                resume: None,
-                            },
-                        })
-                        .collect(),
-                })
+        fixtures::page(
+            rows.iter()
+                .map(|(id, ts)| (*id, ts.iter().map(|t| fixtures::item(t, 80)).collect()))
                 .collect(),
-        }
+        )
     }
 
     #[test]

@@ -206,47 +206,14 @@ pub fn page_diff(a: &Page, b: &Page) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rank::{ConfigRef, Explanation, Item, Row, RowKind};
+    use crate::rank::fixtures;
 
     fn page(rows: &[(&str, &[(&str, u8)])]) -> Page {
-        let ctx = contexts()[0].1;
-        Page {
-            profile: "p".into(),
-            context: ctx,
-            config: ConfigRef {
-                name: "c".into(),
-                hash: "h".into(),
-            },
-            seed: 1,
-            rows: rows
-                .iter()
-                .map(|(id, items)| Row {
-                    id: id.to_string(),
-                    kind: RowKind::TopPicks,
-                    title: id.to_string(),
-                    score: 0.5,
-                    reason: String::new(),
-                    items: items
-                        .iter()
-                        .map(|(t, m)| Item {
-                            title_id: t.to_string(),
-                            name: t.to_string(),
-                            score: 0.0,
-                            match_pct: *m,
-                            artwork_id: format!("{t}-a1"),
-                            explanation: Explanation {
-                                reason: String::new(),
-                                contributions: vec![],
-                                anchor: None,
-                                exploration: false,
-                                artwork_reason: String::new(),
-                                resume: None,
-                            },
-                        })
-                        .collect(),
-                })
+        fixtures::page(
+            rows.iter()
+                .map(|(id, ts)| (*id, ts.iter().map(|(t, m)| fixtures::item(t, *m)).collect()))
                 .collect(),
-        }
+        )
     }
 
     #[test]

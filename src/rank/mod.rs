@@ -40,5 +40,7 @@ pub use learn::Platt;
 pub use model::{train_log, Model};
 pub use naming::region_name;
 pub use onboarding::{check_picks, onboarding_set, OnboardingError, MIN_PICKS};
+#[cfg(test)]
+pub(crate) use page::fixtures;
 pub use page::{round6, ConfigRef, Contribution, Explanation, Item, Page, Row, RowKind};
 pub use score::{title_features, PageScorer};

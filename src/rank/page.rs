@@ -122,3 +122,54 @@ impl Page {
 pub fn round6(x: f64) -> f64 {
     (x * 1e6).round() / 1e6
 }
+
+/// Hand-built pages for the unit tests of what compares pages.
+#[cfg(test)]
+pub(crate) mod fixtures {
+    use super::*;
+
+    /// A tile with only an id (also its name) and a % Match.
+    pub fn item(title_id: &str, match_pct: u8) -> Item {
+        Item {
+            title_id: title_id.to_string(),
+            name: title_id.to_string(),
+            score: 0.0,
+            match_pct,
+            artwork_id: format!("{title_id}-a1"),
+            explanation: Explanation {
+                reason: String::new(),
+                contributions: vec![],
+                anchor: None,
+                exploration: false,
+                artwork_reason: String::new(),
+                resume: None,
+            },
+        }
+    }
+
+    /// A page of rows, each given as (row id, which is also its title; tiles).
+    pub fn page(rows: Vec<(&str, Vec<Item>)>) -> Page {
+        let now =
+            chrono::DateTime::parse_from_rfc3339("2026-11-18T08:00:00Z").expect("a valid time");
+        Page {
+            profile: "p".into(),
+            context: Context::new(now, crate::catalog::Device::Mobile),
+            config: ConfigRef {
+                name: "c".into(),
+                hash: "h".into(),
+            },
+            seed: 1,
+            rows: rows
+                .into_iter()
+                .map(|(id, items)| Row {
+                    id: id.to_string(),
+                    kind: RowKind::TopPicks,
+                    title: id.to_string(),
+                    score: 0.0,
+                    reason: String::new(),
+                    items,
+                })
+                .collect(),
+        }
+    }
+}
