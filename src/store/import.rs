@@ -50,6 +50,25 @@ impl Store {
     ) -> Result<ImportSummary, StoreError> {
         let path = self.path.clone();
         let e = |err| StoreError::sqlite(&path, err);
+        let (tx, mut summary) = self.begin_import(files)?;
+        if let Some(spec) = population {
+            write_population(&tx, spec, &mut summary).map_err(e)?;
+        }
+        tx.commit().map_err(e)?;
+        Ok(summary)
+    }
+}
+
+impl Store {
+    /// Open the import's transaction, validate `files` against what is
+    /// stored and write them. The caller adds what else the import brings
+    /// and commits; dropping the transaction instead leaves the database as it was.
+    pub(super) fn begin_import(
+        &mut self,
+        files: &[ImportFile],
+    ) -> Result<(Transaction<'_>, ImportSummary), StoreError> {
+        let path = self.path.clone();
+        let e = |err| StoreError::sqlite(&path, err);
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -72,15 +91,11 @@ impl Store {
             [],
         )
         .map_err(e)?;
-        if let Some(spec) = population {
-            write_population(&tx, spec, &mut summary).map_err(e)?;
-        }
-        tx.commit().map_err(e)?;
-        Ok(summary)
+        Ok((tx, summary))
     }
 }
 
-pub(super) fn load_vocabulary(tx: &rusqlite::Connection) -> rusqlite::Result<Vocabulary> {
+fn load_vocabulary(tx: &rusqlite::Connection) -> rusqlite::Result<Vocabulary> {
     let mut v = Vocabulary::default();
     let ids = |sql: &str| -> rusqlite::Result<Vec<String>> {
         tx.prepare(sql)?.query_map([], |r| r.get(0))?.collect()
@@ -103,7 +118,7 @@ pub(super) fn load_vocabulary(tx: &rusqlite::Connection) -> rusqlite::Result<Voc
     Ok(v)
 }
 
-pub(super) fn write_catalog(
+fn write_catalog(
     tx: &Transaction,
     file: &CatalogFile,
     summary: &mut ImportSummary,

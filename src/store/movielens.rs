@@ -4,11 +4,11 @@
 //! rating is a play to the end, and 4 stars and up add a thumbs up, 2 and
 //! below a thumbs down (a second later).
 
-use super::import::{load_vocabulary, ImportSummary, INSERT_EVENT};
+use super::import::{ImportSummary, INSERT_EVENT};
 use super::{Store, StoreError};
 use crate::catalog::movielens::{choose_profiles, MovieLens};
-use crate::catalog::{validate_batch, Action, ImportFile};
-use rusqlite::{params, TransactionBehavior};
+use crate::catalog::{Action, ImportFile};
+use rusqlite::params;
 
 /// Progress is reported every this many events.
 pub const PROGRESS_STEP: usize = 20_000;
@@ -27,21 +27,10 @@ impl Store {
         }
         let path = self.path.clone();
         let e = |err| StoreError::sqlite(&path, err);
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(e)?;
-        let label = ml.catalog.name.clone().unwrap_or_default();
-        let mut vocab = load_vocabulary(&tx).map_err(e)?;
-        validate_batch(
-            &[ImportFile::Catalog {
-                label: label.clone(),
-                file: ml.catalog.clone(),
-            }],
-            &mut vocab,
-        )?;
-        let mut summary = ImportSummary::default();
-        super::import::write_catalog(&tx, &ml.catalog, &mut summary).map_err(e)?;
+        let (tx, mut summary) = self.begin_import(&[ImportFile::Catalog {
+            label: ml.catalog.name.clone().unwrap_or_default(),
+            file: ml.catalog.clone(),
+        }])?;
 
         let chosen: std::collections::BTreeMap<u32, String> =
             choose_profiles(ml, profiles).into_iter().collect();
