@@ -22,28 +22,25 @@ pub fn run(cli: Cli) -> Result<()> {
         None if std::io::stdout().is_terminal() && std::io::stdin().is_terminal() => {
             let log = db.with_file_name("marquee-crash.log");
             let compare = cli.compare.as_deref().map(RankerConfig::load).transpose()?;
-            if cli.sandbox {
-                let copy = super::scratch::ScratchCopy::of(&open_with_sample(&db)?, "sandbox")?;
-                marquee::tui::run(
-                    copy.path(),
-                    true,
+            // The sandbox runs on a throw-away copy, removed when `copy` drops.
+            let copy = cli
+                .sandbox
+                .then(|| super::scratch::ScratchCopy::of(&open_with_sample(&db)?, "sandbox"))
+                .transpose()?;
+            marquee::tui::run(
+                marquee::tui::Launch {
+                    db: copy
+                        .as_ref()
+                        .map_or(db.as_path(), |c| c.path())
+                        .to_path_buf(),
+                    sandbox: copy.is_some(),
                     config,
-                    cli.config.clone(),
+                    config_path: cli.config.clone(),
                     compare,
-                    cli.profile,
-                    log,
-                )?;
-            } else {
-                marquee::tui::run(
-                    &db,
-                    false,
-                    config,
-                    cli.config.clone(),
-                    compare,
-                    cli.profile,
-                    log,
-                )?;
-            }
+                    profile: cli.profile,
+                },
+                log,
+            )?;
         }
         None => {
             // Not a terminal: print the home page as text instead.

@@ -91,16 +91,21 @@ fn open_in_background(
     })
 }
 
-/// Run the TUI until the viewer quits.
-pub fn run(
-    db: &Path,
-    sandbox: bool,
-    config: RankerConfig,
-    config_path: Option<PathBuf>,
-    compare: Option<RankerConfig>,
-    profile: Option<String>,
-    log: PathBuf,
-) -> anyhow::Result<()> {
+/// What the TUI opens: the database, the configs and the profile.
+pub struct Launch {
+    pub db: PathBuf,
+    /// `db` is a throw-away copy (`--sandbox`).
+    pub sandbox: bool,
+    pub config: RankerConfig,
+    /// The file `config` came from, watched for saves (`--config`).
+    pub config_path: Option<PathBuf>,
+    /// Config B for the split view (`--compare`).
+    pub compare: Option<RankerConfig>,
+    pub profile: Option<String>,
+}
+
+/// Run the TUI until the viewer quits; a panic's details go to `log`.
+pub fn run(launch: Launch, log: PathBuf) -> anyhow::Result<()> {
     install_panic_hook(log);
     enable_raw_mode()?;
     execute!(
@@ -109,23 +114,24 @@ pub fn run(
         EnableMouseCapture,
         crossterm::cursor::Hide
     )?;
-    let result = run_loop(db, sandbox, config, config_path, compare, profile);
+    let result = run_loop(launch);
     restore_terminal();
     result
 }
 
-fn run_loop(
-    db: &Path,
-    sandbox: bool,
-    config: RankerConfig,
-    config_path: Option<PathBuf>,
-    compare: Option<RankerConfig>,
-    profile: Option<String>,
-) -> anyhow::Result<()> {
+fn run_loop(launch: Launch) -> anyhow::Result<()> {
+    let Launch {
+        db,
+        sandbox,
+        config,
+        config_path,
+        compare,
+        profile,
+    } = launch;
     let mut terminal = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
     let theme = theme::Theme::new(theme::ColorMode::detect());
     let (tx, rx) = mpsc::channel();
-    let worker = open_in_background(db.to_path_buf(), config, profile, tx);
+    let worker = open_in_background(db, config, profile, tx);
     // Loading: draw progress until the session is ready; Ctrl-C or q leaves.
     let mut loading = app::App::new(Default::default());
     loading.loading = "Opening the database …".into();
