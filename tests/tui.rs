@@ -299,49 +299,35 @@ fn tiles_survive_tiny_areas_and_highlight_the_selection() {
     let item = h.rt.app.rows()[0].items[0].clone();
     let title = h.rt.app.title(&item.title_id).cloned();
     let theme = Theme::new(ColorMode::TrueColor);
-    for area in [
-        Rect::new(0, 0, 0, 0),
-        Rect::new(0, 0, 1, 1),
-        Rect::new(0, 0, 3, 2),
-    ] {
+    let render = |area: Rect, selected: bool| {
         let mut buf = Buffer::empty(area);
         Tile {
             title: title.as_ref(),
             item: &item,
-            selected: true,
+            selected,
             mark: None,
             rank: None,
             theme: &theme,
         }
         .render(area, &mut buf);
+        buf
+    };
+    for area in [
+        Rect::new(0, 0, 0, 0),
+        Rect::new(0, 0, 1, 1),
+        Rect::new(0, 0, 3, 2),
+    ] {
+        render(area, true);
     }
     let area = Rect::new(0, 0, 20, 9);
-    let mut buf = Buffer::empty(area);
-    Tile {
-        title: title.as_ref(),
-        item: &item,
-        selected: true,
-        mark: None,
-        rank: None,
-        theme: &theme,
-    }
-    .render(area, &mut buf);
+    let buf = render(area, true);
     assert_eq!(
         buf[(0, 0)].symbol(),
         "┏",
         "the selected tile has a thick frame"
     );
     assert_eq!(buf[(0, 0)].style().fg, theme.selected().fg);
-    let mut plain = Buffer::empty(area);
-    Tile {
-        title: title.as_ref(),
-        item: &item,
-        selected: false,
-        mark: None,
-        rank: None,
-        theme: &theme,
-    }
-    .render(area, &mut plain);
+    let plain = render(area, false);
     assert_eq!(
         plain[(0, 0)].symbol(),
         " ",
