@@ -50,6 +50,34 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
     }
 }
 
+/// A cleared, rounded panel titled `title` (sanitized, cut to fit); returns its inside.
+fn panel(
+    buf: &mut ratatui::buffer::Buffer,
+    area: ratatui::layout::Rect,
+    title: &str,
+    theme: &Theme,
+) -> ratatui::layout::Rect {
+    use ratatui::widgets::{BorderType, Borders};
+    Clear.render(area, buf);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Rounded)
+        .title(ratatui::text::Span::styled(
+            format!(
+                " {} ",
+                fit(
+                    &crate::text::sanitize(title),
+                    area.width.saturating_sub(6) as usize
+                )
+            ),
+            theme.title(),
+        ))
+        .style(theme.panel());
+    let inner = block.inner(area);
+    block.render(area, buf);
+    inner
+}
+
 /// Truncate to `width` display columns, with an ellipsis when cut.
 pub fn fit(s: &str, width: usize) -> String {
     use unicode_width::UnicodeWidthChar;

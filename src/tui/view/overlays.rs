@@ -4,32 +4,14 @@ use super::super::app::App;
 use super::super::keys::KEYMAP;
 use super::super::layout::centred;
 use super::super::theme::Theme;
-use super::fit;
 use super::tile::draw_artwork;
+use super::{fit, panel};
 use crate::catalog::TitleKind;
 use crate::text::sanitize;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Widget, Wrap};
-
-fn panel(buf: &mut Buffer, area: Rect, title: &str, theme: &Theme) -> Rect {
-    Clear.render(area, buf);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_type(BorderType::Rounded)
-        .title(Span::styled(
-            format!(
-                " {} ",
-                fit(&sanitize(title), area.width.saturating_sub(6) as usize)
-            ),
-            theme.title(),
-        ))
-        .style(theme.panel());
-    let inner = block.inner(area);
-    block.render(area, buf);
-    inner
-}
+use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 pub fn detail(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
     let Some(id) = &app.detail_title else { return };

@@ -3,26 +3,14 @@
 use super::super::app::{App, Mode};
 use super::super::layout::{centred, ONBOARDING_COLUMNS};
 use super::super::theme::Theme;
-use super::fit;
+use super::{fit, panel};
 use crate::catalog::Device;
 use crate::rank::TimeOfDay;
 use crate::text::sanitize;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Widget, Wrap};
-
-fn panel(buf: &mut Buffer, area: Rect, title: &str, theme: &Theme) -> Rect {
-    Clear.render(area, buf);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_type(BorderType::Rounded)
-        .title(Span::styled(format!(" {title} "), theme.title()))
-        .style(theme.panel());
-    let inner = block.inner(area);
-    block.render(area, buf);
-    inner
-}
+use ratatui::widgets::{Block, Clear, Paragraph, Widget, Wrap};
 
 pub fn loading(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
     let inner = panel(buf, centred(area, 64, 7), "Marquee", theme);
