@@ -198,13 +198,6 @@ impl Title {
     pub fn first_episode(&self) -> Option<(u32, u32)> {
         self.seasons.first().map(|s| (s.number, 1))
     }
-
-    pub fn episode_name(&self, season: u32, episode: u32) -> Option<&str> {
-        let s = self.seasons.iter().find(|s| s.number == season)?;
-        s.episodes
-            .get(episode.checked_sub(1)? as usize)
-            .map(String::as_str)
-    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

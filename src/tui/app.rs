@@ -209,12 +209,4 @@ impl App {
     pub fn title(&self, id: &str) -> Option<&Title> {
         self.catalog.titles.get(id)
     }
-
-    /// The title the current screen is about: the detail title or the selected tile.
-    pub fn focus_title(&self) -> Option<String> {
-        match self.mode {
-            Mode::Detail | Mode::Explain => self.detail_title.clone(),
-            _ => self.selected_item().map(|i| i.title_id.clone()),
-        }
-    }
 }
