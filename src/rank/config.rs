@@ -306,6 +306,15 @@ mod tests {
         assert_eq!(c.hash().len(), 12);
     }
 
+    /// ranker.json spells the defaults out for people who copy it; a config
+    /// that leaves a section out gets the code's. The two must not drift.
+    #[test]
+    fn the_bundled_file_and_the_code_defaults_agree() {
+        let c = RankerConfig::default();
+        assert_eq!(c.training, TrainingParams::default());
+        assert_eq!(c.diversity, DiversityParams::default());
+    }
+
     #[test]
     fn an_unknown_feature_is_named_with_its_path() {
         let err =
