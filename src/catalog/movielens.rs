@@ -87,7 +87,6 @@ pub fn read(dir: &Path) -> Result<MovieLens, CatalogError> {
     let ratings_text = read_text(&ratings_path, false)?;
     let (movies, index) =
         merge_duplicates(parse_movies(layout, &label(&movies_path), &movies_text)?);
-    let index: BTreeMap<&str, u32> = index.iter().map(|(id, &i)| (id.as_str(), i)).collect();
     let raw = parse_ratings(layout, &label(&ratings_path), &ratings_text, &index)?;
     if raw.is_empty() {
         return Err(CatalogError::new(&label(&ratings_path), "", "no ratings"));
@@ -275,7 +274,7 @@ fn parse_ratings(
     layout: Layout,
     file: &str,
     text: &str,
-    movies: &BTreeMap<&str, u32>,
+    movies: &BTreeMap<String, u32>,
 ) -> Result<Vec<(String, u32, f32, i64)>, CatalogError> {
     let mut out = Vec::with_capacity(text.len() / 20);
     for (n, line) in text.lines().enumerate() {
