@@ -262,6 +262,38 @@ impl WhyMoved {
     }
 }
 
+/// A title's contributions that differ between page A and page B, as
+/// (feature, on A, on B), the largest change first. A page without the
+/// title counts as contributing nothing.
+pub fn changed_contributions(a: &Page, b: &Page, title_id: &str) -> Vec<(String, f64, f64)> {
+    fn contributions<'p>(p: &'p Page, title_id: &str) -> BTreeMap<&'p str, f64> {
+        p.item(title_id).map_or_else(BTreeMap::new, |i| {
+            i.explanation
+                .contributions
+                .iter()
+                .map(|c| (c.feature.as_str(), c.value))
+                .collect()
+        })
+    }
+    let (ca, cb) = (contributions(a, title_id), contributions(b, title_id));
+    let features: BTreeSet<&str> = ca.keys().chain(cb.keys()).copied().collect();
+    let mut changed: Vec<(String, f64, f64)> = features
+        .into_iter()
+        .map(|f| {
+            let on = |c: &BTreeMap<&str, f64>| c.get(f).copied().unwrap_or(0.0);
+            (f.to_string(), on(&ca), on(&cb))
+        })
+        .filter(|(_, x, y)| (y - x).abs() > 1e-6)
+        .collect();
+    changed.sort_by(|x, y| {
+        (y.2 - y.1)
+            .abs()
+            .total_cmp(&(x.2 - x.1).abs())
+            .then(x.0.cmp(&y.0))
+    });
+    changed
+}
+
 /// The `n` largest tile moves within rows shown on both pages, explained.
 /// `wa`, `wb`: the effective feature weights of A and B (learned, with each config's overrides).
 pub fn why_moved(
@@ -272,20 +304,6 @@ pub fn why_moved(
     wb: &[f64; NF],
     n: usize,
 ) -> Vec<WhyMoved> {
-    let contributions = |p: &Page, id: &str| -> BTreeMap<String, f64> {
-        p.rows
-            .iter()
-            .flat_map(|r| &r.items)
-            .find(|i| i.title_id == id)
-            .map(|i| {
-                i.explanation
-                    .contributions
-                    .iter()
-                    .map(|c| (c.feature.clone(), c.value))
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
     let mut moves: Vec<(&RowDiff, &TileDiff)> = diff
         .iter()
         .filter(|r| r.change != Move::New && r.change != Move::Gone)
@@ -305,36 +323,25 @@ pub fn why_moved(
     moves
         .into_iter()
         .take(n)
-        .map(|(row, tile)| {
-            let (ca, cb) = (
-                contributions(a, &tile.title_id),
-                contributions(b, &tile.title_id),
-            );
-            let mut changes: Vec<FeatureChange> = FEATURES
-                .iter()
-                .enumerate()
-                .map(|(i, f)| FeatureChange {
-                    feature: f.to_string(),
-                    contribution_a: ca.get(*f).copied().unwrap_or(0.0),
-                    contribution_b: cb.get(*f).copied().unwrap_or(0.0),
-                    weight_a: wa[i],
-                    weight_b: wb[i],
+        .map(|(row, tile)| WhyMoved {
+            row: row.title.clone(),
+            title_id: tile.title_id.clone(),
+            name: tile.name.clone(),
+            change: tile.change,
+            // Learned features only: the baseline has no weight to show.
+            changes: changed_contributions(a, b, &tile.title_id)
+                .into_iter()
+                .filter_map(|(feature, ca, cb)| {
+                    let i = FEATURES.iter().position(|f| *f == feature)?;
+                    Some(FeatureChange {
+                        feature,
+                        contribution_a: ca,
+                        contribution_b: cb,
+                        weight_a: wa[i],
+                        weight_b: wb[i],
+                    })
                 })
-                .filter(|c| (c.contribution_b - c.contribution_a).abs() > 1e-6)
-                .collect();
-            changes.sort_by(|x, y| {
-                (y.contribution_b - y.contribution_a)
-                    .abs()
-                    .total_cmp(&(x.contribution_b - x.contribution_a).abs())
-                    .then(x.feature.cmp(&y.feature))
-            });
-            WhyMoved {
-                row: row.title.clone(),
-                title_id: tile.title_id.clone(),
-                name: tile.name.clone(),
-                change: tile.change,
-                changes,
-            }
+                .collect(),
         })
         .collect()
 }

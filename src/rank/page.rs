@@ -113,6 +113,14 @@ impl Page {
         out
     }
 
+    /// The first tile showing a title, in row order.
+    pub fn item(&self, title_id: &str) -> Option<&Item> {
+        self.rows
+            .iter()
+            .flat_map(|r| &r.items)
+            .find(|i| i.title_id == title_id)
+    }
+
     pub fn row(&self, kind: RowKind) -> Option<&Row> {
         self.rows.iter().find(|r| r.kind == kind)
     }

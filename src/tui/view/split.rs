@@ -3,7 +3,7 @@
 //! moved, and for the selected title what changed in its score.
 
 use super::fit;
-use crate::eval::compare::Move;
+use crate::eval::compare::{changed_contributions, Move};
 use crate::rank::{Item, Page};
 use crate::text::sanitize;
 use crate::tui::app::App;
@@ -12,7 +12,6 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
-use std::collections::BTreeMap;
 
 /// Tiles listed per row and side.
 const ITEMS: usize = 5;
@@ -223,13 +222,6 @@ fn why_panel(
     new_rows: Vec<&str>,
     theme: &Theme,
 ) {
-    let find = |p: &Page, id: &str| {
-        p.rows
-            .iter()
-            .flat_map(|r| &r.items)
-            .find(|i| i.title_id == id)
-            .cloned()
-    };
     let mut lines = vec![Line::from(Span::styled(
         " What moved and why",
         theme.title(),
@@ -240,35 +232,9 @@ fn why_panel(
             theme.dim(),
         )));
     }
-    match selected.map(|id| (find(a, id), find(b, id))) {
-        Some((Some(ia), Some(ib))) => {
-            let contributions = |i: &Item| -> BTreeMap<String, f64> {
-                i.explanation
-                    .contributions
-                    .iter()
-                    .map(|c| (c.feature.clone(), c.value))
-                    .collect()
-            };
-            let (ca, cb) = (contributions(&ia), contributions(&ib));
-            let mut changed: Vec<(String, f64, f64)> = ca
-                .keys()
-                .chain(cb.keys())
-                .map(|f| {
-                    (
-                        f.clone(),
-                        ca.get(f).copied().unwrap_or(0.0),
-                        cb.get(f).copied().unwrap_or(0.0),
-                    )
-                })
-                .filter(|c| (c.2 - c.1).abs() > 1e-6)
-                .collect();
-            changed.sort_by(|x, y| {
-                (y.2 - y.1)
-                    .abs()
-                    .total_cmp(&(x.2 - x.1).abs())
-                    .then(x.0.cmp(&y.0))
-            });
-            changed.dedup_by(|x, y| x.0 == y.0);
+    match selected.map(|id| (id, a.item(id), b.item(id))) {
+        Some((id, Some(ia), Some(ib))) => {
+            let changed = changed_contributions(a, b, id);
             lines.push(Line::from(Span::raw(format!(
                 " {}: score {:+.3} on A, {:+.3} on B",
                 sanitize(&ia.name),
@@ -288,7 +254,7 @@ fn why_panel(
                 ))));
             }
         }
-        Some((Some(ia), None)) => lines.push(Line::from(Span::raw(format!(
+        Some((_, Some(ia), None)) => lines.push(Line::from(Span::raw(format!(
             " {} is not on B's page",
             sanitize(&ia.name)
         )))),
