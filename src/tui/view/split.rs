@@ -4,7 +4,7 @@
 
 use super::fit;
 use crate::eval::compare::{changed_contributions, Move};
-use crate::rank::{Item, Page};
+use crate::rank::{Item, Page, Row};
 use crate::text::sanitize;
 use crate::tui::app::App;
 use crate::tui::theme::Theme;
@@ -40,16 +40,15 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, b: &Page, theme: &Theme) {
         width: area.width.saturating_sub(half + 1),
         ..body
     };
-    Paragraph::new(Line::from(Span::styled(
-        format!(" A: {}", sanitize(&a.config.name)),
-        theme.brand(),
-    )))
-    .render(Rect { height: 1, ..left }, buf);
-    Paragraph::new(Line::from(Span::styled(
-        format!(" B: {}", sanitize(&b.config.name)),
-        theme.brand(),
-    )))
-    .render(Rect { height: 1, ..right }, buf);
+    for (side, label, page) in [(left, "A", a), (right, "B", b)] {
+        let name = format!(" {label}: {}", sanitize(&page.config.name));
+        put(
+            buf,
+            side,
+            side.y,
+            Line::from(Span::styled(name, theme.brand())),
+        );
+    }
 
     let row_diff = |id: &str| app.compare_diff.iter().find(|r| r.id == id);
     let visible = ((body.height.saturating_sub(1)) / BLOCK_H).max(1) as usize;
@@ -76,36 +75,20 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, b: &Page, theme: &Theme) {
                 theme.title(),
             ),
         ]);
-        Paragraph::new(title_a).render(
-            Rect {
-                x: left.x,
-                y,
-                width: left.width,
-                height: 1,
-            },
-            buf,
-        );
-        for (n, item) in row_a.items.iter().enumerate().skip(start).take(ITEMS) {
-            let line = tile_line(
-                n,
-                item,
-                None,
-                selected.as_deref() == Some(&item.title_id),
-                left.width,
-                theme,
-            );
-            Paragraph::new(line).render(
-                Rect {
-                    x: left.x,
-                    y: y + 1 + (n - start) as u16,
-                    width: left.width,
-                    height: 1,
-                },
-                buf,
-            );
-        }
+        // A row's tiles on one side, from `start`, under the row's title.
+        let draw_tiles =
+            |buf: &mut Buffer, side: Rect, row: &Row, change: &dyn Fn(&Item) -> Option<Move>| {
+                for (n, item) in row.items.iter().enumerate().skip(start).take(ITEMS) {
+                    let is_selected = selected.as_deref() == Some(item.title_id.as_str());
+                    let line = tile_line(n, item, change(item), is_selected, side.width, theme);
+                    put(buf, side, y + 1 + (n - start) as u16, line);
+                }
+            };
+        put(buf, left, y, title_a);
+        draw_tiles(buf, left, row_a, &|_| None);
         let row_b = b.rows.iter().find(|r| r.id == row_a.id);
-        let move_label = row_diff(&row_a.id).map_or("gone on B".to_string(), |d| {
+        let diff = row_diff(&row_a.id);
+        let move_label = diff.map_or("gone on B".to_string(), |d| {
             if d.change == Move::Same {
                 String::new()
             } else {
@@ -123,38 +106,13 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, b: &Page, theme: &Theme) {
             ),
             Span::styled(format!("  {move_label}"), theme.accent()),
         ]);
-        Paragraph::new(title_b).render(
-            Rect {
-                x: right.x,
-                y,
-                width: right.width,
-                height: 1,
-            },
-            buf,
-        );
+        put(buf, right, y, title_b);
         if let Some(row_b) = row_b {
-            for (n, item) in row_b.items.iter().enumerate().skip(start).take(ITEMS) {
-                let m = row_diff(&row_b.id)
-                    .and_then(|d| d.tiles.iter().find(|t| t.title_id == item.title_id))
-                    .map(|t| t.change);
-                let line = tile_line(
-                    n,
-                    item,
-                    m,
-                    selected.as_deref() == Some(&item.title_id),
-                    right.width,
-                    theme,
-                );
-                Paragraph::new(line).render(
-                    Rect {
-                        x: right.x,
-                        y: y + 1 + (n - start) as u16,
-                        width: right.width,
-                        height: 1,
-                    },
-                    buf,
-                );
-            }
+            let change = |item: &Item| {
+                diff.and_then(|d| d.tiles.iter().find(|t| t.title_id == item.title_id))
+                    .map(|t| t.change)
+            };
+            draw_tiles(buf, right, row_b, &change);
         }
     }
     why_panel(
@@ -169,6 +127,18 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, b: &Page, theme: &Theme) {
             .map(|r| r.title.as_str())
             .collect(),
         theme,
+    );
+}
+
+/// One line of a side, at row `y`.
+fn put(buf: &mut Buffer, side: Rect, y: u16, line: Line) {
+    Paragraph::new(line).render(
+        Rect {
+            y,
+            height: 1,
+            ..side
+        },
+        buf,
     );
 }
 
