@@ -4,7 +4,7 @@
 //! coverage, genre diversity, exploration share, time to first play), and
 //! for the largest moves, which feature contributions changed and why.
 
-use super::protocol::SCAN_TILES;
+use super::protocol::first_play;
 use crate::rank::features::{FEATURES, NF};
 use crate::rank::{Model, Page, Row, VISIBLE};
 use serde::Serialize;
@@ -151,14 +151,7 @@ pub struct PageNumbers {
 }
 
 pub fn page_numbers(page: &Page, model: &Model, held_out: &BTreeSet<String>) -> PageNumbers {
-    let mut reading: Vec<&str> = vec![];
-    for row in &page.rows {
-        for item in row.items.iter().take(VISIBLE) {
-            if !reading.contains(&item.title_id.as_str()) {
-                reading.push(&item.title_id);
-            }
-        }
-    }
+    let reading = page.reading_order(usize::MAX, VISIBLE);
     let dcg: f64 = reading
         .iter()
         .take(10)
@@ -175,12 +168,7 @@ pub fn page_numbers(page: &Page, model: &Model, held_out: &BTreeSet<String>) -> 
         .flat_map(|r| r.items.iter().map(|i| i.title_id.as_str()))
         .collect();
     let mut genres: BTreeMap<&str, usize> = BTreeMap::new();
-    let visible: Vec<&crate::rank::Item> = page
-        .rows
-        .iter()
-        .flat_map(|r| r.items.iter().take(VISIBLE))
-        .collect();
-    for item in &visible {
+    for item in page.tiles_read(usize::MAX, VISIBLE) {
         if let Some(g) = model
             .title_index(&item.title_id)
             .and_then(|t| model.titles[t].genres.first())
@@ -200,12 +188,6 @@ pub fn page_numbers(page: &Page, model: &Model, held_out: &BTreeSet<String>) -> 
         .flat_map(|r| &r.items)
         .filter(|i| i.explanation.exploration)
         .count();
-    let scanned: Vec<&str> = page
-        .rows
-        .iter()
-        .flat_map(|r| r.items.iter().take(SCAN_TILES))
-        .map(|i| i.title_id.as_str())
-        .collect();
     PageNumbers {
         ndcg10: if ideal > 0.0 { dcg / ideal } else { 0.0 },
         coverage: all.len() as f64 / model.titles.len().max(1) as f64,
@@ -215,10 +197,7 @@ pub fn page_numbers(page: &Page, model: &Model, held_out: &BTreeSet<String>) -> 
         } else {
             0.0
         },
-        time_to_first_play: scanned
-            .iter()
-            .position(|t| held_out.contains(*t))
-            .map(|p| p + 1),
+        time_to_first_play: first_play(page, |id| held_out.contains(id)),
     }
 }
 

@@ -15,7 +15,8 @@ use crate::catalog::{Device, Event};
 use crate::rank::features::{FEATURES, FEATURE_GROUPS};
 use crate::rank::interactions::Engagement;
 use crate::rank::{
-    build_page, title_features, train_log, ContentIndex, Context, Model, ProfileState, RankerConfig,
+    build_page, title_features, train_log, ContentIndex, Context, Model, Page, ProfileState,
+    RankerConfig,
 };
 use crate::store::{Member, Store, StoreError};
 use rand::seq::SliceRandom;
@@ -273,16 +274,9 @@ fn score_split(
                 .collect();
             let liked = &held[&m.id];
             let page = build_page(model, &state, &ctx, config, seed);
-            let scanned: Vec<usize> = page
-                .rows
-                .iter()
-                .flat_map(|r| r.items.iter().take(SCAN_TILES))
-                .filter_map(|i| model.title_index(&i.title_id))
-                .collect();
-            let first_play = scanned
-                .iter()
-                .position(|t| liked.contains(t))
-                .map(|p| p + 1);
+            let first_play = first_play(&page, |id| {
+                model.title_index(id).is_some_and(|t| liked.contains(&t))
+            });
             MemberOutcome {
                 member: m.id,
                 cold: state.positives() < COLD_BELOW,
@@ -422,6 +416,14 @@ pub fn effective_catalog_size(slots: &[usize]) -> f64 {
         .map(|(i, p)| p * (i + 1) as f64)
         .sum::<f64>()
         - 1.0
+}
+
+/// Simulated time to first play: the tiles read (the scan model above) up to
+/// and including the first title `liked`; None if none is.
+pub fn first_play(page: &Page, liked: impl Fn(&str) -> bool) -> Option<usize> {
+    page.tiles_read(usize::MAX, SCAN_TILES)
+        .position(|i| liked(&i.title_id))
+        .map(|p| p + 1)
 }
 
 /// The nearest-rank percentile of sorted values.

@@ -109,15 +109,10 @@ pub fn utility(page: &Page) -> f64 {
 
 /// The top tiles in reading order: the first rows' visible tiles, each title once.
 pub fn top_items(page: &Page) -> Vec<String> {
-    let mut out: Vec<String> = vec![];
-    for row in page.rows.iter().take(TOP_ROWS) {
-        for item in row.items.iter().take(VISIBLE) {
-            if !out.contains(&item.title_id) {
-                out.push(item.title_id.clone());
-            }
-        }
-    }
-    out
+    page.reading_order(TOP_ROWS, VISIBLE)
+        .into_iter()
+        .map(String::from)
+        .collect()
 }
 
 /// Spearman's ρ over the union of two rankings; a title missing from one

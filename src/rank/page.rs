@@ -121,6 +121,26 @@ impl Page {
             .find(|i| i.title_id == title_id)
     }
 
+    /// The tiles as a viewer reads them: the first `rows` rows top to bottom,
+    /// the first `per_row` tiles of each left to right.
+    pub fn tiles_read(&self, rows: usize, per_row: usize) -> impl Iterator<Item = &Item> {
+        self.rows
+            .iter()
+            .take(rows)
+            .flat_map(move |r| r.items.iter().take(per_row))
+    }
+
+    /// The titles of [`Page::tiles_read`], each once, in reading order.
+    pub fn reading_order(&self, rows: usize, per_row: usize) -> Vec<&str> {
+        let mut out: Vec<&str> = vec![];
+        for item in self.tiles_read(rows, per_row) {
+            if !out.contains(&item.title_id.as_str()) {
+                out.push(&item.title_id);
+            }
+        }
+        out
+    }
+
     pub fn row(&self, kind: RowKind) -> Option<&Row> {
         self.rows.iter().find(|r| r.kind == kind)
     }
