@@ -3,11 +3,11 @@
 //! then folded into the profile), pages come out. The TUI and the CLI's
 //! feedback both go through it, so they behave the same.
 
-use crate::catalog::{Action, Maturity, ProfileSummary, TitleKind};
+use crate::catalog::{Action, Device, Maturity, ProfileSummary, TitleKind};
 use crate::rank::search::{search, SearchHit};
 use crate::rank::{
     build_page, check_picks, onboarding_set, Context, Model, OnboardingError, Page, PageScorer,
-    ProfileState, RankerConfig,
+    ProfileState, RankerConfig, TimeOfDay,
 };
 use crate::store::{NewEvent, Store, StoreError};
 
@@ -187,6 +187,14 @@ impl Session {
             .apply(&new.stored(id, self.profile.member_id), &self.model);
         self.undo.push((id, new, description.clone()));
         Ok(Some(description))
+    }
+
+    /// Move the session to another time of day (same date) and device.
+    pub fn set_context(&mut self, time_of_day: TimeOfDay, device: Device) {
+        self.ctx = Context {
+            device,
+            ..self.ctx.at_time_of_day(time_of_day)
+        };
     }
 
     pub fn profiles(&self) -> Result<Vec<ProfileSummary>, StoreError> {

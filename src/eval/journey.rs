@@ -93,11 +93,7 @@ pub fn apply(session: &mut Session, step: &Step) -> Result<(), SessionError> {
         Step::Context {
             time_of_day,
             device,
-        } => {
-            let mut ctx = session.ctx.at_time_of_day(*time_of_day);
-            ctx.device = *device;
-            session.ctx = ctx;
-        }
+        } => session.set_context(*time_of_day, *device),
     }
     Ok(())
 }

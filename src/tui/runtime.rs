@@ -240,9 +240,7 @@ impl Runtime {
                 Err(e) => vec![Action::Failed(e.to_string())],
             },
             Effect::SetContext(tod, device) => {
-                let mut ctx = s.ctx.at_time_of_day(tod);
-                ctx.device = device;
-                s.ctx = ctx;
+                s.set_context(tod, device);
                 vec![
                     self.page_ready(true),
                     Action::Recorded(format!("Context: {tod} on {device}")),
