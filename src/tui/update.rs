@@ -31,11 +31,11 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             if app.compare_page.is_some() {
                 app.split = !app.split;
             } else {
-                app.status = Some((
+                set_status(
+                    app,
                     "No second config: start Marquee with --compare B.json".into(),
                     true,
-                ));
-                app.status_ticks = 12;
+                );
             }
             vec![]
         }
