@@ -165,18 +165,15 @@ impl Runtime {
                 Err(e) => vec![Action::Failed(format!("Journey not saved: {e}"))],
             },
             Effect::Undo | Effect::Redo => {
-                let (done, verb) = if effect == Effect::Undo {
-                    (s.undo(), "undo")
+                let (done, verb, done_word) = if effect == Effect::Undo {
+                    (s.undo(), "undo", "Undone")
                 } else {
-                    (s.redo(), "redo")
+                    (s.redo(), "redo", "Redone")
                 };
                 match done {
                     Ok(Some(what)) => vec![
                         self.page_ready(true),
-                        Action::Recorded(format!(
-                            "{}: {what}",
-                            if verb == "undo" { "Undone" } else { "Redone" }
-                        )),
+                        Action::Recorded(format!("{done_word}: {what}")),
                     ],
                     Ok(None) => vec![Action::Failed(format!("Nothing to {verb}"))],
                     Err(e) => vec![Action::Failed(format!("Could not {verb}: {e}"))],
