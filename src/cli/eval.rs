@@ -58,9 +58,9 @@ pub fn external(
         Format::Table => "item model".to_string(),
         _ => params.describe(),
     };
-    let row = (name, m);
-    print_rows(
-        &[row],
+    print_metrics(
+        &name,
+        &m,
         format,
         &format!(
             "item model: {} · {} test users · trained and recommended in {seconds:.2} s",
@@ -129,50 +129,35 @@ pub fn database(
     Ok(())
 }
 
-/// Print named metric rows in the chosen format.
-pub fn print_rows(rows: &[(String, RankingMetrics)], format: Format, note: &str) -> Result<()> {
+/// Print one named metric row in the chosen format; the table ends with `note`.
+fn print_metrics(name: &str, m: &RankingMetrics, format: Format, note: &str) -> Result<()> {
     match format {
         Format::Json => {
-            let v: Vec<serde_json::Value> = rows
-                .iter()
-                .map(|(name, m)| {
-                    let mut o = m.reference_json();
-                    o["name"] = serde_json::Value::String(name.clone());
-                    o
-                })
-                .collect();
-            println!(
-                "{}",
-                marquee::text::to_json_pretty(&if v.len() == 1 {
-                    v[0].clone()
-                } else {
-                    serde_json::Value::Array(v)
-                })?
-            );
+            let mut o = m.reference_json();
+            o["name"] = serde_json::Value::String(name.to_string());
+            println!("{}", marquee::text::to_json_pretty(&o)?);
         }
         Format::Csv => {
             println!(
                 "name,k,precision,recall,ndcg,map,mrr,hit_rate,coverage,inv_simpson,test_users"
             );
-            for (name, m) in rows {
-                println!(
-                    "{},{},{:.6},{:.6},{:.6},{:.6},{:.6},{:.6},{:.6},{:.3},{}",
-                    csv_field(name),
-                    m.k,
-                    m.precision,
-                    m.recall,
-                    m.ndcg,
-                    m.map,
-                    m.mrr,
-                    m.hit_rate,
-                    m.coverage,
-                    m.inv_simpson,
-                    m.test_users
-                );
-            }
+            println!(
+                "{},{},{:.6},{:.6},{:.6},{:.6},{:.6},{:.6},{:.6},{:.3},{}",
+                csv_field(name),
+                m.k,
+                m.precision,
+                m.recall,
+                m.ndcg,
+                m.map,
+                m.mrr,
+                m.hit_rate,
+                m.coverage,
+                m.inv_simpson,
+                m.test_users
+            );
         }
         Format::Table => {
-            let k = rows.first().map_or(10, |r| r.1.k);
+            let k = m.k;
             println!(
                 "{:<34} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}",
                 "",
@@ -185,20 +170,18 @@ pub fn print_rows(rows: &[(String, RankingMetrics)], format: Format, note: &str)
                 "coverage",
                 "invSimp"
             );
-            for (name, m) in rows {
-                println!(
-                    "{:<34} {:>9.4} {:>9.4} {:>9.4} {:>9.4} {:>9.4} {:>9.4} {:>9.4} {:>9.1}",
-                    name,
-                    m.precision,
-                    m.recall,
-                    m.ndcg,
-                    m.map,
-                    m.mrr,
-                    m.hit_rate,
-                    m.coverage,
-                    m.inv_simpson
-                );
-            }
+            println!(
+                "{:<34} {:>9.4} {:>9.4} {:>9.4} {:>9.4} {:>9.4} {:>9.4} {:>9.4} {:>9.1}",
+                name,
+                m.precision,
+                m.recall,
+                m.ndcg,
+                m.map,
+                m.mrr,
+                m.hit_rate,
+                m.coverage,
+                m.inv_simpson
+            );
             println!("{note}");
         }
     }
