@@ -2,9 +2,9 @@
 //! then the report. The simulation is `marquee::eval::abtest`.
 
 use super::compare::ConfigPair;
+use super::print::{tiles, Progress};
 use anyhow::Result;
 use marquee::store::Store;
-use std::io::IsTerminal;
 use std::path::Path;
 
 /// `marquee abtest`: a progress bar on a terminal, then the report.
@@ -18,31 +18,18 @@ pub fn run(
     json: bool,
 ) -> Result<()> {
     let pair = ConfigPair::load(store, a, b)?;
-    let bar = std::io::stderr().is_terminal().then(|| {
-        let bar = indicatif::ProgressBar::new(viewers as u64);
-        bar.set_style(
-            indicatif::ProgressStyle::with_template("Simulating {bar:40} {pos}/{len} viewers")
-                .expect("a valid template"),
-        );
-        bar
-    });
+    let bar = Progress::new(viewers, "Simulating {bar:40} {pos}/{len} viewers");
     let arms = marquee::eval::abtest::Arms {
         a: (&pair.model_a, &pair.config_a),
         b: (pair.model_b(), &pair.config_b),
     };
-    let report = marquee::eval::abtest::run(store, &arms, viewers, sessions, seed, &|done| {
-        if let Some(b) = &bar {
-            b.set_position(done as u64);
-        }
-    })?;
-    if let Some(b) = bar {
-        b.finish_and_clear();
-    }
+    let report =
+        marquee::eval::abtest::run(store, &arms, viewers, sessions, seed, &|done| bar.set(done))?;
+    bar.finish();
     if json {
         println!("{}", marquee::text::to_json_pretty(&report)?);
         return Ok(());
     }
-    let tiles = |x: Option<f64>| x.map_or("–".to_string(), |v| format!("{v:.0}"));
     println!(
         "{:<34} {:>14} {:>14}",
         "",

@@ -2,6 +2,7 @@
 //! the whole-page diff, page-level numbers and what moved and why. The
 //! comparing itself is `marquee::eval::compare`.
 
+use super::print::tiles;
 use anyhow::Result;
 use marquee::catalog::Event;
 use marquee::eval::compare::{
@@ -154,7 +155,7 @@ fn print_profile(c: &ProfileComparison) {
             n.coverage,
             n.genre_diversity,
             100.0 * n.exploration_share,
-            n.time_to_first_play.map_or("–".to_string(), |t| t.to_string())
+            tiles(n.time_to_first_play.map(|t| t as f64))
         );
     };
     line("A", &c.a);

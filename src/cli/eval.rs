@@ -1,6 +1,7 @@
 //! `marquee eval`: the external TSV mode and the database mode, printed as a
 //! table, JSON or CSV. The evaluation itself lives in `marquee::eval`.
 
+use super::print::tiles;
 use anyhow::{Context as _, Result};
 use marquee::eval::external::{
     check_trainable, positives, read_positives, read_rows, recommend, score, write_recs,
@@ -114,7 +115,6 @@ pub fn database(
                     );
                 }
                 let t = &s.time_to_first_play;
-                let tiles = |x: Option<f64>| x.map_or("–".to_string(), |v| format!("{v:.0}"));
                 println!(
                     "  time to first play (home page, rows in order, first {SCAN_TILES} tiles each): median {} tiles, p90 {} tiles; {:.1}% found nothing\n",
                     tiles(t.median_tiles), tiles(t.p90_tiles), 100.0 * t.share_none

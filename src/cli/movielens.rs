@@ -4,7 +4,6 @@
 
 use anyhow::Result;
 use marquee::store::Store;
-use std::io::IsTerminal;
 use std::path::Path;
 use std::time::Instant;
 
@@ -14,23 +13,10 @@ pub fn import(db: &Path, dir: &Path, profiles: usize) -> Result<()> {
     let started = Instant::now();
     let ml = marquee::catalog::movielens::read(dir)?;
     let mut store = Store::open(db)?;
-    let bar = std::io::stderr().is_terminal().then(|| {
-        let bar = indicatif::ProgressBar::new(ml.ratings.len() as u64);
-        bar.set_style(
-            indicatif::ProgressStyle::with_template("{msg} {bar:40} {pos}/{len} ratings")
-                .expect("a valid template"),
-        );
-        bar.set_message(format!("Importing {}", ml.layout.name()));
-        bar
-    });
-    let summary = store.import_movielens(&ml, profiles, &mut |done, _| {
-        if let Some(b) = &bar {
-            b.set_position(done as u64);
-        }
-    })?;
-    if let Some(b) = bar {
-        b.finish_and_clear();
-    }
+    let bar = super::print::Progress::new(ml.ratings.len(), "{msg} {bar:40} {pos}/{len} ratings");
+    bar.set_message(format!("Importing {}", ml.layout.name()));
+    let summary = store.import_movielens(&ml, profiles, &mut |done, _| bar.set(done))?;
+    bar.finish();
     println!(
         "Imported {} from {}: {} titles, {} viewers, {} profiles ({}), {} ratings as {} events, in {:.2} s.",
         ml.layout.name(),

@@ -6,7 +6,7 @@ use marquee::rank::train::TrainReport;
 use marquee::rank::{Page, TitleExplanation};
 use marquee::store::Stats;
 use marquee::text::sanitize;
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 
 pub fn page_text(page: &Page, out: &mut impl Write) -> std::io::Result<()> {
     writeln!(
@@ -180,5 +180,45 @@ pub fn train_text(r: &TrainReport, seconds: f64) {
     println!("% Match calibration (predicted vs observed share of plays enjoyed):");
     for (pred, obs, n) in &r.calibration {
         println!("  {pred:>5.1}% predicted  {obs:>5.1}% observed  ({n} plays)");
+    }
+}
+
+/// A count of tiles, or "–" when there is none.
+pub fn tiles(x: Option<f64>) -> String {
+    x.map_or("–".to_string(), |v| format!("{v:.0}"))
+}
+
+/// A progress bar on stderr when it is a terminal; nothing when piped.
+pub struct Progress(Option<indicatif::ProgressBar>);
+
+impl Progress {
+    /// `template` is indicatif's, e.g. `"Simulating {bar:40} {pos}/{len} viewers"`.
+    pub fn new(len: usize, template: &str) -> Progress {
+        Progress(std::io::stderr().is_terminal().then(|| {
+            let bar = indicatif::ProgressBar::new(len as u64);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(template).expect("a valid template"),
+            );
+            bar
+        }))
+    }
+
+    pub fn set_message(&self, message: String) {
+        if let Some(b) = &self.0 {
+            b.set_message(message);
+        }
+    }
+
+    pub fn set(&self, done: usize) {
+        if let Some(b) = &self.0 {
+            b.set_position(done as u64);
+        }
+    }
+
+    /// Remove the bar before the summary is printed.
+    pub fn finish(self) {
+        if let Some(b) = self.0 {
+            b.finish_and_clear();
+        }
     }
 }
