@@ -211,14 +211,10 @@ pub fn run(
         .collect();
     let arm = |b: bool| outcomes.iter().filter(|o| o.arm_b == b).collect::<Vec<_>>();
     let (arm_a, arm_b) = (arm(false), arm(true));
-    let differences = [
-        "play_rate",
-        "titles_played_per_session",
-        "median_tiles_to_first_play",
-    ]
-    .iter()
-    .map(|&metric| difference(metric, &arm_a, &arm_b, seed))
-    .collect();
+    let differences = Metric::COMPARED
+        .into_iter()
+        .map(|metric| difference(metric, &arm_a, &arm_b, seed))
+        .collect();
     Ok(AbReport {
         seed,
         a: arm_report(&arms.a.1.name, &arm_a),
@@ -227,20 +223,46 @@ pub fn run(
     })
 }
 
-fn metric(name: &str, viewers: &[&ViewerOutcome]) -> f64 {
-    let sessions: Vec<&(Option<usize>, Vec<usize>)> =
-        viewers.iter().flat_map(|v| &v.sessions).collect();
-    let n = sessions.len().max(1) as f64;
-    match name {
-        "play_rate" => sessions.iter().filter(|s| s.0.is_some()).count() as f64 / n,
-        "titles_played_per_session" => sessions.iter().map(|s| s.1.len()).sum::<usize>() as f64 / n,
-        _ => {
-            let mut v: Vec<f64> = sessions
-                .iter()
-                .filter_map(|s| s.0.map(|x| x as f64))
-                .collect();
-            v.sort_by(f64::total_cmp);
-            percentile(&v, 0.5).unwrap_or(0.0)
+/// What the arms are compared on, per session.
+#[derive(Debug, Clone, Copy)]
+enum Metric {
+    PlayRate,
+    TitlesPlayedPerSession,
+    MedianTilesToFirstPlay,
+}
+
+impl Metric {
+    const COMPARED: [Metric; 3] = [
+        Metric::PlayRate,
+        Metric::TitlesPlayedPerSession,
+        Metric::MedianTilesToFirstPlay,
+    ];
+
+    fn name(self) -> &'static str {
+        match self {
+            Metric::PlayRate => "play_rate",
+            Metric::TitlesPlayedPerSession => "titles_played_per_session",
+            Metric::MedianTilesToFirstPlay => "median_tiles_to_first_play",
+        }
+    }
+
+    fn of(self, viewers: &[&ViewerOutcome]) -> f64 {
+        let sessions: Vec<&(Option<usize>, Vec<usize>)> =
+            viewers.iter().flat_map(|v| &v.sessions).collect();
+        let n = sessions.len().max(1) as f64;
+        match self {
+            Metric::PlayRate => sessions.iter().filter(|s| s.0.is_some()).count() as f64 / n,
+            Metric::TitlesPlayedPerSession => {
+                sessions.iter().map(|s| s.1.len()).sum::<usize>() as f64 / n
+            }
+            Metric::MedianTilesToFirstPlay => {
+                let mut v: Vec<f64> = sessions
+                    .iter()
+                    .filter_map(|s| s.0.map(|x| x as f64))
+                    .collect();
+                v.sort_by(f64::total_cmp);
+                percentile(&v, 0.5).unwrap_or(0.0)
+            }
         }
     }
 }
@@ -258,10 +280,10 @@ fn arm_report(config: &str, viewers: &[&ViewerOutcome]) -> ArmReport {
         config: config.to_string(),
         viewers: viewers.len(),
         sessions: sessions.len(),
-        play_rate: metric("play_rate", viewers),
+        play_rate: Metric::PlayRate.of(viewers),
         median_tiles_to_first_play: percentile(&firsts, 0.5),
         p90_tiles_to_first_play: percentile(&firsts, 0.9),
-        titles_played_per_session: metric("titles_played_per_session", viewers),
+        titles_played_per_session: Metric::TitlesPlayedPerSession.of(viewers),
         ecs_of_plays: effective_catalog_size(&plays),
     }
 }
@@ -273,8 +295,8 @@ fn resample<'a>(arm: &[&'a ViewerOutcome], rng: &mut ChaCha8Rng) -> Vec<&'a View
 }
 
 /// B − A with a percentile bootstrap over viewers (each arm resampled on its own).
-fn difference(name: &str, a: &[&ViewerOutcome], b: &[&ViewerOutcome], seed: u64) -> Difference {
-    let point = metric(name, b) - metric(name, a);
+fn difference(metric: Metric, a: &[&ViewerOutcome], b: &[&ViewerOutcome], seed: u64) -> Difference {
+    let point = metric.of(b) - metric.of(a);
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0xB007);
     let mut draws: Vec<f64> = (0..BOOTSTRAP)
         .map(|_| {
@@ -282,12 +304,12 @@ fn difference(name: &str, a: &[&ViewerOutcome], b: &[&ViewerOutcome], seed: u64)
                 return 0.0;
             }
             let (ra, rb) = (resample(a, &mut rng), resample(b, &mut rng));
-            metric(name, &rb) - metric(name, &ra)
+            metric.of(&rb) - metric.of(&ra)
         })
         .collect();
     draws.sort_by(f64::total_cmp);
     Difference {
-        metric: name.to_string(),
+        metric: metric.name().to_string(),
         b_minus_a: point,
         ci95: (
             percentile(&draws, 0.025).unwrap_or(0.0),
