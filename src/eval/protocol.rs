@@ -103,6 +103,8 @@ pub fn evaluate_database(
         .enumerate()
         .map(|(i, t)| (t.id.as_str(), i))
         .collect();
+    // The content index depends on the titles only: one serves both splits.
+    let content = ContentIndex::build(&titles);
     let mut splits = vec![];
     for holdout in [Holdout::Random, Holdout::Temporal] {
         let held = hold_out(&events, &title_index, holdout, seed);
@@ -118,11 +120,10 @@ pub fn evaluate_database(
             .cloned()
             .collect();
         let train_started = Instant::now();
-        let content = ContentIndex::build(&titles);
         let trained = train_log(&titles, &content, &members, &train_events, as_of, config);
         let model = Model::from_parts(
             titles.clone(),
-            content,
+            content.clone(),
             genres.clone(),
             tags.clone(),
             as_of,
