@@ -3,22 +3,20 @@
 
 mod common;
 use common::*;
+use std::path::Path;
+
+/// `marquee compare --a A --b B EXTRA…`, insisting on success.
+fn compare(db: &Path, a: &Path, b: &Path, extra: &[&str]) -> String {
+    let (a, b) = (a.to_str().unwrap(), b.to_str().unwrap());
+    ok(db, &[&["compare", "--a", a, "--b", b], extra].concat())
+}
 
 #[test]
 fn the_same_config_twice_moves_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let db = sample_db(&dir);
     let a = fixture("../../sample-catalog/ranker.json");
-    let out = ok(
-        &db,
-        &[
-            "compare",
-            "--a",
-            a.to_str().unwrap(),
-            "--b",
-            a.to_str().unwrap(),
-        ],
-    );
+    let out = compare(&db, &a, &a, &[]);
     assert_eq!(out.matches("rows: same order").count(), 7, "{out}");
     assert!(!out.contains("why:"), "{out}");
     assert!(out.contains("Δ +0.000"), "{out}");
@@ -35,20 +33,7 @@ fn a_changed_weight_moves_tiles_and_the_why_names_it() {
         r#"{"name": "louder-device", "weights": {"device_match": 1.5}}"#,
     )
     .unwrap();
-    let out = ok(
-        &db,
-        &[
-            "compare",
-            "--a",
-            a.to_str().unwrap(),
-            "--b",
-            b.to_str().unwrap(),
-            "--profile",
-            "sam",
-            "--device",
-            "mobile",
-        ],
-    );
+    let out = compare(&db, &a, &b, &["--profile", "sam", "--device", "mobile"]);
     assert!(out.contains("B: louder-device"), "{out}");
     let why: Vec<&str> = out
         .lines()
@@ -60,20 +45,8 @@ fn a_changed_weight_moves_tiles_and_the_why_names_it() {
             .all(|l| l.contains("device_match") && l.contains("→ 1.50")),
         "{out}"
     );
-    let json: serde_json::Value = serde_json::from_str(&ok(
-        &db,
-        &[
-            "compare",
-            "--a",
-            a.to_str().unwrap(),
-            "--b",
-            b.to_str().unwrap(),
-            "--profile",
-            "sam",
-            "--json",
-        ],
-    ))
-    .unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(&compare(&db, &a, &b, &["--profile", "sam", "--json"])).unwrap();
     let rows = json["profiles"][0]["rows"].as_array().unwrap();
     assert!(
         rows.iter().any(|r| r["tiles"]
