@@ -278,16 +278,7 @@ fn hostile_catalog_text_is_inert_on_screen_and_in_text_output() {
         for k in keys {
             rt.press(k);
         }
-        let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(160, 48)).unwrap();
-        t.draw(|f| marquee::tui::view::draw(f, &rt.app, &theme))
-            .unwrap();
-        let screen: String = t
-            .backend()
-            .buffer()
-            .content()
-            .iter()
-            .map(|c| c.symbol())
-            .collect();
+        let screen = common::drawn(&rt.app, &theme, 160, 48);
         assert!(screen.contains("Evil"), "{screen}");
         assert_eq!(
             unsafe_chars(&screen),

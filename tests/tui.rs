@@ -268,16 +268,7 @@ fn switching_context_re_ranks_and_the_header_says_so() {
 #[test]
 fn a_small_terminal_gets_a_message_not_a_broken_layout() {
     let h = open("ava");
-    let mut t = Terminal::new(TestBackend::new(50, 12)).unwrap();
-    t.draw(|f| draw(f, &h.rt.app, &Theme::new(ColorMode::Ansi16)))
-        .unwrap();
-    let text: String = t
-        .backend()
-        .buffer()
-        .content()
-        .iter()
-        .map(|c| c.symbol())
-        .collect();
+    let text = common::drawn(&h.rt.app, &Theme::new(ColorMode::Ansi16), 50, 12);
     assert!(text.contains("needs a terminal of at least"), "{text}");
 }
 

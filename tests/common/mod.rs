@@ -73,3 +73,20 @@ pub fn db_bytes(db: &Path) -> Vec<u8> {
     );
     std::fs::read(db).expect("read the database")
 }
+
+/// The app drawn into a `w` × `h` test terminal: every cell's symbol, row after row.
+pub fn drawn(
+    app: &marquee::tui::app::App,
+    theme: &marquee::tui::theme::Theme,
+    w: u16,
+    h: u16,
+) -> String {
+    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).unwrap();
+    t.draw(|f| marquee::tui::view::draw(f, app, theme)).unwrap();
+    t.backend()
+        .buffer()
+        .content()
+        .iter()
+        .map(|c| c.symbol())
+        .collect()
+}
