@@ -220,7 +220,6 @@ fn log_normalise(values: impl Iterator<Item = f32>) -> Vec<f32> {
     v.into_iter().map(|x| x / max).collect()
 }
 
-/// The k largest positive weights other than `skip`, scaled so the best is 1.
 /// The `k` largest positive weights (skipping `skip`), best first, scaled so
 /// the best is 1. A partial selection, and a list that owns only `k` slots:
 /// this runs once per title, so a catalog-sized buffer per title would be
