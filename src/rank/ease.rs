@@ -32,7 +32,6 @@ impl Positive {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Ease {
-    pub lambda: f32,
     /// n_titles × n_titles item weights.
     pub b: Array2<f32>,
     /// The column weight each item's row of B is scaled by when scoring (1 in plain EASE).
@@ -133,7 +132,6 @@ impl Ease {
             }
         });
         Ease {
-            lambda: p.lambda,
             b,
             item_weight: item_weight.into_iter().map(|w| w as f32).collect(),
         }

@@ -13,7 +13,7 @@ use chrono::NaiveDate;
 use std::collections::BTreeMap;
 
 /// Bump when the trained model's layout or meaning changes, so old caches are ignored.
-const MODEL_VERSION: &str = "model-v2";
+const MODEL_VERSION: &str = "model-v3";
 
 pub struct Model {
     pub titles: Vec<Title>,
