@@ -63,7 +63,7 @@ impl Ease {
     /// - x_ui = confidence · (n_u / mean)^user_exponent · (n_i / mean)^item_exponent,
     ///   where confidence is the positive's weight (its stars above the threshold);
     /// - k_u(i, j) = (1 + γ·exp(−|t_i − t_j| / τ)) / (1 + γ), so pairs a member
-    ///   took up in one sitting count up to twice as much as pairs months apart
+    ///   took up in one sitting count up to 1 + γ times as much as pairs months apart
     ///   (γ = session_weight, τ = session_seconds; γ = 0 gives plain co-occurrence).
     ///
     /// Scores use the same column weights. Zero exponents and γ = 0 give plain EASE.
