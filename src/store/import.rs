@@ -57,9 +57,7 @@ impl Store {
         tx.commit().map_err(e)?;
         Ok(summary)
     }
-}
 
-impl Store {
     /// Open the import's transaction, validate `files` against what is
     /// stored and write them. The caller adds what else the import brings
     /// and commits; dropping the transaction instead leaves the database as it was.
