@@ -439,34 +439,37 @@ fn map_genre(g: &str) -> Option<&'static str> {
     })
 }
 
-/// The Marquee genres a MovieLens catalog can use.
+/// The Marquee genres a MovieLens catalog can use: id, name, plural (for
+/// rows), and the word captions and synopses use for it.
+const GENRE_TABLE: [(&str, &str, &str, &str); 17] = [
+    ("action", "Action", "Action Movies", "Action"),
+    ("adventure", "Adventure", "Adventures", "Adventure"),
+    ("animation", "Animation", "Animated Films", "Animation"),
+    ("comedy", "Comedy", "Comedies", "Comedy"),
+    ("crime", "Crime", "Crime Films", "Crime"),
+    ("documentary", "Documentary", "Documentaries", "Documentary"),
+    ("drama", "Drama", "Dramas", "Drama"),
+    ("family", "Family", "Family Films", "Family"),
+    ("fantasy", "Fantasy", "Fantasy", "Fantasy"),
+    ("horror", "Horror", "Horror", "Horror"),
+    ("music", "Music", "Musicals", "Musical"),
+    ("mystery", "Mystery", "Mysteries", "Mystery"),
+    ("romance", "Romance", "Romances", "Romance"),
+    ("scifi", "Sci-Fi", "Sci-Fi", "Sci-Fi"),
+    ("thriller", "Thriller", "Thrillers", "Thriller"),
+    ("war", "War", "War Films", "War"),
+    ("western", "Western", "Westerns", "Western"),
+];
+
 fn genres() -> Vec<Genre> {
-    [
-        ("action", "Action", "Action Movies"),
-        ("adventure", "Adventure", "Adventures"),
-        ("animation", "Animation", "Animated Films"),
-        ("comedy", "Comedy", "Comedies"),
-        ("crime", "Crime", "Crime Films"),
-        ("documentary", "Documentary", "Documentaries"),
-        ("drama", "Drama", "Dramas"),
-        ("family", "Family", "Family Films"),
-        ("fantasy", "Fantasy", "Fantasy"),
-        ("horror", "Horror", "Horror"),
-        ("music", "Music", "Musicals"),
-        ("mystery", "Mystery", "Mysteries"),
-        ("romance", "Romance", "Romances"),
-        ("scifi", "Sci-Fi", "Sci-Fi"),
-        ("thriller", "Thriller", "Thrillers"),
-        ("war", "War", "War Films"),
-        ("western", "Western", "Westerns"),
-    ]
-    .into_iter()
-    .map(|(id, name, plural)| Genre {
-        id: id.into(),
-        name: name.into(),
-        plural: plural.into(),
-    })
-    .collect()
+    GENRE_TABLE
+        .iter()
+        .map(|(id, name, plural, _)| Genre {
+            id: id.to_string(),
+            name: name.to_string(),
+            plural: plural.to_string(),
+        })
+        .collect()
 }
 
 /// (theme, motif, palette) for a title of this genre.
@@ -559,26 +562,12 @@ impl Movie {
     }
 }
 
+/// The word captions and synopses use for a genre id ("Drama" for any other).
 fn genre_name(id: &str) -> &'static str {
-    match id {
-        "action" => "Action",
-        "adventure" => "Adventure",
-        "animation" => "Animation",
-        "comedy" => "Comedy",
-        "crime" => "Crime",
-        "documentary" => "Documentary",
-        "family" => "Family",
-        "fantasy" => "Fantasy",
-        "horror" => "Horror",
-        "music" => "Musical",
-        "mystery" => "Mystery",
-        "romance" => "Romance",
-        "scifi" => "Sci-Fi",
-        "thriller" => "Thriller",
-        "war" => "War",
-        "western" => "Western",
-        _ => "Drama",
-    }
+    GENRE_TABLE
+        .iter()
+        .find(|g| g.0 == id)
+        .map_or("Drama", |g| g.3)
 }
 
 fn date_of(ts: i64) -> NaiveDate {
