@@ -33,7 +33,7 @@ pub fn search(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
         theme,
     );
     let mut lines = vec![
-        Line::from(vec![Span::styled("/ ", theme.accent()), Span::styled(sanitize(&app.search.query), theme.title()), Span::styled("▏", theme.accent())]),
+        input_line("/ ", &app.search.query, theme),
         Line::from(Span::styled("titles, people, genres and tags; ordered by match and by your taste · ↑↓ choose · Enter details · Esc back", theme.dim())),
         Line::from(""),
     ];
@@ -116,11 +116,7 @@ pub fn profiles(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
     )));
     lines.push(Line::from(""));
     if app.mode == Mode::NewProfile {
-        lines.push(Line::from(vec![
-            Span::styled(" Name: ", theme.accent()),
-            Span::styled(&app.profiles.new_name, theme.title()),
-            Span::styled("▏", theme.accent()),
-        ]));
+        lines.push(input_line(" Name: ", &app.profiles.new_name, theme));
         lines.push(Line::from(Span::styled(
             " lowercase letters, digits, - and _ · Enter create · Esc back",
             theme.dim(),
@@ -275,15 +271,20 @@ pub fn pick_config(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
     let inner = block.inner(r);
     block.render(r, buf);
     let lines = vec![
-        Line::from(vec![
-            Span::styled(" File: ", theme.accent()),
-            Span::styled(sanitize(&app.config_input), theme.title()),
-            Span::styled("▏", theme.accent()),
-        ]),
+        input_line(" File: ", &app.config_input, theme),
         Line::from(Span::styled(
             " a JSON config like sample-catalog/ranker.json · Enter compare · Esc back",
             theme.dim(),
         )),
     ];
     Paragraph::new(lines).render(inner, buf);
+}
+
+/// A text field being typed: its label, the text so far and a cursor.
+fn input_line<'a>(label: &'a str, text: &str, theme: &Theme) -> Line<'a> {
+    Line::from(vec![
+        Span::styled(label, theme.accent()),
+        Span::styled(sanitize(text), theme.title()),
+        Span::styled("▏", theme.accent()),
+    ])
 }
