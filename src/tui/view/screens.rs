@@ -10,7 +10,7 @@ use crate::text::sanitize;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph, Widget, Wrap};
+use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 pub fn loading(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
     let inner = panel(buf, centred(area, 64, 7), "Marquee", theme);
@@ -264,12 +264,7 @@ pub fn context(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
 /// The prompt for a second config to compare with (`B`).
 pub fn pick_config(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
     let r = centred(area, 80.min(area.width), 6);
-    Clear.render(r, buf);
-    let block = Block::bordered()
-        .title(" Compare with a ranker config ")
-        .border_style(theme.accent());
-    let inner = block.inner(r);
-    block.render(r, buf);
+    let inner = panel(buf, r, "Compare with a ranker config", theme);
     let lines = vec![
         input_line(" File: ", &app.config_input, theme),
         Line::from(Span::styled(
