@@ -16,7 +16,8 @@
 //! Differences come with 95 % bootstrap intervals: viewers are resampled
 //! within each arm ([`BOOTSTRAP`] times, seeded).
 
-use super::protocol::{effective_catalog_size, percentile, SCAN_TILES};
+use super::metrics::{effective_catalog_size, percentile};
+use super::protocol::SCAN_TILES;
 use crate::catalog::population::Population;
 use crate::catalog::{Action, Device, Event};
 use crate::rank::{build_page, Context, Model, ProfileState, RankerConfig};

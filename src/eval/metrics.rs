@@ -1,7 +1,9 @@
 //! Top-k ranking metrics with the reference scorer's definitions (binary
 //! relevance, averaged over test users; a user with no recommendations
 //! scores 0): precision, recall, NDCG, MAP, MRR, hit rate, catalog coverage
-//! and inverse-Simpson diversity of the recommended slots.
+//! and inverse-Simpson diversity of the recommended slots. Beside them, the
+//! effective catalog size and nearest-rank percentiles that the database
+//! evaluation and the A/B simulation report.
 
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -119,9 +121,58 @@ pub fn evaluate<U: Ord, I: Ord + Clone>(
     m
 }
 
+/// ECS = 2 Σ_i p_i · i − 1 over the titles' shares p_i sorted in decreasing
+/// order (i from 1): 1 when one title takes every slot, N when N titles share
+/// them equally.
+pub fn effective_catalog_size(slots: &[usize]) -> f64 {
+    let mut counts: BTreeMap<usize, usize> = BTreeMap::new();
+    for &t in slots {
+        *counts.entry(t).or_default() += 1;
+    }
+    let mut shares: Vec<f64> = counts
+        .values()
+        .map(|&c| c as f64 / slots.len() as f64)
+        .collect();
+    shares.sort_by(|a, b| b.total_cmp(a));
+    if shares.is_empty() {
+        return 0.0;
+    }
+    2.0 * shares
+        .iter()
+        .enumerate()
+        .map(|(i, p)| p * (i + 1) as f64)
+        .sum::<f64>()
+        - 1.0
+}
+
+/// The nearest-rank percentile of sorted values.
+pub fn percentile(sorted: &[f64], q: f64) -> Option<f64> {
+    if sorted.is_empty() {
+        return None;
+    }
+    let rank = ((q * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
+    Some(sorted[rank - 1])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ecs_is_one_for_a_single_title_and_n_for_an_even_spread() {
+        assert_eq!(effective_catalog_size(&[3, 3, 3]), 1.0);
+        assert!((effective_catalog_size(&[1, 2, 3, 4]) - 4.0).abs() < 1e-12);
+        // Shares 0.5, 0.25, 0.25: 2 (0.5 + 0.5 + 0.75) − 1 = 2.5.
+        assert!((effective_catalog_size(&[7, 7, 8, 9]) - 2.5).abs() < 1e-12);
+    }
+
+    #[test]
+    fn percentiles_use_the_nearest_rank() {
+        let v = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0];
+        assert_eq!(percentile(&v, 0.5), Some(5.0));
+        assert_eq!(percentile(&v, 0.9), Some(9.0));
+        assert_eq!(percentile(&[], 0.5), None);
+    }
 
     fn sets(
         v: &[(&'static str, &[&'static str])],

@@ -10,7 +10,7 @@
 //! count is the number of tiles read up to and including the first title
 //! they went on to like (a held-out positive).
 
-use super::metrics::{evaluate, RankingMetrics};
+use super::metrics::{effective_catalog_size, evaluate, percentile, RankingMetrics};
 use crate::catalog::{Device, Event};
 use crate::rank::features::{FEATURES, FEATURE_GROUPS};
 use crate::rank::interactions::Engagement;
@@ -395,30 +395,6 @@ fn liked_shares(model: &Model, by_member: &BTreeMap<i64, Vec<Event>>) -> Vec<f64
         .collect()
 }
 
-/// ECS = 2 Σ_i p_i · i − 1 over the titles' shares p_i sorted in decreasing
-/// order (i from 1): 1 when one title takes every slot, N when N titles share
-/// them equally.
-pub fn effective_catalog_size(slots: &[usize]) -> f64 {
-    let mut counts: BTreeMap<usize, usize> = BTreeMap::new();
-    for &t in slots {
-        *counts.entry(t).or_default() += 1;
-    }
-    let mut shares: Vec<f64> = counts
-        .values()
-        .map(|&c| c as f64 / slots.len() as f64)
-        .collect();
-    shares.sort_by(|a, b| b.total_cmp(a));
-    if shares.is_empty() {
-        return 0.0;
-    }
-    2.0 * shares
-        .iter()
-        .enumerate()
-        .map(|(i, p)| p * (i + 1) as f64)
-        .sum::<f64>()
-        - 1.0
-}
-
 /// Simulated time to first play: the tiles read (the scan model above) up to
 /// and including the first title `liked`; None if none is.
 pub fn first_play(page: &Page, liked: impl Fn(&str) -> bool) -> Option<usize> {
@@ -427,34 +403,9 @@ pub fn first_play(page: &Page, liked: impl Fn(&str) -> bool) -> Option<usize> {
         .map(|p| p + 1)
 }
 
-/// The nearest-rank percentile of sorted values.
-pub fn percentile(sorted: &[f64], q: f64) -> Option<f64> {
-    if sorted.is_empty() {
-        return None;
-    }
-    let rank = ((q * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
-    Some(sorted[rank - 1])
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn ecs_is_one_for_a_single_title_and_n_for_an_even_spread() {
-        assert_eq!(effective_catalog_size(&[3, 3, 3]), 1.0);
-        assert!((effective_catalog_size(&[1, 2, 3, 4]) - 4.0).abs() < 1e-12);
-        // Shares 0.5, 0.25, 0.25: 2 (0.5 + 0.5 + 0.75) − 1 = 2.5.
-        assert!((effective_catalog_size(&[7, 7, 8, 9]) - 2.5).abs() < 1e-12);
-    }
-
-    #[test]
-    fn percentiles_use_the_nearest_rank() {
-        let v = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0];
-        assert_eq!(percentile(&v, 0.5), Some(5.0));
-        assert_eq!(percentile(&v, 0.9), Some(9.0));
-        assert_eq!(percentile(&[], 0.5), None);
-    }
 
     fn event(member: i64, title: &str, at: i64) -> Event {
         Event {
