@@ -101,18 +101,21 @@ impl Ease {
                 list.iter()
                     .map(|e| wu * e.weight as f64 * item_weight[e.item]),
             );
+            // G is symmetric: each pair is weighed once and added to both halves.
             for (a, ea) in list.iter().enumerate() {
-                for (b, eb) in list.iter().enumerate() {
+                for (b, eb) in list.iter().enumerate().skip(a) {
                     let apart = (ea.at - eb.at).unsigned_abs() as f64 / tau;
                     // Past 30 τ the kernel (< 1e-13) is below f64's notice: skip exp.
-                    let pair = if gamma > 0.0 && apart < 30.0 {
-                        (1.0 + gamma * (-apart).exp()) / (1.0 + gamma)
-                    } else if gamma > 0.0 {
-                        1.0 / (1.0 + gamma)
+                    let near = if gamma > 0.0 && apart < 30.0 {
+                        (-apart).exp()
                     } else {
-                        1.0
+                        0.0
                     };
-                    g[(ea.item, eb.item)] += x[a] * x[b] * pair;
+                    let v = x[a] * x[b] * ((1.0 + gamma * near) / (1.0 + gamma));
+                    g[(ea.item, eb.item)] += v;
+                    if b != a {
+                        g[(eb.item, ea.item)] += v;
+                    }
                 }
             }
         }
