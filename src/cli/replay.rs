@@ -32,23 +32,7 @@ pub fn run(store: &Store, file: &Path, json: bool) -> Result<()> {
             journey.pages.len()
         );
     }
-    // Replaying writes feedback: do it on a copy, never on the real profile.
-    let copy = ScratchCopy::of(store, "replay")?;
-    let result = (|| -> Result<Vec<Page>> {
-        let mut replica = Store::open(copy.path())?;
-        let member = replica.profile(&journey.profile)?;
-        replica.forget_feedback_after(member.id, journey.start_event)?;
-        let mut session = marquee::session::Session::open(
-            replica,
-            journey.config.clone(),
-            Some(&journey.profile),
-            Some(journey.context),
-            journey.seed,
-        )?;
-        Ok(replay(&mut session, &journey)?)
-    })();
-    drop(copy);
-    let pages = result?;
+    let pages = replay_on_copy(store, &journey)?;
     if json {
         println!("{}", marquee::text::to_json_pretty(&pages)?);
         return Ok(());
@@ -81,4 +65,21 @@ pub fn run(store: &Store, file: &Path, json: bool) -> Result<()> {
         journey.profile
     );
     Ok(())
+}
+
+/// Replaying writes feedback: it runs on a copy, never on the real profile.
+/// The copy is declared first, so it is removed after the session closes.
+fn replay_on_copy(store: &Store, journey: &Journey) -> Result<Vec<Page>> {
+    let copy = ScratchCopy::of(store, "replay")?;
+    let mut replica = Store::open(copy.path())?;
+    let member = replica.profile(&journey.profile)?;
+    replica.forget_feedback_after(member.id, journey.start_event)?;
+    let mut session = marquee::session::Session::open(
+        replica,
+        journey.config.clone(),
+        Some(&journey.profile),
+        Some(journey.context),
+        journey.seed,
+    )?;
+    Ok(replay(&mut session, journey)?)
 }
