@@ -57,3 +57,16 @@ fn a_changed_weight_moves_tiles_and_the_why_names_it() {
         "{json}"
     );
 }
+
+#[test]
+fn a_profile_with_nothing_held_out_reads_zero_and_a_dash() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sample_db(&dir);
+    let a = fixture("../../sample-catalog/ranker.json");
+    let out = compare(&db, &a, &a, &["--profile", "new"]);
+    assert!(out.contains("time to first play   A –  B –"), "{out}");
+    assert!(!out.contains("None") && !out.contains("-0.000"), "{out}");
+    let json = compare(&db, &a, &a, &["--profile", "new", "--json"]);
+    assert!(json.contains("\"ndcg10\": 0.0"), "{json}");
+    assert!(!json.contains("-0.0"), "{json}");
+}

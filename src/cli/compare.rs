@@ -198,7 +198,12 @@ fn print_overall(all: &[ProfileComparison]) {
         median(&|c| c.b.time_to_first_play),
     ) {
         (Some(a), Some(b)) => line("time to first play", (a, b), 0),
-        (a, b) => println!("  {:<20} A {a:?}  B {b:?}", "time to first play"),
+        (a, b) => println!(
+            "  {:<20} A {}  B {}",
+            "time to first play",
+            tiles(a),
+            tiles(b)
+        ),
     }
 }
 

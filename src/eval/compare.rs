@@ -189,7 +189,8 @@ pub fn page_numbers(page: &Page, model: &Model, held_out: &BTreeSet<String>) -> 
         .filter(|i| i.explanation.exploration)
         .count();
     PageNumbers {
-        ndcg10: if ideal > 0.0 { dcg / ideal } else { 0.0 },
+        // A sum of nothing is −0.0 in Rust: a page without a hit scores a plain 0.
+        ndcg10: if dcg > 0.0 { dcg / ideal } else { 0.0 },
         coverage: all.len() as f64 / model.titles.len().max(1) as f64,
         genre_diversity: if simpson > 0.0 { 1.0 / simpson } else { 0.0 },
         exploration_share: if items > 0 {
