@@ -512,6 +512,11 @@ fn b_picks_a_second_config_by_path_and_a_bad_one_is_named() {
         r#"{"name": "picked-b", "weights": {"freshness": 0.0}}"#,
     )
     .unwrap();
+    // Before any config B, `b` says how to get one rather than opening an empty split.
+    h.keys(&[KeyCode::Char('b')]);
+    let (message, error) = h.rt.app.status.clone().unwrap();
+    assert!(error && message.contains("press B"), "{message}");
+    assert!(!h.rt.app.split);
     h.keys(&[KeyCode::Char('B')]);
     assert_eq!(h.rt.mode(), Mode::PickConfig);
     h.typed(path.to_str().unwrap());

@@ -33,7 +33,8 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             } else {
                 set_status(
                     app,
-                    "No second config: start Marquee with --compare B.json".into(),
+                    "No second config yet: press B to pick one, or start with --compare B.json"
+                        .into(),
                     true,
                 );
             }
