@@ -56,11 +56,13 @@ pub struct ContextArgs {
 pub enum Command {
     /// Count what the database holds
     Stats {
+        /// Print JSON for scripts instead of text
         #[arg(long)]
         json: bool,
     },
     /// List the profiles
     Profiles {
+        /// Print JSON for scripts instead of text
         #[arg(long)]
         json: bool,
     },
@@ -71,6 +73,7 @@ pub enum Command {
     },
     /// Print a profile's home page
     Rows {
+        /// The profile, by id (see `marquee profiles`)
         #[arg(long)]
         profile: String,
         #[command(flatten)]
@@ -78,13 +81,16 @@ pub enum Command {
         /// Seed for every random choice on the page
         #[arg(long, default_value_t = 7)]
         seed: u64,
+        /// Print JSON for scripts instead of text
         #[arg(long)]
         json: bool,
     },
     /// Record feedback for a profile (committed before this returns)
     Feedback {
+        /// The profile, by id (see `marquee profiles`)
         #[arg(long)]
         profile: String,
+        /// The title, by id (e.g. t0022; see `marquee titles`)
         #[arg(long)]
         title: String,
         /// up | down | love | play:PCT | list-add | list-remove
@@ -95,19 +101,24 @@ pub enum Command {
     },
     /// Explain why a title is where it is on a profile's page, or why it is not there
     Explain {
+        /// The profile, by id (see `marquee profiles`)
         #[arg(long)]
         profile: String,
+        /// The title, by id (e.g. t0022; see `marquee titles`)
         #[arg(long)]
         title: String,
         #[command(flatten)]
         context: ContextArgs,
+        /// Seed for every random choice on the page
         #[arg(long, default_value_t = 7)]
         seed: u64,
+        /// Print JSON for scripts instead of text
         #[arg(long)]
         json: bool,
     },
     /// Cold start: list the titles a profile can pick from, or record its picks
     Onboarding {
+        /// The profile, by id (see `marquee profiles`)
         #[arg(long)]
         profile: String,
         /// Comma-separated title ids from the offered set (at least 3)
@@ -115,24 +126,30 @@ pub enum Command {
         picks: Option<Vec<String>>,
         #[command(flatten)]
         context: ContextArgs,
+        /// Seed for every random choice on the page
         #[arg(long, default_value_t = 7)]
         seed: u64,
+        /// Print JSON for scripts instead of text
         #[arg(long)]
         json: bool,
     },
     /// Retrain every stage now and report the learned weights and held-out metrics
     Train {
+        /// Print JSON for scripts instead of text
         #[arg(long)]
         json: bool,
     },
     /// Show one title's full record
     Title {
+        /// The title id (e.g. t0022)
         id: String,
+        /// Print JSON for scripts instead of text
         #[arg(long)]
         json: bool,
     },
     /// List every title
     Titles {
+        /// Print JSON for scripts instead of text
         #[arg(long)]
         json: bool,
     },
@@ -154,14 +171,17 @@ pub enum Command {
         /// Seed of the holdout splits (database mode)
         #[arg(long, default_value_t = 42)]
         seed: u64,
+        /// Print JSON for scripts instead of the table
         #[arg(long, conflicts_with = "csv")]
         json: bool,
+        /// Print CSV for spreadsheets instead of the table
         #[arg(long)]
         csv: bool,
     },
     /// Import a MovieLens folder (ml-100k, ml-1m or ml-latest[-small]) into a new database
     #[command(name = "import-movielens")]
     ImportMovielens {
+        /// The folder holding u.data + u.item, ratings.dat + movies.dat, or ratings.csv + movies.csv
         dir: PathBuf,
         /// Turn this many real users, with different tastes, into browsable profiles
         #[arg(long, default_value_t = 6)]
@@ -183,15 +203,19 @@ pub enum Command {
         all_profiles: bool,
         #[command(flatten)]
         context: ContextArgs,
+        /// Seed for every random choice on the page
         #[arg(long, default_value_t = 7)]
         seed: u64,
+        /// Print JSON for scripts instead of text
         #[arg(long)]
         json: bool,
     },
     /// A simulated A/B test: population viewers see config A or B and react from their true tastes
     Abtest {
+        /// Config A (the control)
         #[arg(long)]
         a: PathBuf,
+        /// Config B (the treatment)
         #[arg(long)]
         b: PathBuf,
         /// How many population viewers take part
@@ -200,13 +224,16 @@ pub enum Command {
         /// Sessions per viewer
         #[arg(long, default_value_t = 3)]
         sessions: usize,
+        /// Seed for the assignment and every simulated reaction
         #[arg(long, default_value_t = 42)]
         seed: u64,
+        /// Print JSON for scripts instead of text
         #[arg(long)]
         json: bool,
     },
     /// Replay a saved journey (J in the TUI) on a throw-away copy of the database: every page, checked
     Replay {
+        /// A journey file saved with J in the TUI
         file: PathBuf,
         /// Print every page as JSON instead of the check
         #[arg(long)]
@@ -219,6 +246,7 @@ pub enum Command {
     },
     /// Import catalog or profile files (all of them, or none)
     Import {
+        /// Catalog or profile JSON files
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
@@ -227,9 +255,13 @@ pub enum Command {
 #[derive(Debug, Subcommand)]
 pub enum SnapshotCommand {
     /// Write each profile's page per context, with the config and model fingerprint
-    Write { dir: PathBuf },
+    Write {
+        /// The snapshot folder (created if missing)
+        dir: PathBuf,
+    },
     /// Regenerate the pages and report unchanged / improved / worse / changed (non-zero exit on a change)
     Check {
+        /// The snapshot folder written by `snapshot write`
         dir: PathBuf,
         /// Re-approve: write the regenerated pages over the snapshot
         #[arg(long)]
@@ -237,6 +269,7 @@ pub enum SnapshotCommand {
         /// How far utility and rank correlation may move and still count as unchanged
         #[arg(long, default_value_t = 0.01)]
         tolerance: f64,
+        /// Print JSON for scripts instead of text
         #[arg(long)]
         json: bool,
     },
@@ -246,6 +279,7 @@ pub enum SnapshotCommand {
 pub enum ProfileCommand {
     /// Create a profile
     Add {
+        /// The profile's id: lowercase letters, digits, '-' and '_' (1–32)
         name: String,
         /// Highest rating the profile may see (e.g. TV-Y7 for a kids profile)
         #[arg(long, default_value = "TV-MA")]
