@@ -10,7 +10,7 @@ use crate::text::sanitize;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Widget, Wrap};
+use ratatui::widgets::{Block, Clear, Paragraph, Widget, Wrap};
 
 pub fn loading(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
     let inner = panel(buf, centred(area, 64, 7), "Marquee", theme);
@@ -131,13 +131,21 @@ pub fn profiles(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
 }
 
 pub fn onboarding(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
+    // A screen of its own: blank the home page between the header and the
+    // footer so none of it shows around the panel.
+    let body = Rect {
+        y: area.y + 1,
+        height: area.height.saturating_sub(2),
+        ..area
+    };
+    Clear.render(body, buf);
+    Block::default().style(theme.base()).render(body, buf);
     let inner = panel(
         buf,
         Rect {
             x: area.x + 2,
-            y: area.y + 1,
             width: area.width.saturating_sub(4),
-            height: area.height.saturating_sub(2),
+            ..body
         },
         "Welcome! Pick 3 or more titles you like",
         theme,
