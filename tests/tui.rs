@@ -214,6 +214,8 @@ fn onboarding_picks_lead_to_a_personalized_home() {
     }
     h.keys(&[KeyCode::Enter]);
     assert_eq!(h.rt.mode(), Mode::Home);
+    // The new page opens at its top, not on whichever row the cold page had first.
+    assert_eq!((h.rt.app.row, h.rt.app.col(0)), (0, 0));
     let picks_row =
         h.rt.app
             .rows()

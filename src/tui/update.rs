@@ -417,7 +417,8 @@ fn context(app: &mut App, action: Action) -> Vec<Effect> {
     vec![]
 }
 
-/// Install a new page; with `marks`, mark how its tiles moved since the last one.
+/// Install a new page. With `marks` (a re-rank of the same page) mark how its
+/// tiles moved and keep the selected row; without, start at the top.
 fn page_ready(app: &mut App, page: Page, build_ms: f64, marks: bool) {
     let selected_row_id = app.rows().get(app.row).map(|r| r.id.clone());
     if marks {
@@ -449,11 +450,17 @@ fn page_ready(app: &mut App, page: Page, build_ms: f64, marks: bool) {
     if app.mode == Mode::Loading {
         app.mode = Mode::Home;
     }
-    // Keep the selection on the same row where it still exists.
-    app.row = selected_row_id
-        .and_then(|id| app.rows().iter().position(|r| r.id == id))
-        .unwrap_or(app.row)
-        .min(app.rows().len().saturating_sub(1));
+    if marks {
+        // A re-rank of the same page: keep the selection on the same row where it still exists.
+        app.row = selected_row_id
+            .and_then(|id| app.rows().iter().position(|r| r.id == id))
+            .unwrap_or(app.row)
+            .min(app.rows().len().saturating_sub(1));
+    } else {
+        // A fresh page (another profile, or one that just finished onboarding): start at the top.
+        app.row = 0;
+        app.cols.clear();
+    }
 }
 
 /// ↑n / ↓n within a row, "new" for titles not on the old page, "moved" from another row.
