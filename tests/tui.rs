@@ -192,6 +192,37 @@ fn search_finds_a_title_from_a_typo() {
 }
 
 #[test]
+fn a_title_rated_down_is_found_by_search_and_can_be_rated_up_again() {
+    let mut h = open("ava");
+    let victim = h.rt.app.selected_item().unwrap().clone();
+    h.keys(&[KeyCode::Char('n')]);
+    assert!(!h.page_titles().contains(&victim.title_id));
+    // Off the page, but search still finds it, and says why it is not on the page.
+    h.keys(&[KeyCode::Char('/')]);
+    h.typed(&victim.name);
+    let at =
+        h.rt.app
+            .search
+            .results
+            .iter()
+            .position(|r| r.title_id == victim.title_id);
+    let at = at.unwrap_or_else(|| panic!("search for {:?} lost it", victim.name));
+    assert!(h.rt.app.search.results[at].rated_down);
+    assert!(h.screen().contains("you rated it down"), "{}", h.screen());
+    while h.rt.app.search.selected < at {
+        h.keys(&[KeyCode::Down]);
+    }
+    h.keys(&[KeyCode::Enter]);
+    assert_eq!(h.rt.mode(), Mode::Detail);
+    assert!(h.screen().contains("you rated it down."), "{}", h.screen());
+    // Thumbs up from the details: the title is back on the page and no longer marked.
+    h.keys(&[KeyCode::Char('y')]);
+    assert!(h.page_titles().contains(&victim.title_id));
+    assert!(!h.rt.app.search.results[at].rated_down);
+    assert!(!h.screen().contains("rated it down"), "{}", h.screen());
+}
+
+#[test]
 fn onboarding_picks_lead_to_a_personalized_home() {
     let mut h = open("new");
     let model = &h.rt.session.model;

@@ -1,6 +1,8 @@
 //! Personalized search: fuzzy matching (skim's algorithm, via fuzzy-matcher)
 //! over titles, people, genres and tags, ordered by match quality blended
 //! with the profile's own score. Maturity limits hold here as everywhere.
+//! A title the profile rated down is kept off its page but not out of
+//! search: finding it is how a viewer changes that rating.
 
 use super::score::PageScorer;
 use fuzzy_matcher::skim::SkimMatcherV2;
@@ -23,8 +25,11 @@ pub struct SearchHit {
     pub matched: String,
     /// Character positions in `matched` that the query matched.
     pub positions: Vec<usize>,
-    /// Blended: 0.7 × normalised match quality + 0.3 × calibrated personal probability.
+    /// Blended: 0.7 × normalised match quality + 0.3 × calibrated personal
+    /// probability (0 for a title rated down).
     pub score: f64,
+    /// The profile rated this title down (it is not on the page for that reason).
+    pub rated_down: bool,
 }
 
 /// Search the catalog for `query`; at most `limit` hits, best first.
@@ -37,7 +42,7 @@ pub fn search(s: &PageScorer, query: &str, limit: usize) -> Vec<SearchHit> {
     let model = s.model;
     let mut hits: Vec<(i64, SearchHit)> = vec![];
     for (t, title) in model.titles.iter().enumerate() {
-        if !s.eligible(t) {
+        if !s.profile.maturity.allows(title.maturity) {
             continue;
         }
         let mut best: Option<(i64, MatchField, String, Vec<usize>)> = None;
@@ -80,6 +85,7 @@ pub fn search(s: &PageScorer, query: &str, limit: usize) -> Vec<SearchHit> {
                     matched,
                     positions,
                     score: 0.0,
+                    rated_down: s.profile.thumbed_down(t),
                 },
             ));
         }
@@ -87,7 +93,14 @@ pub fn search(s: &PageScorer, query: &str, limit: usize) -> Vec<SearchHit> {
     let top = hits.iter().map(|h| h.0).max().unwrap_or(1).max(1) as f64;
     let cal = &model.trained.calibration;
     for (q, h) in &mut hits {
-        h.score = 0.7 * (*q as f64 / top) + 0.3 * cal.probability(s.score(h.title));
+        // A title rated down has told us its personal part: none. It is still
+        // found by name, but sinks below every other match of the same quality.
+        let personal = if h.rated_down {
+            0.0
+        } else {
+            cal.probability(s.score(h.title))
+        };
+        h.score = 0.7 * (*q as f64 / top) + 0.3 * personal;
     }
     hits.sort_by(|a, b| {
         b.1.score

@@ -60,6 +60,8 @@ pub enum Action {
     /// Config B's page, built beside every page of A when comparing.
     ComparePage(Box<Page>),
     SearchResults(Vec<SearchResult>),
+    /// After a rebuild: which of the current search results the profile now rates down.
+    SearchRatedDown(Vec<String>),
     ProfilesLoaded(Vec<ProfileSummary>),
     OnboardingOffered(Vec<String>),
     Recorded(String),

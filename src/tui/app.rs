@@ -42,6 +42,8 @@ pub struct SearchResult {
     /// Character positions of `matched` that the query hit.
     pub positions: Vec<usize>,
     pub match_pct: u8,
+    /// The profile rated it down: found here, kept off the page.
+    pub rated_down: bool,
 }
 
 /// A read-only snapshot of the catalog for drawing (names, synopses, artwork).

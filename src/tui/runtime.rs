@@ -96,6 +96,9 @@ impl Runtime {
                     if let Some(b) = self.compare_page() {
                         next.extend(update(&mut self.app, b));
                     }
+                    // A rating may have changed: keep the search results' marks true.
+                    let down = self.rated_down_results();
+                    next.extend(update(&mut self.app, Action::SearchRatedDown(down)));
                 }
             }
             queue = next;
@@ -106,6 +109,22 @@ impl Runtime {
         if let Some(a) = resolve(self.app.mode, key) {
             self.dispatch(a);
         }
+    }
+
+    /// The current search results the profile rates down.
+    fn rated_down_results(&self) -> Vec<String> {
+        let model = &self.session.model;
+        self.app
+            .search
+            .results
+            .iter()
+            .filter(|r| {
+                model
+                    .title_index(&r.title_id)
+                    .is_some_and(|t| self.session.profile.thumbed_down(t))
+            })
+            .map(|r| r.title_id.clone())
+            .collect()
     }
 
     fn page_ready(&self, marks: bool) -> Action {
@@ -199,6 +218,7 @@ impl Runtime {
                             matched: h.matched,
                             positions: h.positions,
                             match_pct: scorer.scored[h.title].match_pct,
+                            rated_down: h.rated_down,
                         }
                     })
                     .collect();

@@ -76,6 +76,12 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             app.search.selected = 0;
             vec![]
         }
+        Action::SearchRatedDown(ids) => {
+            for r in &mut app.search.results {
+                r.rated_down = ids.contains(&r.title_id);
+            }
+            vec![]
+        }
         Action::ProfilesLoaded(list) => {
             let current = app
                 .page

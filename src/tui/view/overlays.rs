@@ -151,10 +151,21 @@ pub fn detail(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
                 Span::styled(sanitize(&e.artwork_reason), theme.text()),
             ]));
         }
-        None => why.push(Line::from(Span::styled(
-            "Not on your home page right now (found by search).",
-            theme.dim(),
-        ))),
+        None => {
+            let rated_down = app
+                .search
+                .results
+                .iter()
+                .any(|r| r.title_id == *id && r.rated_down);
+            why.push(Line::from(Span::styled(
+                if rated_down {
+                    "Not on your home page: you rated it down. y (thumbs up) or L (love) changes that."
+                } else {
+                    "Not on your home page right now (found by search)."
+                },
+                theme.dim(),
+            )))
+        }
     }
     why.push(Line::from(""));
     why.push(Line::from(Span::styled(

@@ -68,7 +68,9 @@ pub fn search(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
             ));
         }
         spans.push(Span::styled(format!("  {}", r.year), theme.dim()));
-        if r.match_pct >= 50 {
+        if r.rated_down {
+            spans.push(Span::styled("  you rated it down", theme.warn()));
+        } else if r.match_pct >= 50 {
             spans.push(Span::styled(
                 format!("  {}% Match", r.match_pct),
                 theme.matched(),
