@@ -28,6 +28,38 @@ pub fn is_inert_unsafe(c: char) -> bool {
         )
 }
 
+/// Truncate to `width` display columns, with an ellipsis when cut.
+pub fn fit(s: &str, width: usize) -> String {
+    use unicode_width::UnicodeWidthChar;
+    let total: usize = s.chars().map(|c| c.width().unwrap_or(0)).sum();
+    if total <= width {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    let mut w = 0;
+    for c in s.chars() {
+        let cw = c.width().unwrap_or(0);
+        if w + cw + 1 > width {
+            break;
+        }
+        out.push(c);
+        w += cw;
+    }
+    if width > 0 {
+        out.push('…');
+    }
+    out
+}
+
+/// `text` as a column of exactly `width` display columns: cut by [`fit`],
+/// then padded with spaces, so wide (e.g. CJK) and long names stay aligned.
+pub fn column(text: &str, width: usize) -> String {
+    use unicode_width::UnicodeWidthStr;
+    let cut = fit(text, width);
+    let pad = width.saturating_sub(cut.width());
+    cut + &" ".repeat(pad)
+}
+
 /// Pretty JSON whose strings escape, as `\u` escapes of four hex digits, every character that
 /// [`is_inert_unsafe`] flags, not only the C0 controls JSON requires: the
 /// same text, but nothing in it can act on a terminal that shows the JSON.
@@ -115,5 +147,20 @@ mod tests {
     #[test]
     fn keeps_ordinary_unicode() {
         assert_eq!(sanitize("Amélie — 東京\tStory"), "Amélie — 東京 Story");
+    }
+
+    #[test]
+    fn fit_counts_display_columns() {
+        assert_eq!(fit("The Salt Road", 20), "The Salt Road");
+        assert_eq!(fit("The Salt Road", 8), "The Sal…");
+        assert_eq!(fit("東京の夜", 5), "東京…");
+    }
+
+    #[test]
+    fn a_column_is_exactly_its_width_in_display_columns() {
+        assert_eq!(column("Heat", 6), "Heat  ");
+        assert_eq!(column("The Salt Road", 8), "The Sal…");
+        // Two columns per CJK character: 東京の夜 is 8 wide, padded to 10.
+        assert_eq!(column("東京の夜", 10), "東京の夜  ");
     }
 }

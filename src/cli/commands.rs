@@ -375,9 +375,9 @@ fn onboarding(
             println!("Pick at least {MIN_PICKS} titles {profile} likes (marquee onboarding --profile {profile} --picks ID,ID,ID):");
             for t in titles {
                 println!(
-                    "  {:<8} {:<44} {}  {}",
+                    "  {:<8} {} {}  {}",
                     t.id,
-                    marquee::text::sanitize(&t.name),
+                    marquee::text::column(&marquee::text::sanitize(&t.name), 44),
                     t.year,
                     marquee::text::sanitize(&t.genres.join(", "))
                 );

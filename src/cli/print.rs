@@ -5,8 +5,9 @@ use marquee::catalog::{ProfileSummary, Title, TitleKind};
 use marquee::rank::train::TrainReport;
 use marquee::rank::{Page, TitleExplanation};
 use marquee::store::Stats;
-use marquee::text::sanitize;
+use marquee::text::{column, sanitize};
 use std::io::{IsTerminal, Write};
+use unicode_width::UnicodeWidthStr;
 
 pub fn page_text(page: &Page, out: &mut impl Write) -> std::io::Result<()> {
     writeln!(
@@ -36,9 +37,9 @@ pub fn page_text(page: &Page, out: &mut impl Write) -> std::io::Result<()> {
                 .unwrap_or_default();
             writeln!(
                 out,
-                "  {:>2}. {:<44} {:>10}{}  {}",
+                "  {:>2}. {} {:>10}{}  {}",
                 i + 1,
-                sanitize(&item.name),
+                column(&sanitize(&item.name), 44),
                 m,
                 extra,
                 item.title_id
@@ -56,13 +57,20 @@ pub fn stats_text(s: &Stats) {
 }
 
 pub fn profiles_text(profiles: &[ProfileSummary]) {
+    // As wide as the longest display name (within reason), so the counts line up.
+    let name_w = profiles
+        .iter()
+        .map(|p| sanitize(&p.display_name).width())
+        .max()
+        .unwrap_or(0)
+        .clamp(20, 40);
     for p in profiles {
         println!(
-            "{:<16} {:<20} {:>6} events  {:<6} {}",
+            "{:<16} {} {:>6} events  {:<6} {}",
             sanitize(&p.name),
-            sanitize(&p.display_name),
+            column(&sanitize(&p.display_name), name_w),
             p.events,
-            p.maturity,
+            p.maturity.as_str(),
             p.region
         );
     }
@@ -108,11 +116,11 @@ pub fn title_text(t: &Title) {
 pub fn titles_text(titles: &[Title]) {
     for t in titles {
         println!(
-            "{:<8} {:<44} {} {:<6} {:<6} {}",
+            "{:<8} {} {} {:<6} {:<6} {}",
             t.id,
-            sanitize(&t.name),
+            column(&sanitize(&t.name), 44),
             t.year,
-            t.maturity,
+            t.maturity.as_str(),
             t.kind.as_str(),
             sanitize(&t.genres.join(","))
         );

@@ -13,6 +13,8 @@ use super::theme::Theme;
 use ratatui::widgets::{Block, Clear, Paragraph, Widget, Wrap};
 use ratatui::Frame;
 
+pub use crate::text::fit;
+
 pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
     let area = frame.area();
     let buf = frame.buffer_mut();
@@ -76,39 +78,4 @@ fn panel(
     let inner = block.inner(area);
     block.render(area, buf);
     inner
-}
-
-/// Truncate to `width` display columns, with an ellipsis when cut.
-pub fn fit(s: &str, width: usize) -> String {
-    use unicode_width::UnicodeWidthChar;
-    let total: usize = s.chars().map(|c| c.width().unwrap_or(0)).sum();
-    if total <= width {
-        return s.to_string();
-    }
-    let mut out = String::new();
-    let mut w = 0;
-    for c in s.chars() {
-        let cw = c.width().unwrap_or(0);
-        if w + cw + 1 > width {
-            break;
-        }
-        out.push(c);
-        w += cw;
-    }
-    if width > 0 {
-        out.push('…');
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn fit_counts_display_columns() {
-        assert_eq!(fit("The Salt Road", 20), "The Salt Road");
-        assert_eq!(fit("The Salt Road", 8), "The Sal…");
-        assert_eq!(fit("東京の夜", 5), "東京…");
-    }
 }
