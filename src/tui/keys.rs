@@ -158,7 +158,7 @@ pub const KEYMAP: &[Binding] = &[
         label: "b",
         modes: BROWSE,
         action: Action::ToggleSplit,
-        help: "split view: config A | B (--compare)",
+        help: "split view: config A | B (after B or --compare)",
     },
     Binding {
         keys: &[KeyCode::Char('/')],
