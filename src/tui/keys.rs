@@ -158,7 +158,7 @@ pub const KEYMAP: &[Binding] = &[
         label: "b",
         modes: BROWSE,
         action: Action::ToggleSplit,
-        help: "split view: config A | B (after B or --compare)",
+        help: "split view A | B (after B or --compare)",
     },
     Binding {
         keys: &[KeyCode::Char('/')],

@@ -264,7 +264,10 @@ pub fn help(buf: &mut Buffer, area: Rect, theme: &Theme) {
                 .collect();
             Line::from(vec![
                 Span::styled(format!("{:<11}", b.label), theme.accent()),
-                Span::styled(format!("{:<42}", b.help), theme.text()),
+                Span::styled(
+                    format!("{} ", crate::text::column(b.help, 41)),
+                    theme.text(),
+                ),
                 Span::styled(fit(&modes.join(", "), 20), theme.dim()),
             ])
         })
