@@ -4,7 +4,6 @@
 //! feedback both go through it, so they behave the same.
 
 use crate::catalog::{Action, Device, Maturity, ProfileSummary, TitleKind};
-use crate::rank::search::{search, SearchHit};
 use crate::rank::{
     build_page, check_picks, onboarding_set, Context, Model, OnboardingError, Page, PageScorer,
     ProfileState, RankerConfig, TimeOfDay,
@@ -232,10 +231,6 @@ impl Session {
             self.feedback(&id, Action::Up, 0.0, None)?;
         }
         Ok(chosen.len())
-    }
-
-    pub fn search(&self, query: &str, limit: usize) -> Vec<SearchHit> {
-        search(&self.scorer(), query, limit)
     }
 }
 
