@@ -1,7 +1,7 @@
 //! TUI speed on the bundled sample (issue targets: one full home-page frame
 //! at 200x50 drawn in <= 2 ms median; key press -> feedback persisted ->
-//! page re-ranked -> frame drawn in <= 10 ms median), and a split-view
-//! (A/B) frame.
+//! page re-ranked -> frame drawn in <= 10 ms median), a search keystroke,
+//! and a split-view (A/B) frame.
 //! Run with `cargo bench --bench tui`.
 
 use criterion::{criterion_group, criterion_main, Criterion};
@@ -49,6 +49,27 @@ fn benches(c: &mut Criterion) {
             terminal.draw(|f| draw(f, &rt.app, &theme)).unwrap().area
         })
     });
+
+    // Search as you type: every key runs a fuzzy, personalised search over
+    // the catalog and redraws. Alternate one more letter and a backspace.
+    rt.press(KeyEvent::new(KeyCode::Char('/'), KeyModifiers::NONE));
+    for ch in "drowned paris".chars() {
+        rt.press(KeyEvent::new(KeyCode::Char(ch), KeyModifiers::NONE));
+    }
+    let mut typing = true;
+    c.bench_function("search key -> results -> frame", |b| {
+        b.iter(|| {
+            let key = if typing {
+                KeyCode::Char('h')
+            } else {
+                KeyCode::Backspace
+            };
+            typing = !typing;
+            rt.press(KeyEvent::new(key, KeyModifiers::NONE));
+            terminal.draw(|f| draw(f, &rt.app, &theme)).unwrap().area
+        })
+    });
+    rt.press(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
 
     // Last, so the benches above do not also build config B's page.
     let b = RankerConfig {
