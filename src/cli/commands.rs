@@ -193,6 +193,7 @@ pub fn run(cli: Cli) -> Result<()> {
             test: Some(test),
             k,
             recs_out,
+            no_availability,
             json,
             csv,
             ..
@@ -203,6 +204,7 @@ pub fn run(cli: Cli) -> Result<()> {
                 k,
                 recs_out.as_deref(),
                 &config,
+                !no_availability,
                 super::eval::Format::of(json, csv),
             )?;
         }

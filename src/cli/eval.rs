@@ -5,6 +5,7 @@ use super::print::tiles;
 use anyhow::{Context as _, Result};
 use marquee::eval::external::{
     check_trainable, positives, read_positives, read_rows, recommend, score, write_recs,
+    AVAILABILITY_SLACK_S,
 };
 use marquee::eval::metrics::RankingMetrics;
 use marquee::eval::protocol::{evaluate_database, SCAN_TILES};
@@ -39,6 +40,7 @@ pub fn external(
     k: usize,
     recs_out: Option<&Path>,
     config: &RankerConfig,
+    availability: bool,
     format: Format,
 ) -> Result<()> {
     let started = Instant::now();
@@ -47,7 +49,8 @@ pub fn external(
     let test = read_positives(test_path)?;
     let users = test.keys().cloned().collect();
     let params = config.training.item_model;
-    let recs = recommend(&train_rows, &users, k, params);
+    let slack = availability.then_some(AVAILABILITY_SLACK_S);
+    let recs = recommend(&train_rows, &users, k, params, slack);
     let seconds = started.elapsed().as_secs_f64();
     if let Some(out) = recs_out {
         write_recs(out, &recs)
@@ -55,17 +58,20 @@ pub fn external(
     }
     let m = score(&positives(&train_rows), &test, &recs, k);
     // The table names the settings in its footnote; scripts get them in the name.
+    let mut setting = params.describe();
+    if availability {
+        setting += " · titles as of each user's last positive + 1 day";
+    }
     let name = match format {
         Format::Table => "item model".to_string(),
-        _ => params.describe(),
+        _ => setting.clone(),
     };
     print_metrics(
         &name,
         &m,
         format,
         &format!(
-            "item model: {} · {} test users · trained and recommended in {seconds:.2} s",
-            params.describe(),
+            "item model: {setting} · {} test users · trained and recommended in {seconds:.2} s",
             test.len()
         ),
     )

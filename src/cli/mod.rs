@@ -168,6 +168,10 @@ pub enum Command {
         /// Where to write each test user's top-k: user_id item_id rank score
         #[arg(long)]
         recs_out: Option<PathBuf>,
+        /// External mode: also offer titles that first appear in TRAIN more than a
+        /// day after the user's last positive (by default they rank last)
+        #[arg(long, requires = "train")]
+        no_availability: bool,
         /// Seed of the holdout splits (database mode)
         #[arg(long, default_value_t = 42)]
         seed: u64,

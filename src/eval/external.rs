@@ -151,14 +151,24 @@ pub fn read_positives(path: &Path) -> Result<Positives, EvalError> {
 /// One user's recommendations: (item id, score), best first.
 pub type Recs = BTreeMap<String, Vec<(String, f32)>>;
 
+/// How long after a user's last positive a title may first appear and still
+/// be offered to them (see [`recommend`]). Chosen on validation splits.
+pub const AVAILABILITY_SLACK_S: i64 = 24 * 3600;
+
 /// Train the item model on `train` and recommend `k` unseen training items
 /// to every user in `users`. A positive's confidence is
 /// 1 + rating_weight · (its rating − the lowest rating in the file).
+///
+/// With `availability` (a slack in seconds), recommendations are as of each
+/// user's last positive: a title nobody in `train` took up until more than
+/// the slack after it did not exist yet for that user, so it ranks after
+/// every title that did. Rows without times leave this rule out.
 pub fn recommend(
     train: &Rows,
     users: &BTreeSet<String>,
     k: usize,
     params: ItemModelParams,
+    availability: Option<i64>,
 ) -> Recs {
     let items = item_ids(train);
     let index: BTreeMap<&String, usize> =
@@ -182,6 +192,17 @@ pub fn recommend(
         })
         .collect();
     let fitted = Ease::train_weighted(&lists, items.len(), params);
+    // When each title was first taken up by anyone.
+    let mut first_seen: Vec<Option<i64>> = vec![None; items.len()];
+    for m in train.values() {
+        for (id, t) in m {
+            let f = &mut first_seen[index[id]];
+            *f = match (*f, t.at) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+        }
+    }
     let row_of: BTreeMap<&String, usize> = train.keys().enumerate().map(|(r, u)| (u, r)).collect();
     users
         .iter()
@@ -189,21 +210,39 @@ pub fn recommend(
             let seen: &[Positive] = row_of.get(u).map_or(&[], |&r| &lists[r]);
             let liked: Vec<(usize, f32)> = seen.iter().map(|x| (x.item, x.weight)).collect();
             let scores = fitted.scores(&liked);
+            let last_positive = train
+                .get(u)
+                .and_then(|m| m.values().filter_map(|t| t.at).max());
+            let offered_until = availability
+                .zip(last_positive)
+                .map(|(slack, last)| last + slack);
+            let late = |i: usize| {
+                offered_until.is_some_and(|until| first_seen[i].is_some_and(|f| f > until))
+            };
             let seen: BTreeSet<usize> = seen.iter().map(|x| x.item).collect();
-            let mut ranked: Vec<(usize, f32)> = scores
+            let mut ranked: Vec<(bool, f32, usize)> = scores
                 .iter()
-                .copied()
                 .enumerate()
                 .filter(|(i, _)| !seen.contains(i))
+                .map(|(i, &s)| (late(i), s, i))
                 .collect();
-            // Score descending, then item id ascending: a total, reproducible order.
-            ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| items[a.0].cmp(items[b.0])));
-            ranked.truncate(k);
+            // Available first, then score descending, then item id ascending:
+            // a total, reproducible order. Only the top k need sorting.
+            let order = |a: &(bool, f32, usize), b: &(bool, f32, usize)| {
+                a.0.cmp(&b.0)
+                    .then_with(|| b.1.total_cmp(&a.1))
+                    .then_with(|| items[a.2].cmp(items[b.2]))
+            };
+            if k < ranked.len() {
+                ranked.select_nth_unstable_by(k, order);
+                ranked.truncate(k);
+            }
+            ranked.sort_by(order);
             (
                 u.clone(),
                 ranked
                     .into_iter()
-                    .map(|(i, s)| (items[i].clone(), s))
+                    .map(|(_, s, i)| (items[i].clone(), s))
                     .collect(),
             )
         })
@@ -313,7 +352,7 @@ mod tests {
         let path = write(dir.path(), "train.tsv", &text);
         let rows = read_rows(&path).unwrap();
         let users: BTreeSet<String> = ["9".to_string()].into();
-        let top = |params| recommend(&rows, &users, 1, params)["9"][0].0.clone();
+        let top = |params| recommend(&rows, &users, 1, params, None)["9"][0].0.clone();
         let no_sessions = ItemModelParams {
             session_weight: 0.0,
             ..ItemModelParams::default()
@@ -323,7 +362,7 @@ mod tests {
             "c",
             "c was taken up in a's sitting"
         );
-        let tied = recommend(&rows, &users, 2, no_sessions)["9"].clone();
+        let tied = recommend(&rows, &users, 2, no_sessions, None)["9"].clone();
         assert!((tied[0].1 - tied[1].1).abs() < 1e-6, "{tied:?}");
     }
 
@@ -340,14 +379,47 @@ mod tests {
         text += "9\tx\t5\t0\n9\ty\t4\t0\n";
         let rows = read_rows(&write(dir.path(), "train.tsv", &text)).unwrap();
         let users: BTreeSet<String> = ["9".to_string()].into();
-        let recs = recommend(&rows, &users, 2, ItemModelParams::default());
+        let recs = recommend(&rows, &users, 2, ItemModelParams::default(), None);
         assert_eq!(recs["9"][0].0, "q", "{recs:?}");
         let flat = ItemModelParams {
             rating_weight: 0.0,
             ..ItemModelParams::default()
         };
-        let recs = recommend(&rows, &users, 2, flat);
+        let recs = recommend(&rows, &users, 2, flat, None);
         assert!((recs["9"][0].1 - recs["9"][1].1).abs() < 1e-6, "{recs:?}");
+    }
+
+    #[test]
+    fn a_title_that_first_appears_after_the_users_last_positive_ranks_last() {
+        // 1–4 liked a with n, taken up on day 10; 5–6 liked a with o on day 0.
+        // User 9 liked a on day 2. n is a's stronger neighbour, but nobody took
+        // it up until 8 days after user 9's last positive.
+        let day = 86_400;
+        let dir = tempfile::tempdir().unwrap();
+        let mut text = String::from("user_id\titem_id\trating\ttimestamp\n");
+        for u in 1..=4 {
+            text += &format!("{u}\ta\t4\t{}\n{u}\tn\t4\t{}\n", 10 * day, 10 * day);
+        }
+        for u in 5..=6 {
+            text += &format!("{u}\ta\t4\t0\n{u}\to\t4\t0\n");
+        }
+        text += &format!("9\ta\t4\t{}\n", 2 * day);
+        let rows = read_rows(&write(dir.path(), "train.tsv", &text)).unwrap();
+        let users: BTreeSet<String> = ["9".to_string()].into();
+        let ids = |slack| -> Vec<String> {
+            recommend(&rows, &users, 2, ItemModelParams::default(), slack)["9"]
+                .iter()
+                .map(|x| x.0.clone())
+                .collect()
+        };
+        assert_eq!(
+            ids(None),
+            ["n", "o"],
+            "without the rule, the stronger neighbour leads"
+        );
+        assert_eq!(ids(Some(AVAILABILITY_SLACK_S)), ["o", "n"]);
+        // Within the slack, a title counts as available.
+        assert_eq!(ids(Some(9 * day)), ["n", "o"]);
     }
 
     #[test]
