@@ -168,8 +168,8 @@ pub enum Command {
         /// Where to write each test user's top-k: user_id item_id rank score
         #[arg(long)]
         recs_out: Option<PathBuf>,
-        /// External mode: also offer titles that first appear in TRAIN more than a
-        /// day after the user's last positive (by default they rank last)
+        /// External mode: rank by score alone. By default, a title that nobody in
+        /// TRAIN took up until over a day after the user's last positive ranks last
         #[arg(long, requires = "train")]
         no_availability: bool,
         /// Seed of the holdout splits (database mode)
