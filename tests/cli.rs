@@ -336,3 +336,48 @@ fn the_kids_profile_sees_only_kids_ratings() {
     }
     assert!(seen >= 10);
 }
+
+#[test]
+fn search_finds_a_typo_ranks_by_score_and_holds_the_maturity_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sample_db(&dir);
+    let titles = json(&db, &["titles", "--json"]);
+    let adult = titles
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["maturity"] == "TV-MA" && t["name"].as_str().unwrap().len() >= 10)
+        .unwrap();
+    let (id, name) = (
+        adult["id"].as_str().unwrap(),
+        adult["name"].as_str().unwrap(),
+    );
+    // One letter dropped: what a hurried typist writes.
+    let typo: String = name
+        .chars()
+        .enumerate()
+        .filter(|(i, _)| *i != 3)
+        .map(|x| x.1)
+        .collect();
+    let found = json(&db, &["search", "--profile", "ava", &typo, "--json"]);
+    let list = found.as_array().unwrap();
+    assert_eq!(list[0]["title_id"], id, "{typo:?}: {found}");
+    assert_eq!(list[0]["field"], "title");
+    for (i, pair) in list.windows(2).enumerate() {
+        assert_eq!(pair[0]["rank"], i + 1);
+        assert!(
+            pair[0]["score"].as_f64() >= pair[1]["score"].as_f64(),
+            "{found}"
+        );
+    }
+    // The kids profile never sees it, even by its exact name.
+    let kids = json(&db, &["search", "--profile", "kit", name, "--json"]);
+    assert!(
+        kids.as_array().unwrap().iter().all(|r| r["title_id"] != id),
+        "{kids}"
+    );
+    let text = ok(&db, &["search", "--profile", "ava", &typo]);
+    assert!(text.lines().nth(1).unwrap().contains(name), "{text}");
+    let text = ok(&db, &["search", "--profile", "ava", "the", "--limit", "3"]);
+    assert_eq!(text.lines().count(), 4, "a heading and 3 results: {text}");
+}

@@ -3,8 +3,10 @@
 use super::{print, Cli, Command, ContextArgs, ProfileCommand};
 use anyhow::{anyhow, bail, Context as _, Result};
 use marquee::catalog::{parse_file, Action, Device, Maturity};
+use marquee::rank::search::search;
 use marquee::rank::{
-    build_page, explain_title, Context, Model, Page, ProfileState, RankerConfig, MIN_PICKS,
+    build_page, explain_title, Context, Model, Page, PageScorer, ProfileState, RankerConfig,
+    MIN_PICKS,
 };
 use marquee::session::Session;
 use marquee::store::Store;
@@ -149,6 +151,27 @@ pub fn run(cli: Cli) -> Result<()> {
                 println!("{}", marquee::text::to_json_pretty(&e)?);
             } else {
                 print::explanation_text(&e, &mut std::io::stdout().lock())?;
+            }
+        }
+        Some(Command::Search {
+            profile,
+            query,
+            context,
+            limit,
+            json,
+        }) => {
+            let mut store = open_with_sample(&db)?;
+            let member = store.profile(&profile)?;
+            let ctx = parse_context(&store, &context)?;
+            let model = load_model(&mut store, &config)?;
+            let state = ProfileState::from_events(&member, &store.events_of(member.id)?, &model);
+            // Search makes no random choice; the seed only fixes artwork, which it does not show.
+            let scorer = PageScorer::new(&model, &state, &ctx, &config, 7);
+            let results = print::search_results(&scorer, &search(&scorer, &query, limit));
+            if json {
+                println!("{}", marquee::text::to_json_pretty(&results)?);
+            } else {
+                print::search_text(&query, &member.display_name, &results);
             }
         }
         Some(Command::Onboarding {

@@ -116,6 +116,22 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Search titles, people, genres and tags as a profile: ranked by match and by its taste (`/` in the TUI)
+    Search {
+        /// The profile, by id (see `marquee profiles`)
+        #[arg(long)]
+        profile: String,
+        /// What to look for (typos are forgiven)
+        query: String,
+        #[command(flatten)]
+        context: ContextArgs,
+        /// At most this many results
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        /// Print JSON for scripts instead of text
+        #[arg(long)]
+        json: bool,
+    },
     /// Cold start: list the titles a profile can pick from, or record its picks
     Onboarding {
         /// The profile, by id (see `marquee profiles`)

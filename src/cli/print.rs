@@ -2,8 +2,9 @@
 //! `text::sanitize` so a title cannot send escape sequences to the terminal.
 
 use marquee::catalog::{ProfileSummary, Title, TitleKind};
+use marquee::rank::search::SearchHit;
 use marquee::rank::train::TrainReport;
-use marquee::rank::{Page, TitleExplanation};
+use marquee::rank::{round6, Page, PageScorer, TitleExplanation};
 use marquee::store::Stats;
 use marquee::text::{column, sanitize};
 use std::io::{IsTerminal, Write};
@@ -228,5 +229,70 @@ impl Progress {
         if let Some(b) = self.0 {
             b.finish_and_clear();
         }
+    }
+}
+
+/// One search result as the CLI prints it.
+#[derive(serde::Serialize)]
+pub struct SearchResult {
+    pub rank: usize,
+    pub title_id: String,
+    pub name: String,
+    pub year: i32,
+    /// What matched: title, person, genre or tag.
+    pub field: &'static str,
+    pub matched: String,
+    /// 0.7 × match quality + 0.3 × personal probability (0 when rated down).
+    pub score: f64,
+    pub match_pct: u8,
+    pub rated_down: bool,
+}
+
+pub fn search_results(scorer: &PageScorer, hits: &[SearchHit]) -> Vec<SearchResult> {
+    hits.iter()
+        .enumerate()
+        .map(|(i, h)| {
+            let t = &scorer.model.titles[h.title];
+            SearchResult {
+                rank: i + 1,
+                title_id: t.id.clone(),
+                name: t.name.clone(),
+                year: t.year,
+                field: h.field.as_str(),
+                matched: h.matched.clone(),
+                score: round6(h.score),
+                match_pct: scorer.scored[h.title].match_pct,
+                rated_down: h.rated_down,
+            }
+        })
+        .collect()
+}
+
+pub fn search_text(query: &str, profile: &str, results: &[SearchResult]) {
+    println!("Search {:?} for {}", sanitize(query), sanitize(profile));
+    if results.is_empty() {
+        println!("No matches.");
+    }
+    for r in results {
+        let how = if r.field == "title" {
+            String::new()
+        } else {
+            format!("  ({}: {})", r.field, sanitize(&r.matched))
+        };
+        let taste = if r.rated_down {
+            "rated down".to_string()
+        } else if r.match_pct >= 50 {
+            format!("{}% match", r.match_pct)
+        } else {
+            String::new()
+        };
+        println!(
+            "  {:>2}. {} {} {:>10}  {}{how}",
+            r.rank,
+            column(&sanitize(&r.name), 44),
+            r.year,
+            taste,
+            r.title_id
+        );
     }
 }

@@ -17,6 +17,17 @@ pub enum MatchField {
     Tag,
 }
 
+impl MatchField {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MatchField::Title => "title",
+            MatchField::Person => "person",
+            MatchField::Genre => "genre",
+            MatchField::Tag => "tag",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct SearchHit {
     pub title: usize,

@@ -8,7 +8,6 @@ use super::app::{App, Catalog, Mode, SearchResult};
 use super::keys::resolve;
 use super::update::update;
 use crate::eval::journey::{Journey, Step};
-use crate::rank::search::MatchField;
 use crate::session::Session;
 use crossterm::event::KeyEvent;
 use std::rc::Rc;
@@ -209,12 +208,7 @@ impl Runtime {
                             title_id: t.id.clone(),
                             name: t.name.clone(),
                             year: t.year,
-                            field: match h.field {
-                                MatchField::Title => "title",
-                                MatchField::Person => "person",
-                                MatchField::Genre => "genre",
-                                MatchField::Tag => "tag",
-                            },
+                            field: h.field.as_str(),
                             matched: h.matched,
                             positions: h.positions,
                             match_pct: scorer.scored[h.title].match_pct,
