@@ -139,13 +139,10 @@ pub fn run(cli: Cli) -> Result<()> {
             json,
         }) => {
             let mut store = open_with_sample(&db)?;
-            let member = store.profile(&profile)?;
-            let ctx = parse_context(&store, &context)?;
-            let model = load_model(&mut store, &config)?;
+            let (model, state, ctx) = profile_view(&mut store, &config, &profile, &context)?;
             let t = model
                 .title_index(&title)
                 .ok_or_else(|| marquee::store::StoreError::UnknownTitle(title.clone()))?;
-            let state = ProfileState::from_events(&member, &store.events_of(member.id)?, &model);
             let e = explain_title(&model, &state, &ctx, &config, seed, t);
             if json {
                 println!("{}", marquee::text::to_json_pretty(&e)?);
@@ -161,17 +158,14 @@ pub fn run(cli: Cli) -> Result<()> {
             json,
         }) => {
             let mut store = open_with_sample(&db)?;
-            let member = store.profile(&profile)?;
-            let ctx = parse_context(&store, &context)?;
-            let model = load_model(&mut store, &config)?;
-            let state = ProfileState::from_events(&member, &store.events_of(member.id)?, &model);
+            let (model, state, ctx) = profile_view(&mut store, &config, &profile, &context)?;
             // Search makes no random choice; the seed only fixes artwork, which it does not show.
             let scorer = PageScorer::new(&model, &state, &ctx, &config, 7);
             let results = print::search_results(&scorer, &search(&scorer, &query, limit));
             if json {
                 println!("{}", marquee::text::to_json_pretty(&results)?);
             } else {
-                print::search_text(&query, &member.display_name, &results);
+                print::search_text(&query, &state.display_name, &results);
             }
         }
         Some(Command::Onboarding {
@@ -355,6 +349,21 @@ pub fn load_model(store: &mut Store, config: &RankerConfig) -> Result<Model> {
     Ok(model)
 }
 
+/// What a page, an explanation or a search for one profile starts from: the
+/// model, the profile's state and the context.
+fn profile_view(
+    store: &mut Store,
+    config: &RankerConfig,
+    profile: &str,
+    args: &ContextArgs,
+) -> Result<(Model, ProfileState, Context)> {
+    let member = store.profile(profile)?;
+    let ctx = parse_context(store, args)?;
+    let model = load_model(store, config)?;
+    let state = ProfileState::from_events(&member, &store.events_of(member.id)?, &model);
+    Ok((model, state, ctx))
+}
+
 fn page_for(
     store: &mut Store,
     config: &RankerConfig,
@@ -362,10 +371,7 @@ fn page_for(
     args: &ContextArgs,
     seed: u64,
 ) -> Result<Page> {
-    let member = store.profile(profile)?;
-    let ctx = parse_context(store, args)?;
-    let model = load_model(store, config)?;
-    let state = ProfileState::from_events(&member, &store.events_of(member.id)?, &model);
+    let (model, state, ctx) = profile_view(store, config, profile, args)?;
     Ok(build_page(&model, &state, &ctx, config, seed))
 }
 
