@@ -161,9 +161,12 @@ pub fn run(cli: Cli) -> Result<()> {
             let (model, state, ctx) = profile_view(&mut store, &config, &profile, &context)?;
             // Search makes no random choice; the seed only fixes artwork, which it does not show.
             let scorer = PageScorer::new(&model, &state, &ctx, &config, 7);
-            let results = print::search_results(&scorer, &search(&scorer, &query, limit));
+            let results = search(&scorer, &query, limit);
             if json {
-                println!("{}", marquee::text::to_json_pretty(&results)?);
+                println!(
+                    "{}",
+                    marquee::text::to_json_pretty(&print::ranked(&results))?
+                );
             } else {
                 print::search_text(&query, &state.display_name, &results);
             }

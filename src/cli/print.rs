@@ -2,9 +2,9 @@
 //! `text::sanitize` so a title cannot send escape sequences to the terminal.
 
 use marquee::catalog::{ProfileSummary, Title, TitleKind};
-use marquee::rank::search::SearchHit;
+use marquee::rank::search::SearchResult;
 use marquee::rank::train::TrainReport;
-use marquee::rank::{round6, Page, PageScorer, TitleExplanation};
+use marquee::rank::{Page, TitleExplanation};
 use marquee::store::Stats;
 use marquee::text::{column, sanitize};
 use std::io::{IsTerminal, Write};
@@ -232,38 +232,21 @@ impl Progress {
     }
 }
 
-/// One search result as the CLI prints it.
+/// A search result with its rank, as `marquee search --json` prints it.
 #[derive(serde::Serialize)]
-pub struct SearchResult {
+pub struct RankedResult<'a> {
     pub rank: usize,
-    pub title_id: String,
-    pub name: String,
-    pub year: i32,
-    /// What matched: title, person, genre or tag.
-    pub field: &'static str,
-    pub matched: String,
-    /// 0.7 × match quality + 0.3 × personal probability (0 when rated down).
-    pub score: f64,
-    pub match_pct: u8,
-    pub rated_down: bool,
+    #[serde(flatten)]
+    pub result: &'a SearchResult,
 }
 
-pub fn search_results(scorer: &PageScorer, hits: &[SearchHit]) -> Vec<SearchResult> {
-    hits.iter()
+pub fn ranked(results: &[SearchResult]) -> Vec<RankedResult<'_>> {
+    results
+        .iter()
         .enumerate()
-        .map(|(i, h)| {
-            let t = &scorer.model.titles[h.title];
-            SearchResult {
-                rank: i + 1,
-                title_id: t.id.clone(),
-                name: t.name.clone(),
-                year: t.year,
-                field: h.field.as_str(),
-                matched: h.matched.clone(),
-                score: round6(h.score),
-                match_pct: scorer.scored[h.title].match_pct,
-                rated_down: h.rated_down,
-            }
+        .map(|(i, result)| RankedResult {
+            rank: i + 1,
+            result,
         })
         .collect()
 }
@@ -273,7 +256,7 @@ pub fn search_text(query: &str, profile: &str, results: &[SearchResult]) {
     if results.is_empty() {
         println!("No matches.");
     }
-    for r in results {
+    for (i, r) in results.iter().enumerate() {
         let how = if r.field == "title" {
             String::new()
         } else {
@@ -288,7 +271,7 @@ pub fn search_text(query: &str, profile: &str, results: &[SearchResult]) {
         };
         println!(
             "  {:>2}. {} {} {:>10}  {}{how}",
-            r.rank,
+            i + 1,
             column(&sanitize(&r.name), 44),
             r.year,
             taste,

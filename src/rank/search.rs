@@ -4,13 +4,15 @@
 //! A title the profile rated down is kept off its page but not out of
 //! search: finding it is how a viewer changes that rating.
 
+use super::page::round6;
 use super::score::PageScorer;
 use fuzzy_matcher::skim::SkimMatcherV2;
 use fuzzy_matcher::FuzzyMatcher;
+use serde::Serialize;
 
 /// What a result matched on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MatchField {
+enum MatchField {
     Title,
     Person,
     Genre,
@@ -18,7 +20,7 @@ pub enum MatchField {
 }
 
 impl MatchField {
-    pub fn as_str(self) -> &'static str {
+    fn as_str(self) -> &'static str {
         match self {
             MatchField::Title => "title",
             MatchField::Person => "person",
@@ -28,30 +30,47 @@ impl MatchField {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct SearchHit {
-    pub title: usize,
-    pub field: MatchField,
+/// One search result, resolved for showing: what the TUI lists and what
+/// `marquee search` prints.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SearchResult {
+    pub title_id: String,
+    pub name: String,
+    pub year: i32,
+    /// What matched: title, person, genre or tag.
+    pub field: &'static str,
     /// The text that matched (the title's name, or the person, genre or tag).
     pub matched: String,
     /// Character positions in `matched` that the query matched.
+    #[serde(skip)]
     pub positions: Vec<usize>,
     /// Blended: 0.7 × normalised match quality + 0.3 × calibrated personal
     /// probability (0 for a title rated down).
     pub score: f64,
+    pub match_pct: u8,
     /// The profile rated this title down (it is not on the page for that reason).
     pub rated_down: bool,
 }
 
+/// A title that matched, before it is ranked and resolved.
+struct Hit {
+    title: usize,
+    field: MatchField,
+    matched: String,
+    positions: Vec<usize>,
+    score: f64,
+    rated_down: bool,
+}
+
 /// Search the catalog for `query`; at most `limit` hits, best first.
-pub fn search(s: &PageScorer, query: &str, limit: usize) -> Vec<SearchHit> {
+pub fn search(s: &PageScorer, query: &str, limit: usize) -> Vec<SearchResult> {
     let query = query.trim();
     if query.is_empty() {
         return vec![];
     }
     let matcher = SkimMatcherV2::default().ignore_case();
     let model = s.model;
-    let mut hits: Vec<(i64, SearchHit)> = vec![];
+    let mut hits: Vec<(i64, Hit)> = vec![];
     for (t, title) in model.titles.iter().enumerate() {
         if !s.profile.maturity.allows(title.maturity) {
             continue;
@@ -90,7 +109,7 @@ pub fn search(s: &PageScorer, query: &str, limit: usize) -> Vec<SearchHit> {
         if let Some((q, field, matched, positions)) = best {
             hits.push((
                 q,
-                SearchHit {
+                Hit {
                     title: t,
                     field,
                     matched,
@@ -118,7 +137,23 @@ pub fn search(s: &PageScorer, query: &str, limit: usize) -> Vec<SearchHit> {
             .total_cmp(&a.1.score)
             .then_with(|| model.titles[a.1.title].id.cmp(&model.titles[b.1.title].id))
     });
-    hits.into_iter().take(limit).map(|h| h.1).collect()
+    hits.into_iter()
+        .take(limit)
+        .map(|(_, h)| {
+            let t = &model.titles[h.title];
+            SearchResult {
+                title_id: t.id.clone(),
+                name: t.name.clone(),
+                year: t.year,
+                field: h.field.as_str(),
+                matched: h.matched,
+                positions: h.positions,
+                score: round6(h.score),
+                match_pct: s.scored[h.title].match_pct,
+                rated_down: h.rated_down,
+            }
+        })
+        .collect()
 }
 
 /// A title found despite typos: every query word of three or more letters is

@@ -32,19 +32,8 @@ pub enum Mark {
     Moved,
 }
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct SearchResult {
-    pub title_id: String,
-    pub name: String,
-    pub year: i32,
-    pub field: &'static str,
-    pub matched: String,
-    /// Character positions of `matched` that the query hit.
-    pub positions: Vec<usize>,
-    pub match_pct: u8,
-    /// The profile rated it down: found here, kept off the page.
-    pub rated_down: bool,
-}
+/// A search result as the search screen lists it (the library's own).
+pub use crate::rank::search::SearchResult;
 
 /// A read-only snapshot of the catalog for drawing (names, synopses, artwork).
 #[derive(Debug, Default)]

@@ -4,7 +4,7 @@
 //! terminal, by tests.
 
 use super::action::{Action, Effect};
-use super::app::{App, Catalog, Mode, SearchResult};
+use super::app::{App, Catalog, Mode};
 use super::keys::resolve;
 use super::update::update;
 use crate::eval::journey::{Journey, Step};
@@ -198,24 +198,7 @@ impl Runtime {
                 }
             }
             Effect::Search(q) => {
-                let scorer = s.scorer();
-                let hits = crate::rank::search::search(&scorer, &q, 50);
-                let results = hits
-                    .into_iter()
-                    .map(|h| {
-                        let t = &s.model.titles[h.title];
-                        SearchResult {
-                            title_id: t.id.clone(),
-                            name: t.name.clone(),
-                            year: t.year,
-                            field: h.field.as_str(),
-                            matched: h.matched,
-                            positions: h.positions,
-                            match_pct: scorer.scored[h.title].match_pct,
-                            rated_down: h.rated_down,
-                        }
-                    })
-                    .collect();
+                let results = crate::rank::search::search(&s.scorer(), &q, 50);
                 vec![Action::SearchResults(results)]
             }
             Effect::LoadProfiles => match s.profiles() {
