@@ -4,7 +4,7 @@
 use marquee::catalog::{ProfileSummary, Title, TitleKind};
 use marquee::rank::search::SearchResult;
 use marquee::rank::train::TrainReport;
-use marquee::rank::{Page, TitleExplanation};
+use marquee::rank::{shown_match, Page, TitleExplanation};
 use marquee::store::Stats;
 use marquee::text::{column, sanitize};
 use std::io::{IsTerminal, Write};
@@ -25,11 +25,7 @@ pub fn page_text(page: &Page, out: &mut impl Write) -> std::io::Result<()> {
         writeln!(out)?;
         writeln!(out, "{}", sanitize(&row.title))?;
         for (i, item) in row.items.iter().enumerate() {
-            let m = if item.match_pct >= 50 {
-                format!("{}% match", item.match_pct)
-            } else {
-                String::new()
-            };
+            let m = shown_match(item.match_pct).map_or(String::new(), |p| format!("{p}% match"));
             let extra = item
                 .explanation
                 .resume
@@ -264,10 +260,8 @@ pub fn search_text(query: &str, profile: &str, results: &[SearchResult]) {
         };
         let taste = if r.rated_down {
             "rated down".to_string()
-        } else if r.match_pct >= 50 {
-            format!("{}% match", r.match_pct)
         } else {
-            String::new()
+            shown_match(r.match_pct).map_or(String::new(), |p| format!("{p}% match"))
         };
         println!(
             "  {:>2}. {} {} {:>10}  {}{how}",

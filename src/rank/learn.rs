@@ -188,6 +188,12 @@ impl Platt {
     }
 }
 
+/// The "% Match" to show, if any: below 50 it says too little, and every
+/// screen and printout leaves it out.
+pub fn shown_match(pct: u8) -> Option<u8> {
+    (pct >= 50).then_some(pct)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

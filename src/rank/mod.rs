@@ -36,7 +36,7 @@ pub use context::{Context, TimeOfDay};
 pub use ease::{Ease, Positive};
 pub use explain::{explain_title, TitleExplanation};
 pub use history::{ProfileState, Thumb, TitleState};
-pub use learn::Platt;
+pub use learn::{shown_match, Platt};
 pub use model::{train_log, Model};
 pub use naming::region_name;
 pub use onboarding::{check_picks, onboarding_set, OnboardingError, MIN_PICKS};

@@ -7,7 +7,7 @@ use super::super::theme::Theme;
 use super::fit;
 use super::tile::{draw_artwork, Tile};
 use crate::catalog::TitleKind;
-use crate::rank::RowKind;
+use crate::rank::{shown_match, RowKind};
 use crate::text::sanitize;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -154,11 +154,8 @@ fn billboard(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
         format!("{} · {} · {}", title.year, title.maturity, length),
         theme.text(),
     )];
-    if item.match_pct >= 50 {
-        facts.insert(
-            0,
-            Span::styled(format!("{}% Match  ", item.match_pct), theme.matched()),
-        );
+    if let Some(p) = shown_match(item.match_pct) {
+        facts.insert(0, Span::styled(format!("{p}% Match  "), theme.matched()));
     }
     let lines = vec![
         Line::from(Span::styled("TOP PICK FOR YOU", theme.accent())),

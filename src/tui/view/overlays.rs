@@ -7,6 +7,7 @@ use super::super::theme::Theme;
 use super::tile::draw_artwork;
 use super::{fit, panel};
 use crate::catalog::TitleKind;
+use crate::rank::shown_match;
 use crate::text::sanitize;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -68,13 +69,8 @@ pub fn detail(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
         ),
         theme.text(),
     )];
-    if let Some((_, item)) = on_page {
-        if item.match_pct >= 50 {
-            facts.insert(
-                0,
-                Span::styled(format!("{}% Match  ", item.match_pct), theme.matched()),
-            );
-        }
+    if let Some(p) = on_page.and_then(|(_, item)| shown_match(item.match_pct)) {
+        facts.insert(0, Span::styled(format!("{p}% Match  "), theme.matched()));
     }
     let side = vec![
         Line::from(facts),

@@ -5,7 +5,7 @@ use super::super::layout::{centred, ONBOARDING_COLUMNS};
 use super::super::theme::Theme;
 use super::{fit, panel};
 use crate::catalog::Device;
-use crate::rank::TimeOfDay;
+use crate::rank::{shown_match, TimeOfDay};
 use crate::text::sanitize;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -70,11 +70,8 @@ pub fn search(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
         spans.push(Span::styled(format!("  {}", r.year), theme.dim()));
         if r.rated_down {
             spans.push(Span::styled("  you rated it down", theme.warn()));
-        } else if r.match_pct >= 50 {
-            spans.push(Span::styled(
-                format!("  {}% Match", r.match_pct),
-                theme.matched(),
-            ));
+        } else if let Some(p) = shown_match(r.match_pct) {
+            spans.push(Span::styled(format!("  {p}% Match"), theme.matched()));
         }
         lines.push(Line::from(spans));
     }

@@ -4,7 +4,7 @@
 
 use super::fit;
 use crate::eval::compare::{changed_contributions, Move};
-use crate::rank::{Item, Page, Row};
+use crate::rank::{shown_match, Item, Page, Row};
 use crate::text::sanitize;
 use crate::tui::app::App;
 use crate::tui::theme::Theme;
@@ -154,11 +154,7 @@ fn tile_line(
         Some(Move::Same) | None => String::new(),
         Some(m) => m.label(),
     };
-    let pct = if item.match_pct >= 50 {
-        format!("{:>3}%", item.match_pct)
-    } else {
-        "    ".into()
-    };
+    let pct = shown_match(item.match_pct).map_or("    ".into(), |p| format!("{p:>3}%"));
     let explore = if item.explanation.exploration {
         "✧"
     } else {

@@ -7,7 +7,7 @@ use super::super::theme::{ColorMode, Theme};
 use super::fit;
 use crate::assets;
 use crate::catalog::{Artwork, Title};
-use crate::rank::Item;
+use crate::rank::{shown_match, Item};
 use crate::text::sanitize;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -167,11 +167,7 @@ impl Widget for Tile<'_> {
             );
         }
         let name_y = area.bottom() - 1;
-        let pct = if self.item.match_pct >= 50 {
-            format!(" {}%", self.item.match_pct)
-        } else {
-            String::new()
-        };
+        let pct = shown_match(self.item.match_pct).map_or(String::new(), |p| format!(" {p}%"));
         let name_w = (area.width as usize).saturating_sub(pct.chars().count() + 1);
         let name_style = if self.selected {
             self.theme.selected()
