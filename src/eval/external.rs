@@ -192,16 +192,15 @@ pub fn recommend(
         })
         .collect();
     let fitted = Ease::train_weighted(&lists, items.len(), params);
-    // When each title was first taken up by anyone.
+    // When each title was first taken up by anyone (rows with a time only).
     let mut first_seen: Vec<Option<i64>> = vec![None; items.len()];
-    for m in train.values() {
-        for (id, t) in m {
-            let f = &mut first_seen[index[id]];
-            *f = match (*f, t.at) {
-                (Some(a), Some(b)) => Some(a.min(b)),
-                (a, b) => a.or(b),
-            };
-        }
+    for (id, at) in train
+        .values()
+        .flatten()
+        .filter_map(|(id, t)| Some((id, t.at?)))
+    {
+        let f = &mut first_seen[index[id]];
+        *f = Some(f.map_or(at, |seen| seen.min(at)));
     }
     let row_of: BTreeMap<&String, usize> = train.keys().enumerate().map(|(r, u)| (u, r)).collect();
     users
