@@ -106,7 +106,7 @@ impl ItemModelParams {
 impl Default for ItemModelParams {
     fn default() -> Self {
         ItemModelParams {
-            lambda: 400.0,
+            lambda: 300.0,
             user_exponent: -0.2,
             item_exponent: -0.25,
             rating_weight: default_rating_weight(),
