@@ -3,7 +3,7 @@
 
 use marquee::catalog::{Action, Device, Maturity};
 use marquee::rank::{
-    build_page, check_picks, explain_title, onboarding_set, Context, Model, Page, ProfileState,
+    check_picks, explain_title, onboarding_set, Context, Model, Page, PageRequest, ProfileState,
     RankerConfig, RowKind, DISTINCT_ROWS, VISIBLE,
 };
 use marquee::store::{NewEvent, Store};
@@ -48,7 +48,14 @@ fn state(name: &str) -> ProfileState {
 }
 
 fn page(p: &ProfileState, c: &Context) -> Page {
-    build_page(&sample().model, p, c, &RankerConfig::default(), 7)
+    PageRequest {
+        model: &sample().model,
+        profile: p,
+        ctx: c,
+        config: &RankerConfig::default(),
+        seed: 7,
+    }
+    .page()
 }
 
 fn genre_share(page: &Page, kind: RowKind, genres: &[&str], n: usize) -> f64 {
@@ -140,7 +147,14 @@ fn maturity_limits_are_never_broken() {
     assert_eq!(kit.maturity, Maturity::TvY7);
     for c in [evening(), ctx("2026-11-18T08:00:00-05:00", Device::Tablet)] {
         for seed in [1, 2, 3] {
-            let p = build_page(model, &kit, &c, &RankerConfig::default(), seed);
+            let p = PageRequest {
+                model,
+                profile: &kit,
+                ctx: &c,
+                config: &RankerConfig::default(),
+                seed,
+            }
+            .page();
             for row in &p.rows {
                 for item in &row.items {
                     let t = &model.titles[model.title_index(&item.title_id).unwrap()];
@@ -163,7 +177,16 @@ fn maturity_limits_are_never_broken() {
         .iter()
         .position(|t| !Maturity::TvY7.allows(t.maturity))
         .unwrap();
-    let e = explain_title(model, &kit, &evening(), &RankerConfig::default(), 7, adult);
+    let e = explain_title(
+        &PageRequest {
+            model,
+            profile: &kit,
+            ctx: &evening(),
+            config: &RankerConfig::default(),
+            seed: 7,
+        },
+        adult,
+    );
     assert!(e.placements.is_empty());
     assert!(e.not_shown.unwrap().contains("maturity"));
 }
@@ -219,11 +242,13 @@ fn a_thumbs_down_removes_the_title_everywhere_and_demotes_its_neighbours() {
     );
     let t = model.title_index(&victim).unwrap();
     let e = explain_title(
-        model,
-        &after_state,
-        &evening(),
-        &RankerConfig::default(),
-        7,
+        &PageRequest {
+            model,
+            profile: &after_state,
+            ctx: &evening(),
+            config: &RankerConfig::default(),
+            seed: 7,
+        },
         t,
     );
     assert!(e.not_shown.unwrap().contains("thumbed down"));
@@ -302,8 +327,22 @@ fn context_changes_the_page_and_shows_in_the_explanations() {
 fn exploration_takes_about_a_tenth_of_the_page_and_follows_the_seed() {
     let model = &sample().model;
     let ava = state("ava");
-    let a = build_page(model, &ava, &evening(), &RankerConfig::default(), 1);
-    let b = build_page(model, &ava, &evening(), &RankerConfig::default(), 1);
+    let a = PageRequest {
+        model,
+        profile: &ava,
+        ctx: &evening(),
+        config: &RankerConfig::default(),
+        seed: 1,
+    }
+    .page();
+    let b = PageRequest {
+        model,
+        profile: &ava,
+        ctx: &evening(),
+        config: &RankerConfig::default(),
+        seed: 1,
+    }
+    .page();
     assert_eq!(
         serde_json::to_string(&a).unwrap(),
         serde_json::to_string(&b).unwrap()
@@ -319,7 +358,14 @@ fn exploration_takes_about_a_tenth_of_the_page_and_follows_the_seed() {
         exploration_share: 0.0,
         ..RankerConfig::default()
     };
-    let none = build_page(model, &ava, &evening(), &off, 1);
+    let none = PageRequest {
+        model,
+        profile: &ava,
+        ctx: &evening(),
+        config: &off,
+        seed: 1,
+    }
+    .page();
     assert!(none
         .rows
         .iter()
@@ -334,13 +380,16 @@ fn exploration_takes_about_a_tenth_of_the_page_and_follows_the_seed() {
             .collect::<Vec<_>>()
     };
     let differs = (2..8).any(|seed| {
-        explored_titles(&build_page(
-            model,
-            &ava,
-            &evening(),
-            &RankerConfig::default(),
-            seed,
-        )) != explored_titles(&a)
+        explored_titles(
+            &PageRequest {
+                model,
+                profile: &ava,
+                ctx: &evening(),
+                config: &RankerConfig::default(),
+                seed,
+            }
+            .page(),
+        ) != explored_titles(&a)
     });
     assert!(differs, "exploration ignores the seed");
 }

@@ -9,7 +9,7 @@ use marquee::catalog::{
     Action, Artwork, ArtworkTheme, CatalogFile, Genre, HistoryEvent, ImportFile, Maturity,
     ProfileFile, Title, TitleKind,
 };
-use marquee::rank::{build_page, Context, Model, ProfileState, RankerConfig};
+use marquee::rank::{Context, Model, PageRequest, ProfileState, RankerConfig};
 use marquee::store::Store;
 use rand::{Rng, SeedableRng};
 use std::time::Instant;
@@ -137,16 +137,17 @@ fn a_large_catalog_and_a_heavy_profile_import_and_rank_within_bounds() {
     let trained = started.elapsed();
     let member = store.profile("heavy").unwrap();
     let state = ProfileState::from_events(&member, &store.events_of(member.id).unwrap(), &model);
-    let page = build_page(
-        &model,
-        &state,
-        &Context::new(
+    let page = PageRequest {
+        model: &model,
+        profile: &state,
+        ctx: &Context::new(
             Context::default_now(model.as_of),
             marquee::catalog::Device::Tv,
         ),
-        &config,
-        7,
-    );
+        config: &config,
+        seed: 7,
+    }
+    .page();
     let peak = peak_kb();
     eprintln!(
         "{TITLES} titles, {EVENTS} events: import {:.1} s, + training {:.1} s, + page {:.1} s; peak {} MB",

@@ -143,14 +143,14 @@ fn thumbs_down_removes_the_tile_and_is_saved_first() {
         h.keys(&[KeyCode::Down]);
     }
     let victim = h.rt.app.selected_item().unwrap().title_id.clone();
-    let events_before = h.rt.session.store.stats().unwrap().events;
+    let events_before = h.rt.session.store().stats().unwrap().events;
     h.keys(&[KeyCode::Char('n')]);
     assert!(
         !h.page_titles().contains(&victim),
         "{victim} is still on the page"
     );
     assert_eq!(
-        h.rt.session.store.stats().unwrap().events,
+        h.rt.session.store().stats().unwrap().events,
         events_before + 1,
         "the thumbs down was written"
     );
@@ -169,7 +169,7 @@ fn search_finds_a_title_from_a_typo() {
     let mut h = open("ava");
     let target =
         h.rt.session
-            .model
+            .model()
             .titles
             .iter()
             .find(|t| t.name.len() >= 10 && t.maturity.level() <= 4)
@@ -225,7 +225,7 @@ fn a_title_rated_down_is_found_by_search_and_can_be_rated_up_again() {
 #[test]
 fn onboarding_picks_lead_to_a_personalized_home() {
     let mut h = open("new");
-    let model = &h.rt.session.model;
+    let model = h.rt.session.model();
     let offered = h.rt.app.onboarding.offered.clone();
     // Pick three offered titles that share a primary genre.
     let genre_of = |id: &str| model.titles[model.title_index(id).unwrap()].genres[0].clone();
@@ -253,7 +253,7 @@ fn onboarding_picks_lead_to_a_personalized_home() {
             .iter()
             .find(|r| r.kind == RowKind::TopPicks)
             .expect("a top picks row after onboarding");
-    let model = &h.rt.session.model;
+    let model = h.rt.session.model();
     let share = picks_row
         .items
         .iter()
@@ -364,7 +364,7 @@ fn undo_restores_the_exact_page_and_redo_the_next() {
     let mut h = open("ava");
     h.keys(&[KeyCode::Down]);
     let before = h.rt.app.page.clone().unwrap();
-    let events_before = h.rt.session.store.stats().unwrap().events;
+    let events_before = h.rt.session.store().stats().unwrap().events;
     h.keys(&[KeyCode::Char('n')]);
     let after = h.rt.app.page.clone().unwrap();
     assert_ne!(after, before, "the thumbs down changed the page");
@@ -375,7 +375,7 @@ fn undo_restores_the_exact_page_and_redo_the_next() {
         "undo restores the exact page"
     );
     assert_eq!(
-        h.rt.session.store.stats().unwrap().events,
+        h.rt.session.store().stats().unwrap().events,
         events_before,
         "the event left the store"
     );
@@ -392,7 +392,7 @@ fn undo_restores_the_exact_page_and_redo_the_next() {
         "redo gives the same page as the feedback did"
     );
     assert_eq!(
-        h.rt.session.store.stats().unwrap().events,
+        h.rt.session.store().stats().unwrap().events,
         events_before + 1
     );
     h.keys(&[KeyCode::Char('u'), KeyCode::Char('u')]);
@@ -426,7 +426,7 @@ fn a_saved_journey_replays_every_page_byte_for_byte() {
         .next()
         .unwrap()
         .to_string();
-    let db = h.rt.session.store.path().to_path_buf();
+    let db = h.rt.session.store().path().to_path_buf();
     let journey: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
     assert_eq!(
@@ -494,7 +494,8 @@ fn reloading_the_config_re_ranks_and_a_broken_one_keeps_the_last_good() {
         "{message}"
     );
     assert_eq!(
-        h.rt.session.config.name, "louder-device",
+        h.rt.session.config().name,
+        "louder-device",
         "the last good config stays in use"
     );
 }

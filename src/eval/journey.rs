@@ -50,11 +50,11 @@ impl Journey {
     pub fn start(session: &Session, first: &Page) -> Journey {
         Journey {
             format: JOURNEY_FORMAT.into(),
-            profile: session.profile.name.clone(),
-            context: session.ctx,
-            config: session.config.clone(),
-            seed: session.seed,
-            start_event: session.store.last_event_id().unwrap_or(0),
+            profile: session.profile().name.clone(),
+            context: *session.ctx(),
+            config: session.config().clone(),
+            seed: session.seed(),
+            start_event: session.store().last_event_id().unwrap_or(0),
             steps: vec![],
             pages: vec![fingerprint(first)],
         }

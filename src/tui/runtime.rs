@@ -30,13 +30,13 @@ impl Runtime {
     pub fn new(session: Session, fixed_build_ms: Option<f64>) -> Runtime {
         let catalog = Catalog {
             titles: session
-                .model
+                .model()
                 .titles
                 .iter()
                 .map(|t| (t.id.clone(), t.clone()))
                 .collect(),
-            genres: session.model.genres.clone(),
-            tags: session.model.tags.clone(),
+            genres: session.model().genres.clone(),
+            tags: session.model().tags.clone(),
         };
         // The first page is built once: the journey starts on it and the screen shows it.
         let (first, build_ms) = timed_page(&session, fixed_build_ms);
@@ -51,7 +51,7 @@ impl Runtime {
         };
         let first = rt.page_action(first, build_ms, false);
         rt.dispatch(first);
-        if rt.session.profile.events == 0 {
+        if rt.session.profile().events == 0 {
             // A brand-new profile starts with onboarding.
             rt.dispatch_effects(vec![Effect::LoadOnboarding]);
         }
@@ -112,7 +112,7 @@ impl Runtime {
 
     /// The current search results the profile rates down.
     fn rated_down_results(&self) -> Vec<String> {
-        let model = &self.session.model;
+        let model = self.session.model();
         self.app
             .search
             .results
@@ -120,7 +120,7 @@ impl Runtime {
             .filter(|r| {
                 model
                     .title_index(&r.title_id)
-                    .is_some_and(|t| self.session.profile.thumbed_down(t))
+                    .is_some_and(|t| self.session.profile().thumbed_down(t))
             })
             .map(|r| r.title_id.clone())
             .collect()
@@ -134,7 +134,7 @@ impl Runtime {
     fn page_action(&self, page: crate::rank::Page, ms: f64, marks: bool) -> Action {
         Action::PageReady {
             page: Box::new(page),
-            display: self.session.profile.display_name.clone(),
+            display: self.session.profile().display_name.clone(),
             build_ms: ms,
             marks,
         }
@@ -150,10 +150,10 @@ impl Runtime {
                 artwork_id,
             } => match s.feedback(&title_id, action, progress, artwork_id) {
                 Ok(r) => {
-                    let name = s
-                        .model
+                    let model = s.model();
+                    let name = model
                         .title_index(&title_id)
-                        .map_or(title_id.clone(), |t| s.model.titles[t].name.clone());
+                        .map_or(title_id.clone(), |t| model.titles[t].name.clone());
                     vec![
                         self.page_ready(true),
                         Action::Recorded(format!("Saved: {} — {}", name, r.description)),
@@ -208,7 +208,7 @@ impl Runtime {
             Effect::SwitchProfile(name) => match s.switch_profile(&name) {
                 Ok(()) => {
                     let mut out = vec![self.page_ready(false)];
-                    if self.session.profile.events == 0 {
+                    if self.session.profile().events == 0 {
                         out.push(Action::OnboardingOffered(self.onboarding_ids()));
                     }
                     out
@@ -216,7 +216,7 @@ impl Runtime {
                 Err(e) => vec![Action::Failed(e.to_string())],
             },
             Effect::CreateProfile(name) => {
-                let region = s.profile.region.clone();
+                let region = s.profile().region.clone();
                 match s.create_profile(&name, crate::catalog::Maturity::TvMa, &region) {
                     Ok(()) => vec![
                         self.page_ready(false),
@@ -246,7 +246,7 @@ impl Runtime {
     /// Compare against config B from now on: its page follows every page of A.
     /// B must share A's training parameters (one trained model serves both).
     pub fn set_compare(&mut self, b: crate::rank::RankerConfig) -> Result<(), String> {
-        if b.training_hash() != self.session.config.training_hash() {
+        if b.training_hash() != self.session.config().training_hash() {
             return Err(format!("{}: its training parameters differ from A's; compare them with `marquee compare` instead", b.name));
         }
         self.compare = Some(b);
@@ -260,9 +260,7 @@ impl Runtime {
     fn compare_page(&self) -> Option<Action> {
         let b = self.compare.as_ref()?;
         let s = &self.session;
-        Some(Action::ComparePage(Box::new(crate::rank::build_page(
-            &s.model, &s.profile, &s.ctx, b, s.seed,
-        ))))
+        Some(Action::ComparePage(Box::new(s.request_with(b).page())))
     }
 
     /// Read the config file again. An error is shown with its file and place,
@@ -276,15 +274,15 @@ impl Runtime {
         };
         match crate::rank::RankerConfig::load(&path) {
             Err(e) => vec![Action::Failed(format!("Config not applied, the last good one stays: {e}"))],
-            Ok(new) if new.training_hash() != self.session.config.training_hash() => vec![Action::Failed(format!(
+            Ok(new) if new.training_hash() != self.session.config().training_hash() => vec![Action::Failed(format!(
                 "{}: the training parameters changed; run `marquee --config {} train` and restart (the last good config stays)",
                 path.display(),
                 path.display()
             ))],
-            Ok(new) if new == self.session.config => vec![Action::Recorded(format!("Config {} unchanged", new.name))],
+            Ok(new) if new == *self.session.config() => vec![Action::Recorded(format!("Config {} unchanged", new.name))],
             Ok(new) => {
                 let label = format!("Config reloaded: {} ({}) — marks show what moved", new.name, new.hash());
-                self.session.config = new;
+                self.session.set_config(new);
                 vec![self.page_ready(true), Action::Recorded(label)]
             }
         }
@@ -294,7 +292,7 @@ impl Runtime {
     fn save_journey(&self) -> std::io::Result<std::path::PathBuf> {
         let dir = self
             .session
-            .store
+            .store()
             .path()
             .parent()
             .map(std::path::Path::to_path_buf)
@@ -312,7 +310,7 @@ impl Runtime {
         self.session
             .onboarding()
             .into_iter()
-            .map(|t| self.session.model.titles[t].id.clone())
+            .map(|t| self.session.model().titles[t].id.clone())
             .collect()
     }
 

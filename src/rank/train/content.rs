@@ -61,7 +61,7 @@ impl ContentIndex {
     /// A profile's content preferences: liked titles pull (more if loved and
     /// recent), thumbed-down and abandoned ones push; unit length.
     pub fn preferences(&self, engagement: &BTreeMap<u32, Engagement>, now: i64) -> Vec<f32> {
-        const DAY: f32 = 86_400.0;
+        const DAY: f32 = crate::catalog::DAY_SECONDS as f32;
         let mut prefs = vec![0.0f32; self.features.len()];
         for (&t, g) in engagement {
             let recency = (-((now - g.last_at).max(0) as f32) / (120.0 * DAY)).exp();

@@ -20,6 +20,8 @@ pub struct Cell {
 /// What one member did with one title, summed over its events.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Engagement {
+    /// Play events, whatever their progress.
+    pub plays: u32,
     pub watched: f32,
     pub up: bool,
     pub love: bool,
@@ -32,7 +34,10 @@ impl Engagement {
     pub fn add(&mut self, e: &Event) {
         self.last_at = self.last_at.max(e.at);
         match e.action {
-            Action::Play => self.watched = (self.watched + e.progress).min(6.0),
+            Action::Play => {
+                self.plays += 1;
+                self.watched = (self.watched + e.progress).min(6.0);
+            }
             Action::Up => (self.up, self.down) = (true, false),
             Action::Love => (self.love, self.down) = (true, false),
             Action::Down => (self.down, self.up, self.love) = (true, false, false),

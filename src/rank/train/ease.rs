@@ -3,8 +3,8 @@
 //! Σ_i x_i B_ij over the titles it liked, so feedback counts at once, and
 //! B's rows are the "because you watched" neighbours.
 
-use super::config::ItemModelParams;
 use super::interactions::Cell;
+use crate::rank::config::ItemModelParams;
 use faer::linalg::solvers::DenseSolveCore;
 use faer::{Mat, Side};
 use ndarray::{Array1, Array2};

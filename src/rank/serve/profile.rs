@@ -3,10 +3,10 @@
 //! training sums it (`interactions::Engagement`), so fold-in sees a profile
 //! the way the model saw its members.
 
-use super::interactions::Engagement;
-use super::Model;
-use crate::catalog::{Action, Event, Maturity, TitleKind};
-use crate::store::Member;
+use crate::catalog::{is_finished, Action, Event, Maturity, TitleKind, DAY_SECONDS as DAY};
+use crate::rank::train::interactions::Engagement;
+use crate::rank::Model;
+use crate::store::{Member, Store, StoreError};
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,8 +66,6 @@ pub struct ProfileState {
     pub events: usize,
 }
 
-const DAY: i64 = 86_400;
-
 impl ProfileState {
     pub fn from_events(member: &Member, events: &[Event], model: &Model) -> ProfileState {
         let mut state = ProfileState {
@@ -85,6 +83,16 @@ impl ProfileState {
             state.apply(e, model);
         }
         state
+    }
+
+    /// The named profile as the store holds it now.
+    pub fn load(store: &Store, model: &Model, name: &str) -> Result<ProfileState, StoreError> {
+        let member = store.profile(name)?;
+        Ok(ProfileState::from_events(
+            &member,
+            &store.events_of(member.id)?,
+            model,
+        ))
     }
 
     /// Fold one more event in (feedback applies here without a reload).
@@ -106,7 +114,7 @@ impl ProfileState {
                 let last_part = title.kind == TitleKind::Movie
                     || s.episode
                         .is_some_and(|(se, ep)| title.next_episode(se, ep).is_none());
-                if e.progress >= 0.9 && last_part {
+                if is_finished(e.progress) && last_part {
                     s.completed = true;
                 }
             }

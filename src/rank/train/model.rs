@@ -3,11 +3,11 @@
 //! Loading reuses the trained part cached in the store while the training
 //! data and training parameters are unchanged.
 
-use super::config::RankerConfig;
 use super::content::ContentIndex;
+use super::fit::{train, TrainInput, Trained};
 use super::micro::{micro_groups, MicroGroup};
-use super::train::{train, TrainInput, Trained};
 use crate::catalog::{Event, Genre, Tag, Title};
+use crate::rank::config::RankerConfig;
 use crate::store::{Member, Store, StoreError};
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
@@ -148,7 +148,7 @@ pub fn train_log(
         .filter(|m| active.contains(&m.id))
         .cloned()
         .collect();
-    let end = super::Context::default_now(as_of)
+    let end = crate::rank::Context::default_now(as_of)
         .timestamp()
         .max(events.iter().map(|e| e.at + 1).max().unwrap_or(0));
     train(

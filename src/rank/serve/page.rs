@@ -2,7 +2,7 @@
 //! it (the TUI, `marquee rows --json`, snapshots, tests). Fields may be
 //! added; the ones here may not be renamed.
 
-use super::Context;
+use crate::rank::Context;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -149,6 +149,12 @@ impl Page {
 /// Round for output: stable, readable JSON without changing any ordering decision.
 pub fn round6(x: f64) -> f64 {
     (x * 1e6).round() / 1e6
+}
+
+/// The "% Match" to show, if any: below 50 it says too little, and every
+/// screen and printout leaves it out.
+pub fn shown_match(pct: u8) -> Option<u8> {
+    (pct >= 50).then_some(pct)
 }
 
 /// Hand-built pages for the unit tests of what compares pages.

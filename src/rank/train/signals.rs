@@ -6,11 +6,11 @@
 //! once on the whole log (to serve pages).
 
 use super::als::{Als, AlsParams};
-use super::config::TrainingParams;
 use super::ease::Ease;
 use super::interactions::{Cell, Interactions};
-use super::TimeOfDay;
-use crate::catalog::{Action, Event};
+use crate::catalog::{is_finished, Action, Event, DAY_SECONDS as DAY};
+use crate::rank::config::TrainingParams;
+use crate::rank::TimeOfDay;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -18,8 +18,6 @@ use std::collections::BTreeMap;
 pub const EASE_MAX_TITLES: usize = 6_000;
 /// Neighbours kept per title.
 pub const NEIGHBOURS: usize = 40;
-
-const DAY: i64 = 86_400;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Signals {
@@ -103,7 +101,7 @@ impl Signals {
                 continue;
             }
             plays[t] += 1.0;
-            if e.progress >= 0.9 {
+            if is_finished(e.progress) {
                 finished[t] += 1.0;
             }
             tod[t][TimeOfDay::of_event(e.at, e.offset_min).index()] += 1.0;

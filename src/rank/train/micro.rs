@@ -2,8 +2,8 @@
 //! ("Dark British Mysteries"), grouped once per catalog so a page only has
 //! to score the groups.
 
-use super::naming::micro_genre_name;
 use crate::catalog::{Genre, Tag, TagKind, Title};
+use crate::rank::naming::micro_genre_name;
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, PartialEq)]

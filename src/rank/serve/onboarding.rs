@@ -3,8 +3,8 @@
 //! popular titles of each cluster are offered in turn, so the set spans the
 //! catalog's taste clusters instead of its top sellers.
 
-use super::Model;
 use crate::catalog::Maturity;
+use crate::rank::Model;
 use ndarray::Array1;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;

@@ -1,9 +1,10 @@
 //! `marquee explain`: why a title is where it is on a profile's page, or
 //! why it is not there at all.
 
-use super::assemble::build_page;
+use super::assemble::PageRequest;
 use super::score::PageScorer;
-use super::{Context, Contribution, Item, Model, ProfileState, RankerConfig};
+use crate::rank::eligibility::Exclusion;
+use crate::rank::{Contribution, Item};
 use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -34,16 +35,10 @@ pub struct TitleExplanation {
     pub candidates: usize,
 }
 
-/// Explain title index `t` on the page built from these inputs.
-pub fn explain_title(
-    model: &Model,
-    profile: &ProfileState,
-    ctx: &Context,
-    config: &RankerConfig,
-    seed: u64,
-    t: usize,
-) -> TitleExplanation {
-    let page = build_page(model, profile, ctx, config, seed);
+/// Explain title index `t` on the page this request builds.
+pub fn explain_title(req: &PageRequest, t: usize) -> TitleExplanation {
+    let model = req.model;
+    let page = req.page();
     let title = &model.titles[t];
     let placements: Vec<Placement> = page
         .rows
@@ -64,7 +59,7 @@ pub fn explain_title(
                 })
         })
         .collect();
-    let s = PageScorer::new(model, profile, ctx, config, seed);
+    let s = req.scorer();
     let mut ranked: Vec<usize> = (0..model.titles.len())
         .filter(|&x| s.recommendable(x))
         .collect();
@@ -95,39 +90,41 @@ fn why_not(
     t: usize,
     rank: Option<usize>,
     candidates: usize,
-    page: &super::Page,
+    page: &crate::rank::Page,
 ) -> String {
     let title = &s.model.titles[t];
     let profile = s.profile;
-    if !profile.maturity.allows(title.maturity) {
-        return format!(
-            "filtered by maturity: it is rated {}, above this profile's limit of {}",
-            title.maturity, profile.maturity
-        );
-    }
-    let state = profile.titles.get(&t);
-    if profile.thumbed_down(t) {
-        return "thumbed down: you rated it down, so it is kept off every row (and similar titles are demoted)".into();
-    }
-    if profile.finished(t) {
-        return "already watched: you finished it".into();
-    }
-    if let Some(st) = state {
-        if st.plays > 0 && profile.is_abandoned(st, s.ctx.now_unix()) {
-            return format!("abandoned: you stopped at {:.0}% and did not come back, so it is not offered again", st.progress * 100.0);
+    match s.exclusion(t) {
+        Some(Exclusion::AboveMaturity) => {
+            return format!(
+                "filtered by maturity: it is rated {}, above this profile's limit of {}",
+                title.maturity, profile.maturity
+            )
         }
-        if st.plays > 0 {
+        Some(Exclusion::ThumbedDown) => return "thumbed down: you rated it down, so it is kept off every row (and similar titles are demoted)".into(),
+        Some(Exclusion::Played) if profile.finished(t) => return "already watched: you finished it".into(),
+        Some(Exclusion::Played) => {
+            let st = &profile.titles[&t];
+            if profile.is_abandoned(st, s.ctx.now_unix()) {
+                return format!("abandoned: you stopped at {:.0}% and did not come back, so it is not offered again", st.progress * 100.0);
+            }
             return "already started: it belongs in Continue Watching, which has no room for it"
                 .into();
         }
-        if st.thumb().is_some() {
-            return "already rated: titles you rated are not recommended again".into();
+        Some(Exclusion::Rated) => {
+            return "already rated: titles you rated are not recommended again".into()
         }
+        None => {}
     }
     let shown_in_picks = page
         .rows
         .iter()
-        .find(|r| matches!(r.kind, super::RowKind::TopPicks | super::RowKind::Popular))
+        .find(|r| {
+            matches!(
+                r.kind,
+                crate::rank::RowKind::TopPicks | crate::rank::RowKind::Popular
+            )
+        })
         .map_or(0, |r| r.items.len());
     match rank {
         Some(r) => format!("below the cut: it ranks {r} of {candidates} candidates by score; the top-picks row shows {shown_in_picks}, and no other row chose it"),

@@ -3,9 +3,10 @@
 //! scored title into a Page item with its explanation.
 
 use super::artwork::ArtworkChooser;
-use super::features::{features, FeatureVec, ProfileSignals, FEATURES, NF};
 use super::page::round6;
-use super::{Context, Contribution, Explanation, Item, Model, ProfileState, RankerConfig};
+use crate::rank::eligibility::{may_show, Exclusion};
+use crate::rank::features::{features, Feature, FeatureVec, ProfileSignals, NF};
+use crate::rank::{Context, Contribution, Explanation, Item, Model, ProfileState, RankerConfig};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scored {
@@ -34,9 +35,6 @@ pub fn title_features(model: &Model, profile: &ProfileState, ctx: &Context) -> V
         .collect()
 }
 
-/// Indices of the personal features in a feature vector.
-const PERSONAL: [usize; 3] = [0, 1, 2];
-
 pub struct PageScorer<'a> {
     pub model: &'a Model,
     pub profile: &'a ProfileState,
@@ -46,9 +44,8 @@ pub struct PageScorer<'a> {
     pub regional_trending: bool,
     pub scored: Vec<Scored>,
     pub artwork: ArtworkChooser,
-    /// Per title: may it appear on this page / is it a fresh recommendation.
-    eligible: Vec<bool>,
-    recommendable: Vec<bool>,
+    /// Per title: why it is not a fresh recommendation, if it is not.
+    exclusions: Vec<Option<Exclusion>>,
 }
 
 impl<'a> PageScorer<'a> {
@@ -74,16 +71,10 @@ impl<'a> PageScorer<'a> {
             })
             .collect();
         let artwork = ArtworkChooser::new(model, profile, &engagement, seed);
-        let eligible: Vec<bool> = (0..model.titles.len())
-            .map(|t| profile.maturity.allows(model.titles[t].maturity) && !profile.thumbed_down(t))
-            .collect();
-        let recommendable = (0..model.titles.len())
+        let exclusions: Vec<Option<Exclusion>> = (0..model.titles.len())
             .map(|t| {
-                eligible[t]
-                    && !profile
-                        .titles
-                        .get(&t)
-                        .is_some_and(|s| s.plays > 0 || s.thumb().is_some())
+                let g = profile.titles.get(&t).map(|s| &s.eng);
+                Exclusion::of(profile.maturity, model.titles[t].maturity, g)
             })
             .collect();
         PageScorer {
@@ -95,8 +86,7 @@ impl<'a> PageScorer<'a> {
             regional_trending,
             scored,
             artwork,
-            eligible,
-            recommendable,
+            exclusions,
         }
     }
 
@@ -108,9 +98,8 @@ impl<'a> PageScorer<'a> {
     /// similarity to recent likes, content affinity), without the signals that
     /// lift a title for everyone (popularity, trending, freshness, context).
     pub fn personal(&self, t: usize) -> f64 {
-        PERSONAL
-            .iter()
-            .map(|&f| self.scored[t].contributions[f])
+        personal_features()
+            .map(|f| self.scored[t].contributions[f.index()])
             .sum()
     }
 
@@ -120,9 +109,13 @@ impl<'a> PageScorer<'a> {
     /// some personal source put it forward.
     pub fn personal_candidates(&self, per_source: usize) -> Vec<usize> {
         let mut out = std::collections::BTreeSet::new();
-        for &f in &PERSONAL {
+        for f in personal_features() {
             let pool = (0..self.model.titles.len()).filter(|&t| self.recommendable(t));
-            out.extend(self.top_by(pool, |t| self.scored[t].contributions[f], per_source));
+            out.extend(self.top_by(
+                pool,
+                |t| self.scored[t].contributions[f.index()],
+                per_source,
+            ));
         }
         out.into_iter().collect()
     }
@@ -130,23 +123,28 @@ impl<'a> PageScorer<'a> {
     /// May this title appear anywhere on this profile's page? (Within the
     /// maturity limit and not thumbed down.)
     pub fn eligible(&self, t: usize) -> bool {
-        self.eligible[t]
+        may_show(self.exclusions[t])
     }
 
     /// Eligible and not yet watched or rated: a fresh recommendation.
     pub fn recommendable(&self, t: usize) -> bool {
-        self.recommendable[t]
+        self.exclusions[t].is_none()
+    }
+
+    /// Why this title is not a fresh recommendation, if it is not.
+    pub fn exclusion(&self, t: usize) -> Option<Exclusion> {
+        self.exclusions[t]
     }
 
     /// Contributions as the Page carries them: baseline first, then by magnitude.
     pub fn contributions(&self, t: usize) -> Vec<Contribution> {
         let s = &self.scored[t];
-        let mut v: Vec<Contribution> = FEATURES
+        let mut v: Vec<Contribution> = Feature::ALL
             .iter()
             .zip(s.contributions)
             .filter(|(_, c)| *c != 0.0)
             .map(|(f, c)| Contribution {
-                feature: f.to_string(),
+                feature: f.name().to_string(),
                 value: round6(c),
             })
             .collect();
@@ -210,25 +208,18 @@ impl<'a> PageScorer<'a> {
     /// The feature that lifts this title most, in words, for item reasons.
     pub fn top_reason(&self, t: usize) -> String {
         let s = &self.scored[t];
-        let best = (0..NF).max_by(|&a, &b| {
-            s.contributions[a]
-                .total_cmp(&s.contributions[b])
+        let best = Feature::ALL.into_iter().max_by(|&a, &b| {
+            s.contributions[a.index()]
+                .total_cmp(&s.contributions[b.index()])
                 .then(b.cmp(&a))
         });
-        match best
-            .filter(|&i| s.contributions[i] > 0.0)
-            .map(|i| FEATURES[i])
-        {
-            Some("cf_score") => "Viewers with your taste enjoy it".into(),
-            Some("similar_to_recent") => "Like titles you enjoyed recently".into(),
-            Some("content_affinity") => "Matches the genres and moods you watch".into(),
-            Some("popularity") => "Popular with everyone right now".into(),
-            Some("trending") => "Trending where you are".into(),
-            Some("freshness") => "New on Marquee".into(),
-            Some("completion") => "Viewers tend to finish it".into(),
-            Some("time_of_day_match") => format!("Often watched in the {}", self.ctx.time_of_day),
-            Some("device_match") => format!("Suits watching on {}", self.ctx.device),
-            _ => "A good overall match".into(),
-        }
+        best.filter(|f| s.contributions[f.index()] > 0.0)
+            .and_then(|f| f.reason(self.ctx.time_of_day, self.ctx.device))
+            .unwrap_or_else(|| "A good overall match".into())
     }
+}
+
+/// The features about this profile's taste, the personal rows' candidate sources.
+fn personal_features() -> impl Iterator<Item = Feature> {
+    Feature::ALL.into_iter().filter(|f| f.is_personal())
 }

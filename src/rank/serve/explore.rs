@@ -38,7 +38,7 @@ pub fn explore_picks(
         let Some(g) = model.titles[t].genres.first() else {
             continue;
         };
-        let same_time = super::TimeOfDay::of_event(st.last_at(), 0) == s.ctx.time_of_day;
+        let same_time = crate::rank::TimeOfDay::of_event(st.last_at(), 0) == s.ctx.time_of_day;
         if st.is_positive() {
             *likes.entry(g).or_default() += if same_time { 1.5 } else { 1.0 };
         } else {

@@ -2,8 +2,8 @@
 //! Newton's method (IRLS) on standardised features, and Platt scaling that
 //! turns a score into a calibrated probability for "% Match".
 
-use super::features::{FeatureVec, Weights, NF};
 use super::linalg::{cholesky_in_place, cholesky_solve};
+use crate::rank::features::{Feature, FeatureVec, Weights, NF};
 use ndarray::{Array1, Array2};
 use serde::{Deserialize, Serialize};
 
@@ -19,13 +19,17 @@ pub fn fit_logistic_constrained(
     xs: &[FeatureVec],
     ys: &[bool],
     l2: f64,
-    non_positive: &[usize],
+    non_positive: &[Feature],
 ) -> Weights {
     let mut pinned = [false; NF];
     loop {
         let w = fit_with_pins(xs, ys, l2, &pinned);
-        match non_positive.iter().find(|&&i| !pinned[i] && w.w[i] > 0.0) {
-            Some(&i) => pinned[i] = true,
+        match non_positive
+            .iter()
+            .map(|f| f.index())
+            .find(|&i| !pinned[i] && w.w[i] > 0.0)
+        {
+            Some(i) => pinned[i] = true,
             None => return w,
         }
     }
@@ -186,12 +190,6 @@ impl Platt {
     pub fn match_pct(&self, score: f64) -> u8 {
         (100.0 * self.probability(score)).round().clamp(0.0, 100.0) as u8
     }
-}
-
-/// The "% Match" to show, if any: below 50 it says too little, and every
-/// screen and printout leaves it out.
-pub fn shown_match(pct: u8) -> Option<u8> {
-    (pct >= 50).then_some(pct)
 }
 
 #[cfg(test)]

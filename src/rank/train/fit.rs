@@ -5,14 +5,17 @@
 //! held-out NDCG@10 is measured against popularity alone. Then the signals
 //! are learned again on the whole log to serve pages.
 
-use super::config::TrainingParams;
 use super::content::ContentIndex;
-use super::features::{features, FeatureVec, ProfileSignals, Weights, FEATURES};
 use super::interactions::Engagement;
 use super::learn::{fit_logistic_constrained, Platt};
 use super::signals::{LogView, Signals};
-use super::Context;
-use crate::catalog::{Action, Event, Maturity, Title};
+use crate::catalog::{Action, Event, Maturity, Title, DAY_SECONDS as DAY};
+use crate::rank::config::TrainingParams;
+use crate::rank::eligibility::Exclusion;
+use crate::rank::features::{
+    features, Feature, FeatureGroup, FeatureVec, ProfileSignals, Weights, NF,
+};
+use crate::rank::Context;
 use crate::store::Member;
 use chrono::{DateTime, FixedOffset};
 use rand::distributions::{Distribution, WeightedIndex};
@@ -23,7 +26,6 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Instant;
 
-const DAY: i64 = 86_400;
 /// Negatives sampled per positive when fitting.
 const NEGATIVES_PER_POSITIVE: usize = 4;
 /// Members used to fit the ranking layer (the rest of the warm ones evaluate it).
@@ -144,12 +146,7 @@ pub fn train(input: &TrainInput, p: &TrainingParams) -> Trained {
             );
             let ps = profile_signals(&early, input.content, &s.before, p.alpha, cutoff);
             let trending = early.trending_in(&member_region[s.row]).0;
-            let taken: BTreeSet<u32> = s
-                .before
-                .keys()
-                .chain(s.after.iter().map(|a| &a.0))
-                .copied()
-                .collect();
+            let taken_after: BTreeSet<u32> = s.after.iter().map(|a| a.0).collect();
             let (mut xs, mut ys) = (vec![], vec![]);
             for (t, g, ctx) in s.after.iter().filter(|a| a.1.is_positive()).take(5) {
                 let ctx = ctx.unwrap_or_else(|| {
@@ -179,7 +176,14 @@ pub fn train(input: &TrainInput, p: &TrainingParams) -> Trained {
                     } else {
                         rng.gen_range(0..input.titles.len())
                     };
-                    if taken.contains(&(n as u32)) || !s.maturity.allows(input.titles[n].maturity) {
+                    // A negative is a title the page could have recommended and
+                    // the member did not take up.
+                    let excluded = Exclusion::of(
+                        s.maturity,
+                        input.titles[n].maturity,
+                        s.before.get(&(n as u32)),
+                    );
+                    if excluded.is_some() || taken_after.contains(&(n as u32)) {
                         continue;
                     }
                     xs.push(features(&early, &ps, trending, added[n], n, &ctx));
@@ -195,11 +199,7 @@ pub fn train(input: &TrainInput, p: &TrainingParams) -> Trained {
         .flat_map(|(x, y)| x.into_iter().zip(y))
         .unzip();
     // A thumbs down may only ever push similar titles down.
-    let negative = FEATURES
-        .iter()
-        .position(|f| *f == "negative_feedback")
-        .into_iter()
-        .collect::<Vec<_>>();
+    let negative = [Feature::NegativeFeedback];
     let weights = fit_logistic_constrained(&xs, &ys, 1.0, &negative);
 
     let (calibration, mut report) = evaluate(
@@ -319,13 +319,19 @@ fn evaluate(
     cutoff: i64,
     p: &TrainingParams,
 ) -> (Platt, TrainReport) {
-    let default_config = super::RankerConfig {
+    let default_config = crate::rank::RankerConfig {
         weights: BTreeMap::new(),
         ablate: vec![],
-        ..super::RankerConfig::default()
+        ..crate::rank::RankerConfig::default()
     };
     let w = weights.effective(&default_config);
-    let cf_only: [f64; FEATURES.len()] = std::array::from_fn(|i| if i < 2 { w[i] } else { 0.0 });
+    let cf_only: [f64; NF] = std::array::from_fn(|i| {
+        if Feature::ALL[i].group() == FeatureGroup::Collaborative {
+            w[i]
+        } else {
+            0.0
+        }
+    });
     struct Outcome {
         ndcg: [f64; 3],
         played: Vec<(f64, bool)>,
@@ -345,8 +351,8 @@ fn evaluate(
             });
             let candidates: Vec<usize> = (0..input.titles.len())
                 .filter(|&t| {
-                    !s.before.contains_key(&(t as u32))
-                        && s.maturity.allows(input.titles[t].maturity)
+                    let g = s.before.get(&(t as u32));
+                    Exclusion::of(s.maturity, input.titles[t].maturity, g).is_none()
                 })
                 .collect();
             let scored: Vec<(usize, f64, f64)> = candidates

@@ -4,9 +4,9 @@
 //! artwork themes, so well-liked themes win most of the time and others
 //! still get tried.
 
-use super::interactions::{engagement_cells, Engagement};
-use super::{Model, ProfileState};
 use crate::catalog::ArtworkTheme;
+use crate::rank::train::interactions::{engagement_cells, Engagement};
+use crate::rank::{Model, ProfileState};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Beta, Distribution};
