@@ -2,7 +2,6 @@
 //! and runtime (against a real Session on the sample), drawn into a
 //! TestBackend at a fixed size.
 
-mod common;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use marquee::catalog::Device;
@@ -30,7 +29,7 @@ struct Harness {
 
 fn open(profile: &str) -> Harness {
     let dir = tempfile::tempdir().unwrap();
-    let db = common::sample_db(&dir);
+    let db = crate::common::sample_db(&dir);
     let store = Store::open(&db).unwrap();
     let ctx = Context::new(
         chrono::DateTime::parse_from_rfc3339("2026-11-21T20:30:00Z").unwrap(),
@@ -301,7 +300,7 @@ fn switching_context_re_ranks_and_the_header_says_so() {
 #[test]
 fn a_small_terminal_gets_a_message_not_a_broken_layout() {
     let h = open("ava");
-    let text = common::drawn(&h.rt.app, &Theme::new(ColorMode::Ansi16), 50, 12);
+    let text = crate::common::drawn(&h.rt.app, &Theme::new(ColorMode::Ansi16), 50, 12);
     assert!(text.contains("needs a terminal of at least"), "{text}");
 }
 
@@ -435,15 +434,15 @@ fn a_saved_journey_replays_every_page_byte_for_byte() {
         "down, up, undo, love: {journey}"
     );
 
-    let out = common::ok(&db, &["replay", &file]);
+    let out = crate::common::ok(&db, &["replay", &file]);
     assert!(
         out.contains("All 5 pages of ava's journey rebuilt identically"),
         "{out}"
     );
-    let pages = common::ok(&db, &["replay", &file, "--json"]);
+    let pages = crate::common::ok(&db, &["replay", &file, "--json"]);
     assert_eq!(
         pages,
-        common::ok(&db, &["replay", &file, "--json"]),
+        crate::common::ok(&db, &["replay", &file, "--json"]),
         "replays are byte for byte the same"
     );
     let pages: serde_json::Value = serde_json::from_str(&pages).unwrap();
@@ -456,7 +455,7 @@ fn a_saved_journey_replays_every_page_byte_for_byte() {
     tampered["pages"][2] = "0000000000000000".into();
     let bad = std::path::Path::new(&file).with_file_name("tampered.json");
     std::fs::write(&bad, tampered.to_string()).unwrap();
-    let err = common::fails(&db, &["replay", bad.to_str().unwrap()]);
+    let err = crate::common::fails(&db, &["replay", bad.to_str().unwrap()]);
     assert!(err.contains("1 of 5 pages differ"), "{err}");
 }
 

@@ -1,7 +1,6 @@
 //! The headless CLI on the bundled sample catalog, as a user drives it.
 
-mod common;
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
 fn json(db: &std::path::Path, args: &[&str]) -> Value {

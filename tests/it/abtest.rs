@@ -1,8 +1,7 @@
 //! The simulated A/B test: the same seed gives the same report, and a config
 //! that throws away personalization loses to the default.
 
-mod common;
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
 #[test]

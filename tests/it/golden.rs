@@ -5,8 +5,7 @@
 //!
 //!     marquee --db /tmp/fresh.db snapshot check tests/golden --update
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::path::Path;
 
 #[test]

@@ -1,8 +1,7 @@
 //! MovieLens import (each layout, bad lines, all-or-nothing) and the
 //! external evaluation mode (file format, agreement with metrics.py).
 
-mod common;
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 

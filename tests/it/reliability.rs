@@ -4,8 +4,7 @@
 //! neither the terminal nor text output as control characters; absurd
 //! inputs are refused with a message.
 
-mod common;
-use common::*;
+use crate::common::*;
 use rand::{Rng, SeedableRng};
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -278,7 +277,7 @@ fn hostile_catalog_text_is_inert_on_screen_and_in_text_output() {
         for k in keys {
             rt.press(k);
         }
-        let screen = common::drawn(&rt.app, &theme, 160, 48);
+        let screen = crate::common::drawn(&rt.app, &theme, 160, 48);
         assert!(screen.contains("Evil"), "{screen}");
         assert_eq!(
             unsafe_chars(&screen),

@@ -3,7 +3,6 @@
 //! in order (cooked mode, main screen, cursor shown) after `q`, Ctrl-C and
 //! a panic. Skips with a message when tmux is not installed (CI installs it).
 
-mod common;
 
 use std::path::Path;
 use std::process::Command;
@@ -124,10 +123,10 @@ const LOAD: Duration = Duration::from_secs(90);
 #[test]
 fn a_person_sees_the_rows_and_a_thumbs_down_takes_effect_and_is_saved() {
     let dir = tempfile::tempdir().unwrap();
-    let db = common::sample_db(&dir);
+    let db = crate::common::sample_db(&dir);
     let ava_events = || -> u64 {
         let profiles: serde_json::Value =
-            serde_json::from_str(&common::ok(&db, &["profiles", "--json"])).unwrap();
+            serde_json::from_str(&crate::common::ok(&db, &["profiles", "--json"])).unwrap();
         profiles
             .as_array()
             .unwrap()
@@ -169,7 +168,7 @@ fn a_person_sees_the_rows_and_a_thumbs_down_takes_effect_and_is_saved() {
 #[test]
 fn ctrl_c_quits_and_restores_the_terminal() {
     let dir = tempfile::tempdir().unwrap();
-    let db = common::sample_db(&dir);
+    let db = crate::common::sample_db(&dir);
     let Some(t) = Tmux::start("ctrlc", &marquee_then_report(&db, "")) else {
         return;
     };
@@ -183,7 +182,7 @@ fn ctrl_c_quits_and_restores_the_terminal() {
 #[test]
 fn a_panic_restores_the_terminal_and_says_where_the_log_is() {
     let dir = tempfile::tempdir().unwrap();
-    let db = common::sample_db(&dir);
+    let db = crate::common::sample_db(&dir);
     let Some(t) = Tmux::start(
         "panic",
         &marquee_then_report(&db, "MARQUEE_PANIC_AFTER_DRAW=1"),
@@ -210,7 +209,7 @@ fn a_panic_restores_the_terminal_and_says_where_the_log_is() {
 #[test]
 fn a_sandbox_session_leaves_the_real_database_untouched() {
     let dir = tempfile::tempdir().unwrap();
-    let db = common::sample_db(&dir);
+    let db = crate::common::sample_db(&dir);
     let before = std::fs::read(&db).unwrap();
     let command = format!(
         "{} --db {} --sandbox; echo \"EXITED:$?\"; sleep 60",

@@ -1,8 +1,7 @@
 //! Bad input never changes the database: each case exits non-zero with a
 //! message naming the file, the place and the problem.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 /// A database holding the tiny catalog and profile, and its bytes.
 fn tiny_db(dir: &tempfile::TempDir) -> (std::path::PathBuf, Vec<u8>) {

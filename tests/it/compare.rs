@@ -1,8 +1,7 @@
 //! `marquee compare` as a QA engineer uses it: the same config twice moves
 //! nothing; a louder context weight moves tiles and says so, feature by feature.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::path::Path;
 
 /// `marquee compare --a A --b B EXTRA…`, insisting on success.

@@ -4,7 +4,6 @@
 //! successful import or an error that names the file, and an error leaves
 //! the database exactly as it was.
 
-mod common;
 
 use marquee::catalog::parse_file;
 use marquee::store::Store;
@@ -19,8 +18,8 @@ const LABEL: &str = "fuzzed.json";
 
 fn originals() -> [Vec<u8>; 2] {
     [
-        std::fs::read(common::fixture("tiny-catalog.json")).unwrap(),
-        std::fs::read(common::fixture("tiny-profile.json")).unwrap(),
+        std::fs::read(crate::common::fixture("tiny-catalog.json")).unwrap(),
+        std::fs::read(crate::common::fixture("tiny-profile.json")).unwrap(),
     ]
 }
 

@@ -1,7 +1,6 @@
 //! Databases that are not ours, or are newer than us, are refused untouched.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 #[test]
 fn a_file_that_is_not_sqlite_is_refused_untouched() {

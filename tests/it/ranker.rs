@@ -16,14 +16,15 @@ struct Sample {
     model: Model,
 }
 
-/// The sample database and trained model, built once for this test binary.
+/// The sample database and trained model: a copy of the one sample this
+/// test binary builds, whose cached model loads without training.
 fn sample() -> &'static Sample {
     static S: OnceLock<Sample> = OnceLock::new();
     S.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap();
-        let mut store = Store::open(&dir.path().join("sample.db")).unwrap();
-        store.install_sample().unwrap();
+        let mut store = Store::open(&crate::common::sample_db(&dir)).unwrap();
         let model = Model::load(&mut store, &RankerConfig::default()).unwrap();
+        assert!(!model.freshly_trained, "the sample's model comes from its cache");
         Sample {
             _dir: dir,
             store: Mutex::new(store),
