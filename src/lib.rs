@@ -11,5 +11,7 @@ pub mod eval;
 pub mod rank;
 pub mod session;
 pub mod store;
+#[doc(hidden)]
+pub mod testkit;
 pub mod text;
 pub mod tui;

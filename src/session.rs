@@ -49,6 +49,19 @@ impl Session {
         seed: u64,
     ) -> Result<Session, StoreError> {
         let model = Model::load(&mut store, &config)?;
+        Session::with_model(store, model, config, profile, ctx, seed)
+    }
+
+    /// Open a session with a model already in hand (the tests' hand-made one,
+    /// or one trained elsewhere on the same catalog).
+    pub fn with_model(
+        store: Store,
+        model: Model,
+        config: RankerConfig,
+        profile: Option<&str>,
+        ctx: Option<Context>,
+        seed: u64,
+    ) -> Result<Session, StoreError> {
         let name = match profile {
             Some(p) => p.to_string(),
             None => store

@@ -222,3 +222,48 @@ impl Weights {
             .collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testkit::tiny_session;
+
+    #[test]
+    fn freshness_fades_over_sixty_days_and_is_zero_before_a_title_is_added() {
+        let day = DAY_SECONDS;
+        assert_eq!(freshness(0, 0), 1.0);
+        assert!((freshness(0, 30 * day) - 0.5).abs() < 1e-6);
+        assert_eq!(freshness(0, 60 * day), 0.0);
+        assert_eq!(freshness(10 * day, 0), 0.0);
+    }
+
+    #[test]
+    fn each_feature_sits_at_its_own_index() {
+        let s = tiny_session("mia");
+        let model = s.model();
+        let x = crate::rank::title_features(model, s.profile(), s.ctx());
+        let signals = &model.trained.signals;
+        for t in 0..model.titles.len() {
+            assert_eq!(x[t][Feature::Popularity.index()], signals.popularity[t]);
+            assert_eq!(x[t][Feature::Completion.index()], signals.completion[t]);
+        }
+        let c1 = model.title_index("c1").unwrap();
+        assert!(x[c1][Feature::CfScore.index()].is_finite());
+    }
+
+    #[test]
+    fn a_config_override_and_an_ablation_reach_the_effective_weights() {
+        let s = tiny_session("mia");
+        let weights = &s.model().trained.weights;
+        let mut config = RankerConfig::default();
+        config.weights.insert("popularity".into(), 0.9);
+        config.ablate.push("trending".into());
+        let w = weights.effective(&config);
+        assert_eq!(w[Feature::Popularity.index()], 0.9);
+        assert_eq!(w[Feature::Trending.index()], 0.0);
+        assert_eq!(
+            w[Feature::CfScore.index()],
+            weights.w[Feature::CfScore.index()]
+        );
+    }
+}

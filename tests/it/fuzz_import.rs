@@ -4,7 +4,6 @@
 //! successful import or an error that names the file, and an error leaves
 //! the database exactly as it was.
 
-
 use marquee::catalog::parse_file;
 use marquee::store::Store;
 use proptest::prelude::*;

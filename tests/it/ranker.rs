@@ -24,7 +24,10 @@ fn sample() -> &'static Sample {
         let dir = tempfile::tempdir().unwrap();
         let mut store = Store::open(&crate::common::sample_db(&dir)).unwrap();
         let model = Model::load(&mut store, &RankerConfig::default()).unwrap();
-        assert!(!model.freshly_trained, "the sample's model comes from its cache");
+        assert!(
+            !model.freshly_trained,
+            "the sample's model comes from its cache"
+        );
         Sample {
             _dir: dir,
             store: Mutex::new(store),

@@ -2,7 +2,6 @@
 //! and runtime (against a real Session on the sample), drawn into a
 //! TestBackend at a fixed size.
 
-
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use marquee::catalog::Device;
 use marquee::rank::{Context, RankerConfig, RowKind};

@@ -124,3 +124,26 @@ impl ArtworkChooser {
         (a.id.clone(), reason)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::testkit::tiny_session;
+
+    #[test]
+    fn a_title_played_from_an_artwork_keeps_it_and_others_follow_the_seed() {
+        let s = tiny_session("mia");
+        let model = s.model();
+        let scorer = s.scorer();
+        let m2 = model.title_index("m2").unwrap();
+        assert_eq!(scorer.artwork.choose(model, m2).0, "m2-a1");
+        let m4 = model.title_index("m4").unwrap();
+        let (id, reason) = scorer.artwork.choose(model, m4);
+        assert!(model.titles[m4].artwork.iter().any(|a| a.id == id));
+        assert!(!reason.is_empty());
+        assert_eq!(
+            s.scorer().artwork.choose(model, m4).0,
+            id,
+            "same seed, same choice"
+        );
+    }
+}

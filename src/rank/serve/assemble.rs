@@ -286,3 +286,125 @@ fn exploration_item(s: &PageScorer, p: &ExplorePick) -> Item {
     item.explanation.exploration = true;
     item
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::rank::{Page, RowKind, DISTINCT_ROWS, VISIBLE};
+    use crate::session::Session;
+    use crate::testkit::tiny_session;
+    use std::collections::BTreeSet;
+
+    fn titles_on(page: &Page) -> BTreeSet<String> {
+        page.rows
+            .iter()
+            .flat_map(|r| r.items.iter().map(|i| i.title_id.clone()))
+            .collect()
+    }
+
+    fn mia() -> Session {
+        tiny_session("mia")
+    }
+
+    #[test]
+    fn continue_watching_comes_first_and_resumes_where_the_profile_stopped() {
+        let page = mia().page();
+        let first = &page.rows[0];
+        assert_eq!(first.kind, RowKind::ContinueWatching);
+        let m1 = first.items.iter().find(|i| i.title_id == "m1").unwrap();
+        assert_eq!(m1.explanation.resume.as_deref(), Some("S1:E2"));
+    }
+
+    #[test]
+    fn a_thumbed_down_title_is_on_no_row() {
+        let page = mia().page();
+        assert!(!titles_on(&page).contains("c1"), "{page:#?}");
+    }
+
+    #[test]
+    fn a_listed_title_is_in_my_list_and_a_watched_one_is_not_recommended_again() {
+        let page = mia().page();
+        let list = page.row(RowKind::MyList).expect("a My List row");
+        assert_eq!(list.items[0].title_id, "s2");
+        for row in page.rows.iter().filter(|r| r.kind == RowKind::TopPicks) {
+            assert!(row.items.iter().all(|i| i.title_id != "m2"));
+        }
+    }
+
+    #[test]
+    fn because_you_watched_is_anchored_on_what_was_watched() {
+        let page = mia().page();
+        let byw = page
+            .row(RowKind::BecauseYouWatched)
+            .expect("a Because You Watched row");
+        assert!(byw.items.iter().all(|i| i.explanation.anchor.is_some()));
+        assert_ne!(
+            byw.items[0].title_id, "m2",
+            "the anchor itself is not offered"
+        );
+    }
+
+    #[test]
+    fn a_kids_profile_sees_nothing_above_its_limit() {
+        let s = tiny_session("kit");
+        let page = s.page();
+        let model = s.model();
+        assert!(!page.rows.is_empty());
+        for id in titles_on(&page) {
+            let t = &model.titles[model.title_index(&id).unwrap()];
+            assert!(
+                s.profile().maturity.allows(t.maturity),
+                "{id} is {}",
+                t.maturity
+            );
+        }
+    }
+
+    #[test]
+    fn a_new_profile_gets_popular_with_new_members_and_no_top_picks() {
+        let page = tiny_session("new").page();
+        assert!(page.row(RowKind::TopPicks).is_none());
+        assert_eq!(
+            page.row(RowKind::Popular).unwrap().title,
+            "Popular with New Members"
+        );
+    }
+
+    #[test]
+    fn no_title_repeats_in_the_visible_tiles_of_the_first_rows() {
+        let page = mia().page();
+        let mut seen = BTreeSet::new();
+        for row in page.rows.iter().take(DISTINCT_ROWS) {
+            for item in row.items.iter().take(VISIBLE) {
+                assert!(
+                    seen.insert(item.title_id.clone()),
+                    "{} repeats",
+                    item.title_id
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_same_request_gives_the_same_page_and_rows_hold_at_most_row_items() {
+        let s = mia();
+        assert_eq!(s.page(), s.page());
+        let mut config = s.config().clone();
+        config.row_items = 2;
+        let page = s.request_with(&config).page();
+        assert!(page.rows.iter().all(|r| r.items.len() <= 2));
+    }
+
+    #[test]
+    fn every_row_says_why_it_is_where_it_is() {
+        let page = mia().page();
+        for (i, row) in page.rows.iter().enumerate().skip(1) {
+            if row.kind != RowKind::Explore {
+                assert!(
+                    row.reason.contains(&format!("Row {}", i + 1)),
+                    "{}",
+                    row.reason
+                );
+            }
+        }
+    }
+}

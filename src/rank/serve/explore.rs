@@ -99,3 +99,33 @@ pub fn explore_picks(
     }
     picks
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testkit::tiny_session;
+
+    #[test]
+    fn picks_are_new_to_the_page_allowed_and_follow_the_seed() {
+        let s = tiny_session("mia");
+        let scorer = s.scorer();
+        let shown: BTreeSet<usize> = [0, 1].into();
+        let a = explore_picks(&scorer, &shown, 3, 11);
+        assert!(!a.is_empty());
+        for p in &a {
+            assert!(!shown.contains(&p.title));
+            assert!(
+                scorer.recommendable(p.title),
+                "{} is not a fresh pick",
+                p.title
+            );
+            assert_eq!(
+                s.model().titles[p.title].genres.first(),
+                Some(&p.genre),
+                "a pick is from the genre drawn"
+            );
+        }
+        assert_eq!(a, explore_picks(&scorer, &shown, 3, 11));
+        assert!(explore_picks(&scorer, &shown, 0, 11).is_empty());
+    }
+}

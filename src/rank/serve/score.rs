@@ -223,3 +223,90 @@ impl<'a> PageScorer<'a> {
 fn personal_features() -> impl Iterator<Item = Feature> {
     Feature::ALL.into_iter().filter(|f| f.is_personal())
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::rank::eligibility::Exclusion;
+    use crate::rank::features::Feature;
+    use crate::testkit::tiny_session;
+
+    #[test]
+    fn every_score_is_the_baseline_plus_its_contributions() {
+        let s = tiny_session("mia");
+        let scorer = s.scorer();
+        for t in 0..s.model().titles.len() {
+            let sum: f64 = scorer.contributions(t).iter().map(|c| c.value).sum();
+            assert!(
+                (sum - scorer.score(t)).abs() < 1e-4,
+                "title {t}: {sum} vs {}",
+                scorer.score(t)
+            );
+        }
+    }
+
+    #[test]
+    fn eligibility_follows_the_one_rule() {
+        let s = tiny_session("mia");
+        let scorer = s.scorer();
+        let t = |id: &str| s.model().title_index(id).unwrap();
+        assert_eq!(scorer.exclusion(t("c1")), Some(Exclusion::ThumbedDown));
+        assert!(!scorer.eligible(t("c1")));
+        assert_eq!(scorer.exclusion(t("m2")), Some(Exclusion::Played));
+        assert!(scorer.eligible(t("m2")) && !scorer.recommendable(t("m2")));
+        assert_eq!(
+            scorer.exclusion(t("s2")),
+            None,
+            "only listed: still a recommendation"
+        );
+        let kit = tiny_session("kit");
+        let kit_scorer = kit.scorer();
+        assert_eq!(
+            kit_scorer.exclusion(t("m1")),
+            Some(Exclusion::AboveMaturity)
+        );
+    }
+
+    #[test]
+    fn the_personal_part_is_the_taste_features_alone() {
+        let s = tiny_session("mia");
+        let scorer = s.scorer();
+        let t = s.model().title_index("m4").unwrap();
+        let taste: f64 = scorer
+            .contributions(t)
+            .iter()
+            .filter(|c| Feature::from_name(&c.feature).is_some_and(Feature::is_personal))
+            .map(|c| c.value)
+            .sum();
+        assert!((scorer.personal(t) - taste).abs() < 1e-5);
+        assert!(
+            scorer.personal(t) > 0.0,
+            "a mystery lover's taste lifts a mystery"
+        );
+    }
+
+    #[test]
+    fn a_tiles_reason_names_the_feature_that_lifts_it_most() {
+        let s = tiny_session("mia");
+        let scorer = s.scorer();
+        let t = s.model().title_index("m4").unwrap();
+        let best = scorer
+            .contributions(t)
+            .into_iter()
+            .filter(|c| c.feature != "baseline")
+            .max_by(|a, b| a.value.total_cmp(&b.value))
+            .unwrap();
+        let f = Feature::from_name(&best.feature).unwrap();
+        assert_eq!(
+            Some(scorer.top_reason(t)),
+            f.reason(s.ctx().time_of_day, s.ctx().device)
+        );
+    }
+
+    #[test]
+    fn a_mystery_lover_scores_a_mystery_above_a_kids_show() {
+        let s = tiny_session("mia");
+        let scorer = s.scorer();
+        let t = |id: &str| s.model().title_index(id).unwrap();
+        assert!(scorer.score(t("m4")) > scorer.score(t("k1")));
+    }
+}
