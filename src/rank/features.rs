@@ -243,9 +243,9 @@ mod tests {
         let model = s.model();
         let x = crate::rank::title_features(model, s.profile(), s.ctx());
         let signals = &model.trained.signals;
-        for t in 0..model.titles.len() {
-            assert_eq!(x[t][Feature::Popularity.index()], signals.popularity[t]);
-            assert_eq!(x[t][Feature::Completion.index()], signals.completion[t]);
+        for (t, xt) in x.iter().enumerate() {
+            assert_eq!(xt[Feature::Popularity.index()], signals.popularity[t]);
+            assert_eq!(xt[Feature::Completion.index()], signals.completion[t]);
         }
         let c1 = model.title_index("c1").unwrap();
         assert!(x[c1][Feature::CfScore.index()].is_finite());
