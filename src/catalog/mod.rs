@@ -5,6 +5,7 @@
 mod error;
 mod file;
 mod maturity;
+mod member;
 pub mod movielens;
 pub mod population;
 pub mod sample;
@@ -15,6 +16,7 @@ mod watch;
 pub use error::CatalogError;
 pub use file::{parse_file, typed as parse_json, CatalogFile, ImportFile, ProfileFile};
 pub use maturity::Maturity;
+pub use member::{Member, NewEvent};
 pub use types::*;
 pub use validate::{validate_batch, Vocabulary};
 pub use watch::{is_finished, DAY_SECONDS, FINISHED_PROGRESS};

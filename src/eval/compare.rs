@@ -6,6 +6,7 @@
 
 use super::protocol::first_play;
 use crate::rank::feature::{Feature, NF};
+use crate::rank::ndcg::ndcg_at;
 use crate::rank::{Model, Page, Row, VISIBLE};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -152,16 +153,7 @@ pub struct PageNumbers {
 
 pub fn page_numbers(page: &Page, model: &Model, held_out: &BTreeSet<String>) -> PageNumbers {
     let reading = page.reading_order(usize::MAX, VISIBLE);
-    let dcg: f64 = reading
-        .iter()
-        .take(10)
-        .enumerate()
-        .filter(|(_, t)| held_out.contains(**t))
-        .map(|(i, _)| 1.0 / ((i + 2) as f64).log2())
-        .sum();
-    let ideal: f64 = (0..held_out.len().min(10))
-        .map(|i| 1.0 / ((i + 2) as f64).log2())
-        .sum();
+    let ndcg10 = ndcg_at(&reading, |t| held_out.contains(*t), held_out.len(), 10);
     let all: BTreeSet<&str> = page
         .rows
         .iter()
@@ -189,8 +181,7 @@ pub fn page_numbers(page: &Page, model: &Model, held_out: &BTreeSet<String>) -> 
         .filter(|i| i.explanation.exploration)
         .count();
     PageNumbers {
-        // A sum of nothing is −0.0 in Rust: a page without a hit scores a plain 0.
-        ndcg10: if dcg > 0.0 { dcg / ideal } else { 0.0 },
+        ndcg10,
         coverage: all.len() as f64 / model.titles.len().max(1) as f64,
         genre_diversity: if simpson > 0.0 { 1.0 / simpson } else { 0.0 },
         exploration_share: if items > 0 {

@@ -5,6 +5,7 @@
 //! effective catalog size and nearest-rank percentiles that the database
 //! evaluation and the A/B simulation report.
 
+use crate::rank::ndcg::ndcg_at;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -81,9 +82,7 @@ pub fn evaluate<U: Ord, I: Ord + Clone>(
         let ideal = relevant.len().min(k);
         m.precision += hits.len() as f64 / k as f64;
         m.recall += hits.len() as f64 / relevant.len() as f64;
-        let dcg: f64 = hits.iter().map(|&r| 1.0 / ((r + 1) as f64).log2()).sum();
-        let idcg: f64 = (1..=ideal).map(|r| 1.0 / ((r + 1) as f64).log2()).sum();
-        m.ndcg += if idcg > 0.0 { dcg / idcg } else { 0.0 };
+        m.ndcg += ndcg_at(&top, |i| relevant.contains(*i), relevant.len(), k);
         m.map += if ideal > 0 {
             hits.iter()
                 .enumerate()

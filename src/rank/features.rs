@@ -43,7 +43,7 @@ impl ProfileSignals {
         } else {
             signals.als.scores(&signals.fold_in(&cells)).to_vec()
         };
-        cf_and_similar(signals, content, engagement, affinity, now, cf)
+        complete_with_cf(signals, content, engagement, affinity, now, cf)
     }
 }
 
@@ -77,7 +77,9 @@ fn recent_liked(engagement: &BTreeMap<u32, Engagement>, now: i64) -> Vec<(usize,
         .collect()
 }
 
-fn cf_and_similar(
+/// The rest of a profile's signals around its CF scores: similarity to
+/// recent likes, content affinity and closeness to thumbs-downs.
+fn complete_with_cf(
     signals: &Signals,
     content: &ContentIndex,
     engagement: &BTreeMap<u32, Engagement>,

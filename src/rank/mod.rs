@@ -12,6 +12,7 @@ pub mod eligibility;
 pub mod feature;
 pub mod features;
 mod naming;
+pub mod ndcg;
 pub mod serve;
 pub mod train;
 

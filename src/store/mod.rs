@@ -12,9 +12,10 @@ mod movielens;
 mod queries;
 mod schema;
 
+pub use crate::catalog::{Member, NewEvent};
 pub use error::StoreError;
 pub use import::ImportSummary;
-pub use queries::{Member, NewEvent, Stats};
+pub use queries::Stats;
 pub use schema::{APPLICATION_ID, MIGRATIONS};
 
 use rusqlite::{Connection, OpenFlags};

@@ -4,8 +4,8 @@
 use super::import::INSERT_EVENT;
 use super::{Store, StoreError};
 use crate::catalog::{
-    Action, Artwork, ArtworkTheme, Device, Event, Maturity, MemberKind, ProfileSummary, Season,
-    Title, TitleKind,
+    Action, Artwork, ArtworkTheme, Device, Event, Maturity, Member, MemberKind, NewEvent,
+    ProfileSummary, Season, Title, TitleKind,
 };
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension};
@@ -25,17 +25,6 @@ pub struct Stats {
     pub profiles: u64,
     pub viewers: u64,
     pub events: u64,
-}
-
-/// A profile or a viewer.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Member {
-    pub id: i64,
-    pub name: String,
-    pub kind: MemberKind,
-    pub display_name: String,
-    pub maturity: Maturity,
-    pub region: String,
 }
 
 fn bad_value(col: usize, what: &str, v: &str) -> rusqlite::Error {
@@ -182,39 +171,6 @@ fn member_from_row(r: &rusqlite::Row) -> rusqlite::Result<Member> {
         maturity: maturity_at(r, 4)?,
         region: r.get(5)?,
     })
-}
-
-/// A new event to record, from the CLI or the TUI.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NewEvent {
-    pub title_id: String,
-    pub at: i64,
-    pub offset_min: i32,
-    pub action: Action,
-    pub progress: f32,
-    pub season: Option<u32>,
-    pub episode: Option<u32>,
-    pub device: Device,
-    pub artwork_id: Option<String>,
-}
-
-impl NewEvent {
-    /// The event as the ranker reads it once stored under `id` for `member_id`.
-    pub fn stored(&self, id: i64, member_id: i64) -> Event {
-        Event {
-            id,
-            member_id,
-            title_id: self.title_id.clone(),
-            at: self.at,
-            offset_min: self.offset_min,
-            action: self.action,
-            progress: self.progress,
-            season: self.season,
-            episode: self.episode,
-            device: self.device,
-            artwork_id: self.artwork_id.clone(),
-        }
-    }
 }
 
 impl Store {

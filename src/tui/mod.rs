@@ -51,11 +51,12 @@ fn install_panic_hook(log: PathBuf) {
         restore_terminal();
         let details = format!("{info}\n{}", std::backtrace::Backtrace::force_capture());
         let saved = std::fs::write(&log, details).is_ok();
-        eprintln!("Marquee crashed: {info}");
+        // The hook before ours (the default prints the panic) still runs, on a restored terminal.
+        previous(info);
+        eprintln!("Marquee crashed.");
         if saved {
             eprintln!("The details are in {}. Nothing you saved was lost: feedback is written before it is shown.", log.display());
         }
-        let _ = &previous;
     }));
 }
 

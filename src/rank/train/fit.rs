@@ -287,25 +287,8 @@ fn split_members(
     splits
 }
 
-fn dcg_at(ranked: &[usize], relevant: &BTreeSet<usize>, k: usize) -> f64 {
-    ranked
-        .iter()
-        .take(k)
-        .enumerate()
-        .filter(|(_, t)| relevant.contains(t))
-        .map(|(i, _)| 1.0 / ((i + 2) as f64).log2())
-        .sum()
-}
-
 fn ndcg_at(ranked: &[usize], relevant: &BTreeSet<usize>, k: usize) -> f64 {
-    let ideal: f64 = (0..relevant.len().min(k))
-        .map(|i| 1.0 / ((i + 2) as f64).log2())
-        .sum();
-    if ideal == 0.0 {
-        0.0
-    } else {
-        dcg_at(ranked, relevant, k) / ideal
-    }
+    crate::rank::ndcg::ndcg_at(ranked, |t| relevant.contains(t), relevant.len(), k)
 }
 
 #[allow(clippy::too_many_arguments)]
