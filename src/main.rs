@@ -1,6 +1,9 @@
 //! The `marquee` binary: parses arguments and hands them to the library.
-//! Errors are printed as one chain; the exit code is 1 for failures, 2 for
-//! usage errors (clap's own).
+//! Errors are printed as one chain, through the sanitizer like all output;
+//! the exit code is 1 for failures, 2 for usage errors (clap's own).
+
+#[macro_use]
+extern crate marquee;
 
 mod cli;
 
@@ -14,11 +17,29 @@ fn main() {
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
-    let args = cli::Cli::parse();
+    let args = match cli::Cli::try_parse() {
+        Ok(args) => args,
+        Err(e) => {
+            // clap quotes the arguments back; they go through the sanitizer too.
+            let text = e.to_string();
+            if e.use_stderr() {
+                err!("{text}");
+            } else {
+                out!("{text}");
+            }
+            std::process::exit(e.exit_code());
+        }
+    };
     if let Err(err) = cli::run(args) {
-        eprintln!("marquee: {err}");
+        let mut said = err.to_string();
+        errln!("marquee: {said}");
         for cause in err.chain().skip(1) {
-            eprintln!("  caused by: {cause}");
+            // A cause its message already quotes (e.g. "No such file or directory") is said once.
+            let cause = cause.to_string();
+            if !said.contains(&cause) {
+                errln!("  caused by: {cause}");
+                said.push_str(&cause);
+            }
         }
         std::process::exit(1);
     }

@@ -286,9 +286,18 @@ impl Session {
     /// Record onboarding picks (each a thumbs up), all checked before any is written.
     pub fn pick(&mut self, ids: &[String]) -> Result<usize, SessionError> {
         let chosen = check_picks(&self.model, &self.onboarding(), ids)?;
-        for &t in &chosen {
+        // One transaction: a killed or failed onboarding records no pick at all.
+        self.store.begin_batch()?;
+        let undo_before = self.undo.len();
+        let written = chosen.iter().try_for_each(|&t| {
             let id = self.model.titles[t].id.clone();
-            self.feedback(&id, Action::Up, 0.0, None)?;
+            self.feedback(&id, Action::Up, 0.0, None).map(|_| ())
+        });
+        if let Err(e) = written.and_then(|()| self.store.commit_batch()) {
+            self.store.rollback_batch();
+            self.undo.truncate(undo_before);
+            self.profile = ProfileState::load(&self.store, &self.model, &self.profile.name.clone())?;
+            return Err(e.into());
         }
         Ok(chosen.len())
     }

@@ -14,10 +14,13 @@ pub struct CatalogError {
 
 impl CatalogError {
     pub fn new(file: &str, location: impl Into<String>, problem: impl Into<String>) -> Self {
+        // Messages quote the input (keys, values, file names): made inert
+        // here too, for the TUI, which shows them on screen.
+        use crate::text::sanitize;
         CatalogError {
-            file: file.to_string(),
-            location: location.into(),
-            problem: shorten(problem.into()),
+            file: sanitize(file),
+            location: sanitize(&location.into()),
+            problem: shorten(sanitize(&problem.into())),
         }
     }
 }

@@ -106,6 +106,8 @@ pub fn parse_file(label: &str, bytes: &[u8]) -> Result<ImportFile, CatalogError>
 
 /// Deserialize with the JSON path of the first error.
 pub fn typed<T: serde::de::DeserializeOwned>(label: &str, text: &str) -> Result<T, CatalogError> {
+    // A byte order mark (as some Windows editors write) is not part of the JSON.
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
     let mut de = serde_json::Deserializer::from_str(text);
     // Deep nesting is refused by serde_json's recursion limit with an error, not a crash.
     let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
@@ -153,6 +155,12 @@ mod tests {
         let err = parse_file("bad.json", bytes).unwrap_err();
         assert_eq!(err.location, "line 3");
         assert!(err.problem.contains("invalid UTF-8"));
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_skipped() {
+        let text = "\u{FEFF}{\"format\":\"marquee-profile/1\",\"name\":\"bo\"}";
+        assert!(parse_file("bom.json", text.as_bytes()).is_ok());
     }
 
     #[test]

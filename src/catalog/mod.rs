@@ -4,6 +4,7 @@
 
 mod error;
 mod file;
+pub mod input;
 mod maturity;
 mod member;
 pub mod movielens;

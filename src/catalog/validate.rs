@@ -29,7 +29,15 @@ pub struct Vocabulary {
     pub titles: BTreeMap<String, BTreeSet<String>>,
     /// artwork id → owning title id.
     pub artwork_owner: BTreeMap<String, String>,
+    /// The catalog's as-of date, when one was given.
+    pub as_of: Option<chrono::NaiveDate>,
+    /// The newest title's `added` date (the as-of date when none was given).
+    pub latest_added: Option<chrono::NaiveDate>,
 }
+
+/// How far past the catalog's as-of date an event may be dated (clocks and
+/// time zones differ; a log from the future would move the training cutoff).
+pub const FUTURE_SLACK_DAYS: i64 = 7;
 
 /// Validate a batch of files in order; each file may use what earlier files define.
 /// On success `vocab` includes everything the batch adds.
@@ -229,6 +237,10 @@ fn validate_catalog(
             vocab.artwork_owner.insert(a.clone(), t.id.clone());
         }
         vocab.titles.insert(t.id.clone(), arts);
+        vocab.latest_added = vocab.latest_added.max(Some(t.added));
+    }
+    if file.as_of.is_some() {
+        vocab.as_of = file.as_of;
     }
     Ok(())
 }
@@ -287,6 +299,17 @@ fn validate_title(label: &str, p: &str, t: &Title, vocab: &Vocabulary) -> Result
         ));
     }
     check_count(label, &format!("{p}.genres"), t.genres.len(), 1, MAX_GENRES)?;
+    for (field, list) in [("genres", &t.genres), ("tags", &t.tags)] {
+        for (j, g) in list.iter().enumerate() {
+            if let Some(first) = list[..j].iter().position(|x| x == g) {
+                return Err(CatalogError::new(
+                    label,
+                    format!("{p}.{field}[{j}]"),
+                    format!("{g:?} is listed twice (first at {p}.{field}[{first}])"),
+                ));
+            }
+        }
+    }
     for (j, g) in t.genres.iter().enumerate() {
         if !vocab.genres.contains(g) {
             return Err(CatalogError::new(
@@ -441,6 +464,19 @@ fn validate_event(
     e: &HistoryEvent,
     vocab: &Vocabulary,
 ) -> Result<(), CatalogError> {
+    if let Some(as_of) = vocab.as_of.or(vocab.latest_added) {
+        let limit = as_of + chrono::Duration::days(FUTURE_SLACK_DAYS + 1);
+        if e.at.naive_utc().date() >= limit {
+            return Err(CatalogError::new(
+                label,
+                format!("{p}.at"),
+                format!(
+                    "{} is after the catalog's as-of date {as_of} by more than {FUTURE_SLACK_DAYS} days; an event cannot come from the future",
+                    e.at.to_rfc3339()
+                ),
+            ));
+        }
+    }
     let Some(arts) = vocab.titles.get(&e.title) else {
         return Err(CatalogError::new(
             label,

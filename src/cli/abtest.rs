@@ -17,6 +17,10 @@ pub fn run(
     seed: u64,
     json: bool,
 ) -> Result<()> {
+    let population = store.stats()?.viewers;
+    if viewers as u64 > population {
+        anyhow::bail!("--viewers {viewers}: the population has {population} viewers; ask for at most that many");
+    }
     let pair = ConfigPair::load(store, a, b)?;
     let bar = Progress::new(viewers, "Simulating {bar:40} {pos}/{len} viewers");
     let arms = marquee::eval::abtest::Arms {
@@ -26,56 +30,70 @@ pub fn run(
     let report =
         marquee::eval::abtest::run(store, &arms, viewers, sessions, seed, &|done| bar.set(done))?;
     bar.finish();
+    for (arm, r) in [("A", &report.a), ("B", &report.b)] {
+        if r.viewers == 0 {
+            anyhow::bail!(
+                "arm {arm} was given no viewers out of {viewers}; ask for more --viewers"
+            );
+        }
+    }
     if json {
-        println!("{}", marquee::text::to_json_pretty(&report)?);
+        outln!("{}", marquee::text::to_json_pretty(&report)?);
         return Ok(());
     }
-    println!(
+    outln!(
         "{:<34} {:>14} {:>14}",
         "",
         format!("A: {}", report.a.config),
         format!("B: {}", report.b.config)
     );
-    println!(
+    outln!(
         "{:<34} {:>14} {:>14}",
         "viewers / sessions",
         format!("{} / {}", report.a.viewers, report.a.sessions),
         format!("{} / {}", report.b.viewers, report.b.sessions)
     );
-    println!(
+    outln!(
         "{:<34} {:>14.3} {:>14.3}",
-        "play rate (sessions with a play)", report.a.play_rate, report.b.play_rate
+        "play rate (sessions with a play)",
+        report.a.play_rate,
+        report.b.play_rate
     );
-    println!(
+    outln!(
         "{:<34} {:>14} {:>14}",
         "tiles to first play: median",
         tiles(report.a.median_tiles_to_first_play),
         tiles(report.b.median_tiles_to_first_play)
     );
-    println!(
+    outln!(
         "{:<34} {:>14} {:>14}",
         "tiles to first play: p90",
         tiles(report.a.p90_tiles_to_first_play),
         tiles(report.b.p90_tiles_to_first_play)
     );
-    println!(
+    outln!(
         "{:<34} {:>14.3} {:>14.3}",
         "titles played per session",
         report.a.titles_played_per_session,
         report.b.titles_played_per_session
     );
-    println!(
+    outln!(
         "{:<34} {:>14.1} {:>14.1}",
-        "effective catalog size of plays", report.a.ecs_of_plays, report.b.ecs_of_plays
+        "effective catalog size of plays",
+        report.a.ecs_of_plays,
+        report.b.ecs_of_plays
     );
-    println!();
+    outln!();
     for d in &report.differences {
-        println!(
+        outln!(
             "B − A {:<30} {:+.4}   95% CI [{:+.4}, {:+.4}]",
-            d.metric, d.b_minus_a, d.ci95.0, d.ci95.1
+            d.metric,
+            d.b_minus_a,
+            d.ci95.0,
+            d.ci95.1
         );
     }
-    println!(
+    outln!(
         "(bootstrap over viewers, {} resamples; seed {})",
         marquee::eval::abtest::BOOTSTRAP,
         report.seed

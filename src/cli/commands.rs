@@ -1,7 +1,7 @@
 //! One function per command: open the store, call the library, print.
 
-use super::{print, Cli, Command, ContextArgs, ProfileCommand};
-use anyhow::{anyhow, bail, Context as _, Result};
+use super::{print, Cli, Command, ConfigCommand, ContextArgs, ProfileCommand};
+use anyhow::{anyhow, bail, Result};
 use marquee::catalog::{parse_file, Action, Device, Maturity};
 use marquee::rank::search::search;
 use marquee::rank::{Context, Model, Page, RankerConfig, DEFAULT_SEED, MIN_PICKS};
@@ -17,8 +17,17 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(p) => RankerConfig::load(p)?,
         None => RankerConfig::default(),
     };
+    let terminal = std::io::stdout().is_terminal() && std::io::stdin().is_terminal();
+    if cli.command.is_none() && !terminal && (cli.compare.is_some() || cli.sandbox) {
+        let flag = if cli.compare.is_some() {
+            "--compare"
+        } else {
+            "--sandbox"
+        };
+        bail!("{flag} opens the TUI, which needs a terminal on stdin and stdout; for text, use `marquee compare --a A.json --b B.json`");
+    }
     match cli.command {
-        None if std::io::stdout().is_terminal() && std::io::stdin().is_terminal() => {
+        None if terminal => {
             let log = db.with_file_name("marquee-crash.log");
             let compare = cli.compare.as_deref().map(RankerConfig::load).transpose()?;
             // The sandbox runs on a throw-away copy, removed when `copy` drops.
@@ -65,12 +74,12 @@ pub fn run(cli: Cli) -> Result<()> {
                 },
                 DEFAULT_SEED,
             )?;
-            print::page_text(&page, &mut std::io::stdout().lock())?;
+            print::page_text(&page, &mut marquee::text::stdout())?;
         }
         Some(Command::Stats { json }) => {
             let stats = open_with_sample(&db)?.stats()?;
             if json {
-                println!("{}", marquee::text::to_json_pretty(&stats)?);
+                outln!("{}", marquee::text::to_json_pretty(&stats)?);
             } else {
                 print::stats_text(&stats);
             }
@@ -78,7 +87,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Profiles { json }) => {
             let profiles = open_with_sample(&db)?.profiles()?;
             if json {
-                println!("{}", marquee::text::to_json_pretty(&profiles)?);
+                outln!("{}", marquee::text::to_json_pretty(&profiles)?);
             } else {
                 print::profiles_text(&profiles);
             }
@@ -99,9 +108,11 @@ pub fn run(cli: Cli) -> Result<()> {
             })?;
             let mut store = open_with_sample(&db)?;
             let p = store.add_profile(&name, maturity, &region)?;
-            println!(
+            outln!(
                 "Created profile {} (maturity {}, region {}).",
-                p.name, p.maturity, p.region
+                p.name,
+                p.maturity,
+                p.region
             );
         }
         Some(Command::Rows {
@@ -112,7 +123,7 @@ pub fn run(cli: Cli) -> Result<()> {
         }) => {
             let store = open_with_sample(&db)?;
             let page = page_for(store, &config, &profile, &context, seed)?;
-            let mut out = std::io::stdout().lock();
+            let mut out = marquee::text::stdout();
             if json {
                 writeln!(out, "{}", marquee::text::to_json_pretty(&page)?)?;
             } else {
@@ -139,9 +150,9 @@ pub fn run(cli: Cli) -> Result<()> {
             let session = profile_view(store, &config, &profile, &context, seed)?;
             let e = session.explain(&title)?;
             if json {
-                println!("{}", marquee::text::to_json_pretty(&e)?);
+                outln!("{}", marquee::text::to_json_pretty(&e)?);
             } else {
-                print::explanation_text(&e, &mut std::io::stdout().lock())?;
+                print::explanation_text(&e, &mut marquee::text::stdout())?;
             }
         }
         Some(Command::Search {
@@ -156,7 +167,7 @@ pub fn run(cli: Cli) -> Result<()> {
             let session = profile_view(store, &config, &profile, &context, DEFAULT_SEED)?;
             let results = search(&session.scorer(), &query, limit);
             if json {
-                println!(
+                outln!(
                     "{}",
                     marquee::text::to_json_pretty(&print::ranked(&results))?
                 );
@@ -180,7 +191,7 @@ pub fn run(cli: Cli) -> Result<()> {
             let model = Model::retrain(&mut store, &config)?;
             let report = &model.trained.report;
             if json {
-                println!("{}", marquee::text::to_json_pretty(report)?);
+                outln!("{}", marquee::text::to_json_pretty(report)?);
             } else {
                 print::train_text(report, started.elapsed().as_secs_f64());
             }
@@ -188,7 +199,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Title { id, json }) => {
             let t = open_with_sample(&db)?.title(&id)?;
             if json {
-                println!("{}", marquee::text::to_json_pretty(&t)?);
+                outln!("{}", marquee::text::to_json_pretty(&t)?);
             } else {
                 print::title_text(&t);
             }
@@ -196,7 +207,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Titles { json }) => {
             let titles = open_with_sample(&db)?.titles()?;
             if json {
-                println!("{}", marquee::text::to_json_pretty(&titles)?);
+                outln!("{}", marquee::text::to_json_pretty(&titles)?);
             } else {
                 print::titles_text(&titles);
             }
@@ -214,7 +225,7 @@ pub fn run(cli: Cli) -> Result<()> {
             super::eval::external(
                 &train,
                 &test,
-                k,
+                k.into(),
                 recs_out.as_deref(),
                 &config,
                 !no_availability,
@@ -228,7 +239,7 @@ pub fn run(cli: Cli) -> Result<()> {
             super::eval::database(
                 &mut store,
                 &config,
-                k,
+                k.into(),
                 seed,
                 super::eval::Format::of(json, csv),
             )?;
@@ -255,7 +266,15 @@ pub fn run(cli: Cli) -> Result<()> {
             json,
         }) => {
             let mut store = open_with_sample(&db)?;
-            super::abtest::run(&mut store, &a, &b, viewers, sessions, seed, json)?;
+            super::abtest::run(
+                &mut store,
+                &a,
+                &b,
+                viewers as usize,
+                sessions.into(),
+                seed,
+                json,
+            )?;
         }
         Some(Command::Replay { file, json }) => {
             let store = open_with_sample(&db)?;
@@ -266,6 +285,12 @@ pub fn run(cli: Cli) -> Result<()> {
             let model = load_model(&mut store, &config)?;
             super::snapshot::run(&store, &model, &config, command)?;
         }
+        Some(Command::Config {
+            command: ConfigCommand::Show,
+        }) => {
+            // No database needed: the config alone.
+            outln!("{}", marquee::text::to_json_pretty(&config)?);
+        }
         Some(Command::ImportMovielens { dir, profiles }) => {
             super::movielens::import(&db, &dir, profiles)?;
         }
@@ -273,12 +298,14 @@ pub fn run(cli: Cli) -> Result<()> {
             let mut store = Store::open(&db)?;
             let mut parsed = vec![];
             for f in &files {
-                let bytes = std::fs::read(f)
-                    .with_context(|| format!("{}: cannot read the file", f.display()))?;
+                let bytes = marquee::catalog::input::read_regular(
+                    f,
+                    marquee::catalog::input::MAX_DATA_BYTES,
+                )?;
                 parsed.push(parse_file(&f.display().to_string(), &bytes)?);
             }
             let s = store.import(&parsed)?;
-            println!(
+            outln!(
                 "Imported {} title(s), {} genre(s), {} tag(s), {} profile(s) with {} event(s) into {}.",
                 s.titles,
                 s.genres,
@@ -302,20 +329,32 @@ fn db_path(db: Option<PathBuf>) -> Result<PathBuf> {
     Ok(dirs.data_dir().join("marquee.db"))
 }
 
-/// Open the database; an empty one is first filled with the bundled sample catalog.
+/// Open the database; where there is none, one is built from the bundled
+/// sample catalog first (once, even when several runs start together). An
+/// existing Marquee database that is still empty gets the sample too.
 pub fn open_with_sample(path: &Path) -> Result<Store> {
-    let mut store = Store::open(path)?;
-    if store.is_empty()? {
+    let install = |store: &mut Store| -> Result<(), marquee::store::StoreError> {
         let started = Instant::now();
-        eprint!("Building the sample catalog in {} … ", path.display());
+        err!("Building the sample catalog in {} … ", path.display());
         let s = store.install_sample()?;
-        eprintln!(
+        errln!(
             "{} titles, {} viewers, {} events in {:.2} s.",
             s.titles,
             s.viewers,
             s.events,
             started.elapsed().as_secs_f64()
         );
+        Ok(())
+    };
+    let waiting = || {
+        errln!(
+            "Waiting for another Marquee process to finish building {} …",
+            path.display()
+        )
+    };
+    let mut store = Store::open_or_create(path, waiting, install)?;
+    if store.is_empty()? {
+        install(&mut store)?;
     }
     Ok(store)
 }
@@ -337,7 +376,7 @@ pub fn load_model(store: &mut Store, config: &RankerConfig) -> Result<Model> {
     let started = Instant::now();
     let model = Model::load(store, config)?;
     if model.freshly_trained {
-        eprintln!(
+        errln!(
             "Trained the ranker in {:.2} s (cached for next time).",
             started.elapsed().as_secs_f64()
         );
@@ -411,16 +450,16 @@ fn onboarding(
                 .iter()
                 .map(|t| serde_json::json!({"title_id": t.id, "name": t.name, "year": t.year, "genres": t.genres, "maturity": t.maturity}))
                 .collect();
-            println!(
+            outln!(
                 "{}",
                 marquee::text::to_json_pretty(
                     &serde_json::json!({"profile": profile, "min_picks": MIN_PICKS, "titles": list})
                 )?
             );
         } else {
-            println!("Pick at least {MIN_PICKS} titles {profile} likes (marquee onboarding --profile {profile} --picks ID,ID,ID):");
+            outln!("Pick at least {MIN_PICKS} titles {profile} likes (marquee onboarding --profile {profile} --picks ID,ID,ID):");
             for t in titles {
-                println!(
+                outln!(
                     "  {:<8} {} {}  {}",
                     t.id,
                     marquee::text::column(&marquee::text::sanitize(&t.name), 44),
@@ -432,7 +471,7 @@ fn onboarding(
         return Ok(());
     };
     let n = session.pick(&picks)?;
-    println!("Recorded {n} pick(s) for {profile}; their home page is now personalized (marquee rows --profile {profile}).");
+    outln!("Recorded {n} pick(s) for {profile}; their home page is now personalized (marquee rows --profile {profile}).");
     Ok(())
 }
 
@@ -465,7 +504,7 @@ fn feedback(
     let r = session.feedback(title_id, action, progress, None)?;
     let model = session.model();
     let name = &model.titles[model.title_index(title_id).expect("checked above")].name;
-    println!(
+    outln!(
         "Recorded for {profile}: {} “{}” — {} (event {}).",
         r.title_id,
         marquee::text::sanitize(name),

@@ -97,7 +97,7 @@ pub fn run(
         });
     }
     if json {
-        println!(
+        outln!(
             "{}",
             marquee::text::to_json_pretty(
                 &serde_json::json!({"a": config_a.name, "b": config_b.name, "profiles": out})
@@ -105,7 +105,7 @@ pub fn run(
         );
         return Ok(());
     }
-    println!(
+    outln!(
         "A: {} ({})   B: {} ({})   {} · {}\n",
         config_a.name,
         config_a.hash(),
@@ -122,7 +122,7 @@ pub fn run(
 }
 
 fn print_profile(c: &ProfileComparison) {
-    println!("{}", c.profile);
+    outln!("{}", c.profile);
     let moved: Vec<String> = c
         .rows
         .iter()
@@ -130,9 +130,9 @@ fn print_profile(c: &ProfileComparison) {
         .map(|r| format!("{} {}", r.change.label(), marquee::text::sanitize(&r.title)))
         .collect();
     if moved.is_empty() {
-        println!("  rows: same order");
+        outln!("  rows: same order");
     } else {
-        println!("  rows: {}", moved.join(" · "));
+        outln!("  rows: {}", moved.join(" · "));
     }
     for r in c.rows.iter().filter(|r| r.change != Move::Gone).take(3) {
         let tiles: Vec<String> = r
@@ -143,7 +143,7 @@ fn print_profile(c: &ProfileComparison) {
             .map(|t| format!("{} {}", marquee::text::sanitize(&t.name), t.change.label()))
             .collect();
         if !tiles.is_empty() {
-            println!(
+            outln!(
                 "  {}: {}",
                 marquee::text::sanitize(&r.title),
                 tiles.join(", ")
@@ -151,7 +151,7 @@ fn print_profile(c: &ProfileComparison) {
         }
     }
     let line = |label: &str, n: &PageNumbers| {
-        println!(
+        outln!(
             "  {label}: NDCG@10 {:.3}  coverage {:.3}  genre diversity {:.2}  exploration {:.0}%  first play after {} tiles",
             n.ndcg10,
             n.coverage,
@@ -163,9 +163,9 @@ fn print_profile(c: &ProfileComparison) {
     line("A", &c.a);
     line("B", &c.b);
     for w in &c.why {
-        println!("  why: {}", marquee::text::sanitize(&w.summary()));
+        outln!("  why: {}", marquee::text::sanitize(&w.summary()));
     }
-    println!();
+    outln!();
 }
 
 fn print_overall(all: &[ProfileComparison]) {
@@ -181,12 +181,12 @@ fn print_overall(all: &[ProfileComparison]) {
         v.sort();
         v.get(v.len() / 2).map(|&x| x as f64)
     };
-    println!(
+    outln!(
         "Overall, {} profiles (means; time to first play is the median in tiles):",
         all.len()
     );
     let line = |label: &str, (a, b): (f64, f64), digits: usize| {
-        println!(
+        outln!(
             "  {label:<20} A {a:.digits$}  B {b:.digits$}  Δ {:+.digits$}",
             b - a
         )
@@ -200,7 +200,7 @@ fn print_overall(all: &[ProfileComparison]) {
         median(&|c| c.b.time_to_first_play),
     ) {
         (Some(a), Some(b)) => line("time to first play", (a, b), 0),
-        (a, b) => println!(
+        (a, b) => outln!(
             "  {:<20} A {}  B {}",
             "time to first play",
             tiles(a),

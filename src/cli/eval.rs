@@ -86,17 +86,17 @@ pub fn database(
     format: Format,
 ) -> Result<()> {
     if std::io::stderr().is_terminal() && format == Format::Table {
-        eprintln!("Evaluating: two holdouts, the ranker retrained on each (a few seconds) …");
+        errln!("Evaluating: two holdouts, the ranker retrained on each (a few seconds) …");
     }
     let report = evaluate_database(store, config, k, seed)?;
     match format {
-        Format::Json => println!("{}", marquee::text::to_json_pretty(&report)?),
+        Format::Json => outln!("{}", marquee::text::to_json_pretty(&report)?),
         Format::Csv => {
-            println!("holdout,model,k,ndcg,recall,precision,map,mrr,hit_rate,coverage,ecs,inv_simpson,novelty,cold_ndcg,warm_ndcg,test_members,cold_members");
+            outln!("holdout,model,k,ndcg,recall,precision,map,mrr,hit_rate,coverage,ecs,inv_simpson,novelty,cold_ndcg,warm_ndcg,test_members,cold_members");
             for s in &report.splits {
                 for m in &s.models {
                     let o = &m.overall;
-                    println!(
+                    outln!(
                         "{:?},{},{},{:.6},{:.6},{:.6},{:.6},{:.6},{:.6},{:.6},{:.2},{:.3},{:.4},{:.6},{:.6},{},{}",
                         s.holdout, csv_field(&m.name), k, o.ndcg, o.recall, o.precision, o.map, o.mrr, o.hit_rate, o.coverage, m.ecs, o.inv_simpson, m.novelty, m.cold.ndcg, m.warm.ndcg, s.test_members, s.cold_members
                     );
@@ -105,30 +105,32 @@ pub fn database(
         }
         Format::Table => {
             for s in &report.splits {
-                println!(
+                outln!(
                     "{:?} holdout: {} test members ({} cold, < 5 training positives); ranker retrained in {:.2} s",
                     s.holdout, s.test_members, s.cold_members, s.train_seconds
                 );
-                println!(
+                outln!(
                     "  {:<30} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>9} {:>9}",
                     "", format!("ndcg@{k}"), format!("recall@{k}"), format!("prec@{k}"), format!("map@{k}"), format!("mrr@{k}"), format!("hit@{k}"), "coverage", "ECS", "invSimp", "novelty", "cold ndcg", "warm ndcg"
                 );
                 for m in &s.models {
                     let o = &m.overall;
-                    println!(
+                    outln!(
                         "  {:<30} {:>8.4} {:>8.4} {:>8.4} {:>8.4} {:>8.4} {:>8.4} {:>8.4} {:>8.1} {:>8.1} {:>8.2} {:>9.4} {:>9.4}",
                         m.name, o.ndcg, o.recall, o.precision, o.map, o.mrr, o.hit_rate, o.coverage, m.ecs, o.inv_simpson, m.novelty, m.cold.ndcg, m.warm.ndcg
                     );
                 }
                 let t = &s.time_to_first_play;
-                println!(
+                outln!(
                     "  time to first play (home page, rows in order, first {SCAN_TILES} tiles each): median {} tiles, p90 {} tiles; {:.1}% found nothing\n",
                     tiles(t.median_tiles), tiles(t.p90_tiles), 100.0 * t.share_none
                 );
             }
-            println!(
+            outln!(
                 "k = {k}, seed {}, config {}; {:.1} s in all.",
-                report.seed, report.config, report.seconds
+                report.seed,
+                report.config,
+                report.seconds
             );
         }
     }
@@ -141,13 +143,11 @@ fn print_metrics(name: &str, m: &RankingMetrics, format: Format, note: &str) -> 
         Format::Json => {
             let mut o = m.reference_json();
             o["name"] = serde_json::Value::String(name.to_string());
-            println!("{}", marquee::text::to_json_pretty(&o)?);
+            outln!("{}", marquee::text::to_json_pretty(&o)?);
         }
         Format::Csv => {
-            println!(
-                "name,k,precision,recall,ndcg,map,mrr,hit_rate,coverage,inv_simpson,test_users"
-            );
-            println!(
+            outln!("name,k,precision,recall,ndcg,map,mrr,hit_rate,coverage,inv_simpson,test_users");
+            outln!(
                 "{},{},{:.6},{:.6},{:.6},{:.6},{:.6},{:.6},{:.6},{:.3},{}",
                 csv_field(name),
                 m.k,
@@ -164,7 +164,7 @@ fn print_metrics(name: &str, m: &RankingMetrics, format: Format, note: &str) -> 
         }
         Format::Table => {
             let k = m.k;
-            println!(
+            outln!(
                 "{:<34} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}",
                 "",
                 format!("prec@{k}"),
@@ -176,7 +176,7 @@ fn print_metrics(name: &str, m: &RankingMetrics, format: Format, note: &str) -> 
                 "coverage",
                 "invSimp"
             );
-            println!(
+            outln!(
                 "{:<34} {:>9.4} {:>9.4} {:>9.4} {:>9.4} {:>9.4} {:>9.4} {:>9.4} {:>9.1}",
                 name,
                 m.precision,
@@ -188,7 +188,7 @@ fn print_metrics(name: &str, m: &RankingMetrics, format: Format, note: &str) -> 
                 m.coverage,
                 m.inv_simpson
             );
-            println!("{note}");
+            outln!("{note}");
         }
     }
     Ok(())

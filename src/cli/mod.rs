@@ -178,9 +178,9 @@ pub enum Command {
         /// Test positives, same format
         #[arg(long, requires = "train")]
         test: Option<PathBuf>,
-        /// Cut-off of every metric
-        #[arg(long, default_value_t = 10)]
-        k: usize,
+        /// Cut-off of every metric (1–1000)
+        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u16).range(1..=1000))]
+        k: u16,
         /// Where to write each test user's top-k: user_id item_id rank score
         #[arg(long)]
         recs_out: Option<PathBuf>,
@@ -238,12 +238,12 @@ pub enum Command {
         /// Config B (the treatment)
         #[arg(long)]
         b: PathBuf,
-        /// How many population viewers take part
-        #[arg(long, default_value_t = 2000)]
-        viewers: usize,
-        /// Sessions per viewer
-        #[arg(long, default_value_t = 3)]
-        sessions: usize,
+        /// How many population viewers take part (at least 2; at most the population's size)
+        #[arg(long, default_value_t = 2000, value_parser = clap::value_parser!(u32).range(2..))]
+        viewers: u32,
+        /// Sessions per viewer (1–100)
+        #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u16).range(1..=100))]
+        sessions: u16,
         /// Seed for the assignment and every simulated reaction
         #[arg(long, default_value_t = 42)]
         seed: u64,
@@ -263,6 +263,11 @@ pub enum Command {
     Snapshot {
         #[command(subcommand)]
         command: SnapshotCommand,
+    },
+    /// Ranker configs: `config show` prints the built-in one, to start a new config from
+    Config {
+        #[command(subcommand)]
+        command: ConfigCommand,
     },
     /// Import catalog or profile files (all of them, or none)
     Import {
@@ -293,6 +298,13 @@ pub enum SnapshotCommand {
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print the config in force as JSON (the built-in one, or --config FILE's),
+    /// every setting spelled out: `marquee config show > b.json` starts a new config
+    Show,
 }
 
 #[derive(Debug, Subcommand)]

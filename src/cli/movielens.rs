@@ -17,7 +17,7 @@ pub fn import(db: &Path, dir: &Path, profiles: usize) -> Result<()> {
     bar.set_message(format!("Importing {}", ml.layout.name()));
     let summary = store.import_movielens(&ml, profiles, &mut |done, _| bar.set(done))?;
     bar.finish();
-    println!(
+    outln!(
         "Imported {} from {}: {} titles, {} viewers, {} profiles ({}), {} ratings as {} events, in {:.2} s.",
         ml.layout.name(),
         dir.display(),

@@ -47,7 +47,7 @@ pub fn page_text(page: &Page, out: &mut impl Write) -> std::io::Result<()> {
 }
 
 pub fn stats_text(s: &Stats) {
-    println!(
+    outln!(
         "{} titles ({} series, {} episodes), {} genres, {} tags, {} artwork variants, {} people\n{} profiles, {} viewers, {} events",
         s.titles, s.series, s.episodes, s.genres, s.tags, s.artwork, s.people, s.profiles, s.viewers, s.events
     );
@@ -62,7 +62,7 @@ pub fn profiles_text(profiles: &[ProfileSummary]) {
         .unwrap_or(0)
         .clamp(20, 40);
     for p in profiles {
-        println!(
+        outln!(
             "{:<16} {} {:>6} events  {:<6} {}",
             sanitize(&p.name),
             column(&sanitize(&p.display_name), name_w),
@@ -74,7 +74,7 @@ pub fn profiles_text(profiles: &[ProfileSummary]) {
 }
 
 pub fn title_text(t: &Title) {
-    println!(
+    outln!(
         "{} ({}) — {} · {} · {} · {}/{}",
         sanitize(&t.name),
         t.id,
@@ -85,21 +85,21 @@ pub fn title_text(t: &Title) {
         t.country
     );
     match t.kind {
-        TitleKind::Movie => println!("{} min", t.runtime_min),
-        TitleKind::Series => println!(
+        TitleKind::Movie => outln!("{} min", t.runtime_min),
+        TitleKind::Series => outln!(
             "{} season(s), {} episodes of ~{} min",
             t.seasons.len(),
             t.episode_count(),
             t.runtime_min
         ),
     }
-    println!("Genres: {}", sanitize(&t.genres.join(", ")));
-    println!("Tags: {}", sanitize(&t.tags.join(", ")));
-    println!("Cast: {}", sanitize(&t.cast.join(", ")));
-    println!("Directed by: {}", sanitize(&t.directors.join(", ")));
-    println!("\n{}\n", sanitize(&t.synopsis));
+    outln!("Genres: {}", sanitize(&t.genres.join(", ")));
+    outln!("Tags: {}", sanitize(&t.tags.join(", ")));
+    outln!("Cast: {}", sanitize(&t.cast.join(", ")));
+    outln!("Directed by: {}", sanitize(&t.directors.join(", ")));
+    outln!("\n{}\n", sanitize(&t.synopsis));
     for a in &t.artwork {
-        println!(
+        outln!(
             "artwork {}: {} ({}, {}) “{}”",
             a.id,
             a.theme.as_str(),
@@ -112,7 +112,7 @@ pub fn title_text(t: &Title) {
 
 pub fn titles_text(titles: &[Title]) {
     for t in titles {
-        println!(
+        outln!(
             "{:<8} {} {} {:<6} {:<6} {}",
             t.id,
             column(&sanitize(&t.name), 44),
@@ -167,24 +167,26 @@ pub fn explanation_text(e: &TitleExplanation, out: &mut impl Write) -> std::io::
 }
 
 pub fn train_text(r: &TrainReport, seconds: f64) {
-    println!(
+    outln!(
         "Trained in {seconds:.2} s (cutoff {}; layer fitted on {} members, {} examples).",
-        r.cutoff, r.fit_members, r.fit_examples
+        r.cutoff,
+        r.fit_members,
+        r.fit_examples
     );
-    println!(
+    outln!(
         "Learned weights (per standard deviation of each feature), bias {:+.3}:",
         r.bias
     );
     for (f, w) in &r.learned_weights {
-        println!("  {f:<20} {w:+.3}");
+        outln!("  {f:<20} {w:+.3}");
     }
-    println!(
+    outln!(
         "Held-out NDCG@10 over {} members: ranker {:.4}, collaborative part {:.4}, popularity {:.4}.",
         r.eval_members, r.ndcg10_ranker, r.ndcg10_collaborative, r.ndcg10_popularity
     );
-    println!("% Match calibration (predicted vs observed share of plays enjoyed):");
+    outln!("% Match calibration (predicted vs observed share of plays enjoyed):");
     for (pred, obs, n) in &r.calibration {
-        println!("  {pred:>5.1}% predicted  {obs:>5.1}% observed  ({n} plays)");
+        outln!("  {pred:>5.1}% predicted  {obs:>5.1}% observed  ({n} plays)");
     }
 }
 
@@ -248,9 +250,9 @@ pub fn ranked(results: &[SearchResult]) -> Vec<RankedResult<'_>> {
 }
 
 pub fn search_text(query: &str, profile: &str, results: &[SearchResult]) {
-    println!("Search {:?} for {}", sanitize(query), sanitize(profile));
+    outln!("Search {:?} for {}", sanitize(query), sanitize(profile));
     if results.is_empty() {
-        println!("No matches.");
+        outln!("No matches.");
     }
     for (i, r) in results.iter().enumerate() {
         let how = if r.field == "title" {
@@ -263,7 +265,7 @@ pub fn search_text(query: &str, profile: &str, results: &[SearchResult]) {
         } else {
             shown_match(r.match_pct).map_or(String::new(), |p| format!("{p}% match"))
         };
-        println!(
+        outln!(
             "  {:>2}. {} {} {:>10}  {}{how}",
             i + 1,
             column(&sanitize(&r.name), 44),

@@ -1,10 +1,11 @@
 //! `marquee replay FILE`: rebuild every page of a saved journey on a
-//! throw-away copy of the database and check each one. The journey itself is
+//! throw-away copy of the database and check each one, page by page as it
+//! is built. The journey itself (reading, checking, replaying) is
 //! `marquee::eval::journey`.
 
 use super::scratch::ScratchCopy;
 use anyhow::Result;
-use marquee::eval::journey::{describe, fingerprint, replay, Journey, JOURNEY_FORMAT};
+use marquee::eval::journey::{describe, fingerprint, replay, Journey};
 use marquee::rank::Page;
 use marquee::store::Store;
 use std::path::Path;
@@ -12,33 +13,18 @@ use std::path::Path;
 /// `marquee replay FILE`: rebuild every page of a journey on a throw-away
 /// copy of the database and check each against the recorded fingerprint.
 pub fn run(store: &Store, file: &Path, json: bool) -> Result<()> {
-    let text =
-        std::fs::read_to_string(file).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
-    let journey: Journey = serde_json::from_str(&text)
-        .map_err(|e| anyhow::anyhow!("{}: line {}: {e}", file.display(), e.line()))?;
-    if journey.format != JOURNEY_FORMAT {
-        anyhow::bail!(
-            "{}: $.format: {:?} is not {JOURNEY_FORMAT:?}",
-            file.display(),
-            journey.format
-        );
-    }
-    if journey.pages.len() != journey.steps.len() + 1 {
-        anyhow::bail!(
-            "{}: {} steps need {} page fingerprints, found {}",
-            file.display(),
-            journey.steps.len(),
-            journey.steps.len() + 1,
-            journey.pages.len()
-        );
-    }
-    let pages = replay_on_copy(store, &journey)?;
-    if json {
-        println!("{}", marquee::text::to_json_pretty(&pages)?);
-        return Ok(());
-    }
+    let journey = Journey::load(file)?;
     let mut differ = 0;
-    for (i, page) in pages.iter().enumerate() {
+    let total = journey.pages.len();
+    if json {
+        out!("[");
+    }
+    replay_on_copy(store, &journey, |i, page| {
+        if json {
+            let sep = if i == 0 { "\n" } else { ",\n" };
+            out!("{sep}{}", marquee::text::to_json_pretty(page)?);
+            return Ok(());
+        }
         let what = if i == 0 {
             "start".to_string()
         } else {
@@ -51,17 +37,21 @@ pub fn run(store: &Store, file: &Path, json: bool) -> Result<()> {
             differ += 1;
             "DIFFERENT page"
         };
-        println!(
+        outln!(
             "{i:>3}. {:<36} {verdict} ({now})",
             marquee::text::sanitize(&what)
         );
+        Ok(())
+    })?;
+    if json {
+        outln!("\n]");
+        return Ok(());
     }
     if differ > 0 {
-        anyhow::bail!("{differ} of {} pages differ from the journey's: the data, the model or the code changed since it was saved", pages.len());
+        anyhow::bail!("{differ} of {total} pages differ from the journey's: the data, the model or the code changed since it was saved");
     }
-    println!(
-        "All {} pages of {}'s journey rebuilt identically.",
-        pages.len(),
+    outln!(
+        "All {total} pages of {}'s journey rebuilt identically.",
         journey.profile
     );
     Ok(())
@@ -69,7 +59,11 @@ pub fn run(store: &Store, file: &Path, json: bool) -> Result<()> {
 
 /// Replaying writes feedback: it runs on a copy, never on the real profile.
 /// The copy is declared first, so it is removed after the session closes.
-fn replay_on_copy(store: &Store, journey: &Journey) -> Result<Vec<Page>> {
+fn replay_on_copy(
+    store: &Store,
+    journey: &Journey,
+    each: impl FnMut(usize, &Page) -> Result<()>,
+) -> Result<()> {
     let copy = ScratchCopy::of(store, "replay")?;
     let mut replica = Store::open(copy.path())?;
     let member = replica.profile(&journey.profile)?;
@@ -81,5 +75,5 @@ fn replay_on_copy(store: &Store, journey: &Journey) -> Result<Vec<Page>> {
         Some(journey.context),
         journey.seed,
     )?;
-    Ok(replay(&mut session, journey)?)
+    replay(&mut session, journey, each)
 }

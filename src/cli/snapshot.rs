@@ -66,7 +66,7 @@ pub fn run(
         SnapshotCommand::Write { dir } => {
             let pages = pages(store, model, config)?;
             write_all(&dir, store, config, &pages)?;
-            println!(
+            outln!(
                 "Wrote {} pages ({} profiles × {} contexts) to {}.",
                 pages.len(),
                 pages.len() / contexts().len().max(1),
@@ -81,14 +81,21 @@ pub fn run(
             json,
         } => {
             let manifest_path = dir.join("manifest.json");
-            let text = std::fs::read_to_string(&manifest_path).with_context(|| {
-                format!(
-                    "reading {} (write one with `marquee snapshot write`)",
-                    manifest_path.display()
-                )
+            let manifest: Manifest = read_json(&manifest_path).map_err(|e| match e {
+                SnapshotFileError::Missing(e) => anyhow::anyhow!(
+                    "{e} (write one with `marquee snapshot write {}`)",
+                    dir.display()
+                ),
+                SnapshotFileError::Bad(e) => e.into(),
             })?;
-            let manifest: Manifest = serde_json::from_str(&text)
-                .with_context(|| format!("{}: not a snapshot manifest", manifest_path.display()))?;
+            for (i, name) in manifest.pages.iter().enumerate() {
+                if !is_page_name(name) {
+                    bail!(
+                        "{}: $.pages[{i}]: {name:?} is not a page name (<profile>--<context>: letters, digits, '-' and '_')",
+                        manifest_path.display()
+                    );
+                }
+            }
             let fresh = pages(store, model, config)?;
             let mut checks: Vec<PageCheck> = vec![];
             let mut missing = vec![];
@@ -98,11 +105,9 @@ pub fn run(
                     continue;
                 };
                 let path = dir.join(format!("{name}.json"));
-                let approved: Page = serde_json::from_str(
-                    &std::fs::read_to_string(&path)
-                        .with_context(|| format!("reading {}", path.display()))?,
-                )
-                .with_context(|| format!("{}: not a page", path.display()))?;
+                let approved: Page = read_json(&path).map_err(|e| match e {
+                    SnapshotFileError::Missing(e) | SnapshotFileError::Bad(e) => e,
+                })?;
                 checks.push(check_page(name, &approved, now, tolerance));
             }
             let added: Vec<&String> = fresh
@@ -111,7 +116,7 @@ pub fn run(
                 .filter(|n| !manifest.pages.contains(n))
                 .collect();
             if json {
-                println!(
+                outln!(
                     "{}",
                     marquee::text::to_json_pretty(
                         &serde_json::json!({"pages": checks, "missing": missing, "added": added})
@@ -128,7 +133,7 @@ pub fn run(
                 + added.len();
             if update {
                 write_all(&dir, store, config, &fresh)?;
-                println!(
+                outln!(
                     "Re-approved: {} pages written to {}.",
                     fresh.len(),
                     dir.display()
@@ -141,6 +146,41 @@ pub fn run(
     Ok(())
 }
 
+/// A page name as `page_file` makes them: nothing that could leave the folder.
+fn is_page_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 200
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+enum SnapshotFileError {
+    Missing(marquee::catalog::CatalogError),
+    Bad(marquee::catalog::CatalogError),
+}
+
+/// A snapshot file (a regular file, bounded in size), parsed with the JSON path of any error.
+fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, SnapshotFileError> {
+    use marquee::catalog::input;
+    let bytes = input::read_regular(path, input::MAX_SMALL_BYTES).map_err(|e| {
+        if e.is_not_found() {
+            SnapshotFileError::Missing(e.into())
+        } else {
+            SnapshotFileError::Bad(e.into())
+        }
+    })?;
+    let label = path.display().to_string();
+    let text = std::str::from_utf8(&bytes).map_err(|e| {
+        SnapshotFileError::Bad(marquee::catalog::CatalogError::new(
+            &label,
+            "",
+            format!("invalid UTF-8 at byte {}", e.valid_up_to()),
+        ))
+    })?;
+    marquee::catalog::parse_json(&label, text).map_err(SnapshotFileError::Bad)
+}
+
 fn print_checks(
     manifest: &Manifest,
     config: &RankerConfig,
@@ -150,7 +190,7 @@ fn print_checks(
     tolerance: f64,
 ) {
     if manifest.config_hash != config.hash() {
-        println!(
+        outln!(
             "config: snapshot {} ({}), now {} ({})",
             manifest.config_name,
             manifest.config_hash,
@@ -165,30 +205,50 @@ fn print_checks(
             Verdict::Worse => "WORSE    ",
             Verdict::Changed => "CHANGED  ",
         };
-        println!(
+        outln!(
             "{mark} {:<42} utility {:.4} → {:.4}  top-tile ρ {:+.3}",
-            c.page, c.utility_before, c.utility_after, c.rank_correlation
+            c.page,
+            c.utility_before,
+            c.utility_after,
+            c.rank_correlation
         );
+        // Titles that came or went are always listed, whatever the verdict.
+        for t in &c.went {
+            outln!(
+                "            left the page: {} {} ({}% match)",
+                t.title_id,
+                marquee::text::sanitize(&t.name),
+                t.match_pct
+            );
+        }
+        for t in &c.came {
+            outln!(
+                "            new on the page: {} {} ({}% match)",
+                t.title_id,
+                marquee::text::sanitize(&t.name),
+                t.match_pct
+            );
+        }
         if c.verdict != Verdict::Unchanged {
             for line in c.diff.iter().take(8) {
-                println!("            {line}");
+                outln!("            {line}");
             }
             if c.diff.len() > 8 {
-                println!("            … {} more", c.diff.len() - 8);
+                outln!("            … {} more", c.diff.len() - 8);
             }
         }
     }
     for m in missing {
-        println!("MISSING   {m} (its profile is gone)");
+        outln!("MISSING   {m} (its profile is gone)");
     }
     for a in added {
-        println!("NEW       {a} (not in the snapshot)");
+        outln!("NEW       {a} (not in the snapshot)");
     }
     let unchanged = checks
         .iter()
         .filter(|c| c.verdict == Verdict::Unchanged)
         .count();
-    println!(
+    outln!(
         "{unchanged} of {} pages unchanged within a tolerance of {tolerance}.",
         checks.len()
     );

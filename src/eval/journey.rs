@@ -3,13 +3,17 @@
 //! QA engineer attaches the file to a bug report; `marquee replay` rebuilds
 //! every page and checks it against the fingerprints.
 
-use crate::catalog::{Action, Device};
+use crate::catalog::{input, parse_json, Action, CatalogError, Device};
 use crate::rank::{Context, Page, RankerConfig, TimeOfDay};
 use crate::session::{Session, SessionError};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 pub const JOURNEY_FORMAT: &str = "marquee-journey/1";
+
+/// The most steps a journey may hold: far more than a QA session records,
+/// few enough that a replay ends in minutes.
+pub const MAX_STEPS: usize = 2_000;
 
 /// One thing the viewer did.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -60,6 +64,68 @@ impl Journey {
         }
     }
 
+    /// Read and check a journey file: a regular file, bounded in size, its
+    /// config checked exactly as `--config` is, its steps bounded. Errors
+    /// name the file, the JSON path and the value.
+    pub fn load(path: &std::path::Path) -> Result<Journey, CatalogError> {
+        let bytes = input::read_regular(path, input::MAX_SMALL_BYTES)?;
+        Journey::parse(&path.display().to_string(), &bytes)
+    }
+
+    /// Parse and check a journey's bytes; `label` names the file in errors.
+    pub fn parse(label: &str, bytes: &[u8]) -> Result<Journey, CatalogError> {
+        let text = std::str::from_utf8(bytes).map_err(|e| {
+            CatalogError::new(
+                label,
+                "",
+                format!("invalid UTF-8 at byte {}", e.valid_up_to()),
+            )
+        })?;
+        let journey: Journey = parse_json(label, text)?;
+        if journey.format != JOURNEY_FORMAT {
+            return Err(CatalogError::new(
+                label,
+                "$.format",
+                format!("{:?} is not {JOURNEY_FORMAT:?}", journey.format),
+            ));
+        }
+        journey.config.validate(label, "$.config")?;
+        if journey.steps.len() > MAX_STEPS {
+            return Err(CatalogError::new(
+                label,
+                "$.steps",
+                format!(
+                    "{} steps is more than a journey may hold ({MAX_STEPS})",
+                    journey.steps.len()
+                ),
+            ));
+        }
+        if journey.pages.len() != journey.steps.len() + 1 {
+            return Err(CatalogError::new(
+                label,
+                "$.pages",
+                format!(
+                    "{} steps need {} page fingerprints, found {}",
+                    journey.steps.len(),
+                    journey.steps.len() + 1,
+                    journey.pages.len()
+                ),
+            ));
+        }
+        for (i, step) in journey.steps.iter().enumerate() {
+            if let Step::Feedback { progress, .. } = step {
+                if !(progress.is_finite() && (0.0..=1.0).contains(progress)) {
+                    return Err(CatalogError::new(
+                        label,
+                        format!("$.steps[{i}].progress"),
+                        format!("{progress} is not a number from 0 to 1"),
+                    ));
+                }
+            }
+        }
+        Ok(journey)
+    }
+
     /// Record a step and the page it led to.
     pub fn record(&mut self, step: Step, page: &Page) {
         self.steps.push(step);
@@ -99,14 +165,20 @@ pub fn apply(session: &mut Session, step: &Step) -> Result<(), SessionError> {
 }
 
 /// Rebuild every page of the journey on `session` (opened on the journey's
-/// profile, context, config and seed): the first page, then one per step.
-pub fn replay(session: &mut Session, journey: &Journey) -> Result<Vec<Page>, SessionError> {
-    let mut pages = vec![session.page()];
-    for step in &journey.steps {
+/// profile, context, config and seed): the first page, then one per step,
+/// each handed to `each` with its index and then dropped, so a long journey
+/// replays in the memory of one page.
+pub fn replay<E: From<SessionError>>(
+    session: &mut Session,
+    journey: &Journey,
+    mut each: impl FnMut(usize, &Page) -> Result<(), E>,
+) -> Result<(), E> {
+    each(0, &session.page())?;
+    for (i, step) in journey.steps.iter().enumerate() {
         apply(session, step)?;
-        pages.push(session.page());
+        each(i + 1, &session.page())?;
     }
-    Ok(pages)
+    Ok(())
 }
 
 /// A step in words, for replay reports.

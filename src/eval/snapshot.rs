@@ -87,6 +87,43 @@ pub struct PageCheck {
     pub rank_correlation: f64,
     /// Compact differences, one line each.
     pub diff: Vec<String>,
+    /// Titles shown now (a visible tile of any row) that the approved page did not show.
+    pub came: Vec<ShownTitle>,
+    /// Titles the approved page showed that are no longer shown.
+    pub went: Vec<ShownTitle>,
+}
+
+/// A title on a page's visible tiles, with its % Match there.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ShownTitle {
+    pub title_id: String,
+    pub name: String,
+    pub match_pct: u8,
+}
+
+/// Every title on a page's visible tiles, each once, in reading order.
+pub fn shown_titles(page: &Page) -> Vec<ShownTitle> {
+    let mut out: Vec<ShownTitle> = vec![];
+    for row in &page.rows {
+        for item in row.items.iter().take(VISIBLE) {
+            if !out.iter().any(|t| t.title_id == item.title_id) {
+                out.push(ShownTitle {
+                    title_id: item.title_id.clone(),
+                    name: item.name.clone(),
+                    match_pct: item.match_pct,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The titles of `a` that `b` does not show.
+fn missing_from(a: &[ShownTitle], b: &[ShownTitle]) -> Vec<ShownTitle> {
+    a.iter()
+        .filter(|t| !b.iter().any(|u| u.title_id == t.title_id))
+        .cloned()
+        .collect()
 }
 
 /// Position-discounted mean % Match (0–1) of the first rows' visible tiles.
@@ -145,7 +182,13 @@ pub fn check_page(name: &str, approved: &Page, now: &Page, tolerance: f64) -> Pa
     let (top_a, top_b) = (top_items(approved), top_items(now));
     let rho = rank_correlation(&top_a, &top_b);
     let identical = approved == now;
-    let verdict = if identical || ((after - before).abs() <= tolerance && rho >= 1.0 - tolerance) {
+    let (shown_before, shown_now) = (shown_titles(approved), shown_titles(now));
+    let came = missing_from(&shown_now, &shown_before);
+    let went = missing_from(&shown_before, &shown_now);
+    // A title that came or went is a change whatever the numbers say.
+    let same_titles = came.is_empty() && went.is_empty();
+    let within = (after - before).abs() <= tolerance && rho >= 1.0 - tolerance;
+    let verdict = if identical || (within && same_titles) {
         Verdict::Unchanged
     } else if after > before + tolerance {
         Verdict::Improved
@@ -166,6 +209,8 @@ pub fn check_page(name: &str, approved: &Page, now: &Page, tolerance: f64) -> Pa
         utility_after: after,
         rank_correlation: rho,
         diff,
+        came,
+        went,
     }
 }
 
@@ -221,6 +266,36 @@ mod tests {
             Verdict::Improved
         );
         assert_eq!(check_page("a", &better, &a, 0.01).verdict, Verdict::Worse);
+    }
+
+    #[test]
+    fn a_title_that_left_is_listed_even_when_utility_barely_moved() {
+        let rows = |last: &'static str, pct: u8| {
+            let mut r: Vec<(String, Vec<(String, u8)>)> = (0..7)
+                .map(|i| (format!("r{i}"), vec![(format!("t{i}"), 80)]))
+                .collect();
+            r.push(("r7".into(), vec![(last.to_string(), pct)]));
+            fixtures::page(
+                r.iter()
+                    .map(|(id, ts)| {
+                        (
+                            id.as_str(),
+                            ts.iter().map(|(t, m)| fixtures::item(t, *m)).collect(),
+                        )
+                    })
+                    .collect(),
+            )
+        };
+        let (a, b) = (rows("gem", 98), rows("other", 97));
+        let c = check_page("p", &a, &b, 0.01);
+        assert!((c.utility_after - c.utility_before).abs() < 0.01);
+        assert_eq!(c.verdict, Verdict::Changed);
+        assert_eq!(c.went.len(), 1);
+        assert_eq!(
+            (c.went[0].title_id.as_str(), c.went[0].match_pct),
+            ("gem", 98)
+        );
+        assert_eq!(c.came[0].title_id, "other");
     }
 
     #[test]

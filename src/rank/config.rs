@@ -188,82 +188,130 @@ impl RankerConfig {
     /// Parse and check a config file's text; errors name the file, JSON path and problem.
     pub fn from_json(label: &str, text: &str) -> Result<RankerConfig, CatalogError> {
         let c: RankerConfig = parse_json(label, text)?;
-        c.check(label)?;
+        c.validate(label, "$")?;
         Ok(c)
     }
 
+    /// Read (a regular file only, bounded in size) and check a config file.
     pub fn load(path: &std::path::Path) -> Result<RankerConfig, CatalogError> {
         let label = path.display().to_string();
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| CatalogError::new(&label, "", format!("cannot read the file: {e}")))?;
-        RankerConfig::from_json(&label, &text)
+        let bytes =
+            crate::catalog::input::read_regular(path, crate::catalog::input::MAX_SMALL_BYTES)?;
+        let text = std::str::from_utf8(&bytes).map_err(|e| {
+            CatalogError::new(
+                &label,
+                "",
+                format!("invalid UTF-8 at byte {}", e.valid_up_to()),
+            )
+        })?;
+        RankerConfig::from_json(&label, text)
     }
 
-    fn check(&self, label: &str) -> Result<(), CatalogError> {
+    /// The one check of a config's values, for `--config` files, TUI reloads
+    /// and the config inside a journey alike. `base` is where the config sits
+    /// in its file (`$`, or `$.config` in a journey); an error names the file,
+    /// the JSON path and the value.
+    pub fn validate(&self, label: &str, base: &str) -> Result<(), CatalogError> {
+        let at = |path: &str| format!("{base}.{path}");
         let known = |f: &str| Feature::from_name(f).is_some();
+        if self.name.chars().count() > 200 {
+            return Err(CatalogError::new(
+                label,
+                at("name"),
+                "is longer than 200 characters",
+            ));
+        }
         for (f, w) in &self.weights {
             if !known(f) {
                 return Err(CatalogError::new(
                     label,
-                    format!("$.weights.{f}"),
+                    at(&format!("weights.{f}")),
                     format!("unknown feature {f:?}; known: {}", Feature::known_names()),
                 ));
             }
-            if !w.is_finite() {
-                return Err(CatalogError::new(
-                    label,
-                    format!("$.weights.{f}"),
-                    "must be a finite number",
-                ));
-            }
+            within(label, &at(&format!("weights.{f}")), *w, -100.0, 100.0)?;
         }
         for (i, f) in self.ablate.iter().enumerate() {
             if !known(f) {
                 return Err(CatalogError::new(
                     label,
-                    format!("$.ablate[{i}]"),
+                    at(&format!("ablate[{i}]")),
                     format!("unknown feature {f:?}; known: {}", Feature::known_names()),
                 ));
             }
         }
-        if !(0.0..=0.5).contains(&self.exploration_share) {
-            return Err(CatalogError::new(
-                label,
-                "$.exploration_share",
-                format!("{} is not between 0 and 0.5", self.exploration_share),
-            ));
-        }
-        if !(1..=50).contains(&self.row_items) {
-            return Err(CatalogError::new(
-                label,
-                "$.row_items",
-                format!("{} is not between 1 and 50", self.row_items),
-            ));
-        }
+        within(
+            label,
+            &at("exploration_share"),
+            self.exploration_share,
+            0.0,
+            0.5,
+        )?;
+        within(label, &at("row_items"), self.row_items as f64, 1.0, 50.0)?;
         let t = &self.training;
-        if !(1..=256).contains(&t.factors)
-            || !(1..=100).contains(&t.iterations)
-            || t.lambda <= 0.0
-            || t.alpha < 0.0
-            || t.holdout_days < 1
-        {
-            return Err(CatalogError::new(
-                label,
-                "$.training",
-                "factors 1–256, iterations 1–100, lambda > 0, alpha ≥ 0, holdout_days ≥ 1",
-            ));
-        }
+        within(label, &at("training.factors"), t.factors as f64, 1.0, 256.0)?;
+        within(
+            label,
+            &at("training.iterations"),
+            t.iterations as f64,
+            1.0,
+            100.0,
+        )?;
+        positive(label, &at("training.lambda"), t.lambda, 1e6)?;
+        within(label, &at("training.alpha"), t.alpha as f64, 0.0, 1e4)?;
+        within(
+            label,
+            &at("training.holdout_days"),
+            t.holdout_days as f64,
+            1.0,
+            3650.0,
+        )?;
         let im = &t.item_model;
-        let exponent = |x: f32| (-2.0..=2.0).contains(&x);
-        if !(im.lambda > 0.0
-            && exponent(im.user_exponent)
-            && exponent(im.item_exponent)
-            && im.rating_weight >= 0.0
-            && im.session_weight >= 0.0
-            && im.session_seconds > 0.0)
-        {
-            return Err(CatalogError::new(label, "$.training.item_model", "lambda > 0, user_exponent and item_exponent in −2…2, rating_weight ≥ 0, session_weight ≥ 0, session_seconds > 0"));
-        }
+        let imp = |f: &str| at(&format!("training.item_model.{f}"));
+        positive(label, &imp("lambda"), im.lambda, 1e7)?;
+        within(
+            label,
+            &imp("user_exponent"),
+            im.user_exponent as f64,
+            -2.0,
+            2.0,
+        )?;
+        within(
+            label,
+            &imp("item_exponent"),
+            im.item_exponent as f64,
+            -2.0,
+            2.0,
+        )?;
+        within(
+            label,
+            &imp("rating_weight"),
+            im.rating_weight as f64,
+            0.0,
+            100.0,
+        )?;
+        within(
+            label,
+            &imp("session_weight"),
+            im.session_weight as f64,
+            0.0,
+            100.0,
+        )?;
+        positive(label, &imp("session_seconds"), im.session_seconds, 1e9)?;
+        within(
+            label,
+            &at("diversity.repeat_title"),
+            self.diversity.repeat_title,
+            0.0,
+            10.0,
+        )?;
+        within(
+            label,
+            &at("diversity.repeat_genre"),
+            self.diversity.repeat_genre,
+            0.0,
+            10.0,
+        )?;
         Ok(())
     }
 
@@ -284,6 +332,47 @@ impl RankerConfig {
         } else {
             self.weights.get(feature).copied().unwrap_or(learned)
         }
+    }
+}
+
+/// `value` must be a finite number from `lo` to `hi`.
+fn within(label: &str, path: &str, value: f64, lo: f64, hi: f64) -> Result<(), CatalogError> {
+    if value.is_finite() && (lo..=hi).contains(&value) {
+        Ok(())
+    } else {
+        Err(CatalogError::new(
+            label,
+            path,
+            format!(
+                "{} is not a number from {} to {}",
+                num(value),
+                num(lo),
+                num(hi)
+            ),
+        ))
+    }
+}
+
+/// `value` must be a finite number above zero, at most `hi`.
+fn positive(label: &str, path: &str, value: f32, hi: f64) -> Result<(), CatalogError> {
+    let v = value as f64;
+    if v.is_finite() && v > 0.0 && v <= hi {
+        Ok(())
+    } else {
+        Err(CatalogError::new(
+            label,
+            path,
+            format!("{} is not a number above 0 and at most {}", num(v), num(hi)),
+        ))
+    }
+}
+
+/// A number as the file would spell it: 4000, 0.5, 1e300.
+fn num(v: f64) -> String {
+    if v.is_finite() && v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:?}")
     }
 }
 
@@ -322,6 +411,57 @@ mod tests {
                 .unwrap_err();
         assert_eq!(err.location, "$.weights.devise_match");
         assert!(err.problem.contains("unknown feature"));
+    }
+
+    #[test]
+    fn absurd_values_are_refused_with_their_path_and_value() {
+        let cases = [
+            (
+                r#"{"name":"x","training":{"factors":32,"iterations":10,"lambda":0.1,"alpha":6,"holdout_days":21,"seed":1,"item_model":{"lambda":0,"user_exponent":0,"item_exponent":0}}}"#,
+                "$.training.item_model.lambda",
+                "0 is not",
+            ),
+            (
+                r#"{"name":"x","training":{"factors":32,"iterations":10,"lambda":0.1,"alpha":6,"holdout_days":21,"seed":1,"item_model":{"lambda":300,"user_exponent":0,"item_exponent":-100}}}"#,
+                "$.training.item_model.item_exponent",
+                "-100",
+            ),
+            (
+                r#"{"name":"x","training":{"factors":4000,"iterations":10,"lambda":0.1,"alpha":6,"holdout_days":21,"seed":1}}"#,
+                "$.training.factors",
+                "4000",
+            ),
+            (r#"{"name":"x","row_items":0}"#, "$.row_items", "0 is not"),
+            (
+                r#"{"name":"x","exploration_share":1e300}"#,
+                "$.exploration_share",
+                "1e300",
+            ),
+            (
+                r#"{"name":"x","weights":{"popularity":1e300}}"#,
+                "$.weights.popularity",
+                "1e300",
+            ),
+            (
+                r#"{"name":"x","diversity":{"repeat_title":-1,"repeat_genre":0}}"#,
+                "$.diversity.repeat_title",
+                "-1",
+            ),
+        ];
+        for (text, path, value) in cases {
+            let err = RankerConfig::from_json("c.json", text).unwrap_err();
+            assert_eq!(err.location, path, "{text}");
+            assert!(err.problem.contains(value), "{err}");
+        }
+        let in_journey = RankerConfig {
+            row_items: 100_000_000,
+            ..RankerConfig::default()
+        };
+        let err = in_journey.validate("j.json", "$.config").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "j.json: $.config.row_items: 100000000 is not a number from 1 to 50"
+        );
     }
 
     #[test]

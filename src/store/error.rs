@@ -7,6 +7,14 @@ use std::path::PathBuf;
 pub enum StoreError {
     #[error("{}: not a Marquee database ({detail}); it was left untouched. Use --db to choose another file, or move this one away to start afresh", path.display())]
     NotADatabase { path: PathBuf, detail: String },
+    #[error("{}: the file is empty (0 bytes), so it is not a Marquee database; it was left untouched. Delete it to build a new database there, or use --db to choose another file", path.display())]
+    EmptyFile { path: PathBuf },
+    #[error("{}: an SQLite database without Marquee's schema (empty, or another application's); it was left untouched. Delete it to build a new database there, or use --db to choose another file", path.display())]
+    NoSchema { path: PathBuf },
+    #[error("{}: the disk is full (no space left on the device holding it); nothing was changed. Free some space and try again", path.display())]
+    DiskFull { path: PathBuf },
+    #[error(transparent)]
+    Input(#[from] crate::catalog::input::InputError),
     #[error("{}: this SQLite database belongs to another application; it was left untouched. Use --db to choose another file", path.display())]
     Foreign { path: PathBuf },
     #[error("{}: written by a newer Marquee (schema version {found}; this build knows up to {supported}); it was left untouched. Upgrade Marquee, or use --db to choose another file", path.display())]
@@ -48,6 +56,17 @@ impl StoreError {
             Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => StoreError::Busy {
                 path: path.to_path_buf(),
             },
+            Some(ErrorCode::DiskFull) => StoreError::DiskFull {
+                path: path.to_path_buf(),
+            },
+            // With no space at all SQLite reports an I/O error (e.g. in xShmMap).
+            Some(ErrorCode::SystemIoFailure) | Some(ErrorCode::CannotOpen)
+                if disk_is_full(path) =>
+            {
+                StoreError::DiskFull {
+                    path: path.to_path_buf(),
+                }
+            }
             Some(ErrorCode::NotADatabase) | Some(ErrorCode::DatabaseCorrupt) => {
                 StoreError::NotADatabase {
                     path: path.to_path_buf(),
@@ -61,8 +80,39 @@ impl StoreError {
         }
     }
 
+    /// An I/O error on `path`, said as "disk full" when it is that.
+    pub fn io(path: &std::path::Path, e: std::io::Error) -> StoreError {
+        if e.raw_os_error() == Some(libc::ENOSPC) || e.raw_os_error() == Some(libc::EDQUOT) {
+            StoreError::DiskFull {
+                path: path.to_path_buf(),
+            }
+        } else {
+            StoreError::Io {
+                path: path.to_path_buf(),
+                source: e,
+            }
+        }
+    }
+
     /// Errors on the first read of a file are about what the file is.
     pub fn from_open_error(path: &std::path::Path, e: rusqlite::Error) -> StoreError {
         StoreError::sqlite(path, e)
     }
+}
+
+/// Whether the file system holding `path` has (almost) no space left.
+fn disk_is_full(path: &std::path::Path) -> bool {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => std::path::Path::new("."),
+    };
+    let Ok(c) = std::ffi::CString::new(dir.as_os_str().as_encoded_bytes()) else {
+        return false;
+    };
+    let mut st: libc::statvfs = unsafe { std::mem::zeroed() };
+    // SAFETY: a valid NUL-terminated path and a statvfs to fill.
+    if unsafe { libc::statvfs(c.as_ptr(), &mut st) } != 0 {
+        return false;
+    }
+    (st.f_bavail as u64).saturating_mul(st.f_frsize as u64) < 1 << 20
 }

@@ -6,6 +6,7 @@ use crate::catalog::population::Population;
 use crate::catalog::{
     validate_batch, CatalogFile, ImportFile, Maturity, ProfileFile, Title, Vocabulary,
 };
+use rusqlite::OptionalExtension;
 use rusqlite::{params, Transaction, TransactionBehavior};
 use serde::Serialize;
 
@@ -103,6 +104,14 @@ fn load_vocabulary(tx: &rusqlite::Connection) -> rusqlite::Result<Vocabulary> {
     for id in ids("SELECT id FROM titles")? {
         v.titles.insert(id, Default::default());
     }
+    let as_of: Option<String> = tx
+        .query_row("SELECT value FROM meta WHERE key = 'as_of'", [], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    v.as_of = as_of.and_then(|s| chrono::NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok());
+    let added: Option<String> = tx.query_row("SELECT max(added) FROM titles", [], |r| r.get(0))?;
+    v.latest_added = added.and_then(|s| chrono::NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok());
     let mut stmt = tx.prepare("SELECT id, title_id FROM artwork")?;
     let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
     for row in rows {

@@ -6,7 +6,9 @@
 //! returned is on disk before the caller reports it done, and a killed
 //! process never leaves a half-written import or a lost feedback event.
 
+mod create;
 mod error;
+mod header;
 mod import;
 mod movielens;
 mod queries;
@@ -18,6 +20,7 @@ pub use import::ImportSummary;
 pub use queries::Stats;
 pub use schema::{APPLICATION_ID, MIGRATIONS};
 
+use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -30,25 +33,42 @@ pub struct Store {
     path: PathBuf,
 }
 
-const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
-
 impl Store {
-    /// Open (or create) the database at `path`. A file that is not SQLite,
-    /// belongs to another application or comes from a newer Marquee is
-    /// refused before anything is written to it.
+    /// Open the database at `path`; where no file exists, a new, empty one is
+    /// built (see [`Store::open_or_create`]). A file that is not SQLite, is
+    /// empty, belongs to another application or comes from a newer Marquee
+    /// is refused before SQLite touches it.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
-        check_header(path)?;
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| StoreError::Io {
-                path: dir.to_path_buf(),
-                source: e,
-            })?;
+        Store::open_or_create(path, || {}, |_| Ok(()))
+    }
+
+    /// Open the database at `path`. Only where no file exists is a new one
+    /// made: built by `fill` under a lock (`<path>.lock`, so racing first runs
+    /// build it once; `waiting` is called when another process holds it) at a
+    /// temporary name, and renamed into place when complete. A failed build
+    /// (a full disk, say) leaves nothing behind.
+    pub fn open_or_create(
+        path: &Path,
+        waiting: impl FnOnce(),
+        fill: impl FnOnce(&mut Store) -> Result<(), StoreError>,
+    ) -> Result<Store, StoreError> {
+        if !exists(path)? {
+            create::build(path, waiting, fill)?;
         }
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
-            | OpenFlags::SQLITE_OPEN_CREATE
-            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        Store::open_existing(path)
+    }
+
+    /// Open an existing database after checking its header bytes, so that
+    /// SQLite never recovers (rolls back or checkpoints) the journal of a
+    /// file that is not ours, and a refused file is closed without a
+    /// checkpoint.
+    fn open_existing(path: &Path) -> Result<Store, StoreError> {
+        header::check(path)?;
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn =
             Connection::open_with_flags(path, flags).map_err(|e| StoreError::sqlite(path, e))?;
+        conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true)
+            .map_err(|e| StoreError::sqlite(path, e))?;
         let mut store = Store {
             conn,
             path: path.to_path_buf(),
@@ -57,6 +77,27 @@ impl Store {
             .conn
             .busy_timeout(BUSY_TIMEOUT)
             .map_err(|e| StoreError::sqlite(path, e))?;
+        store.check_and_migrate()?;
+        // Ours: the WAL may be folded into the file again when we close.
+        store
+            .conn
+            .set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, false)
+            .map_err(|e| StoreError::sqlite(path, e))?;
+        Ok(store)
+    }
+
+    /// A new database at `temp` (which must not exist): the schema, nothing
+    /// else. Errors name `path`, the database it is being built for.
+    fn create_new(temp: &Path, path: &Path) -> Result<Store, StoreError> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn =
+            Connection::open_with_flags(temp, flags).map_err(|e| StoreError::sqlite(path, e))?;
+        let mut store = Store {
+            conn,
+            path: path.to_path_buf(),
+        };
         store.check_and_migrate()?;
         Ok(store)
     }
@@ -87,6 +128,7 @@ impl Store {
         let app_id = read("PRAGMA application_id")?;
         let version = read("PRAGMA user_version")?;
         let objects = read("SELECT count(*) FROM sqlite_master")?;
+        // Only `create_new` sees a database with nothing in it yet.
         let fresh = app_id == 0 && version == 0 && objects == 0;
         if !fresh && app_id != APPLICATION_ID as i64 {
             return Err(StoreError::Foreign { path });
@@ -127,38 +169,7 @@ impl Store {
     }
 }
 
-/// Refuse a non-empty file that does not start with SQLite's magic bytes.
-fn check_header(path: &Path) -> Result<(), StoreError> {
-    use std::io::Read;
-    let mut f = match std::fs::File::open(path) {
-        Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-        Err(e) => {
-            return Err(StoreError::Io {
-                path: path.to_path_buf(),
-                source: e,
-            })
-        }
-    };
-    let mut head = [0u8; 16];
-    let mut n = 0;
-    while n < 16 {
-        match f.read(&mut head[n..]) {
-            Ok(0) => break,
-            Ok(k) => n += k,
-            Err(e) => {
-                return Err(StoreError::Io {
-                    path: path.to_path_buf(),
-                    source: e,
-                })
-            }
-        }
-    }
-    if n > 0 && (n < 16 || &head != SQLITE_MAGIC) {
-        return Err(StoreError::NotADatabase {
-            path: path.to_path_buf(),
-            detail: "it does not start with the SQLite header".into(),
-        });
-    }
-    Ok(())
+/// Whether a database file is at `path` (a regular file; anything else is refused).
+fn exists(path: &Path) -> Result<bool, StoreError> {
+    crate::catalog::input::regular_or_missing(path).map_err(StoreError::from)
 }

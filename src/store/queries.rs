@@ -408,6 +408,25 @@ impl Store {
         Ok(self.conn.last_insert_rowid())
     }
 
+    /// Begin one transaction around several writes (onboarding's picks):
+    /// they are committed together by [`Store::commit_batch`], or not at all.
+    pub fn begin_batch(&mut self) -> Result<(), StoreError> {
+        self.conn
+            .execute_batch("BEGIN IMMEDIATE")
+            .map_err(|e| self.err(e))
+    }
+
+    pub fn commit_batch(&mut self) -> Result<(), StoreError> {
+        self.conn.execute_batch("COMMIT").map_err(|e| self.err(e))
+    }
+
+    /// Take back every write since [`Store::begin_batch`].
+    pub fn rollback_batch(&mut self) {
+        if !self.conn.is_autocommit() {
+            let _ = self.conn.execute_batch("ROLLBACK");
+        }
+    }
+
     /// The newest event id (0 when there are none): where a journey starts.
     pub fn last_event_id(&self) -> Result<i64, StoreError> {
         self.conn
@@ -468,20 +487,27 @@ impl Store {
             .map_err(|e| self.err(e))
     }
 
+    /// Cache a blob. The cache only saves time, so a disk too full to hold
+    /// it is not an error: nothing is cached, and whatever needed the model
+    /// (feedback, a page) goes on; the next run trains again.
     pub fn put_cached(
         &mut self,
         key: &str,
         fingerprint: &str,
         data: &[u8],
     ) -> Result<(), StoreError> {
-        self.conn
+        let written = self
+            .conn
             .execute(
                 "INSERT INTO model_cache(key, fingerprint, data) VALUES (?1, ?2, ?3)
                  ON CONFLICT(key) DO UPDATE SET fingerprint = excluded.fingerprint, data = excluded.data",
                 params![key, fingerprint, data],
             )
-            .map_err(|e| self.err(e))?;
-        Ok(())
+            .map_err(|e| self.err(e));
+        match written {
+            Ok(_) | Err(StoreError::DiskFull { .. }) => Ok(()),
+            Err(e) => Err(e),
+        }
     }
 
     /// A cheap fingerprint of the data a model is trained on: everything but

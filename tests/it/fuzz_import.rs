@@ -1,8 +1,11 @@
 //! Bad catalog and profile files never panic: 10,000 mutated versions of a
 //! valid catalog and profile (truncations, type swaps, huge numbers, deep
-//! nesting, invalid UTF-8, enormous strings, byte flips) each end in a
-//! successful import or an error that names the file, and an error leaves
-//! the database exactly as it was.
+//! nesting, invalid UTF-8, enormous strings, byte flips, hostile keys) each
+//! end in a successful import or an error that names the file, and an error
+//! leaves the database exactly as it was. The same mutations of ranker
+//! configs, journeys and snapshot files (manifest and page) end in a value
+//! or such an error; no error message carries a character that could act on
+//! a terminal.
 
 use marquee::catalog::parse_file;
 use marquee::store::Store;
@@ -53,7 +56,7 @@ fn mutate(bytes: &[u8], kind: u8, seed: u64) -> Vec<u8> {
             *slot = new;
         }
     };
-    match kind % 8 {
+    match kind % 9 {
         0 => bytes[..rng.gen_range(0..bytes.len())].to_vec(),
         1 => {
             let swaps = [
@@ -115,6 +118,18 @@ fn mutate(bytes: &[u8], kind: u8, seed: u64) -> Vec<u8> {
             }
             b
         }
+        8 => {
+            // A hostile key beside the value, or a hostile value in its place.
+            const HOSTILE: &str = "\u{1b}]2;X\u{7}\u{1b}]52;c;aGk=\u{7}\u{9b}2J\u{61c}";
+            let parent = path.rsplit_once('/').map_or("", |p| p.0).to_string();
+            match json.pointer_mut(&parent) {
+                Some(Value::Object(m)) if rng.gen() => {
+                    m.insert(HOSTILE.into(), 1.into());
+                }
+                _ => replace(&mut json, HOSTILE.into()),
+            }
+            serde_json::to_vec(&json).unwrap()
+        }
         _ => {
             // Remove a value (a missing required field, an empty list).
             if let Some((parent, key)) = path.rsplit_once('/') {
@@ -160,7 +175,7 @@ fn ten_thousand_mutated_files_import_or_fail_cleanly() {
         ..Config::default()
     });
     runner
-        .run(&(0usize..2, 0u8..8, any::<u64>()), |(which, kind, seed)| {
+        .run(&(0usize..2, 0u8..9, any::<u64>()), |(which, kind, seed)| {
             let bytes = mutate(&originals[which], kind, seed);
             let before = fingerprint(&store.borrow());
             let outcome = parse_file(LABEL, &bytes)
@@ -179,6 +194,10 @@ fn ten_thousand_mutated_files_import_or_fail_cleanly() {
                     prop_assert!(
                         message.contains(LABEL),
                         "the error names the file: {message}"
+                    );
+                    prop_assert!(
+                        !message.chars().any(marquee::text::is_inert_unsafe),
+                        "the error is inert: {message:?}"
                     );
                     prop_assert!(
                         message.len() < 2_000,
@@ -200,4 +219,124 @@ fn ten_thousand_mutated_files_import_or_fail_cleanly() {
     eprintln!("{CASES} cases: {imported} imported, {refused} refused with a message");
     assert_eq!(imported + refused, CASES);
     assert!(refused > CASES / 2, "most mutations are errors: {refused}");
+}
+
+/// Mutate `base` `cases` times; `check` parses (and uses) the bytes, and
+/// must end in `Ok` or an error naming [`LABEL`] that is inert and readable.
+fn fuzz_file(what: &str, base: &[u8], cases: u32, check: impl Fn(&[u8]) -> Result<(), String>) {
+    let (accepted, refused) = (std::cell::Cell::new(0u32), std::cell::Cell::new(0u32));
+    let mut runner = TestRunner::new(Config {
+        cases,
+        failure_persistence: None,
+        ..Config::default()
+    });
+    runner
+        .run(&(0u8..9, any::<u64>()), |(kind, seed)| {
+            match check(&mutate(base, kind, seed)) {
+                Ok(()) => accepted.set(accepted.get() + 1),
+                Err(message) => {
+                    refused.set(refused.get() + 1);
+                    prop_assert!(message.contains(LABEL), "{what}: names the file: {message}");
+                    prop_assert!(
+                        !message.chars().any(marquee::text::is_inert_unsafe),
+                        "{what}: the error is inert: {message:?}"
+                    );
+                    prop_assert!(
+                        message.len() < 2_000,
+                        "{what}: readable: {} bytes",
+                        message.len()
+                    );
+                }
+            }
+            Ok(())
+        })
+        .unwrap();
+    eprintln!(
+        "{what}: {cases} cases, {} accepted, {} refused with a message",
+        accepted.get(),
+        refused.get()
+    );
+    assert!(
+        refused.get() > cases / 3,
+        "{what}: most mutations are errors"
+    );
+}
+
+/// A session on the tiny catalog, for a journey and a page to mutate.
+fn tiny_session() -> marquee::session::Session {
+    let mut store = Store::open_in_memory().unwrap();
+    let files: Vec<_> = originals()
+        .iter()
+        .map(|b| parse_file("base.json", b).unwrap())
+        .collect();
+    store.import(&files).unwrap();
+    marquee::session::Session::open(store, RankerConfig::default(), Some("tess"), None, 7).unwrap()
+}
+
+use marquee::rank::RankerConfig;
+
+#[test]
+fn mutated_configs_load_or_fail_cleanly() {
+    let base = include_bytes!("../../sample-catalog/ranker.json");
+    fuzz_file("ranker config", base, 3_000, |bytes| {
+        let text = std::str::from_utf8(bytes).map_err(|e| format!("{LABEL}: {e}"))?;
+        RankerConfig::from_json(LABEL, text)
+            .map(|c| {
+                // What is accepted is usable: it hashes and has a weight per feature.
+                assert_eq!(c.hash().len(), 12);
+            })
+            .map_err(|e| e.to_string())
+    });
+}
+
+#[test]
+fn mutated_journeys_load_or_fail_cleanly() {
+    let session = tiny_session();
+    let mut journey = marquee::eval::journey::Journey::start(&session, &session.page());
+    journey.record(marquee::eval::journey::Step::Undo, &session.page());
+    let base = serde_json::to_vec(&journey).unwrap();
+    fuzz_file("journey", &base, 2_000, |bytes| {
+        marquee::eval::journey::Journey::parse(LABEL, bytes)
+            .map(|j| assert_eq!(j.pages.len(), j.steps.len() + 1))
+            .map_err(|e| e.to_string())
+    });
+}
+
+#[test]
+fn mutated_snapshot_files_load_or_fail_cleanly() {
+    use marquee::eval::snapshot::{check_page, Manifest};
+    let session = tiny_session();
+    let page = session.page();
+    let manifest = Manifest {
+        config_name: "default".into(),
+        config_hash: RankerConfig::default().hash(),
+        model_fingerprint: "f".into(),
+        seed: 7,
+        pages: vec!["tess--weekday-evening-tv".into()],
+    };
+    fuzz_file(
+        "snapshot manifest",
+        &serde_json::to_vec(&manifest).unwrap(),
+        1_000,
+        |bytes| {
+            let text = std::str::from_utf8(bytes).map_err(|e| format!("{LABEL}: {e}"))?;
+            marquee::catalog::parse_json::<Manifest>(LABEL, text)
+                .map(|_| ())
+                .map_err(|e| e.to_string())
+        },
+    );
+    fuzz_file(
+        "snapshot page",
+        &serde_json::to_vec(&page).unwrap(),
+        2_000,
+        |bytes| {
+            let text = std::str::from_utf8(bytes).map_err(|e| format!("{LABEL}: {e}"))?;
+            let approved: marquee::rank::Page =
+                marquee::catalog::parse_json(LABEL, text).map_err(|e| e.to_string())?;
+            // Judging a mutated approved page against the real one never panics.
+            let c = check_page("p", &approved, &page, 0.01);
+            assert!(c.utility_after.is_finite());
+            Ok(())
+        },
+    );
 }

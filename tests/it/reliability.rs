@@ -165,7 +165,7 @@ fn two_writers_at_once_lose_nothing() {
 
 /// Text that would move the cursor, recolour, clear the screen, set the
 /// window title, reverse the text direction or hide itself on a terminal.
-const HOSTILE: &str = "\u{1b}[2J\u{1b}]0;pwned\u{7}Evil\u{9b}31m \u{202e}desrever\u{202c} zero\u{200b}width\u{0}\u{7f}";
+const HOSTILE: &str = "\u{1b}[2J\u{1b}]0;pwned\u{7}Evil\u{9b}31m \u{202e}desrever\u{202c} zero\u{200b}width\u{0}\u{7f} mark\u{61c}";
 
 fn hostile_catalog(dir: &Path) -> std::path::PathBuf {
     let mut v: serde_json::Value =
