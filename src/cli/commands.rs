@@ -6,7 +6,7 @@ use marquee::catalog::{parse_file, Action, Device, Maturity};
 use marquee::rank::search::search;
 use marquee::rank::{Context, Model, Page, RankerConfig, DEFAULT_SEED, MIN_PICKS};
 use marquee::session::Session;
-use marquee::store::Store;
+use marquee::store::{FirstRun, Store};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -332,31 +332,21 @@ fn db_path(db: Option<PathBuf>) -> Result<PathBuf> {
 /// Open the database; where there is none, one is built from the bundled
 /// sample catalog first (once, even when several runs start together). An
 /// existing Marquee database that is still empty gets the sample too.
+/// Open the database, building the bundled sample on a first run, saying so on stderr.
 pub fn open_with_sample(path: &Path) -> Result<Store> {
-    let install = |store: &mut Store| -> Result<(), marquee::store::StoreError> {
-        let started = Instant::now();
-        err!("Building the sample catalog in {} … ", path.display());
-        let s = store.install_sample()?;
-        errln!(
-            "{} titles, {} viewers, {} events in {:.2} s.",
-            s.titles,
-            s.viewers,
-            s.events,
-            started.elapsed().as_secs_f64()
-        );
-        Ok(())
-    };
-    let waiting = || {
-        errln!(
+    Ok(Store::open_with_sample(path, |step| match step {
+        FirstRun::Waiting => errln!(
             "Waiting for another Marquee process to finish building {} …",
             path.display()
-        )
-    };
-    let mut store = Store::open_or_create(path, waiting, install)?;
-    if store.is_empty()? {
-        install(&mut store)?;
-    }
-    Ok(store)
+        ),
+        FirstRun::Building => err!("Building the sample catalog in {} … ", path.display()),
+        FirstRun::Built(s, seconds) => errln!(
+            "{} titles, {} viewers, {} events in {seconds:.2} s.",
+            s.titles,
+            s.viewers,
+            s.events
+        ),
+    })?)
 }
 
 pub fn parse_context(store: &Store, args: &ContextArgs) -> Result<Context> {

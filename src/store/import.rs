@@ -34,6 +34,28 @@ impl Store {
         self.import_with(files, None)
     }
 
+    /// Open the database at `path`; on a first run (no file there, or a
+    /// database with nothing in it) build the bundled sample into it, under
+    /// the first-run lock. `progress` hears what happens, for the CLI's
+    /// stderr and the TUI's start screen.
+    pub fn open_with_sample(
+        path: &std::path::Path,
+        progress: impl Fn(FirstRun),
+    ) -> Result<Store, StoreError> {
+        let install = |store: &mut Store| -> Result<(), StoreError> {
+            progress(FirstRun::Building);
+            let started = std::time::Instant::now();
+            let summary = store.install_sample()?;
+            progress(FirstRun::Built(summary, started.elapsed().as_secs_f64()));
+            Ok(())
+        };
+        let mut store = Store::open_or_create(path, || progress(FirstRun::Waiting), &install)?;
+        if store.is_empty()? {
+            install(&mut store)?;
+        }
+        Ok(store)
+    }
+
     /// Build an empty database from the embedded sample catalog and its population.
     pub fn install_sample(&mut self) -> Result<ImportSummary, StoreError> {
         let files = crate::catalog::sample::files()?;
@@ -322,4 +344,15 @@ fn write_population(
     summary.viewers += pop.viewers.len();
     summary.events += events.len();
     Ok(())
+}
+
+/// What a first run is doing, for whoever shows progress.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FirstRun {
+    /// Another process is building the database; this one waits for it.
+    Waiting,
+    /// Building the sample catalog and its viewers now.
+    Building,
+    /// Built: what it holds, in so many seconds.
+    Built(ImportSummary, f64),
 }

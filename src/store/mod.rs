@@ -16,7 +16,7 @@ mod schema;
 
 pub use crate::catalog::{Member, NewEvent};
 pub use error::StoreError;
-pub use import::ImportSummary;
+pub use import::{FirstRun, ImportSummary};
 pub use queries::Stats;
 pub use schema::{APPLICATION_ID, MIGRATIONS};
 

@@ -14,7 +14,7 @@ pub mod view;
 
 use crate::rank::RankerConfig;
 use crate::session::Session;
-use crate::store::Store;
+use crate::store::{FirstRun, Store};
 use action::Action;
 use crossterm::event::{
     self, DisableMouseCapture, EnableMouseCapture, Event, KeyCode, KeyEventKind, KeyModifiers,
@@ -69,14 +69,20 @@ fn open_in_background(
 ) -> std::thread::JoinHandle<Option<Session>> {
     std::thread::spawn(move || {
         let run = || -> anyhow::Result<Session> {
-            let mut store = Store::open(&db)?;
-            if store.is_empty()? {
-                let _ = progress.send(Ok(format!(
-                    "Building the sample catalog and its 5,000 viewers in {} …",
-                    db.display()
-                )));
-                store.install_sample()?;
-            }
+            let store = Store::open_with_sample(&db, |step| {
+                let said = match step {
+                    FirstRun::Waiting => format!(
+                        "Waiting for another Marquee process to finish building {} …",
+                        db.display()
+                    ),
+                    FirstRun::Building => format!(
+                        "Building the sample catalog and its 5,000 viewers in {} …",
+                        db.display()
+                    ),
+                    FirstRun::Built(..) => return,
+                };
+                let _ = progress.send(Ok(said));
+            })?;
             let _ = progress.send(Ok(
                 "Loading the ranker (training it if the data changed) …".into()
             ));
