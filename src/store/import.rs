@@ -49,7 +49,7 @@ impl Store {
             progress(FirstRun::Built(summary, started.elapsed().as_secs_f64()));
             Ok(())
         };
-        let mut store = Store::open_or_create(path, || progress(FirstRun::Waiting), &install)?;
+        let mut store = Store::open_or_create(path, || progress(FirstRun::Waiting), install)?;
         if store.is_empty()? {
             install(&mut store)?;
         }
