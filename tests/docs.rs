@@ -162,7 +162,7 @@ fn the_readme_command_table_lists_exactly_the_commands_clap_knows() {
     let known: BTreeSet<&Vec<String>> = clap.iter().map(|(p, _)| p).collect();
     let parents: BTreeSet<Vec<String>> = clap
         .iter()
-        .filter_map(|(p, _)| (!p.is_empty()).then(|| p[..p.len() - 1].to_vec()))
+        .filter_map(|(p, _)| p.split_last().map(|(_, parent)| parent.to_vec()))
         .collect();
     let listed: BTreeSet<&Vec<String>> = documented.iter().map(|d| &d.path).collect();
 
