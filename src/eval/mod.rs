@@ -4,6 +4,7 @@
 
 pub mod abtest;
 pub mod compare;
+pub mod diff;
 pub mod external;
 pub mod journey;
 pub mod metrics;

@@ -224,7 +224,7 @@ pub fn page_diff(a: &Page, b: &Page) -> Vec<String> {
             Move::Up(n) => out.push(format!("row {} ↑ {n} (now {})", row.title, i + 1)),
             Move::Down(n) => out.push(format!("row {} ↓ {n} (now {})", row.title, i + 1)),
             Move::Gone => out.push(format!("row {} gone", row.title)),
-            Move::Same => {}
+            Move::Same | Move::Moved => {}
         }
     }
     let (ta, tb) = (top_items(a), top_items(b));
@@ -237,7 +237,7 @@ pub fn page_diff(a: &Page, b: &Page) -> Vec<String> {
             Move::Up(n) => out.push(format!("top tile {t} ↑ {n}")),
             Move::Down(n) => out.push(format!("top tile {t} ↓ {n}")),
             Move::Gone => out.push(format!("top tile {t} gone")),
-            Move::Same => {}
+            Move::Same | Move::Moved => {}
         }
     }
     out
