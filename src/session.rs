@@ -296,7 +296,8 @@ impl Session {
         if let Err(e) = written.and_then(|()| self.store.commit_batch()) {
             self.store.rollback_batch();
             self.undo.truncate(undo_before);
-            self.profile = ProfileState::load(&self.store, &self.model, &self.profile.name.clone())?;
+            self.profile =
+                ProfileState::load(&self.store, &self.model, &self.profile.name.clone())?;
             return Err(e.into());
         }
         Ok(chosen.len())
