@@ -410,7 +410,7 @@ fn open_session(
     let started = Instant::now();
     let session = Session::open(store, config.clone(), Some(profile), Some(ctx), seed)?;
     if session.model().freshly_trained {
-        eprintln!(
+        errln!(
             "Trained the ranker in {:.2} s (cached for next time).",
             started.elapsed().as_secs_f64()
         );
