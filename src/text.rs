@@ -173,6 +173,12 @@ macro_rules! err {
     ($($arg:tt)*) => { $crate::text::print_err(format_args!($($arg)*)) };
 }
 
+/// A count with its noun, singular for one: "1 profile", "3 profiles".
+pub fn count(n: impl Into<u64>, one: &str, many: &str) -> String {
+    let n = n.into();
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// Truncate to `width` display columns, with an ellipsis when cut.
 pub fn fit(s: &str, width: usize) -> String {
     use unicode_width::UnicodeWidthChar;
@@ -316,6 +322,13 @@ mod tests {
             String::from_utf8(buf).unwrap(),
             "row]52;c;aGk=\n2J東京\n\u{FFFD}!"
         );
+    }
+
+    #[test]
+    fn a_count_of_one_is_singular() {
+        assert_eq!(count(1u32, "profile", "profiles"), "1 profile");
+        assert_eq!(count(0u32, "profile", "profiles"), "0 profiles");
+        assert_eq!(count(2u32, "series", "series"), "2 series");
     }
 
     #[test]

@@ -22,7 +22,7 @@ pub enum InputError {
         size: u64,
         limit: u64,
     },
-    #[error("{}: {source}", path.display())]
+    #[error("{}: cannot read the file: {source}", path.display())]
     Io {
         path: PathBuf,
         source: std::io::Error,

@@ -305,13 +305,14 @@ pub fn run(cli: Cli) -> Result<()> {
                 parsed.push(parse_file(&f.display().to_string(), &bytes)?);
             }
             let s = store.import(&parsed)?;
+            use marquee::text::count;
             outln!(
-                "Imported {} title(s), {} genre(s), {} tag(s), {} profile(s) with {} event(s) into {}.",
-                s.titles,
-                s.genres,
-                s.tags,
-                s.profiles.len(),
-                s.events,
+                "Imported {}, {}, {}, {} with {} into {}.",
+                count(s.titles as u64, "title", "titles"),
+                count(s.genres as u64, "genre", "genres"),
+                count(s.tags as u64, "tag", "tags"),
+                count(s.profiles.len() as u64, "profile", "profiles"),
+                count(s.events as u64, "event", "events"),
                 db.display()
             );
         }
@@ -461,7 +462,10 @@ fn onboarding(
         return Ok(());
     };
     let n = session.pick(&picks)?;
-    outln!("Recorded {n} pick(s) for {profile}; their home page is now personalized (marquee rows --profile {profile}).");
+    outln!(
+        "Recorded {} for {profile}; their home page is now personalized (marquee rows --profile {profile}).",
+        marquee::text::count(n as u64, "pick", "picks")
+    );
     Ok(())
 }
 

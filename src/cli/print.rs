@@ -6,7 +6,7 @@ use marquee::rank::search::SearchResult;
 use marquee::rank::TrainReport;
 use marquee::rank::{shown_match, Page, TitleExplanation};
 use marquee::store::Stats;
-use marquee::text::{column, sanitize};
+use marquee::text::{column, count, sanitize};
 use std::io::{IsTerminal, Write};
 use unicode_width::UnicodeWidthStr;
 
@@ -48,8 +48,17 @@ pub fn page_text(page: &Page, out: &mut impl Write) -> std::io::Result<()> {
 
 pub fn stats_text(s: &Stats) {
     outln!(
-        "{} titles ({} series, {} episodes), {} genres, {} tags, {} artwork variants, {} people\n{} profiles, {} viewers, {} events",
-        s.titles, s.series, s.episodes, s.genres, s.tags, s.artwork, s.people, s.profiles, s.viewers, s.events
+        "{} ({} series, {}), {}, {}, {}, {}\n{}, {}, {}",
+        count(s.titles, "title", "titles"),
+        s.series,
+        count(s.episodes, "episode", "episodes"),
+        count(s.genres, "genre", "genres"),
+        count(s.tags, "tag", "tags"),
+        count(s.artwork, "artwork variant", "artwork variants"),
+        count(s.people, "person", "people"),
+        count(s.profiles, "profile", "profiles"),
+        count(s.viewers, "viewer", "viewers"),
+        count(s.events, "event", "events")
     );
 }
 
@@ -87,9 +96,9 @@ pub fn title_text(t: &Title) {
     match t.kind {
         TitleKind::Movie => outln!("{} min", t.runtime_min),
         TitleKind::Series => outln!(
-            "{} season(s), {} episodes of ~{} min",
-            t.seasons.len(),
-            t.episode_count(),
+            "{}, {} of ~{} min",
+            count(t.seasons.len() as u64, "season", "seasons"),
+            count(t.episode_count() as u64, "episode", "episodes"),
             t.runtime_min
         ),
     }

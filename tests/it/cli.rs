@@ -380,3 +380,69 @@ fn search_finds_a_typo_ranks_by_score_and_holds_the_maturity_limit() {
     let text = ok(&db, &["search", "--profile", "ava", "the", "--limit", "3"]);
     assert_eq!(text.lines().count(), 4, "a heading and 3 results: {text}");
 }
+
+#[test]
+fn config_show_prints_the_built_in_config_a_new_one_starts_from() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("unused.db");
+    let text = ok(&db, &["config", "show"]);
+    let shown = marquee::rank::RankerConfig::from_json("shown.json", &text).unwrap();
+    assert_eq!(shown, marquee::rank::RankerConfig::default());
+    assert!(!db.exists(), "config show needs no database");
+    // Every setting is spelled out, so editing one is all a new config takes.
+    let v: Value = serde_json::from_str(&text).unwrap();
+    for key in [
+        "name",
+        "exploration_share",
+        "row_items",
+        "training",
+        "diversity",
+    ] {
+        assert!(v.get(key).is_some(), "{key} is shown");
+    }
+}
+
+#[test]
+fn cli_edges_are_refused_with_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sample_db(&dir);
+    let a = dir.path().join("a.json");
+    std::fs::write(&a, ok(&db, &["config", "show"])).unwrap();
+    let a = a.to_str().unwrap();
+    let out = marquee(&db, &["abtest", "--a", a, "--b", a, "--viewers", "0"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--viewers"));
+    let err = fails(&db, &["abtest", "--a", a, "--b", a, "--viewers", "99999"]);
+    assert!(
+        err.contains("--viewers 99999") && err.contains("5000 viewers"),
+        "{err}"
+    );
+    let out = marquee(&db, &["eval", "--k", "0"]);
+    assert_eq!(out.status.code(), Some(2), "eval --k 0 is a usage error");
+    // Without a terminal, --compare cannot open the split view: said, not dropped.
+    let err = fails(&db, &["--compare", a]);
+    assert!(
+        err.contains("--compare") && err.contains("terminal"),
+        "{err}"
+    );
+    // A missing file is said once.
+    let err = fails(&db, &["import", "/nonexistent/x.json"]);
+    assert_eq!(err.matches("No such file or directory").count(), 1, "{err}");
+}
+
+#[test]
+fn counts_of_one_are_singular() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("tiny.db");
+    let out = ok(
+        &db,
+        &[
+            "import",
+            fixture("tiny-catalog.json").to_str().unwrap(),
+            fixture("tiny-profile.json").to_str().unwrap(),
+        ],
+    );
+    assert!(out.contains(", 1 profile with "), "{out}");
+    let stats = ok(&db, &["stats"]);
+    assert!(stats.contains("1 profile,"), "{stats}");
+}

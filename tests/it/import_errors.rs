@@ -90,7 +90,7 @@ fn empty_catalog_is_refused_on_an_empty_database() {
         &["import", fixture("tiny-catalog.json").to_str().unwrap()],
     );
     assert!(
-        stats.contains("Imported 6 title(s)"),
+        stats.contains("Imported 6 titles"),
         "the failed import left nothing behind: {stats}"
     );
 }
