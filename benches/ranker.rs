@@ -4,7 +4,7 @@
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use marquee::catalog::{Action, Device};
-use marquee::rank::{build_page, Context, Model, ProfileState, RankerConfig};
+use marquee::rank::{Context, Model, PageRequest, ProfileState, RankerConfig};
 use marquee::store::{NewEvent, Store};
 use std::time::{Duration, Instant};
 
@@ -31,7 +31,16 @@ fn benches(c: &mut Criterion) {
     let state = ProfileState::from_events(&member, &store.events_of(member.id).unwrap(), &model);
 
     c.bench_function("home page (ava, sample catalog)", |b| {
-        b.iter(|| build_page(&model, &state, &ctx, &config, 7))
+        b.iter(|| {
+            PageRequest {
+                model: &model,
+                profile: &state,
+                ctx: &ctx,
+                config: &config,
+                seed: 7,
+            }
+            .page()
+        })
     });
 
     let victim = model
@@ -59,7 +68,14 @@ fn benches(c: &mut Criterion) {
             };
             let id = store.add_event(member.id, &e).unwrap();
             live.apply(&e.stored(id, member.id), &model);
-            build_page(&model, &live, &ctx, &config, 7)
+            PageRequest {
+                model: &model,
+                profile: &live,
+                ctx: &ctx,
+                config: &config,
+                seed: 7,
+            }
+            .page()
         })
     });
 

@@ -3,10 +3,10 @@
 //! then folded into the profile), pages come out. The TUI and the CLI's
 //! feedback both go through it, so they behave the same.
 
-use crate::catalog::{Action, Device, Maturity, ProfileSummary, TitleKind};
+use crate::catalog::{is_finished, Action, Device, Maturity, ProfileSummary, TitleKind};
 use crate::rank::{
-    build_page, check_picks, onboarding_set, Context, Model, OnboardingError, Page, PageScorer,
-    ProfileState, RankerConfig, TimeOfDay,
+    check_picks, explain_title, onboarding_set, Context, Model, OnboardingError, Page, PageRequest,
+    PageScorer, ProfileState, RankerConfig, TimeOfDay, TitleExplanation,
 };
 use crate::store::{NewEvent, Store, StoreError};
 
@@ -19,12 +19,12 @@ pub enum SessionError {
 }
 
 pub struct Session {
-    pub store: Store,
-    pub model: Model,
-    pub config: RankerConfig,
-    pub profile: ProfileState,
-    pub ctx: Context,
-    pub seed: u64,
+    store: Store,
+    model: Model,
+    config: RankerConfig,
+    profile: ProfileState,
+    ctx: Context,
+    seed: u64,
     /// Feedback recorded in this session, newest last: (event id, event, description).
     undo: Vec<(i64, NewEvent, String)>,
     /// Feedback taken back, to give again: (event, description).
@@ -66,7 +66,7 @@ impl Session {
                 crate::catalog::Device::Tv,
             )
         });
-        let profile = load_profile(&store, &model, &name)?;
+        let profile = ProfileState::load(&store, &model, &name)?;
         Ok(Session {
             store,
             model,
@@ -79,24 +79,69 @@ impl Session {
         })
     }
 
+    /// What this session's page is a function of.
+    pub fn request(&self) -> PageRequest<'_> {
+        self.request_with(&self.config)
+    }
+
+    /// The same profile, context and seed under another config (the split view's B).
+    pub fn request_with<'a>(&'a self, config: &'a RankerConfig) -> PageRequest<'a> {
+        PageRequest {
+            model: &self.model,
+            profile: &self.profile,
+            ctx: &self.ctx,
+            config,
+            seed: self.seed,
+        }
+    }
+
     pub fn page(&self) -> Page {
-        build_page(
-            &self.model,
-            &self.profile,
-            &self.ctx,
-            &self.config,
-            self.seed,
-        )
+        self.request().page()
     }
 
     pub fn scorer(&self) -> PageScorer<'_> {
-        PageScorer::new(
-            &self.model,
-            &self.profile,
-            &self.ctx,
-            &self.config,
-            self.seed,
-        )
+        self.request().scorer()
+    }
+
+    /// Why the title is where it is on this page, or why it is not there.
+    pub fn explain(&self, title_id: &str) -> Result<TitleExplanation, StoreError> {
+        let t = self
+            .model
+            .title_index(title_id)
+            .ok_or_else(|| StoreError::UnknownTitle(title_id.to_string()))?;
+        Ok(explain_title(&self.request(), t))
+    }
+
+    pub fn model(&self) -> &Model {
+        &self.model
+    }
+
+    pub fn profile(&self) -> &ProfileState {
+        &self.profile
+    }
+
+    pub fn config(&self) -> &RankerConfig {
+        &self.config
+    }
+
+    pub fn ctx(&self) -> &Context {
+        &self.ctx
+    }
+
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// The store, for reads (stats, paths); writes go through the session's methods.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Rank with another config from now on. The model stays: a config whose
+    /// training parameters differ needs a new session (the caller checks
+    /// `training_hash`).
+    pub fn set_config(&mut self, config: RankerConfig) {
+        self.config = config;
     }
 
     /// Record feedback: committed to the store before the profile state changes.
@@ -117,7 +162,9 @@ impl Session {
             let state = self.profile.titles.get(&t);
             Some(
                 match state.and_then(|s| s.episode.map(|e| (e, s.progress))) {
-                    Some(((s, e), p)) if p >= 0.9 => title.next_episode(s, e).unwrap_or((s, e)),
+                    Some(((s, e), p)) if is_finished(p) => {
+                        title.next_episode(s, e).unwrap_or((s, e))
+                    }
                     Some(((s, e), _)) => (s, e),
                     None => title.first_episode().unwrap_or((1, 1)),
                 },
@@ -171,7 +218,7 @@ impl Session {
             return Ok(None);
         };
         self.store.delete_feedback(self.profile.member_id, id)?;
-        self.profile = load_profile(&self.store, &self.model, &self.profile.name.clone())?;
+        self.profile = ProfileState::load(&self.store, &self.model, &self.profile.name.clone())?;
         self.redo.push((event, description.clone()));
         Ok(Some(description))
     }
@@ -212,7 +259,7 @@ impl Session {
                 Err(e) => return Err(e),
             }
         }
-        self.profile = load_profile(&self.store, &self.model, &self.profile.name.clone())?;
+        self.profile = ProfileState::load(&self.store, &self.model, &self.profile.name.clone())?;
         self.undo.clear();
         self.redo.clear();
         let still = self
@@ -241,7 +288,7 @@ impl Session {
     }
 
     pub fn switch_profile(&mut self, name: &str) -> Result<(), StoreError> {
-        self.profile = load_profile(&self.store, &self.model, name)?;
+        self.profile = ProfileState::load(&self.store, &self.model, name)?;
         // Undo and redo belong to the profile they were given for.
         self.undo.clear();
         self.redo.clear();
@@ -272,13 +319,4 @@ impl Session {
         }
         Ok(chosen.len())
     }
-}
-
-fn load_profile(store: &Store, model: &Model, name: &str) -> Result<ProfileState, StoreError> {
-    let member = store.profile(name)?;
-    Ok(ProfileState::from_events(
-        &member,
-        &store.events_of(member.id)?,
-        model,
-    ))
 }

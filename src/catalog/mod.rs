@@ -10,9 +10,11 @@ pub mod population;
 pub mod sample;
 mod types;
 mod validate;
+mod watch;
 
 pub use error::CatalogError;
 pub use file::{parse_file, typed as parse_json, CatalogFile, ImportFile, ProfileFile};
 pub use maturity::Maturity;
 pub use types::*;
 pub use validate::{validate_batch, Vocabulary};
+pub use watch::{is_finished, DAY_SECONDS, FINISHED_PROGRESS};

@@ -482,7 +482,7 @@ impl Population {
         end: i64,
         out: &mut Vec<SimEvent>,
     ) {
-        const DAY: i64 = 86_400;
+        const DAY: i64 = super::DAY_SECONDS;
         let first_event = out.len();
         let mut rng = ChaCha8Rng::seed_from_u64(mix(v.seed ^ 0xE7E7));
         let offset_min = region_offset_min(v.region);

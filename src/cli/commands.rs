@@ -4,10 +4,7 @@ use super::{print, Cli, Command, ContextArgs, ProfileCommand};
 use anyhow::{anyhow, bail, Context as _, Result};
 use marquee::catalog::{parse_file, Action, Device, Maturity};
 use marquee::rank::search::search;
-use marquee::rank::{
-    build_page, explain_title, Context, Model, Page, PageScorer, ProfileState, RankerConfig,
-    MIN_PICKS,
-};
+use marquee::rank::{Context, Model, Page, RankerConfig, DEFAULT_SEED, MIN_PICKS};
 use marquee::session::Session;
 use marquee::store::Store;
 use std::io::{IsTerminal, Write};
@@ -46,7 +43,7 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         None => {
             // Not a terminal: print the home page as text instead.
-            let mut store = open_with_sample(&db)?;
+            let store = open_with_sample(&db)?;
             let name = match cli.profile {
                 Some(p) => p,
                 None => {
@@ -59,14 +56,14 @@ pub fn run(cli: Cli) -> Result<()> {
                 }
             };
             let page = page_for(
-                &mut store,
+                store,
                 &config,
                 &name,
                 &ContextArgs {
                     now: None,
                     device: "tv".into(),
                 },
-                7,
+                DEFAULT_SEED,
             )?;
             print::page_text(&page, &mut std::io::stdout().lock())?;
         }
@@ -113,8 +110,8 @@ pub fn run(cli: Cli) -> Result<()> {
             seed,
             json,
         }) => {
-            let mut store = open_with_sample(&db)?;
-            let page = page_for(&mut store, &config, &profile, &context, seed)?;
+            let store = open_with_sample(&db)?;
+            let page = page_for(store, &config, &profile, &context, seed)?;
             let mut out = std::io::stdout().lock();
             if json {
                 writeln!(out, "{}", marquee::text::to_json_pretty(&page)?)?;
@@ -138,12 +135,9 @@ pub fn run(cli: Cli) -> Result<()> {
             seed,
             json,
         }) => {
-            let mut store = open_with_sample(&db)?;
-            let (model, state, ctx) = profile_view(&mut store, &config, &profile, &context)?;
-            let t = model
-                .title_index(&title)
-                .ok_or_else(|| marquee::store::StoreError::UnknownTitle(title.clone()))?;
-            let e = explain_title(&model, &state, &ctx, &config, seed, t);
+            let store = open_with_sample(&db)?;
+            let session = profile_view(store, &config, &profile, &context, seed)?;
+            let e = session.explain(&title)?;
             if json {
                 println!("{}", marquee::text::to_json_pretty(&e)?);
             } else {
@@ -157,18 +151,17 @@ pub fn run(cli: Cli) -> Result<()> {
             limit,
             json,
         }) => {
-            let mut store = open_with_sample(&db)?;
-            let (model, state, ctx) = profile_view(&mut store, &config, &profile, &context)?;
+            let store = open_with_sample(&db)?;
             // Search makes no random choice; the seed only fixes artwork, which it does not show.
-            let scorer = PageScorer::new(&model, &state, &ctx, &config, 7);
-            let results = search(&scorer, &query, limit);
+            let session = profile_view(store, &config, &profile, &context, DEFAULT_SEED)?;
+            let results = search(&session.scorer(), &query, limit);
             if json {
                 println!(
                     "{}",
                     marquee::text::to_json_pretty(&print::ranked(&results))?
                 );
             } else {
-                print::search_text(&query, &state.display_name, &results);
+                print::search_text(&query, &session.profile().display_name, &results);
             }
         }
         Some(Command::Onboarding {
@@ -352,30 +345,47 @@ pub fn load_model(store: &mut Store, config: &RankerConfig) -> Result<Model> {
     Ok(model)
 }
 
-/// What a page, an explanation or a search for one profile starts from: the
-/// model, the profile's state and the context.
+/// What a page, an explanation or a search for one profile starts from: a
+/// session on the profile in the context the arguments give.
 fn profile_view(
-    store: &mut Store,
+    store: Store,
     config: &RankerConfig,
     profile: &str,
     args: &ContextArgs,
-) -> Result<(Model, ProfileState, Context)> {
-    let member = store.profile(profile)?;
-    let ctx = parse_context(store, args)?;
-    let model = load_model(store, config)?;
-    let state = ProfileState::from_events(&member, &store.events_of(member.id)?, &model);
-    Ok((model, state, ctx))
+    seed: u64,
+) -> Result<Session> {
+    store.profile(profile)?;
+    let ctx = parse_context(&store, args)?;
+    open_session(store, config, profile, ctx, seed)
+}
+
+/// A session, saying so on stderr when the model had to be trained first.
+fn open_session(
+    store: Store,
+    config: &RankerConfig,
+    profile: &str,
+    ctx: Context,
+    seed: u64,
+) -> Result<Session> {
+    let started = Instant::now();
+    let session = Session::open(store, config.clone(), Some(profile), Some(ctx), seed)?;
+    if session.model().freshly_trained {
+        eprintln!(
+            "Trained the ranker in {:.2} s (cached for next time).",
+            started.elapsed().as_secs_f64()
+        );
+    }
+    Ok(session)
 }
 
 fn page_for(
-    store: &mut Store,
+    store: Store,
     config: &RankerConfig,
     profile: &str,
     args: &ContextArgs,
     seed: u64,
 ) -> Result<Page> {
-    let (model, state, ctx) = profile_view(store, config, profile, args)?;
-    Ok(build_page(&model, &state, &ctx, config, seed))
+    Ok(profile_view(store, config, profile, args, seed)?.page())
 }
 
 fn onboarding(
@@ -389,11 +399,13 @@ fn onboarding(
 ) -> Result<()> {
     store.profile(profile)?;
     let ctx = parse_context(&store, args)?;
-    let mut session = Session::open(store, config.clone(), Some(profile), Some(ctx), seed)?;
+    let mut session = open_session(store, config, profile, ctx, seed)?;
     let Some(picks) = picks else {
         let offered = session.onboarding();
-        let titles: Vec<&marquee::catalog::Title> =
-            offered.iter().map(|&t| &session.model.titles[t]).collect();
+        let titles: Vec<&marquee::catalog::Title> = offered
+            .iter()
+            .map(|&t| &session.model().titles[t])
+            .collect();
         if json {
             let list: Vec<serde_json::Value> = titles
                 .iter()
@@ -449,10 +461,10 @@ fn feedback(
         },
     };
     let ctx = parse_context(&store, args)?;
-    let mut session = Session::open(store, config.clone(), Some(profile), Some(ctx), 7)?;
+    let mut session = open_session(store, config, profile, ctx, DEFAULT_SEED)?;
     let r = session.feedback(title_id, action, progress, None)?;
-    let name =
-        &session.model.titles[session.model.title_index(title_id).expect("checked above")].name;
+    let model = session.model();
+    let name = &model.titles[model.title_index(title_id).expect("checked above")].name;
     println!(
         "Recorded for {profile}: {} “{}” — {} (event {}).",
         r.title_id,

@@ -9,7 +9,7 @@ use marquee::eval::compare::{
     diff_pages, page_numbers, why_moved, Move, PageNumbers, RowDiff, WhyMoved,
 };
 use marquee::eval::protocol::{hold_out, Holdout};
-use marquee::rank::{build_page, Context, Model, Page, ProfileState, RankerConfig};
+use marquee::rank::{Context, Model, Page, PageRequest, ProfileState, RankerConfig};
 use marquee::store::Store;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -66,13 +66,15 @@ pub fn run(
             .cloned()
             .collect();
         let page = |model: &Model, config: &RankerConfig, evs: &[Event]| -> Page {
-            build_page(
+            let profile = ProfileState::from_events(&member, evs, model);
+            PageRequest {
                 model,
-                &ProfileState::from_events(&member, evs, model),
+                profile: &profile,
                 ctx,
                 config,
                 seed,
-            )
+            }
+            .page()
         };
         let (page_a, page_b) = (
             page(model_a, config_a, &events),

@@ -3,7 +3,7 @@
 
 use marquee::catalog::{ProfileSummary, Title, TitleKind};
 use marquee::rank::search::SearchResult;
-use marquee::rank::train::TrainReport;
+use marquee::rank::TrainReport;
 use marquee::rank::{shown_match, Page, TitleExplanation};
 use marquee::store::Stats;
 use marquee::text::{column, sanitize};

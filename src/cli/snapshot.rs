@@ -4,7 +4,7 @@
 use super::SnapshotCommand;
 use anyhow::{bail, Context as _, Result};
 use marquee::eval::snapshot::{check_page, contexts, page_file, Manifest, PageCheck, Verdict};
-use marquee::rank::{build_page, Model, Page, ProfileState, RankerConfig};
+use marquee::rank::{Model, Page, PageRequest, ProfileState, RankerConfig, DEFAULT_SEED};
 use marquee::store::Store;
 use std::path::Path;
 
@@ -12,19 +12,20 @@ use std::path::Path;
 fn pages(store: &Store, model: &Model, config: &RankerConfig) -> Result<Vec<(String, Page)>> {
     let mut out = vec![];
     for profile in store.profiles()? {
-        let member = store.profile(&profile.name)?;
-        let state = ProfileState::from_events(&member, &store.events_of(member.id)?, model);
+        let state = ProfileState::load(store, model, &profile.name)?;
         for (name, ctx) in contexts() {
-            out.push((
-                page_file(&profile.name, name),
-                build_page(model, &state, &ctx, config, SEED),
-            ));
+            let req = PageRequest {
+                model,
+                profile: &state,
+                ctx: &ctx,
+                config,
+                seed: DEFAULT_SEED,
+            };
+            out.push((page_file(&profile.name, name), req.page()));
         }
     }
     Ok(out)
 }
-
-const SEED: u64 = 7;
 
 fn write_all(
     dir: &Path,
@@ -46,7 +47,7 @@ fn write_all(
             store.training_fingerprint()?,
             config.training_hash()
         ),
-        seed: SEED,
+        seed: DEFAULT_SEED,
         pages: pages.iter().map(|p| p.0.clone()).collect(),
     };
     let path = dir.join("manifest.json");

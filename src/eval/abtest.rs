@@ -20,7 +20,7 @@ use super::metrics::{effective_catalog_size, percentile};
 use super::protocol::SCAN_TILES;
 use crate::catalog::population::Population;
 use crate::catalog::{Action, Device, Event};
-use crate::rank::{build_page, Context, Model, ProfileState, RankerConfig};
+use crate::rank::{Context, Model, PageRequest, ProfileState, RankerConfig};
 use crate::store::{Store, StoreError};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -157,7 +157,14 @@ pub fn run(
                     + chrono::Duration::days(s as i64)
                     + chrono::Duration::hours(sim.peak_hour as i64 - 20);
                 let ctx = Context::new(now, device);
-                let page = build_page(model, &state, &ctx, config, seed ^ s as u64);
+                let page = PageRequest {
+                    model,
+                    profile: &state,
+                    ctx: &ctx,
+                    config,
+                    seed: seed ^ s as u64,
+                }
+                .page();
                 let (mut scanned, mut first, mut plays) = (0usize, None, vec![]);
                 'page: for (r, row) in page.rows.iter().enumerate() {
                     for (i, item) in row.items.iter().take(SCAN_TILES).enumerate() {

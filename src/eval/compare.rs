@@ -5,7 +5,7 @@
 //! for the largest moves, which feature contributions changed and why.
 
 use super::protocol::first_play;
-use crate::rank::features::{FEATURES, NF};
+use crate::rank::feature::{Feature, NF};
 use crate::rank::{Model, Page, Row, VISIBLE};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -312,7 +312,7 @@ pub fn why_moved(
             changes: changed_contributions(a, b, &tile.title_id)
                 .into_iter()
                 .filter_map(|(feature, ca, cb)| {
-                    let i = FEATURES.iter().position(|f| *f == feature)?;
+                    let i = Feature::from_name(&feature)?.index();
                     Some(FeatureChange {
                         feature,
                         contribution_a: ca,

@@ -393,7 +393,7 @@ mod tests {
         // 1–4 liked a with n, taken up on day 10; 5–6 liked a with o on day 0.
         // User 9 liked a on day 2. n is a's stronger neighbour, but nobody took
         // it up until 8 days after user 9's last positive.
-        let day = 86_400;
+        let day = crate::catalog::DAY_SECONDS;
         let dir = tempfile::tempdir().unwrap();
         let mut text = String::from("user_id\titem_id\trating\ttimestamp\n");
         for u in 1..=4 {

@@ -58,11 +58,11 @@ impl Journey {
     pub fn start(session: &Session, first: &Page) -> Journey {
         Journey {
             format: JOURNEY_FORMAT.into(),
-            profile: session.profile.name.clone(),
-            context: session.ctx,
-            config: session.config.clone(),
-            seed: session.seed,
-            start_event: session.store.last_event_id().unwrap_or(0),
+            profile: session.profile().name.clone(),
+            context: *session.ctx(),
+            config: session.config().clone(),
+            seed: session.seed(),
+            start_event: session.store().last_event_id().unwrap_or(0),
             steps: vec![],
             pages: vec![fingerprint(first)],
         }
@@ -105,7 +105,7 @@ pub fn apply(session: &mut Session, step: &Step) -> Result<(), SessionError> {
         Step::ClearRating { title } => {
             session.clear_rating(title)?;
         }
-        Step::Config { config } => session.config = (**config).clone(),
+        Step::Config { config } => session.set_config((**config).clone()),
     }
     Ok(())
 }

@@ -12,10 +12,11 @@
 
 use super::metrics::{effective_catalog_size, evaluate, percentile, RankingMetrics};
 use crate::catalog::{Device, Event};
-use crate::rank::features::{FEATURES, FEATURE_GROUPS};
+use crate::rank::eligibility::Exclusion;
+use crate::rank::feature::{FeatureGroup, NF};
 use crate::rank::interactions::Engagement;
 use crate::rank::{
-    build_page, title_features, train_log, ContentIndex, Context, Model, Page, ProfileState,
+    title_features, train_log, ContentIndex, Context, Model, Page, PageRequest, ProfileState,
     RankerConfig,
 };
 use crate::store::{Member, Store, StoreError};
@@ -240,14 +241,14 @@ fn score_split(
         ("ranker".into(), Some(config.clone())),
         ("popularity".into(), None),
     ];
-    for (group, features) in FEATURE_GROUPS {
+    for group in FeatureGroup::ALL {
         let mut ablated = config.clone();
         ablated
             .ablate
-            .extend(features.iter().map(|f| f.to_string()));
-        variants.push((format!("ranker without {group}"), Some(ablated)));
+            .extend(group.members().map(|f| f.name().to_string()));
+        variants.push((format!("ranker without {}", group.name()), Some(ablated)));
     }
-    let weights: Vec<Option<[f64; FEATURES.len()]>> = variants
+    let weights: Vec<Option<[f64; NF]>> = variants
         .iter()
         .map(|(_, c)| c.as_ref().map(|c| model.trained.weights.effective(c)))
         .collect();
@@ -260,7 +261,8 @@ fn score_split(
             let x = title_features(model, &state, &ctx);
             let candidates: Vec<usize> = (0..model.titles.len())
                 .filter(|&t| {
-                    m.maturity.allows(model.titles[t].maturity) && !state.titles.contains_key(&t)
+                    let g = state.titles.get(&t).map(|s| &s.eng);
+                    Exclusion::of(m.maturity, model.titles[t].maturity, g).is_none()
                 })
                 .collect();
             let lists = weights
@@ -274,7 +276,14 @@ fn score_split(
                 })
                 .collect();
             let liked = &held[&m.id];
-            let page = build_page(model, &state, &ctx, config, seed);
+            let page = PageRequest {
+                model,
+                profile: &state,
+                ctx: &ctx,
+                config,
+                seed,
+            }
+            .page();
             let first_play = first_play(&page, |id| {
                 model.title_index(id).is_some_and(|t| liked.contains(&t))
             });

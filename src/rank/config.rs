@@ -3,7 +3,7 @@
 //! penalties, and overrides or ablations of the learned feature weights.
 //! The page records its name and a hash, so a page says what built it.
 
-use super::features::FEATURES;
+use super::feature::Feature;
 use crate::catalog::{parse_json, CatalogError};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -200,13 +200,13 @@ impl RankerConfig {
     }
 
     fn check(&self, label: &str) -> Result<(), CatalogError> {
-        let known = |f: &str| FEATURES.contains(&f);
+        let known = |f: &str| Feature::from_name(f).is_some();
         for (f, w) in &self.weights {
             if !known(f) {
                 return Err(CatalogError::new(
                     label,
                     format!("$.weights.{f}"),
-                    format!("unknown feature {f:?}; known: {}", FEATURES.join(", ")),
+                    format!("unknown feature {f:?}; known: {}", Feature::known_names()),
                 ));
             }
             if !w.is_finite() {
@@ -222,7 +222,7 @@ impl RankerConfig {
                 return Err(CatalogError::new(
                     label,
                     format!("$.ablate[{i}]"),
-                    format!("unknown feature {f:?}; known: {}", FEATURES.join(", ")),
+                    format!("unknown feature {f:?}; known: {}", Feature::known_names()),
                 ));
             }
         }

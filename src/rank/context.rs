@@ -35,7 +35,7 @@ impl TimeOfDay {
 
     /// The local time and day of a stored event.
     pub fn of_event(at: i64, offset_min: i32) -> TimeOfDay {
-        let local = (at + offset_min as i64 * 60).rem_euclid(86_400);
+        let local = (at + offset_min as i64 * 60).rem_euclid(crate::catalog::DAY_SECONDS);
         TimeOfDay::from_hour((local / 3600) as u32)
     }
 

@@ -2,45 +2,20 @@
 //! linear model over them. Every score is the sum of its contributions (plus
 //! the baseline), so every placement can be explained feature by feature.
 
-use super::content::ContentIndex;
-use super::interactions::{engagement_cells, Engagement};
-use super::signals::Signals;
-use super::{Context, RankerConfig};
+use crate::catalog::DAY_SECONDS;
+use crate::rank::train::content::ContentIndex;
+use crate::rank::train::interactions::{engagement_cells, Engagement};
+use crate::rank::train::signals::Signals;
+use crate::rank::{Context, RankerConfig};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-pub const NF: usize = 10;
-
-/// Feature names, in the order of every feature vector.
-pub const FEATURES: [&str; NF] = [
-    "cf_score",
-    "similar_to_recent",
-    "content_affinity",
-    "popularity",
-    "trending",
-    "freshness",
-    "completion",
-    "time_of_day_match",
-    "device_match",
-    "negative_feedback",
-];
-
-/// Feature groups, for ablation in evaluation.
-pub const FEATURE_GROUPS: &[(&str, &[&str])] = &[
-    ("collaborative", &["cf_score", "similar_to_recent"]),
-    ("content", &["content_affinity"]),
-    ("popularity", &["popularity", "trending", "freshness"]),
-    ("completion", &["completion"]),
-    ("context", &["time_of_day_match", "device_match"]),
-    ("negative", &["negative_feedback"]),
-];
+pub use super::feature::{Feature, FeatureGroup, NF};
 
 pub type FeatureVec = [f32; NF];
 
 /// Thumbs-down titles (the most recent) that the negative feature measures closeness to.
 pub const MAX_DISLIKED_ANCHORS: usize = 100;
-
-const DAY: f32 = 86_400.0;
 
 /// The per-profile inputs to features, computed once per page.
 #[derive(Debug, Clone)]
@@ -78,7 +53,7 @@ fn recent_liked(engagement: &BTreeMap<u32, Engagement>, now: i64) -> Vec<(usize,
         .iter()
         .filter(|(_, g)| g.is_positive())
         .map(|(&t, g)| {
-            let age_days = (now - g.last_at).max(0) as f32 / DAY;
+            let age_days = (now - g.last_at).max(0) as f32 / DAY_SECONDS as f32;
             let strength = if g.love {
                 2.0
             } else if g.up {
@@ -176,7 +151,7 @@ fn closeness_row(signals: &Signals, content: &ContentIndex, anchor: usize) -> Ve
 
 /// A title's freshness on the service: 1 on the day it was added, 0 after 60 days.
 pub fn freshness(added_unix: i64, now: i64) -> f32 {
-    let age_days = (now - added_unix) as f32 / DAY;
+    let age_days = (now - added_unix) as f32 / DAY_SECONDS as f32;
     if (0.0..60.0).contains(&age_days) {
         1.0 - age_days / 60.0
     } else {
@@ -193,18 +168,18 @@ pub fn features(
     t: usize,
     ctx: &Context,
 ) -> FeatureVec {
-    [
-        p.cf[t],
-        p.similar[t],
-        p.affinity[t],
-        signals.popularity[t],
-        trending.get(t).copied().unwrap_or(0.0),
-        freshness(added_unix, ctx.now_unix()),
-        signals.completion[t],
-        signals.tod_lift[t][ctx.time_of_day.index()],
-        signals.device_lift[t][ctx.device.index()],
-        p.negative[t],
-    ]
+    Feature::ALL.map(|f| match f {
+        Feature::CfScore => p.cf[t],
+        Feature::SimilarToRecent => p.similar[t],
+        Feature::ContentAffinity => p.affinity[t],
+        Feature::Popularity => signals.popularity[t],
+        Feature::Trending => trending.get(t).copied().unwrap_or(0.0),
+        Feature::Freshness => freshness(added_unix, ctx.now_unix()),
+        Feature::Completion => signals.completion[t],
+        Feature::TimeOfDayMatch => signals.tod_lift[t][ctx.time_of_day.index()],
+        Feature::DeviceMatch => signals.device_lift[t][ctx.device.index()],
+        Feature::NegativeFeedback => p.negative[t],
+    })
 }
 
 /// The learned linear ranking layer over standardised features.
@@ -221,8 +196,8 @@ impl Weights {
     /// The weights in force under a config (overrides and ablations applied).
     pub fn effective(&self, config: &RankerConfig) -> [f64; NF] {
         let mut w = self.w;
-        for (i, f) in FEATURES.iter().enumerate() {
-            w[i] = config.effective_weight(f, w[i]);
+        for f in Feature::ALL {
+            w[f.index()] = config.effective_weight(f.name(), w[f.index()]);
         }
         w
     }
@@ -240,10 +215,10 @@ impl Weights {
 
     /// Weights as a name → value map, for reports.
     pub fn named(&self) -> BTreeMap<String, f64> {
-        FEATURES
+        Feature::ALL
             .iter()
             .zip(self.w)
-            .map(|(f, w)| (f.to_string(), w))
+            .map(|(f, w)| (f.name().to_string(), w))
             .collect()
     }
 }

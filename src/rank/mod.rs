@@ -1,46 +1,39 @@
 //! Ranking: from the store's catalog and event log to a [`Page`] for one
-//! profile in one context. Training (`train`) learns signals and the
-//! ranking layer; a page is then a pure function of (model, profile state,
-//! context, config, seed): no clock, no global RNG, no hash-map iteration
-//! order in anything that reaches the output.
+//! profile in one context. Two rooms: `train` turns the log into a trained
+//! [`Model`]; `serve` builds a page from that model and one profile's own
+//! events. The feature vector (`features`) is the contract between them.
+//! A page is a pure function of (model, profile state, context, config,
+//! seed): no clock, no global RNG, no hash-map iteration order in anything
+//! that reaches the output.
 
-mod als;
-mod artwork;
-mod assemble;
 mod config;
-mod content;
 mod context;
-mod ease;
-mod explain;
-mod explore;
+pub mod eligibility;
+pub mod feature;
 pub mod features;
-mod history;
-pub mod interactions;
-mod learn;
-mod linalg;
-mod micro;
-mod model;
 mod naming;
-mod onboarding;
-mod page;
-mod score;
-pub mod search;
-pub mod signals;
+pub mod serve;
 pub mod train;
 
-pub use als::{Als, AlsParams};
-pub use assemble::{build_page, DISTINCT_ROWS, VISIBLE};
 pub use config::{DiversityParams, ItemModelParams, RankerConfig, TrainingParams};
-pub use content::ContentIndex;
 pub use context::{Context, TimeOfDay};
-pub use ease::{Ease, Positive};
-pub use explain::{explain_title, TitleExplanation};
-pub use history::{ProfileState, Thumb, TitleState};
-pub use learn::{shown_match, Platt};
-pub use model::{train_log, Model};
 pub use naming::region_name;
-pub use onboarding::{check_picks, onboarding_set, OnboardingError, MIN_PICKS};
+pub use serve::assemble::{build_page, PageRequest, DEFAULT_SEED};
+pub use serve::explain::{explain_title, TitleExplanation};
+pub use serve::onboarding::{check_picks, onboarding_set, OnboardingError, MIN_PICKS};
 #[cfg(test)]
-pub(crate) use page::fixtures;
-pub use page::{round6, ConfigRef, Contribution, Explanation, Item, Page, Row, RowKind};
-pub use score::{title_features, PageScorer};
+pub(crate) use serve::page::fixtures;
+pub use serve::page::{
+    round6, shown_match, ConfigRef, Contribution, Explanation, Item, Page, Row, RowKind,
+};
+pub use serve::profile::{ProfileState, Thumb, TitleState};
+pub use serve::score::{title_features, PageScorer};
+pub use serve::search;
+pub use serve::{DISTINCT_ROWS, VISIBLE};
+pub use train::als::{Als, AlsParams};
+pub use train::content::ContentIndex;
+pub use train::ease::{Ease, Positive};
+pub use train::fit::TrainReport;
+pub use train::learn::Platt;
+pub use train::model::{train_log, Model};
+pub use train::{interactions, signals};

@@ -81,7 +81,13 @@ fn open_in_background(
             let _ = progress.send(Ok(
                 "Loading the ranker (training it if the data changed) …".into()
             ));
-            Ok(Session::open(store, config, profile.as_deref(), None, 7)?)
+            Ok(Session::open(
+                store,
+                config,
+                profile.as_deref(),
+                None,
+                crate::rank::DEFAULT_SEED,
+            )?)
         };
         match run() {
             Ok(s) => Some(s),

@@ -30,13 +30,13 @@ impl Runtime {
     pub fn new(session: Session, fixed_build_ms: Option<f64>) -> Runtime {
         let catalog = Catalog {
             titles: session
-                .model
+                .model()
                 .titles
                 .iter()
                 .map(|t| (t.id.clone(), t.clone()))
                 .collect(),
-            genres: session.model.genres.clone(),
-            tags: session.model.tags.clone(),
+            genres: session.model().genres.clone(),
+            tags: session.model().tags.clone(),
         };
         // The first page is built once: the journey starts on it and the screen shows it.
         let (first, build_ms) = timed_page(&session, fixed_build_ms);
@@ -51,7 +51,7 @@ impl Runtime {
         };
         let first = rt.page_action(first, build_ms, Cause::Fresh);
         rt.dispatch(first);
-        if rt.session.profile.events == 0 {
+        if rt.session.profile().events == 0 {
             // A brand-new profile starts with onboarding.
             rt.dispatch_effects(vec![Effect::LoadOnboarding]);
         }
@@ -79,7 +79,7 @@ impl Runtime {
                 if reload {
                     // The config in force from this step on, so a replay builds the same pages.
                     step = Some(Step::Config {
-                        config: Box::new(self.session.config.clone()),
+                        config: Box::new(self.session.config().clone()),
                     });
                 }
                 if let Some(page) = actions.iter().find_map(|a| match a {
@@ -130,9 +130,9 @@ impl Runtime {
 
     /// How far each started, unfinished title is watched, by title id.
     fn progress(&self) -> std::collections::BTreeMap<String, f32> {
-        let model = &self.session.model;
+        let model = self.session.model();
         self.session
-            .profile
+            .profile()
             .titles
             .iter()
             .filter(|(_, st)| st.plays > 0 && !st.completed)
@@ -142,9 +142,9 @@ impl Runtime {
 
     /// The profile's current ratings by title id (what the tiles and details show).
     fn ratings(&self) -> std::collections::BTreeMap<String, crate::rank::Thumb> {
-        let model = &self.session.model;
+        let model = self.session.model();
         self.session
-            .profile
+            .profile()
             .titles
             .iter()
             .filter_map(|(&t, st)| st.thumb().map(|r| (model.titles[t].id.clone(), r)))
@@ -153,7 +153,7 @@ impl Runtime {
 
     /// The current search results the profile rates down.
     fn rated_down_results(&self) -> Vec<String> {
-        let model = &self.session.model;
+        let model = self.session.model();
         self.app
             .search
             .results
@@ -161,7 +161,7 @@ impl Runtime {
             .filter(|r| {
                 model
                     .title_index(&r.title_id)
-                    .is_some_and(|t| self.session.profile.thumbed_down(t))
+                    .is_some_and(|t| self.session.profile().thumbed_down(t))
             })
             .map(|r| r.title_id.clone())
             .collect()
@@ -175,7 +175,7 @@ impl Runtime {
     fn page_action(&self, page: crate::rank::Page, ms: f64, cause: Cause) -> Action {
         Action::PageReady {
             page: Box::new(page),
-            display: self.session.profile.display_name.clone(),
+            display: self.session.profile().display_name.clone(),
             build_ms: ms,
             cause,
             ratings: self.ratings(),
@@ -193,10 +193,10 @@ impl Runtime {
                 artwork_id,
             } => match s.feedback(&title_id, action, progress, artwork_id) {
                 Ok(r) => {
-                    let name = s
-                        .model
+                    let model = s.model();
+                    let name = model
                         .title_index(&title_id)
-                        .map_or(title_id.clone(), |t| s.model.titles[t].name.clone());
+                        .map_or(title_id.clone(), |t| model.titles[t].name.clone());
                     vec![
                         self.page_ready(Cause::Feedback { title_id, action }),
                         Action::Recorded(format!("Saved: {} — {}", name, r.description)),
@@ -263,7 +263,7 @@ impl Runtime {
             Effect::SwitchProfile(name) => match s.switch_profile(&name) {
                 Ok(()) => {
                     let mut out = vec![self.page_ready(Cause::Fresh)];
-                    if self.session.profile.events == 0 {
+                    if self.session.profile().events == 0 {
                         out.push(Action::OnboardingOffered(self.onboarding_ids()));
                     }
                     out
@@ -271,7 +271,7 @@ impl Runtime {
                 Err(e) => vec![Action::Failed(e.to_string())],
             },
             Effect::CreateProfile(name) => {
-                let region = s.profile.region.clone();
+                let region = s.profile().region.clone();
                 match s.create_profile(&name, crate::catalog::Maturity::TvMa, &region) {
                     Ok(()) => vec![
                         self.page_ready(Cause::Fresh),
@@ -301,7 +301,7 @@ impl Runtime {
     /// Compare against config B from now on: its page follows every page of A.
     /// B must share A's training parameters (one trained model serves both).
     pub fn set_compare(&mut self, b: crate::rank::RankerConfig) -> Result<(), String> {
-        if b.training_hash() != self.session.config.training_hash() {
+        if b.training_hash() != self.session.config().training_hash() {
             return Err(format!("{}: its training parameters differ from A's; compare them with `marquee compare` instead", b.name));
         }
         self.compare = Some(b);
@@ -315,9 +315,7 @@ impl Runtime {
     fn compare_page(&self) -> Option<Action> {
         let b = self.compare.as_ref()?;
         let s = &self.session;
-        Some(Action::ComparePage(Box::new(crate::rank::build_page(
-            &s.model, &s.profile, &s.ctx, b, s.seed,
-        ))))
+        Some(Action::ComparePage(Box::new(s.request_with(b).page())))
     }
 
     /// Read the config file again. An error is shown with its file and place,
@@ -331,15 +329,15 @@ impl Runtime {
         };
         match crate::rank::RankerConfig::load(&path) {
             Err(e) => vec![Action::Failed(format!("Config not applied, the last good one stays: {e}"))],
-            Ok(new) if new.training_hash() != self.session.config.training_hash() => vec![Action::Failed(format!(
+            Ok(new) if new.training_hash() != self.session.config().training_hash() => vec![Action::Failed(format!(
                 "{}: the training parameters changed; run `marquee --config {} train` and restart (the last good config stays)",
                 path.display(),
                 path.display()
             ))],
-            Ok(new) if new == self.session.config => vec![Action::Recorded(format!("Config {} unchanged", new.name))],
+            Ok(new) if new == *self.session.config() => vec![Action::Recorded(format!("Config {} unchanged", new.name))],
             Ok(new) => {
                 let label = format!("Config reloaded: {} ({}) — marks show what moved", new.name, new.hash());
-                self.session.config = new;
+                self.session.set_config(new);
                 vec![self.page_ready(Cause::Rerank), Action::Recorded(label)]
             }
         }
@@ -349,7 +347,7 @@ impl Runtime {
     fn save_journey(&self) -> std::io::Result<std::path::PathBuf> {
         let dir = self
             .session
-            .store
+            .store()
             .path()
             .parent()
             .map(std::path::Path::to_path_buf)
@@ -367,7 +365,7 @@ impl Runtime {
         self.session
             .onboarding()
             .into_iter()
-            .map(|t| self.session.model.titles[t].id.clone())
+            .map(|t| self.session.model().titles[t].id.clone())
             .collect()
     }
 

@@ -1,0 +1,288 @@
+//! Page assembly: the rows `rows` proposes, ordered by predicted relevance
+//! with a diversity penalty, no title twice in the first three rows' visible
+//! tiles, exploration slots, and the reason for every row's position.
+
+use super::explore::{explore_picks, ExplorePick};
+use super::page::round6;
+use super::rows::{candidate_rows, Draft, DraftItem};
+use super::score::PageScorer;
+use super::{DISTINCT_ROWS, VISIBLE};
+use crate::rank::{
+    ConfigRef, Context, Item, Model, Page, ProfileState, RankerConfig, Row, RowKind,
+};
+use std::collections::BTreeSet;
+
+/// The seed pages use when none is given, so the same command gives the same page.
+pub const DEFAULT_SEED: u64 = 7;
+
+/// Everything a page is a function of: the trained model, one profile's
+/// state, the context, the config and the seed.
+#[derive(Clone, Copy)]
+pub struct PageRequest<'a> {
+    pub model: &'a Model,
+    pub profile: &'a ProfileState,
+    pub ctx: &'a Context,
+    pub config: &'a RankerConfig,
+    pub seed: u64,
+}
+
+impl<'a> PageRequest<'a> {
+    /// The scorer this request's page is built with (scores, eligibility, artwork).
+    pub fn scorer(&self) -> PageScorer<'a> {
+        PageScorer::new(
+            self.model,
+            self.profile,
+            self.ctx,
+            self.config,
+            self.seed ^ profile_key(&self.profile.name),
+        )
+    }
+
+    /// The home page.
+    pub fn page(&self) -> Page {
+        build_page(self)
+    }
+}
+
+/// Build the home page for one profile in one context.
+pub fn build_page(req: &PageRequest) -> Page {
+    let (profile, ctx, config, seed) = (req.profile, req.ctx, req.config, req.seed);
+    let s = req.scorer();
+    let n = config.row_items;
+    let depth = n + 2 * VISIBLE;
+    let mut drafts = candidate_rows(&s, depth);
+    for d in &mut drafts {
+        d.relevance = relevance(&s, &d.items);
+    }
+    let (mut ordered, reasons) = order_rows(&s, drafts, config);
+    distinct_visible(&mut ordered);
+    let mut rows: Vec<Row> = ordered
+        .into_iter()
+        .zip(reasons)
+        .map(|(d, position_reason)| {
+            let items = d
+                .items
+                .into_iter()
+                .take(n)
+                .map(|i| s.item(i.title, i.reason, i.anchor, i.resume))
+                .collect();
+            Row {
+                id: d.id,
+                kind: d.kind,
+                title: d.title,
+                score: round6(d.relevance),
+                reason: format!("{} {position_reason}", d.reason),
+                items,
+            }
+        })
+        .collect();
+    add_exploration(&s, &mut rows, config, seed);
+    Page {
+        profile: profile.name.clone(),
+        context: *ctx,
+        config: ConfigRef {
+            name: config.name.clone(),
+            hash: config.hash(),
+        },
+        seed,
+        rows,
+    }
+}
+
+/// A stable per-profile salt, so two profiles with one seed explore differently.
+fn profile_key(name: &str) -> u64 {
+    name.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ b as u64).wrapping_mul(0x100_0000_01b3)
+    })
+}
+
+/// Position-discounted mean of the calibrated match probability of the visible tiles.
+fn relevance(s: &PageScorer, items: &[DraftItem]) -> f64 {
+    let cal = &s.model.trained.calibration;
+    let (mut num, mut den) = (0.0, 0.0);
+    for (i, item) in items.iter().take(VISIBLE).enumerate() {
+        let w = 1.0 / ((i + 2) as f64).log2();
+        num += w * cal.probability(s.score(item.title));
+        den += w;
+    }
+    if den == 0.0 {
+        0.0
+    } else {
+        num / den
+    }
+}
+
+/// Continue watching first; then greedily the row with the best relevance
+/// after penalties for repeating titles and genres already visible above.
+fn order_rows(
+    s: &PageScorer,
+    mut drafts: Vec<Draft>,
+    config: &RankerConfig,
+) -> (Vec<Draft>, Vec<String>) {
+    let mut ordered = vec![];
+    let mut reasons = vec![];
+    if let Some(i) = drafts
+        .iter()
+        .position(|d| d.kind == RowKind::ContinueWatching)
+    {
+        ordered.push(drafts.remove(i));
+        reasons.push("Placed first: resuming is the most likely next play.".to_string());
+    }
+    let mut shown_titles: BTreeSet<usize> = BTreeSet::new();
+    let mut shown_genres: BTreeSet<String> = BTreeSet::new();
+    let visible = |d: &Draft| d.visible().collect::<Vec<_>>();
+    for d in &ordered {
+        shown_titles.extend(visible(d));
+    }
+    while !drafts.is_empty() {
+        let mut best: Option<(f64, usize, f64, f64)> = None;
+        for (i, d) in drafts.iter().enumerate() {
+            let v = visible(d);
+            let repeat = v.iter().filter(|t| shown_titles.contains(t)).count() as f64
+                / v.len().max(1) as f64;
+            let genres: BTreeSet<&String> = v
+                .iter()
+                .filter_map(|&t| s.model.titles[t].genres.first())
+                .collect();
+            let genre_repeat = genres
+                .iter()
+                .filter(|g| shown_genres.contains(g.as_str()))
+                .count() as f64
+                / genres.len().max(1) as f64;
+            let tp = config.diversity.repeat_title * repeat * d.relevance;
+            let gp = config.diversity.repeat_genre * genre_repeat * d.relevance;
+            let value = d.relevance - tp - gp;
+            if best.is_none_or(|b| value > b.0) {
+                best = Some((value, i, tp, gp));
+            }
+        }
+        let (value, i, tp, gp) = best.expect("drafts is not empty");
+        let d = drafts.remove(i);
+        shown_titles.extend(visible(&d));
+        shown_genres.extend(
+            visible(&d)
+                .iter()
+                .filter_map(|&t| s.model.titles[t].genres.first().cloned()),
+        );
+        let pos = ordered.len() + 1;
+        let penalty = if tp + gp > 0.0 {
+            format!(
+                " minus {:.2} for titles and {:.2} for genres already shown above",
+                tp, gp
+            )
+        } else {
+            String::new()
+        };
+        reasons.push(format!(
+            "Row {pos}: predicted relevance {:.2}{penalty} = {:.2}.",
+            d.relevance, value
+        ));
+        ordered.push(d);
+    }
+    (ordered, reasons)
+}
+
+/// No title in the visible tiles of more than one of the first rows: a
+/// repeat is moved behind the visible tiles (the next candidate moves up).
+fn distinct_visible(rows: &mut [Draft]) {
+    // A ranked Top 10 keeps its order, so its visible titles are reserved first
+    // and the other rows step around them, whichever comes first on the page.
+    let mut seen: BTreeSet<usize> = rows
+        .iter()
+        .take(DISTINCT_ROWS)
+        .filter(|d| d.kind == RowKind::Top10)
+        .flat_map(|d| d.visible())
+        .collect();
+    for d in rows
+        .iter_mut()
+        .take(DISTINCT_ROWS)
+        .filter(|d| d.kind != RowKind::Top10)
+    {
+        let (mut front, mut moved, mut rest) = (vec![], vec![], vec![]);
+        for item in d.items.drain(..) {
+            if front.len() >= VISIBLE {
+                rest.push(item);
+            } else if seen.contains(&item.title) {
+                moved.push(item);
+            } else {
+                front.push(item);
+            }
+        }
+        // Too few other titles to fill the visible tiles: drop the repeats rather than show them.
+        if front.len() >= VISIBLE {
+            front.extend(moved);
+        }
+        front.extend(rest);
+        seen.extend(front.iter().take(VISIBLE).map(|x| x.title));
+        d.items = front;
+    }
+}
+
+/// Exploration: a share of the page's tiles given to bandit picks, one per
+/// row in the middle of the visible tiles, the rest in an "Explore" row.
+fn add_exploration(s: &PageScorer, rows: &mut Vec<Row>, config: &RankerConfig, seed: u64) {
+    let total: usize = rows.iter().map(|r| r.items.len()).sum();
+    let quota = (config.exploration_share * total as f64 / (1.0 - config.exploration_share)).round()
+        as usize;
+    if quota == 0 {
+        return;
+    }
+    let shown: BTreeSet<usize> = rows
+        .iter()
+        .flat_map(|r| r.items.iter())
+        .filter_map(|i| s.model.title_index(&i.title_id))
+        .collect();
+    let mut picks =
+        explore_picks(s, &shown, quota, seed ^ profile_key(&s.profile.name)).into_iter();
+    let hosts: Vec<usize> = (0..rows.len())
+        .filter(|&r| {
+            matches!(
+                rows[r].kind,
+                RowKind::TopPicks
+                    | RowKind::BecauseYouWatched
+                    | RowKind::MicroGenre
+                    | RowKind::NewReleases
+                    | RowKind::Popular
+            )
+        })
+        .collect();
+    let inline = hosts.len().min(quota.div_ceil(3));
+    for &r in hosts.iter().take(inline) {
+        let Some(p) = picks.next() else { break };
+        let at = rows[r].items.len().min(3);
+        rows[r].items.insert(at, exploration_item(s, &p));
+        rows[r].items.truncate(config.row_items);
+    }
+    let rest: Vec<Item> = picks.map(|p| exploration_item(s, &p)).collect();
+    if !rest.is_empty() {
+        let score = round6(
+            rest.iter()
+                .map(|i| s.model.trained.calibration.probability(i.score))
+                .sum::<f64>()
+                / rest.len() as f64,
+        );
+        rows.push(Row {
+            id: "explore".into(),
+            kind: RowKind::Explore,
+            title: "Explore Something Different".into(),
+            score,
+            reason: "Exploration: genres drawn by a Thompson-sampling bandit from your interest so far; placed last.".into(),
+            items: rest,
+        });
+    }
+}
+
+fn exploration_item(s: &PageScorer, p: &ExplorePick) -> Item {
+    let genre = s
+        .model
+        .genres
+        .get(&p.genre)
+        .map_or(p.genre.clone(), |g| g.name.clone());
+    let reason = format!(
+        "Exploring {genre}: a draw of your interest gave {:.2} ({} likes, {} dislikes so far)",
+        p.sampled, p.likes, p.dislikes
+    );
+    let mut item = s.item(p.title, reason, None, None);
+    item.explanation.exploration = true;
+    item
+}

@@ -1,0 +1,225 @@
+//! Scoring every title for one page: features, the learned layer (with the
+//! config's overrides), calibrated "% Match", eligibility, and turning a
+//! scored title into a Page item with its explanation.
+
+use super::artwork::ArtworkChooser;
+use super::page::round6;
+use crate::rank::eligibility::{may_show, Exclusion};
+use crate::rank::features::{features, Feature, FeatureVec, ProfileSignals, NF};
+use crate::rank::{Context, Contribution, Explanation, Item, Model, ProfileState, RankerConfig};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scored {
+    pub score: f64,
+    pub contributions: [f64; NF],
+    pub match_pct: u8,
+}
+
+/// Every title's feature vector for this profile in this context: what the
+/// learned layer scores, here and in offline evaluation.
+pub fn title_features(model: &Model, profile: &ProfileState, ctx: &Context) -> Vec<FeatureVec> {
+    let signals = &model.trained.signals;
+    let trending = signals.trending_in(&profile.region).0;
+    let engagement = profile.engagement();
+    let prefs = model.content.preferences(&engagement, profile.newest());
+    let ps = ProfileSignals::compute(
+        signals,
+        &model.content,
+        &engagement,
+        &prefs,
+        model.alpha,
+        ctx.now_unix(),
+    );
+    (0..model.titles.len())
+        .map(|t| features(signals, &ps, trending, model.added[t], t, ctx))
+        .collect()
+}
+
+pub struct PageScorer<'a> {
+    pub model: &'a Model,
+    pub profile: &'a ProfileState,
+    pub ctx: &'a Context,
+    pub config: &'a RankerConfig,
+    pub trending: &'a [f32],
+    pub regional_trending: bool,
+    pub scored: Vec<Scored>,
+    pub artwork: ArtworkChooser,
+    /// Per title: why it is not a fresh recommendation, if it is not.
+    exclusions: Vec<Option<Exclusion>>,
+}
+
+impl<'a> PageScorer<'a> {
+    pub fn new(
+        model: &'a Model,
+        profile: &'a ProfileState,
+        ctx: &'a Context,
+        config: &'a RankerConfig,
+        seed: u64,
+    ) -> Self {
+        let (trending, regional_trending) = model.trained.signals.trending_in(&profile.region);
+        let engagement = profile.engagement();
+        let w = model.trained.weights.effective(config);
+        let scored = title_features(model, profile, ctx)
+            .iter()
+            .map(|x| {
+                let (score, contributions) = model.trained.weights.score(&w, x);
+                Scored {
+                    score: round6(score),
+                    contributions,
+                    match_pct: model.trained.calibration.match_pct(score),
+                }
+            })
+            .collect();
+        let artwork = ArtworkChooser::new(model, profile, &engagement, seed);
+        let exclusions: Vec<Option<Exclusion>> = (0..model.titles.len())
+            .map(|t| {
+                let g = profile.titles.get(&t).map(|s| &s.eng);
+                Exclusion::of(profile.maturity, model.titles[t].maturity, g)
+            })
+            .collect();
+        PageScorer {
+            model,
+            profile,
+            ctx,
+            config,
+            trending,
+            regional_trending,
+            scored,
+            artwork,
+            exclusions,
+        }
+    }
+
+    pub fn score(&self, t: usize) -> f64 {
+        self.scored[t].score
+    }
+
+    /// The part of a title's score that is about this profile's taste (CF,
+    /// similarity to recent likes, content affinity), without the signals that
+    /// lift a title for everyone (popularity, trending, freshness, context).
+    pub fn personal(&self, t: usize) -> f64 {
+        personal_features()
+            .map(|f| self.scored[t].contributions[f.index()])
+            .sum()
+    }
+
+    /// Candidate generation for the personal rows: the best `per_source`
+    /// recommendable titles by each personal source, merged. The learned layer
+    /// then orders them, so a new or popular title reaches "Top Picks" only if
+    /// some personal source put it forward.
+    pub fn personal_candidates(&self, per_source: usize) -> Vec<usize> {
+        let mut out = std::collections::BTreeSet::new();
+        for f in personal_features() {
+            let pool = (0..self.model.titles.len()).filter(|&t| self.recommendable(t));
+            out.extend(self.top_by(
+                pool,
+                |t| self.scored[t].contributions[f.index()],
+                per_source,
+            ));
+        }
+        out.into_iter().collect()
+    }
+
+    /// May this title appear anywhere on this profile's page? (Within the
+    /// maturity limit and not thumbed down.)
+    pub fn eligible(&self, t: usize) -> bool {
+        may_show(self.exclusions[t])
+    }
+
+    /// Eligible and not yet watched or rated: a fresh recommendation.
+    pub fn recommendable(&self, t: usize) -> bool {
+        self.exclusions[t].is_none()
+    }
+
+    /// Why this title is not a fresh recommendation, if it is not.
+    pub fn exclusion(&self, t: usize) -> Option<Exclusion> {
+        self.exclusions[t]
+    }
+
+    /// Contributions as the Page carries them: baseline first, then by magnitude.
+    pub fn contributions(&self, t: usize) -> Vec<Contribution> {
+        let s = &self.scored[t];
+        let mut v: Vec<Contribution> = Feature::ALL
+            .iter()
+            .zip(s.contributions)
+            .filter(|(_, c)| *c != 0.0)
+            .map(|(f, c)| Contribution {
+                feature: f.name().to_string(),
+                value: round6(c),
+            })
+            .collect();
+        v.sort_by(|a, b| {
+            b.value
+                .abs()
+                .total_cmp(&a.value.abs())
+                .then(a.feature.cmp(&b.feature))
+        });
+        v.insert(
+            0,
+            Contribution {
+                feature: "baseline".into(),
+                value: round6(self.model.trained.weights.bias),
+            },
+        );
+        v
+    }
+
+    pub fn item(
+        &self,
+        t: usize,
+        reason: String,
+        anchor: Option<String>,
+        resume: Option<String>,
+    ) -> Item {
+        let title = &self.model.titles[t];
+        let (artwork_id, artwork_reason) = self.artwork.choose(self.model, t);
+        Item {
+            title_id: title.id.clone(),
+            name: title.name.clone(),
+            score: self.scored[t].score,
+            match_pct: self.scored[t].match_pct,
+            artwork_id,
+            explanation: Explanation {
+                reason,
+                contributions: self.contributions(t),
+                anchor,
+                exploration: false,
+                artwork_reason,
+                resume,
+            },
+        }
+    }
+
+    /// The best `n` of `candidates` by `key`, descending; ties by title id.
+    pub fn top_by(
+        &self,
+        candidates: impl Iterator<Item = usize>,
+        key: impl Fn(usize) -> f64,
+        n: usize,
+    ) -> Vec<usize> {
+        let mut v: Vec<(f64, usize)> = candidates.map(|t| (key(t), t)).collect();
+        v.sort_by(|a, b| {
+            b.0.total_cmp(&a.0)
+                .then_with(|| self.model.titles[a.1].id.cmp(&self.model.titles[b.1].id))
+        });
+        v.into_iter().take(n).map(|x| x.1).collect()
+    }
+
+    /// The feature that lifts this title most, in words, for item reasons.
+    pub fn top_reason(&self, t: usize) -> String {
+        let s = &self.scored[t];
+        let best = Feature::ALL.into_iter().max_by(|&a, &b| {
+            s.contributions[a.index()]
+                .total_cmp(&s.contributions[b.index()])
+                .then(b.cmp(&a))
+        });
+        best.filter(|f| s.contributions[f.index()] > 0.0)
+            .and_then(|f| f.reason(self.ctx.time_of_day, self.ctx.device))
+            .unwrap_or_else(|| "A good overall match".into())
+    }
+}
+
+/// The features about this profile's taste, the personal rows' candidate sources.
+fn personal_features() -> impl Iterator<Item = Feature> {
+    Feature::ALL.into_iter().filter(|f| f.is_personal())
+}

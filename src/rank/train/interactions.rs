@@ -1,0 +1,134 @@
+//! Turning the event log into implicit feedback: for each (member, title) a
+//! preference (1 liked / 0 not) and a confidence, following Hu, Koren and
+//! Volinsky's implicit-feedback formulation. Watching more, thumbs up, love
+//! and My List raise confidence in a 1; a thumbs down or an early abandon is
+//! a confident 0.
+
+use crate::catalog::{Action, Event};
+use std::collections::BTreeMap;
+
+/// One cell of the implicit-feedback matrix.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Cell {
+    pub title: u32,
+    pub pref: f32,
+    pub conf: f32,
+    /// When the member last engaged with the title (seconds).
+    pub at: i64,
+}
+
+/// What one member did with one title, summed over its events.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Engagement {
+    /// Play events, whatever their progress.
+    pub plays: u32,
+    pub watched: f32,
+    pub up: bool,
+    pub love: bool,
+    pub down: bool,
+    pub listed: bool,
+    pub last_at: i64,
+}
+
+impl Engagement {
+    pub fn add(&mut self, e: &Event) {
+        self.last_at = self.last_at.max(e.at);
+        match e.action {
+            Action::Play => {
+                self.plays += 1;
+                self.watched = (self.watched + e.progress).min(6.0);
+            }
+            Action::Up => (self.up, self.down) = (true, false),
+            Action::Love => (self.love, self.down) = (true, false),
+            Action::Down => (self.down, self.up, self.love) = (true, false, false),
+            Action::ListAdd => self.listed = true,
+            Action::ListRemove => self.listed = false,
+        }
+    }
+
+    /// A liked title: finished or well into it, thumbed up, loved or listed, never thumbed down.
+    pub fn is_positive(&self) -> bool {
+        !self.down && (self.watched >= 0.5 || self.up || self.love || self.listed)
+    }
+
+    /// (preference, confidence) with confidence scale `alpha`.
+    pub fn cell(&self, alpha: f32) -> (f32, f32) {
+        if self.is_positive() {
+            let strength = self.watched
+                + if self.up { 2.0 } else { 0.0 }
+                + if self.love { 4.0 } else { 0.0 }
+                + if self.listed { 1.0 } else { 0.0 };
+            (1.0, 1.0 + alpha * strength)
+        } else if self.down {
+            (0.0, 1.0 + alpha * 3.0)
+        } else {
+            (0.0, 1.0 + alpha * 0.5)
+        }
+    }
+}
+
+/// The implicit-feedback matrix, by member and by title.
+#[derive(Debug, Clone, Default)]
+pub struct Interactions {
+    pub n_titles: usize,
+    /// Per member (index into the member list): cells sorted by title.
+    pub by_member: Vec<Vec<Cell>>,
+}
+
+impl Interactions {
+    /// Aggregate `events` (any order) for `members` (member id → row) and
+    /// `titles` (title id → column), keeping events before `cutoff` when given.
+    pub fn build(
+        events: &[Event],
+        members: &BTreeMap<i64, usize>,
+        titles: &BTreeMap<String, usize>,
+        cutoff: Option<i64>,
+        alpha: f32,
+    ) -> Interactions {
+        let mut agg: Vec<BTreeMap<u32, Engagement>> = vec![BTreeMap::new(); members.len()];
+        for e in events {
+            if cutoff.is_some_and(|c| e.at >= c) {
+                continue;
+            }
+            let (Some(&m), Some(&t)) = (members.get(&e.member_id), titles.get(&e.title_id)) else {
+                continue;
+            };
+            agg[m].entry(t as u32).or_default().add(e);
+        }
+        let by_member = agg
+            .into_iter()
+            .map(|cells| engagement_cells(&cells, alpha))
+            .collect();
+        Interactions {
+            n_titles: titles.len(),
+            by_member,
+        }
+    }
+
+    /// The same cells grouped by title: (member, pref, conf).
+    pub fn by_title(&self) -> Vec<Vec<(u32, f32, f32)>> {
+        let mut out = vec![vec![]; self.n_titles];
+        for (m, cells) in self.by_member.iter().enumerate() {
+            for c in cells {
+                out[c.title as usize].push((m as u32, c.pref, c.conf));
+            }
+        }
+        out
+    }
+}
+
+/// Cells for one member's engagements, in title order.
+pub fn engagement_cells(engagements: &BTreeMap<u32, Engagement>, alpha: f32) -> Vec<Cell> {
+    engagements
+        .iter()
+        .map(|(&title, g)| {
+            let (pref, conf) = g.cell(alpha);
+            Cell {
+                title,
+                pref,
+                conf,
+                at: g.last_at,
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,382 @@
+//! The headless CLI on the bundled sample catalog, as a user drives it.
+
+use crate::common::*;
+use serde_json::Value;
+
+fn json(db: &std::path::Path, args: &[&str]) -> Value {
+    serde_json::from_str(&ok(db, args)).expect("valid JSON")
+}
+
+#[test]
+fn stats_reports_every_count_of_the_sample_catalog() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sample_db(&dir);
+    let s = json(&db, &["stats", "--json"]);
+    for key in [
+        "titles", "series", "episodes", "genres", "tags", "artwork", "people", "profiles",
+        "viewers", "events",
+    ] {
+        assert!(s[key].as_u64().is_some(), "stats has {key}: {s}");
+    }
+    assert!(s["titles"].as_u64().unwrap() >= 300, "{s}");
+    assert!(s["series"].as_u64().unwrap() >= 40, "{s}");
+    assert!(s["genres"].as_u64().unwrap() >= 16, "{s}");
+    assert!(s["tags"].as_u64().unwrap() >= 80, "{s}");
+    assert!(s["profiles"].as_u64().unwrap() >= 6, "{s}");
+    assert!(s["viewers"].as_u64().unwrap() >= 5000, "{s}");
+    assert!(s["events"].as_u64().unwrap() >= 300_000, "{s}");
+}
+
+#[test]
+fn profiles_lists_the_personas_and_add_refuses_duplicates() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sample_db(&dir);
+    let p = json(&db, &["profiles", "--json"]);
+    let list = p.as_array().unwrap();
+    assert!(list.len() >= 6);
+    for entry in list {
+        assert!(
+            entry["name"].is_string()
+                && entry["events"].is_u64()
+                && entry["maturity"].is_string()
+                && entry["region"].is_string(),
+            "{entry}"
+        );
+    }
+    let kids = list
+        .iter()
+        .find(|e| e["name"] == "kit")
+        .expect("a kids persona");
+    assert_eq!(kids["maturity"], "TV-Y7");
+
+    let out = ok(
+        &db,
+        &[
+            "profile",
+            "add",
+            "zoe",
+            "--maturity",
+            "TV-PG",
+            "--region",
+            "FR",
+        ],
+    );
+    assert!(out.contains("zoe"), "{out}");
+    let p = json(&db, &["profiles", "--json"]);
+    let zoe = p
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["name"] == "zoe")
+        .expect("zoe listed");
+    assert_eq!(
+        (
+            zoe["events"].as_u64(),
+            zoe["maturity"].as_str(),
+            zoe["region"].as_str()
+        ),
+        (Some(0), Some("TV-PG"), Some("FR"))
+    );
+    let err = fails(&db, &["profile", "add", "zoe"]);
+    assert!(err.contains("already exists"), "{err}");
+    let err = fails(&db, &["profile", "add", "max", "--maturity", "PG-18"]);
+    assert!(err.contains("unknown maturity rating \"PG-18\""), "{err}");
+}
+
+#[test]
+fn rows_json_follows_the_page_contract() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sample_db(&dir);
+    let page = json(
+        &db,
+        &[
+            "rows",
+            "--profile",
+            "ava",
+            "--now",
+            "2026-11-22T20:00:00Z",
+            "--device",
+            "tv",
+            "--json",
+        ],
+    );
+    assert_eq!(page["profile"], "ava");
+    assert_eq!(page["context"]["now"], "2026-11-22T20:00:00Z");
+    assert_eq!(page["context"]["time_of_day"], "evening");
+    assert_eq!(page["context"]["device"], "tv");
+    assert!(page["config"]["name"].is_string() && page["config"]["hash"].is_string());
+    let rows = page["rows"].as_array().unwrap();
+    assert!(rows.len() >= 5, "a persona with history gets a full page");
+    for row in rows {
+        for key in ["id", "kind", "title", "score", "items"] {
+            assert!(!row[key].is_null(), "row has {key}: {row}");
+        }
+        for item in row["items"].as_array().unwrap() {
+            for key in [
+                "title_id",
+                "name",
+                "score",
+                "match",
+                "artwork_id",
+                "explanation",
+            ] {
+                assert!(!item[key].is_null(), "item has {key}: {item}");
+            }
+        }
+    }
+    let kinds: Vec<&str> = rows.iter().map(|r| r["kind"].as_str().unwrap()).collect();
+    assert!(
+        kinds.contains(&"because_you_watched") && kinds.contains(&"trending"),
+        "{kinds:?}"
+    );
+}
+
+#[test]
+fn the_same_request_gives_the_same_page_byte_for_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sample_db(&dir);
+    let args = [
+        "rows",
+        "--profile",
+        "ren",
+        "--now",
+        "2026-11-21T08:15:00+09:00",
+        "--device",
+        "mobile",
+        "--json",
+    ];
+    assert_eq!(ok(&db, &args), ok(&db, &args));
+}
+
+#[test]
+fn feedback_is_recorded_and_a_thumbs_down_leaves_every_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sample_db(&dir);
+    let page = json(&db, &["rows", "--profile", "ava", "--json"]);
+    let victim = page["rows"][1]["items"][0]["title_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let before = json(&db, &["stats", "--json"])["events"].as_u64().unwrap();
+    let out = ok(
+        &db,
+        &[
+            "feedback",
+            "--profile",
+            "ava",
+            "--title",
+            &victim,
+            "--action",
+            "down",
+        ],
+    );
+    assert!(out.contains("Recorded"), "{out}");
+    assert_eq!(
+        json(&db, &["stats", "--json"])["events"].as_u64().unwrap(),
+        before + 1
+    );
+    let page = json(&db, &["rows", "--profile", "ava", "--json"]);
+    for row in page["rows"].as_array().unwrap() {
+        for item in row["items"].as_array().unwrap() {
+            assert_ne!(
+                item["title_id"].as_str().unwrap(),
+                victim,
+                "thumbed-down title still in {}",
+                row["id"]
+            );
+        }
+    }
+}
+
+#[test]
+fn playing_a_series_resumes_at_the_next_episode() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sample_db(&dir);
+    let titles = json(&db, &["titles", "--json"]);
+    let series = titles
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["kind"] == "series" && t["maturity"] == "TV-MA")
+        .unwrap();
+    let id = series["id"].as_str().unwrap();
+    ok(&db, &["profile", "add", "viewer-one"]);
+    let out = ok(
+        &db,
+        &[
+            "feedback",
+            "--profile",
+            "viewer-one",
+            "--title",
+            id,
+            "--action",
+            "play:100",
+        ],
+    );
+    assert!(out.contains("S1:E1"), "{out}");
+    let out = ok(
+        &db,
+        &[
+            "feedback",
+            "--profile",
+            "viewer-one",
+            "--title",
+            id,
+            "--action",
+            "play:40",
+        ],
+    );
+    assert!(out.contains("S1:E2"), "{out}");
+    let page = json(&db, &["rows", "--profile", "viewer-one", "--json"]);
+    let cw = page["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["kind"] == "continue_watching")
+        .expect("continue watching row");
+    assert_eq!(cw["items"][0]["title_id"], id);
+    assert_eq!(cw["items"][0]["explanation"]["resume"], "S1:E2");
+}
+
+#[test]
+fn bad_command_line_references_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sample_db(&dir);
+    let err = fails(&db, &["rows", "--profile", "nobody"]);
+    assert!(err.contains("unknown profile \"nobody\""), "{err}");
+    let err = fails(
+        &db,
+        &[
+            "feedback",
+            "--profile",
+            "ava",
+            "--title",
+            "t9999",
+            "--action",
+            "up",
+        ],
+    );
+    assert!(err.contains("unknown title id \"t9999\""), "{err}");
+    let err = fails(
+        &db,
+        &[
+            "feedback",
+            "--profile",
+            "ava",
+            "--title",
+            "t0001",
+            "--action",
+            "play:150",
+        ],
+    );
+    assert!(err.contains("0 to 100"), "{err}");
+    let err = fails(&db, &["title", "nope"]);
+    assert!(err.contains("unknown title id \"nope\""), "{err}");
+    let err = fails(&db, &["rows", "--profile", "ava", "--now", "yesterday"]);
+    assert!(err.contains("RFC 3339"), "{err}");
+}
+
+#[test]
+fn title_json_is_the_full_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sample_db(&dir);
+    let all = json(&db, &["titles", "--json"]);
+    let n = all.as_array().unwrap().len();
+    assert!(n >= 300);
+    let id = all[0]["id"].as_str().unwrap();
+    let t = json(&db, &["title", id, "--json"]);
+    for key in [
+        "name",
+        "kind",
+        "year",
+        "maturity",
+        "genres",
+        "tags",
+        "cast",
+        "directors",
+        "language",
+        "country",
+        "artwork",
+    ] {
+        assert!(!t[key].is_null(), "title has {key}: {t}");
+    }
+    assert!(t["artwork"][0]["theme"].is_string());
+    assert_eq!(t, all[0]);
+}
+
+#[test]
+fn the_kids_profile_sees_only_kids_ratings() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sample_db(&dir);
+    let titles = json(&db, &["titles", "--json"]);
+    let rating = |id: &str| {
+        titles
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["id"] == id)
+            .unwrap()["maturity"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let page = json(&db, &["rows", "--profile", "kit", "--json"]);
+    let mut seen = 0;
+    for row in page["rows"].as_array().unwrap() {
+        for item in row["items"].as_array().unwrap() {
+            let r = rating(item["title_id"].as_str().unwrap());
+            assert!(
+                ["TV-Y", "TV-Y7", "G", "TV-G"].contains(&r.as_str()),
+                "{} is {r}",
+                item["title_id"]
+            );
+            seen += 1;
+        }
+    }
+    assert!(seen >= 10);
+}
+
+#[test]
+fn search_finds_a_typo_ranks_by_score_and_holds_the_maturity_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sample_db(&dir);
+    let titles = json(&db, &["titles", "--json"]);
+    let adult = titles
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["maturity"] == "TV-MA" && t["name"].as_str().unwrap().len() >= 10)
+        .unwrap();
+    let (id, name) = (
+        adult["id"].as_str().unwrap(),
+        adult["name"].as_str().unwrap(),
+    );
+    // One letter dropped: what a hurried typist writes.
+    let typo: String = name
+        .chars()
+        .enumerate()
+        .filter(|(i, _)| *i != 3)
+        .map(|x| x.1)
+        .collect();
+    let found = json(&db, &["search", "--profile", "ava", &typo, "--json"]);
+    let list = found.as_array().unwrap();
+    assert_eq!(list[0]["title_id"], id, "{typo:?}: {found}");
+    assert_eq!(list[0]["field"], "title");
+    for (i, pair) in list.windows(2).enumerate() {
+        assert_eq!(pair[0]["rank"], i + 1);
+        assert!(
+            pair[0]["score"].as_f64() >= pair[1]["score"].as_f64(),
+            "{found}"
+        );
+    }
+    // The kids profile never sees it, even by its exact name.
+    let kids = json(&db, &["search", "--profile", "kit", name, "--json"]);
+    assert!(
+        kids.as_array().unwrap().iter().all(|r| r["title_id"] != id),
+        "{kids}"
+    );
+    let text = ok(&db, &["search", "--profile", "ava", &typo]);
+    assert!(text.lines().nth(1).unwrap().contains(name), "{text}");
+    let text = ok(&db, &["search", "--profile", "ava", "the", "--limit", "3"]);
+    assert_eq!(text.lines().count(), 4, "a heading and 3 results: {text}");
+}

@@ -1,0 +1,17 @@
+//! The integration tests, one binary: the bundled sample is built (and its
+//! ranker trained) once for all of them, not once per file.
+
+mod abtest;
+mod cli;
+mod common;
+mod compare;
+mod fuzz_import;
+mod golden;
+mod import_errors;
+mod movielens;
+mod ranker;
+mod reliability;
+mod scale;
+mod store_safety;
+mod terminal;
+mod tui;

@@ -1,0 +1,1107 @@
+//! The TUI without a terminal: key events through the real key map, update
+//! and runtime (against a real Session on the sample), drawn into a
+//! TestBackend at a fixed size.
+
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use marquee::catalog::Device;
+use marquee::rank::{Context, RankerConfig, RowKind};
+use marquee::session::Session;
+use marquee::store::Store;
+use marquee::tui::action::Action;
+use marquee::tui::app::Mode;
+use marquee::tui::runtime::Runtime;
+use marquee::tui::theme::{ColorMode, Theme};
+use marquee::tui::view::{draw, tile::Tile};
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::widgets::Widget;
+use ratatui::Terminal;
+
+const W: u16 = 160;
+const H: u16 = 48;
+
+struct Harness {
+    _dir: tempfile::TempDir,
+    rt: Runtime,
+}
+
+fn open(profile: &str) -> Harness {
+    let dir = tempfile::tempdir().unwrap();
+    let db = crate::common::sample_db(&dir);
+    let store = Store::open(&db).unwrap();
+    let ctx = Context::new(
+        chrono::DateTime::parse_from_rfc3339("2026-11-21T20:30:00Z").unwrap(),
+        Device::Tv,
+    );
+    let session =
+        Session::open(store, RankerConfig::default(), Some(profile), Some(ctx), 7).unwrap();
+    let mut rt = Runtime::new(session, Some(1.0));
+    rt.dispatch(Action::Resize(W, H));
+    Harness { _dir: dir, rt }
+}
+
+fn key(c: KeyCode) -> KeyEvent {
+    KeyEvent::new(c, KeyModifiers::NONE)
+}
+
+impl Harness {
+    fn keys(&mut self, keys: &[KeyCode]) {
+        for &k in keys {
+            self.rt.press(key(k));
+        }
+    }
+
+    fn typed(&mut self, text: &str) {
+        for c in text.chars() {
+            self.rt.press(key(KeyCode::Char(c)));
+        }
+    }
+
+    fn screen(&self) -> String {
+        let mut t = Terminal::new(TestBackend::new(W, H)).unwrap();
+        t.draw(|f| draw(f, &self.rt.app, &Theme::new(ColorMode::TrueColor)))
+            .unwrap();
+        let buf = t.backend().buffer().clone();
+        (0..H)
+            .map(|y| {
+                (0..W)
+                    .map(|x| buf[(x, y)].symbol().to_string())
+                    .collect::<String>()
+                    .trim_end()
+                    .to_string()
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// The screen at `w`×`h` in `mode`, with styles.
+    fn buffer(&self, mode: ColorMode, w: u16, h: u16) -> Buffer {
+        let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+        t.draw(|f| draw(f, &self.rt.app, &Theme::new(mode)))
+            .unwrap();
+        t.backend().buffer().clone()
+    }
+
+    /// The screen's text at `w`×`h`, line by line, trimmed at the right.
+    fn text_at(&mut self, w: u16, h: u16) -> String {
+        self.rt.dispatch(Action::Resize(w, h));
+        let buf = self.buffer(ColorMode::TrueColor, w, h);
+        self.rt.dispatch(Action::Resize(W, H));
+        lines_of(&buf)
+    }
+
+    fn events(&self) -> u64 {
+        self.rt.session.store().stats().unwrap().events
+    }
+
+    /// Move the cursor down to the first row of `kind`.
+    fn go_to_row(&mut self, kind: RowKind) -> usize {
+        let row = self
+            .rt
+            .app
+            .rows()
+            .iter()
+            .position(|r| r.kind == kind)
+            .unwrap_or_else(|| panic!("no {kind:?} row"));
+        while self.rt.app.row < row {
+            self.keys(&[KeyCode::Down]);
+        }
+        row
+    }
+
+    fn page_titles(&self) -> Vec<String> {
+        self.rt
+            .app
+            .rows()
+            .iter()
+            .flat_map(|r| r.items.iter().map(|i| i.title_id.clone()))
+            .collect()
+    }
+}
+
+fn lines_of(buf: &Buffer) -> String {
+    let area = buf.area;
+    (0..area.height)
+        .map(|y| {
+            (0..area.width)
+                .map(|x| buf[(x, y)].symbol().to_string())
+                .collect::<String>()
+                .trim_end()
+                .to_string()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn snapshot_home() {
+    let h = open("ava");
+    insta::assert_snapshot!("home", h.screen());
+}
+
+#[test]
+fn snapshot_detail_and_explain() {
+    let mut h = open("ava");
+    h.keys(&[KeyCode::Down, KeyCode::Enter]);
+    assert_eq!(h.rt.mode(), Mode::Detail);
+    insta::assert_snapshot!("detail", h.screen());
+    h.keys(&[KeyCode::Char('x')]);
+    assert_eq!(h.rt.mode(), Mode::Explain);
+    insta::assert_snapshot!("explain", h.screen());
+}
+
+#[test]
+fn snapshot_help() {
+    let mut h = open("ava");
+    h.keys(&[KeyCode::Char('?')]);
+    insta::assert_snapshot!("help", h.screen());
+}
+
+#[test]
+fn snapshot_search() {
+    let mut h = open("ava");
+    h.keys(&[KeyCode::Char('/')]);
+    h.typed("detective");
+    insta::assert_snapshot!("search", h.screen());
+}
+
+#[test]
+fn snapshot_onboarding_for_a_new_profile() {
+    let h = open("new");
+    assert_eq!(
+        h.rt.mode(),
+        Mode::Onboarding,
+        "a profile with no history starts with onboarding"
+    );
+    insta::assert_snapshot!("onboarding", h.screen());
+}
+
+#[test]
+fn thumbs_down_removes_the_tile_and_is_saved_first() {
+    let mut h = open("ava");
+    let row =
+        h.rt.app
+            .rows()
+            .iter()
+            .position(|r| r.kind == RowKind::TopPicks)
+            .unwrap();
+    while h.rt.app.row < row {
+        h.keys(&[KeyCode::Down]);
+    }
+    let victim = h.rt.app.selected_item().unwrap().title_id.clone();
+    let events_before = h.rt.session.store().stats().unwrap().events;
+    h.keys(&[KeyCode::Char('n')]);
+    assert!(
+        !h.page_titles().contains(&victim),
+        "{victim} is still on the page"
+    );
+    assert_eq!(
+        h.rt.session.store().stats().unwrap().events,
+        events_before + 1,
+        "the thumbs down was written"
+    );
+    assert!(h
+        .rt
+        .app
+        .status
+        .as_ref()
+        .is_some_and(|(m, err)| m.starts_with("Saved") && !err));
+    assert!(!h.rt.app.marks.is_empty(), "moved tiles are marked");
+    assert!(h.screen().contains("Left the page") || h.screen().contains("Saved"));
+}
+
+#[test]
+fn search_finds_a_title_from_a_typo() {
+    let mut h = open("ava");
+    let target =
+        h.rt.session
+            .model()
+            .titles
+            .iter()
+            .find(|t| t.name.len() >= 10 && t.maturity.level() <= 4)
+            .unwrap()
+            .name
+            .clone();
+    // Drop one letter and swap two others: what a hurried typist writes.
+    let mut typo: Vec<char> = target.to_lowercase().chars().collect();
+    typo.remove(2);
+    typo.swap(4, 5);
+    let typo: String = typo.into_iter().collect();
+    h.keys(&[KeyCode::Char('/')]);
+    h.typed(&typo);
+    let results = &h.rt.app.search.results;
+    assert!(
+        results.iter().take(3).any(|r| r.name == target),
+        "{typo:?} did not find {target:?}: {:?}",
+        results.iter().take(3).map(|r| &r.name).collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn a_title_rated_down_is_found_by_search_and_can_be_rated_up_again() {
+    let mut h = open("ava");
+    let victim = h.rt.app.selected_item().unwrap().clone();
+    h.keys(&[KeyCode::Char('n')]);
+    assert!(!h.page_titles().contains(&victim.title_id));
+    // Off the page, but search still finds it, and says why it is not on the page.
+    h.keys(&[KeyCode::Char('/')]);
+    h.typed(&victim.name);
+    let at =
+        h.rt.app
+            .search
+            .results
+            .iter()
+            .position(|r| r.title_id == victim.title_id);
+    let at = at.unwrap_or_else(|| panic!("search for {:?} lost it", victim.name));
+    assert!(h.rt.app.search.results[at].rated_down);
+    assert!(h.screen().contains("you rated it down"), "{}", h.screen());
+    while h.rt.app.search.selected < at {
+        h.keys(&[KeyCode::Down]);
+    }
+    h.keys(&[KeyCode::Enter]);
+    assert_eq!(h.rt.mode(), Mode::Detail);
+    assert!(h.screen().contains("you rated it down."), "{}", h.screen());
+    // Thumbs up from the details: the title is back on the page and no longer marked.
+    h.keys(&[KeyCode::Char('y')]);
+    assert!(h.page_titles().contains(&victim.title_id));
+    assert!(!h.rt.app.search.results[at].rated_down);
+    assert!(!h.screen().contains("rated it down"), "{}", h.screen());
+}
+
+#[test]
+fn onboarding_picks_lead_to_a_personalized_home() {
+    let mut h = open("new");
+    let model = h.rt.session.model();
+    let offered = h.rt.app.onboarding.offered.clone();
+    // Pick three offered titles that share a primary genre.
+    let genre_of = |id: &str| model.titles[model.title_index(id).unwrap()].genres[0].clone();
+    let mut by_genre: std::collections::BTreeMap<String, Vec<usize>> = Default::default();
+    for (i, id) in offered.iter().enumerate() {
+        by_genre.entry(genre_of(id)).or_default().push(i);
+    }
+    let (genre, picks) = by_genre
+        .into_iter()
+        .find(|(_, v)| v.len() >= 3)
+        .expect("three offered titles share a genre");
+    for &i in picks.iter().take(3) {
+        while h.rt.app.onboarding.selected < i {
+            h.keys(&[KeyCode::Right]);
+        }
+        h.keys(&[KeyCode::Char(' ')]);
+    }
+    h.keys(&[KeyCode::Enter]);
+    assert_eq!(h.rt.mode(), Mode::Home);
+    // The new page opens at its top, not on whichever row the cold page had first.
+    assert_eq!((h.rt.app.row, h.rt.app.col(0)), (0, 0));
+    let picks_row =
+        h.rt.app
+            .rows()
+            .iter()
+            .find(|r| r.kind == RowKind::TopPicks)
+            .expect("a top picks row after onboarding");
+    let model = h.rt.session.model();
+    let share = picks_row
+        .items
+        .iter()
+        .take(6)
+        .filter(|i| {
+            model.titles[model.title_index(&i.title_id).unwrap()]
+                .genres
+                .contains(&genre)
+        })
+        .count();
+    assert!(
+        share >= 3,
+        "top picks after picking three {genre} titles: {share} of 6 are {genre}"
+    );
+}
+
+#[test]
+fn switching_context_re_ranks_and_the_header_says_so() {
+    let mut h = open("sam");
+    let before = h.page_titles();
+    h.keys(&[
+        KeyCode::Char('c'),
+        KeyCode::Up,
+        KeyCode::Up,
+        KeyCode::Right,
+        KeyCode::Down,
+        KeyCode::Enter,
+    ]);
+    let page = h.rt.app.page.as_ref().unwrap();
+    assert_eq!(
+        (
+            page.context.time_of_day.as_str(),
+            page.context.device.as_str()
+        ),
+        ("morning", "mobile")
+    );
+    assert_ne!(
+        h.page_titles(),
+        before,
+        "the page did not change with the context"
+    );
+    assert!(h.screen().contains("morning · Mobile"));
+}
+
+#[test]
+fn a_small_terminal_gets_a_message_not_a_broken_layout() {
+    let h = open("ava");
+    let text = crate::common::drawn(&h.rt.app, &Theme::new(ColorMode::Ansi16), 50, 12);
+    assert!(text.contains("needs a terminal of at least"), "{text}");
+}
+
+#[test]
+fn quit_keys_quit() {
+    for k in [
+        KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE),
+        KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL),
+    ] {
+        let mut h = open("ava");
+        h.rt.press(k);
+        assert!(h.rt.app.quit);
+    }
+}
+
+#[test]
+fn tiles_survive_tiny_areas_and_highlight_the_selection() {
+    let h = open("ava");
+    let item = h.rt.app.rows()[0].items[0].clone();
+    let title = h.rt.app.title(&item.title_id).cloned();
+    let theme = Theme::new(ColorMode::TrueColor);
+    let render = |area: Rect, selected: bool| {
+        let mut buf = Buffer::empty(area);
+        Tile {
+            title: title.as_ref(),
+            item: &item,
+            selected,
+            mark: None,
+            rank: None,
+            rating: None,
+            progress: None,
+            theme: &theme,
+        }
+        .render(area, &mut buf);
+        buf
+    };
+    for area in [
+        Rect::new(0, 0, 0, 0),
+        Rect::new(0, 0, 1, 1),
+        Rect::new(0, 0, 3, 2),
+    ] {
+        render(area, true);
+    }
+    let area = Rect::new(0, 0, 20, 9);
+    let buf = render(area, true);
+    assert_eq!(
+        buf[(0, 0)].symbol(),
+        "┏",
+        "the selected tile has a thick frame"
+    );
+    assert_eq!(buf[(0, 0)].style().fg, theme.selected().fg);
+    let plain = render(area, false);
+    assert_eq!(
+        plain[(0, 0)].symbol(),
+        " ",
+        "an unselected tile has no frame"
+    );
+}
+
+#[test]
+fn undo_restores_the_exact_page_and_redo_the_next() {
+    let mut h = open("ava");
+    h.keys(&[KeyCode::Down]);
+    let before = h.rt.app.page.clone().unwrap();
+    let events_before = h.rt.session.store().stats().unwrap().events;
+    h.keys(&[KeyCode::Char('n')]);
+    let after = h.rt.app.page.clone().unwrap();
+    assert_ne!(after, before, "the thumbs down changed the page");
+    h.keys(&[KeyCode::Char('u')]);
+    assert_eq!(
+        h.rt.app.page.as_ref().unwrap(),
+        &before,
+        "undo restores the exact page"
+    );
+    assert_eq!(
+        h.rt.session.store().stats().unwrap().events,
+        events_before,
+        "the event left the store"
+    );
+    assert!(h
+        .rt
+        .app
+        .status
+        .as_ref()
+        .is_some_and(|(m, _)| m.starts_with("Undone: thumbs down")));
+    h.keys(&[KeyCode::Char('U')]);
+    assert_eq!(
+        h.rt.app.page.as_ref().unwrap(),
+        &after,
+        "redo gives the same page as the feedback did"
+    );
+    assert_eq!(
+        h.rt.session.store().stats().unwrap().events,
+        events_before + 1
+    );
+    h.keys(&[KeyCode::Char('u'), KeyCode::Char('u')]);
+    assert!(
+        h.rt.app
+            .status
+            .as_ref()
+            .is_some_and(|(m, err)| m == "Nothing to undo" && *err),
+        "{:?}",
+        h.rt.app.status
+    );
+}
+
+#[test]
+fn a_saved_journey_replays_every_page_byte_for_byte() {
+    let mut h = open("ava");
+    h.keys(&[
+        KeyCode::Down,
+        KeyCode::Char('n'),
+        KeyCode::Right,
+        KeyCode::Char('y'),
+        KeyCode::Char('u'),
+        KeyCode::Char('L'),
+    ]);
+    h.keys(&[KeyCode::Char('J')]);
+    let status = h.rt.app.status.clone().unwrap().0;
+    assert!(status.starts_with("Journey saved: "), "{status}");
+    let file = status
+        .trim_start_matches("Journey saved: ")
+        .split(" (")
+        .next()
+        .unwrap()
+        .to_string();
+    let db = h.rt.session.store().path().to_path_buf();
+    let journey: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(
+        journey["steps"].as_array().unwrap().len(),
+        4,
+        "down, up, undo, love: {journey}"
+    );
+
+    let out = crate::common::ok(&db, &["replay", &file]);
+    assert!(
+        out.contains("All 5 pages of ava's journey rebuilt identically"),
+        "{out}"
+    );
+    let pages = crate::common::ok(&db, &["replay", &file, "--json"]);
+    assert_eq!(
+        pages,
+        crate::common::ok(&db, &["replay", &file, "--json"]),
+        "replays are byte for byte the same"
+    );
+    let pages: serde_json::Value = serde_json::from_str(&pages).unwrap();
+    assert_eq!(
+        pages[1], pages[3],
+        "the undo step shows exactly the page before the thumbs up"
+    );
+
+    let mut tampered = journey.clone();
+    tampered["pages"][2] = "0000000000000000".into();
+    let bad = std::path::Path::new(&file).with_file_name("tampered.json");
+    std::fs::write(&bad, tampered.to_string()).unwrap();
+    let err = crate::common::fails(&db, &["replay", bad.to_str().unwrap()]);
+    assert!(err.contains("1 of 5 pages differ"), "{err}");
+}
+
+#[test]
+fn reloading_the_config_re_ranks_and_a_broken_one_keeps_the_last_good() {
+    let mut h = open("sam");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ranker.json");
+    h.rt.config_path = Some(path.clone());
+    std::fs::write(
+        &path,
+        r#"{"name": "louder-device", "weights": {"device_match": 1.5}}"#,
+    )
+    .unwrap();
+    let before = h.page_titles();
+    h.keys(&[KeyCode::Char('r')]);
+    assert_eq!(h.rt.app.page.as_ref().unwrap().config.name, "louder-device");
+    assert_ne!(
+        h.page_titles(),
+        before,
+        "the page re-ranked with the new weights"
+    );
+    assert!(!h.rt.app.marks.is_empty(), "what moved is marked");
+    std::fs::write(
+        &path,
+        r#"{"name": "broken", "weights": {"device_match": "loud"}}"#,
+    )
+    .unwrap();
+    h.keys(&[KeyCode::Char('r')]);
+    let (message, error) = h.rt.app.status.clone().unwrap();
+    assert!(
+        error
+            && message.contains("last good one stays")
+            && message.contains("$.weights.device_match"),
+        "{message}"
+    );
+    assert_eq!(
+        h.rt.session.config().name,
+        "louder-device",
+        "the last good config stays in use"
+    );
+}
+
+#[test]
+fn the_split_view_aligns_a_and_b_and_explains_the_selected_move() {
+    let mut h = open("ava");
+    let b: RankerConfig = serde_json::from_str(
+        r#"{"name": "louder-context", "weights": {"device_match": 1.2, "time_of_day_match": 1.0}}"#,
+    )
+    .unwrap();
+    h.rt.set_compare(b).unwrap();
+    h.keys(&[KeyCode::Down]);
+    let screen = h.screen();
+    assert!(
+        screen.contains("A: default") && screen.contains("B: louder-context"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains('↑') || screen.contains('↓'),
+        "B's tiles carry movement marks:\n{screen}"
+    );
+    assert!(
+        screen.contains("What moved and why") && screen.contains("time_of_day_match"),
+        "{screen}"
+    );
+    insta::assert_snapshot!("split", screen);
+    h.keys(&[KeyCode::Char('b')]);
+    assert!(
+        !h.screen().contains("B: louder-context"),
+        "b toggles the split view off"
+    );
+    let a_only: RankerConfig = serde_json::from_str(r#"{"name": "retrained", "training": {"factors": 8, "iterations": 3, "lambda": 0.1, "alpha": 6.0, "item_model": {"lambda": 400.0, "user_exponent": -0.2, "item_exponent": -0.25}, "holdout_days": 21, "seed": 11}}"#).unwrap();
+    assert!(h
+        .rt
+        .set_compare(a_only)
+        .unwrap_err()
+        .contains("training parameters differ"));
+}
+
+#[test]
+fn b_picks_a_second_config_by_path_and_a_bad_one_is_named() {
+    let mut h = open("ava");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("b.json");
+    std::fs::write(
+        &path,
+        r#"{"name": "picked-b", "weights": {"freshness": 0.0}}"#,
+    )
+    .unwrap();
+    // Before any config B, `b` says how to get one rather than opening an empty split.
+    h.keys(&[KeyCode::Char('b')]);
+    let (message, error) = h.rt.app.status.clone().unwrap();
+    assert!(error && message.contains("press B"), "{message}");
+    assert!(!h.rt.app.split);
+    h.keys(&[KeyCode::Char('B')]);
+    assert_eq!(h.rt.mode(), Mode::PickConfig);
+    h.typed(path.to_str().unwrap());
+    h.keys(&[KeyCode::Enter]);
+    let screen = h.screen();
+    assert!(screen.contains("B: picked-b"), "{screen}");
+    let missing = dir.path().join("missing.json");
+    h.keys(&[KeyCode::Char('B')]);
+    h.typed(missing.to_str().unwrap());
+    h.keys(&[KeyCode::Enter]);
+    let message = h.rt.app.config_error.clone().unwrap_or_default();
+    assert!(
+        message.contains("missing.json") && message.contains("cannot read"),
+        "{message}"
+    );
+}
+
+// ---- Issue 20: what a newcomer trips over ----
+
+#[test]
+fn keys_do_nothing_while_the_terminal_is_too_small() {
+    let mut h = open("ava");
+    h.keys(&[KeyCode::Down]);
+    let (events, page) = (h.events(), h.rt.app.page.clone());
+    h.rt.dispatch(Action::Resize(50, 12));
+    h.keys(&[KeyCode::Char('n'), KeyCode::Char('m'), KeyCode::Char('/')]);
+    h.typed("abc");
+    h.rt.dispatch(Action::Click { column: 5, row: 5 });
+    h.rt.dispatch(Action::Resize(W, H));
+    assert_eq!(
+        h.events(),
+        events,
+        "no feedback was saved from a hidden page"
+    );
+    assert_eq!(h.rt.app.page, page);
+    assert_eq!(
+        h.rt.mode(),
+        Mode::Home,
+        "no search box opened behind the message"
+    );
+    assert!(h.rt.app.search.query.is_empty());
+    // q still quits on the message, as it says.
+    h.rt.dispatch(Action::Resize(50, 12));
+    h.keys(&[KeyCode::Char('q')]);
+    assert!(h.rt.app.quit);
+}
+
+#[test]
+fn search_matches_stay_readable_on_the_selected_line() {
+    let mut h = open("ava");
+    h.keys(&[KeyCode::Char('/')]);
+    h.typed("gatterick");
+    assert!(
+        !h.rt.app.search.results.is_empty(),
+        "gatterick finds something"
+    );
+    for mode in [
+        ColorMode::TrueColor,
+        ColorMode::Ansi256,
+        ColorMode::Ansi16,
+        ColorMode::None,
+    ] {
+        let buf = h.buffer(mode, W, H);
+        let sel_y = (0..H)
+            .find(|&y| (0..W).any(|x| buf[(x, y)].symbol() == "▶"))
+            .expect("a selected line");
+        let matched: Vec<_> = (0..W)
+            .map(|x| &buf[(x, sel_y)])
+            .filter(|c| c.modifier.contains(ratatui::style::Modifier::UNDERLINED))
+            .collect();
+        assert!(
+            !matched.is_empty(),
+            "{mode:?}: no highlighted match on the selected line"
+        );
+        for c in matched {
+            if mode == ColorMode::None {
+                assert!(c.modifier.contains(ratatui::style::Modifier::BOLD));
+            } else {
+                assert_ne!(
+                    c.fg,
+                    c.bg,
+                    "{mode:?}: {:?} vanishes on the selection",
+                    c.symbol()
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn the_detail_view_shows_the_whole_synopsis_and_keeps_its_key_line_at_80x24() {
+    let mut h = open("ava");
+    // The title with the longest synopsis on the first row.
+    let longest = (0..h.rt.app.rows()[0].items.len())
+        .max_by_key(|&c| {
+            let id = &h.rt.app.rows()[0].items[c].title_id;
+            h.rt.app.title(id).map_or(0, |t| t.synopsis.len())
+        })
+        .unwrap();
+    for _ in 0..longest {
+        h.keys(&[KeyCode::Right]);
+    }
+    h.keys(&[KeyCode::Enter]);
+    let id = h.rt.app.detail_title.clone().unwrap();
+    let synopsis = h.rt.app.title(&id).unwrap().synopsis.clone();
+    let last_word: String = synopsis
+        .split_whitespace()
+        .last()
+        .unwrap()
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .collect();
+    for (w, ht) in [(80, 24), (W, H)] {
+        h.rt.dispatch(Action::Resize(w, ht));
+        let mut seen = String::new();
+        for _ in 0..40 {
+            let text = lines_of(&h.buffer(ColorMode::TrueColor, w, ht));
+            assert!(
+                text.contains("Esc back"),
+                "{w}x{ht}: the key line is gone:\n{text}"
+            );
+            seen.push_str(&text);
+            h.keys(&[KeyCode::Down]);
+        }
+        assert!(
+            seen.contains(&last_word),
+            "{w}x{ht}: the synopsis is cut before {last_word:?}"
+        );
+        assert!(seen.contains("Why this artwork"), "{w}x{ht}");
+        h.keys(&[
+            KeyCode::PageUp,
+            KeyCode::PageUp,
+            KeyCode::PageUp,
+            KeyCode::PageUp,
+        ]);
+    }
+    h.rt.dispatch(Action::Resize(80, 24));
+    insta::assert_snapshot!(
+        "detail_80x24",
+        lines_of(&h.buffer(ColorMode::TrueColor, 80, 24))
+    );
+}
+
+#[test]
+fn help_scrolls_to_its_last_line_and_lists_q_close_once() {
+    let mut h = open("ava");
+    h.keys(&[KeyCode::Char('?')]);
+    let full = h.screen();
+    assert_eq!(full.matches("q          close").count(), 1, "{full}");
+    assert!(
+        full.contains("a second click opens it"),
+        "the footer is cut:\n{full}"
+    );
+    h.rt.dispatch(Action::Resize(80, 24));
+    let first = lines_of(&h.buffer(ColorMode::TrueColor, 80, 24));
+    assert!(
+        !first.contains("Tab"),
+        "the help fits 80x24 already?\n{first}"
+    );
+    assert!(first.contains("↓ more"), "{first}");
+    for _ in 0..6 {
+        h.keys(&[KeyCode::PageDown]);
+    }
+    let last = lines_of(&h.buffer(ColorMode::TrueColor, 80, 24));
+    assert!(last.contains("complete the file path"), "{last}");
+    assert!(last.contains("Ctrl-C quits"), "{last}");
+    insta::assert_snapshot!("help_80x24_end", last);
+}
+
+#[test]
+fn a_journey_saved_after_a_config_reload_replays() {
+    let mut h = open("sam");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ranker.json");
+    h.rt.config_path = Some(path.clone());
+    std::fs::write(
+        &path,
+        r#"{"name": "louder-device", "weights": {"device_match": 1.5}}"#,
+    )
+    .unwrap();
+    h.keys(&[
+        KeyCode::Down,
+        KeyCode::Char('r'),
+        KeyCode::Char('y'),
+        KeyCode::Char('J'),
+    ]);
+    let status = h.rt.app.status.clone().unwrap().0;
+    let file = status
+        .trim_start_matches("Journey saved: ")
+        .split(" (")
+        .next()
+        .unwrap()
+        .to_string();
+    let journey: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(journey["steps"][0]["step"], "config", "{journey}");
+    let db = h.rt.session.store().path().to_path_buf();
+    let out = crate::common::ok(&db, &["replay", &file]);
+    assert!(
+        out.contains("All 3 pages of sam's journey rebuilt identically"),
+        "{out}"
+    );
+}
+
+#[test]
+fn question_mark_opens_help_in_onboarding_and_esc_returns_to_it() {
+    let mut h = open("new");
+    assert_eq!(h.rt.mode(), Mode::Onboarding);
+    h.keys(&[KeyCode::Char('?')]);
+    assert_eq!(h.rt.mode(), Mode::Help);
+    h.keys(&[KeyCode::Esc]);
+    assert_eq!(h.rt.mode(), Mode::Onboarding);
+}
+
+#[test]
+fn sixteen_colours_keep_the_match_green_and_captions_off_their_background() {
+    let h = open("ava");
+    let buf = h.buffer(ColorMode::Ansi16, W, H);
+    let mut pct = 0;
+    for y in 0..H {
+        for x in 0..W {
+            let c = &buf[(x, y)];
+            if c.symbol() == "%" && c.fg != ratatui::style::Color::Yellow {
+                assert_eq!(
+                    c.fg,
+                    ratatui::style::Color::LightGreen,
+                    "a % Match at ({x},{y})"
+                );
+                pct += 1;
+            }
+            if c.symbol() != " " && c.modifier.contains(ratatui::style::Modifier::ITALIC) {
+                assert_ne!(
+                    c.fg, c.bg,
+                    "a caption letter at ({x},{y}) is drawn in its background colour"
+                );
+            }
+        }
+    }
+    assert!(pct > 0, "no % Match on the page");
+}
+
+#[test]
+fn esc_never_quits_and_from_explain_returns_to_the_detail() {
+    let mut h = open("ava");
+    h.keys(&[KeyCode::Esc]);
+    assert!(!h.rt.app.quit, "Esc on the home page quit");
+    h.keys(&[KeyCode::Enter, KeyCode::Char('x')]);
+    assert_eq!(h.rt.mode(), Mode::Explain);
+    h.keys(&[KeyCode::Esc]);
+    assert_eq!(
+        h.rt.mode(),
+        Mode::Detail,
+        "Esc from explain skips the detail"
+    );
+    h.keys(&[KeyCode::Esc]);
+    assert_eq!(h.rt.mode(), Mode::Home);
+    h.keys(&[KeyCode::Esc, KeyCode::Esc]);
+    assert!(!h.rt.app.quit);
+    h.keys(&[KeyCode::Char('q')]);
+    assert!(h.rt.app.quit);
+}
+
+#[test]
+fn a_rated_tile_stays_with_its_thumb_and_a_second_press_clears_it() {
+    let mut h = open("ava");
+    let row = h.go_to_row(RowKind::TopPicks);
+    h.keys(&[KeyCode::Right]);
+    let tile = h.rt.app.selected_item().unwrap().title_id.clone();
+    let events = h.events();
+    h.keys(&[KeyCode::Char('y')]);
+    assert_eq!(h.events(), events + 1);
+    assert_eq!(h.rt.app.row, row, "the cursor stays on its row");
+    assert_eq!(
+        h.rt.app.selected_item().unwrap().title_id,
+        tile,
+        "the rated tile stays under the cursor"
+    );
+    assert!(h.screen().contains("▲ "), "the tile shows its thumb");
+    h.keys(&[KeyCode::Enter]);
+    assert!(h.screen().contains("you rated it up"), "{}", h.screen());
+    h.keys(&[KeyCode::Esc]);
+    // The same rating again clears it: no second event.
+    h.keys(&[KeyCode::Char('y')]);
+    assert_eq!(
+        h.events(),
+        events,
+        "a second y clears the rating instead of adding one"
+    );
+    assert!(!h.rt.app.ratings.contains_key(&tile));
+    // An older rating (not the newest feedback) is cleared too.
+    h.keys(&[
+        KeyCode::Char('L'),
+        KeyCode::Right,
+        KeyCode::Char('y'),
+        KeyCode::Left,
+    ]);
+    assert_eq!(h.rt.app.selected_item().unwrap().title_id, tile);
+    assert_eq!(h.events(), events + 2);
+    h.keys(&[KeyCode::Char('L')]);
+    assert_eq!(h.events(), events + 1, "the love left the store");
+    assert!(!h.rt.app.ratings.contains_key(&tile));
+}
+
+#[test]
+fn feedback_keeps_the_rows_above_and_under_the_cursor_in_place() {
+    let mut h = open("ava");
+    let row = h.go_to_row(RowKind::TopPicks);
+    let before = h.rt.app.page.clone().unwrap();
+    let mut churns = vec![];
+    for k in ['y', 'L', 'm', 'w'] {
+        let shown = h.rt.app.page.clone().unwrap();
+        h.keys(&[KeyCode::Right, KeyCode::Char(k)]);
+        let after = h.rt.app.page.clone().unwrap();
+        let kept = |p: &marquee::rank::Page| -> Vec<(String, Vec<String>)> {
+            p.rows[..=row]
+                .iter()
+                .map(|r| {
+                    (
+                        r.id.clone(),
+                        r.items.iter().map(|i| i.title_id.clone()).collect(),
+                    )
+                })
+                .collect()
+        };
+        assert_eq!(
+            kept(&after),
+            kept(&shown),
+            "{k}: the rows to the cursor moved"
+        );
+        assert_eq!(h.rt.app.row, row);
+        churns.push(marquee::tui::stable::churn(&shown, &after, row + 1, 6));
+    }
+    assert!(
+        churns.iter().all(|&c| c == 0.0),
+        "churn above and under the cursor: {churns:?}"
+    );
+    // The page below still re-ranks: the whole page's churn is measured, and shown.
+    let whole = marquee::tui::stable::churn(&before, h.rt.app.page.as_ref().unwrap(), 12, 6);
+    eprintln!("churn of the first 12 rows after four feedbacks: {whole:.2}");
+}
+
+#[test]
+fn an_exploratory_tile_says_what_the_badge_means() {
+    let mut h = open("ava");
+    let (r, c) =
+        h.rt.app
+            .rows()
+            .iter()
+            .enumerate()
+            .find_map(|(r, row)| {
+                row.items
+                    .iter()
+                    .position(|i| i.explanation.exploration)
+                    .map(|c| (r, c))
+            })
+            .expect("an exploratory tile on the page");
+    while h.rt.app.row < r {
+        h.keys(&[KeyCode::Down]);
+    }
+    for _ in 0..c {
+        h.keys(&[KeyCode::Right]);
+    }
+    assert!(
+        h.screen()
+            .contains("✧ exploring: a pick from outside your usual taste"),
+        "{}",
+        h.screen()
+    );
+}
+
+#[test]
+fn the_b_prompt_keeps_the_path_on_an_error_completes_with_tab_and_shows_the_whole_error() {
+    let mut h = open("ava");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("ranker-louder.json"),
+        r#"{"name": "louder", "weights": {"device_match": 1.5}}"#,
+    )
+    .unwrap();
+    let long = dir
+        .path()
+        .join(format!("{}.json", "a-very-long-file-name".repeat(6)));
+    h.keys(&[KeyCode::Char('B')]);
+    h.typed(long.to_str().unwrap());
+    h.keys(&[KeyCode::Enter]);
+    assert_eq!(
+        h.rt.mode(),
+        Mode::PickConfig,
+        "the prompt stays open on an error"
+    );
+    assert_eq!(
+        h.rt.app.config_input,
+        long.to_str().unwrap(),
+        "the typed path is kept"
+    );
+    let screen = h.text_at(80, 24);
+    let joined: String = screen.split_whitespace().collect();
+    assert!(joined.contains("cannotread"), "{screen}");
+    assert!(
+        joined.contains(&"a-very-long-file-name".repeat(6)),
+        "the error is cut:\n{screen}"
+    );
+    // Ctrl-U clears; Tab completes the unique name in the folder.
+    h.rt.press(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+    assert!(h.rt.app.config_input.is_empty());
+    h.typed(&format!("{}/ran", dir.path().display()));
+    h.keys(&[KeyCode::Tab]);
+    let full = dir.path().join("ranker-louder.json");
+    assert_eq!(h.rt.app.config_input, full.to_str().unwrap());
+    h.keys(&[KeyCode::Enter]);
+    assert_eq!(h.rt.mode(), Mode::Home);
+    assert!(h.screen().contains("B: louder"), "{}", h.screen());
+}
+
+#[test]
+fn the_header_says_when_in_words_and_d_shows_the_developer_details() {
+    let mut h = open("ava");
+    let screen = h.screen();
+    let first = screen.lines().next().unwrap();
+    assert!(first.contains("Saturday evening · TV"), "{first}");
+    assert!(!first.contains("2026-11-21"), "{first}");
+    h.keys(&[KeyCode::Char('D')]);
+    let first = h.screen().lines().next().unwrap().to_string();
+    assert!(
+        first.contains("2026-11-21") && first.contains("ranker default"),
+        "{first}"
+    );
+}
+
+#[test]
+fn the_billboard_follows_the_focused_tile() {
+    let mut h = open("ava");
+    let name = |h: &Harness| h.rt.app.selected_item().unwrap().name.clone();
+    let billboard = |h: &Harness| {
+        h.screen()
+            .lines()
+            .skip(2)
+            .take(8)
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let first = name(&h);
+    assert!(billboard(&h).contains(&first), "{}", billboard(&h));
+    h.keys(&[KeyCode::Down, KeyCode::Right]);
+    let second = name(&h);
+    assert_ne!(first, second);
+    assert!(billboard(&h).contains(&second), "{}", billboard(&h));
+}
+
+#[test]
+fn continue_watching_tiles_show_how_far_they_are_watched() {
+    let h = open("ava");
+    assert!(
+        h.rt.app
+            .rows()
+            .iter()
+            .any(|r| r.kind == RowKind::ContinueWatching),
+        "ava has a Continue Watching row"
+    );
+    assert!(!h.rt.app.progress.is_empty());
+    assert!(
+        h.screen().contains('━'),
+        "no progress bar drawn:\n{}",
+        h.screen()
+    );
+}
+
+#[test]
+fn snapshots_at_80x24() {
+    let mut h = open("ava");
+    insta::assert_snapshot!("home_80x24", h.text_at(80, 24));
+    h.keys(&[KeyCode::Char('/')]);
+    h.typed("detective");
+    insta::assert_snapshot!("search_80x24", h.text_at(80, 24));
+    h.keys(&[KeyCode::Esc, KeyCode::Char('x')]);
+    insta::assert_snapshot!("explain_80x24", h.text_at(80, 24));
+    let h = open("new");
+    let mut h = h;
+    insta::assert_snapshot!("onboarding_80x24", h.text_at(80, 24));
+}
+
+#[test]
+fn artworks_that_share_a_motif_are_composed_differently() {
+    use marquee::tui::view::tile::Composition;
+    let h = open("ava");
+    let mut by_motif: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> =
+        Default::default();
+    for t in h.rt.app.catalog.titles.values() {
+        for a in &t.artwork {
+            by_motif
+                .entry(a.motif.clone())
+                .or_default()
+                .insert(format!("{:?}", Composition::of(a)));
+        }
+    }
+    let looks: usize = by_motif.values().map(|c| c.len()).sum();
+    let face = by_motif.get("face").map_or(0, |c| c.len());
+    assert!(
+        looks >= 8 * by_motif.len(),
+        "{looks} looks from {} motifs",
+        by_motif.len()
+    );
+    assert!(face >= 20, "the face motif has only {face} compositions");
+}
