@@ -368,7 +368,7 @@ fn thumb_of(a: Act) -> Option<Thumb> {
 /// Ctrl-W: the text without its last word (and the spaces before it).
 pub fn without_last_word(text: &str) -> String {
     let t = text.trim_end();
-    let cut = t.rfind(|c: char| c == ' ' || c == '/').map_or(0, |i| i + 1);
+    let cut = t.rfind([' ', '/']).map_or(0, |i| i + 1);
     t[..cut].to_string()
 }
 

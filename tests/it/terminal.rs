@@ -3,7 +3,6 @@
 //! in order (cooked mode, main screen, cursor shown) after `q`, Ctrl-C and
 //! a panic. Skips with a message when tmux is not installed (CI installs it).
 
-
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};

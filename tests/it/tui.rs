@@ -2,7 +2,6 @@
 //! and runtime (against a real Session on the sample), drawn into a
 //! TestBackend at a fixed size.
 
-
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use marquee::catalog::Device;
 use marquee::rank::{Context, RankerConfig, RowKind};
@@ -748,12 +747,14 @@ fn the_detail_view_shows_the_whole_synopsis_and_keeps_its_key_line_at_80x24() {
 fn help_scrolls_to_its_last_line_and_lists_q_close_once() {
     let mut h = open("ava");
     h.keys(&[KeyCode::Char('?')]);
+    h.keys(&[KeyCode::PageDown, KeyCode::PageDown, KeyCode::PageDown]);
     let full = h.screen();
     assert_eq!(full.matches("q          close").count(), 1, "{full}");
     assert!(
-        full.contains("a second click opens it"),
+        full.contains("Ctrl-C quits from anywhere") && full.contains("opens it."),
         "the footer is cut:\n{full}"
     );
+    h.keys(&[KeyCode::PageUp, KeyCode::PageUp, KeyCode::PageUp]);
     h.rt.dispatch(Action::Resize(80, 24));
     let first = lines_of(&h.buffer(ColorMode::TrueColor, 80, 24));
     assert!(
@@ -997,7 +998,10 @@ fn the_b_prompt_keeps_the_path_on_an_error_completes_with_tab_and_shows_the_whol
         "the typed path is kept"
     );
     let screen = h.text_at(80, 24);
-    let joined: String = screen.split_whitespace().collect();
+    let joined: String = screen
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '│')
+        .collect();
     assert!(joined.contains("cannotread"), "{screen}");
     assert!(
         joined.contains(&"a-very-long-file-name".repeat(6)),
@@ -1104,4 +1108,49 @@ fn artworks_that_share_a_motif_are_composed_differently() {
         by_motif.len()
     );
     assert!(face >= 20, "the face motif has only {face} compositions");
+}
+
+#[test]
+fn a_thumbs_up_alone_does_not_make_a_because_you_watched_row() {
+    let mut h = open("ava");
+    h.go_to_row(RowKind::TopPicks);
+    let rated = h.rt.app.selected_item().unwrap().title_id.clone();
+    h.keys(&[KeyCode::Char('y')]);
+    let page = h.rt.session.page();
+    assert!(
+        !page
+            .rows
+            .iter()
+            .any(|r| r.id == format!("because_you_watched:{rated}")),
+        "a row claims ava watched {rated}, which she only rated up"
+    );
+    // Loving it is enough to anchor one.
+    h.keys(&[KeyCode::Char('L')]);
+    let page = h.rt.session.page();
+    assert!(page
+        .rows
+        .iter()
+        .any(|r| r.id == format!("because_you_watched:{rated}")));
+}
+
+#[test]
+fn exploratory_picks_stay_out_of_rows_whose_title_they_contradict() {
+    for profile in ["ava", "kit", "ren", "lola", "theo", "sam"] {
+        let h = open(profile);
+        for row in h.rt.app.rows() {
+            if matches!(row.kind, RowKind::MicroGenre | RowKind::BecauseYouWatched) {
+                let explored: Vec<&str> = row
+                    .items
+                    .iter()
+                    .filter(|i| i.explanation.exploration)
+                    .map(|i| i.name.as_str())
+                    .collect();
+                assert!(
+                    explored.is_empty(),
+                    "{profile}: {:?} holds exploratory {explored:?}",
+                    row.title
+                );
+            }
+        }
+    }
 }

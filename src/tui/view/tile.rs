@@ -84,28 +84,35 @@ fn mirror(c: char) -> char {
     }
 }
 
-/// The backdrop's mark at (dx, dy) of a `w`×`h` picture, if any.
-fn backdrop_mark(b: Backdrop, dx: u16, dy: u16, w: u16, h: u16, seed: u64) -> Option<char> {
+/// What the backdrop puts at (dx, dy) of a `w`×`h` picture: a faint mark,
+/// or a shift of the background colour (the horizon and the disc).
+enum Paint {
+    Mark(char),
+    Shade,
+}
+
+fn backdrop_at(b: Backdrop, dx: u16, dy: u16, w: u16, h: u16, seed: u64) -> Option<Paint> {
     let cell = hash(&format!("{seed}:{dx}:{dy}"));
     match b {
         Backdrop::Plain => None,
-        Backdrop::Horizon => match (dy * 3).cmp(&(h * 2)) {
-            std::cmp::Ordering::Equal => Some('▄'),
-            std::cmp::Ordering::Greater => Some(if (dx + dy) % 4 == 0 { '░' } else { '▒' }),
-            std::cmp::Ordering::Less => None,
-        },
-        Backdrop::Stars => (cell % 9 == 0)
-            .then(|| ['⠁', '⠂', '⠄', '⡀', '⠈', '⠐', '⠠', '⢀'][(cell >> 8) as usize % 8]),
-        Backdrop::Rain => ((dx + 2 * dy) % 5 == (seed % 5) as u16).then_some('╱'),
+        Backdrop::Horizon => (dy * 3 >= h * 2).then_some(Paint::Shade),
+        Backdrop::Stars => cell.is_multiple_of(9).then(|| {
+            Paint::Mark(['⠁', '⠂', '⠄', '⡀', '⠈', '⠐', '⠠', '⢀'][(cell >> 8) as usize % 8])
+        }),
+        Backdrop::Rain => ((dx + 2 * dy) % 7 == (seed % 7) as u16).then_some(Paint::Mark('╱')),
         Backdrop::Disc => {
-            // A disc of radius h/2 (cells are twice as tall as wide), off to one side.
-            let cx = if seed % 2 == 0 { w / 4 } else { w - w / 4 } as f32;
+            // A disc (cells are twice as tall as wide), off to one side.
+            let cx = if seed.is_multiple_of(2) {
+                w / 4
+            } else {
+                w - w / 4
+            } as f32;
             let cy = h as f32 / 2.5;
             let r = h as f32 / 2.2;
             let (x, y) = (dx as f32 + 0.5 - cx, (dy as f32 + 0.5 - cy) * 2.0);
-            (x * x + y * y <= r * r).then_some('█')
+            (x * x + y * y <= r * r).then_some(Paint::Shade)
         }
-        Backdrop::Bands => (dy % 3 == 0).then_some('▔'),
+        Backdrop::Bands => dy.is_multiple_of(3).then_some(Paint::Shade),
     }
 }
 
@@ -138,12 +145,17 @@ pub fn draw_artwork(buf: &mut Buffer, area: Rect, art: &Artwork, theme: &Theme, 
                 let bg = mix(p.bg, p.bg2, t);
                 cell.set_bg(theme.color(bg));
                 if dy < text_rows {
-                    if let Some(ch) =
-                        backdrop_mark(comp.backdrop, dx, dy, area.width, text_rows, seed)
-                    {
-                        // Backdrops are drawn faintly, a third of the way to the ink.
-                        cell.set_char(ch);
-                        cell.set_fg(theme.color(mix(bg, p.accent, 0.35)));
+                    // Backdrops are faint: marks a third of the way to the
+                    // accent, shades a quarter of the way.
+                    match backdrop_at(comp.backdrop, dx, dy, area.width, text_rows, seed) {
+                        Some(Paint::Mark(ch)) => {
+                            cell.set_char(ch);
+                            cell.set_fg(theme.color(mix(bg, p.accent, 0.35)));
+                        }
+                        Some(Paint::Shade) => {
+                            cell.set_bg(theme.color(mix(bg, p.accent, 0.25)));
+                        }
+                        None => {}
                     }
                 }
             }
@@ -164,6 +176,10 @@ pub fn draw_artwork(buf: &mut Buffer, area: Rect, art: &Artwork, theme: &Theme, 
             let y = top + i as u16;
             if y >= area.y + text_rows {
                 continue;
+            }
+            // The motif stands on a clear ground: no backdrop marks inside its box.
+            for x in left..(left + mw).min(area.right()) {
+                buf[(x, y)].set_symbol(" ");
             }
             let chars: Vec<char> = line.chars().collect();
             for j in 0..chars.len() {
