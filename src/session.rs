@@ -248,6 +248,46 @@ impl Session {
         Ok(Some(description))
     }
 
+    /// Clear a title's rating (thumbs up, love or down): the profile's
+    /// feedback events that rated it leave the store and the profile is
+    /// rebuilt from what remains. A rating from the imported history stays
+    /// (it is not feedback). Undo and redo start afresh, since the events
+    /// they would take back or give again may be gone.
+    pub fn clear_rating(&mut self, title_id: &str) -> Result<String, StoreError> {
+        let rated: Vec<i64> = self
+            .store
+            .events_of(self.profile.member_id)?
+            .into_iter()
+            .filter(|e| {
+                e.title_id == title_id
+                    && matches!(e.action, Action::Up | Action::Love | Action::Down)
+            })
+            .map(|e| e.id)
+            .collect();
+        for id in rated {
+            match self.store.delete_feedback(self.profile.member_id, id) {
+                Ok(()) => {}
+                // Imported history, not feedback: it stays.
+                Err(StoreError::Invalid(_)) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        self.profile = ProfileState::load(&self.store, &self.model, &self.profile.name.clone())?;
+        self.undo.clear();
+        self.redo.clear();
+        let still = self
+            .model
+            .title_index(title_id)
+            .and_then(|t| self.profile.titles.get(&t))
+            .and_then(|s| s.thumb());
+        Ok(match still {
+            None => "Rating cleared".to_string(),
+            Some(_) => {
+                "This rating is in the imported history, not your feedback: it stays".to_string()
+            }
+        })
+    }
+
     /// Move the session to another time of day (same date) and device.
     pub fn set_context(&mut self, time_of_day: TimeOfDay, device: Device) {
         self.ctx = Context {

@@ -32,6 +32,14 @@ pub enum Step {
         time_of_day: TimeOfDay,
         device: Device,
     },
+    /// A rating cleared (the same rating pressed again).
+    ClearRating {
+        title: String,
+    },
+    /// The config reloaded (`r`, or its file saved): the one in force from here on.
+    Config {
+        config: Box<RankerConfig>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -160,6 +168,10 @@ pub fn apply(session: &mut Session, step: &Step) -> Result<(), SessionError> {
             time_of_day,
             device,
         } => session.set_context(*time_of_day, *device),
+        Step::ClearRating { title } => {
+            session.clear_rating(title)?;
+        }
+        Step::Config { config } => session.set_config((**config).clone()),
     }
     Ok(())
 }
@@ -197,5 +209,7 @@ pub fn describe(step: &Step) -> String {
             time_of_day,
             device,
         } => format!("context {time_of_day} on {device}"),
+        Step::ClearRating { title } => format!("clear the rating of {title}"),
+        Step::Config { config } => format!("config {} ({})", config.name, config.hash()),
     }
 }

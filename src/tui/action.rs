@@ -4,7 +4,29 @@
 
 use super::app::{Mark, SearchResult};
 use crate::catalog::ProfileSummary;
-use crate::rank::{Page, TimeOfDay};
+use crate::rank::{Page, Thumb, TimeOfDay};
+use std::collections::BTreeMap;
+
+/// Why a new page arrived: how the screen should take it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cause {
+    /// Another profile, or onboarding just done: start at the top, nothing marked.
+    Fresh,
+    /// The context or the config changed: keep the row, mark what moved.
+    Rerank,
+    /// Feedback on a title: the rows above and under the cursor stay put.
+    Feedback {
+        title_id: String,
+        action: crate::catalog::Action,
+    },
+    /// A rating was cleared (pressing the same rating again).
+    Cleared {
+        title_id: String,
+    },
+    /// The last feedback was taken back / given again: the page shown then comes back.
+    Undo,
+    Redo,
+}
 
 /// Feedback a viewer can give from the keyboard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,6 +63,17 @@ pub enum Action {
     OpenPickConfig,
     Input(char),
     Backspace,
+    /// Ctrl-U: clear the text field; Ctrl-W: delete its last word.
+    ClearInput,
+    DeleteWord,
+    /// Tab in the config prompt: complete the path.
+    Complete,
+    PageUp,
+    PageDown,
+    /// The header's developer details (time, config hash, build time) on or off.
+    ToggleDeveloper,
+    /// `M`: what moved at the last re-rank and why.
+    OpenMoved,
     Toggle,
     Tick,
     ScrollUp,
@@ -55,8 +88,18 @@ pub enum Action {
         page: Box<Page>,
         display: String,
         build_ms: f64,
-        marks: bool,
+        cause: Cause,
+        /// The profile's ratings after this page's feedback, by title id.
+        ratings: BTreeMap<String, Thumb>,
+        /// How far each unfinished title is watched (0–1), for Continue Watching's bars.
+        progress: BTreeMap<String, f32>,
     },
+    /// Config B is loaded: the prompt closes and the split view shows.
+    Compared(String),
+    /// A `B` attempt failed: the prompt comes back with the path and the error.
+    CompareFailed(String),
+    /// Tab completion of the config path: the completed text and the candidates left.
+    Completed(String, Vec<String>),
     /// Config B's page, built beside every page of A when comparing.
     ComparePage(Box<Page>),
     SearchResults(Vec<SearchResult>),
@@ -77,6 +120,10 @@ pub enum Effect {
         progress: f32,
         artwork_id: Option<String>,
     },
+    /// Clear a title's rating (the same rating pressed again).
+    ClearRating(String),
+    /// Complete a typed path from the file system.
+    Complete(String),
     /// Take back the newest feedback, or give again the one taken back.
     Undo,
     Redo,
@@ -94,9 +141,6 @@ pub enum Effect {
     Picks(Vec<String>),
     SetContext(TimeOfDay, crate::catalog::Device),
 }
-
-/// Movement marks kept for this many ticks (a tick is 250 ms).
-pub const MARK_TICKS: u32 = 12;
 
 pub fn mark_label(m: &Mark) -> String {
     match m {

@@ -3,7 +3,7 @@
 
 use crate::catalog::{Genre, ProfileSummary, Tag, Title};
 use crate::eval::compare::{diff_pages, RowDiff};
-use crate::rank::{Item, Page, Row, TimeOfDay};
+use crate::rank::{Item, Page, Row, Thumb, TimeOfDay};
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
@@ -19,6 +19,8 @@ pub enum Mode {
     NewProfile,
     Onboarding,
     Context,
+    /// What moved at the last re-rank and why (`M`).
+    Moved,
     /// Typing the path of a second config to compare with.
     PickConfig,
 }
@@ -84,8 +86,27 @@ pub struct App {
     pub split: bool,
     /// The config path being typed (PickConfig).
     pub config_input: String,
-    /// Where Back returns to from Detail/Explain.
-    pub return_mode: Mode,
+    /// Where Back returns to: the screens opened on the way here, the newest last.
+    pub stack: Vec<Mode>,
+    /// How far the open overlay (detail, explain, help) is scrolled, in lines.
+    pub scroll: u16,
+    /// The error of the last `B` attempt, shown in the prompt (with the path kept).
+    pub config_error: Option<String>,
+    /// Tab completions of the typed config path, when more than one fits.
+    pub completions: Vec<String>,
+    /// Each title's current rating (thumbs up, love or down), by title id.
+    pub ratings: BTreeMap<String, Thumb>,
+    /// How far each unfinished title is watched (0–1), by title id.
+    pub progress: BTreeMap<String, f32>,
+    /// The pages shown before each feedback of this session, for an exact undo,
+    /// with the feedback that followed (title id, action).
+    pub undo_pages: Vec<(String, crate::catalog::Action, Page)>,
+    /// The pages undone, for an exact redo.
+    pub redo_pages: Vec<(String, crate::catalog::Action, Page)>,
+    /// The header shows raw names (time, config hash, build time) for developers.
+    pub developer: bool,
+    /// What moved at the last re-rank, in words, for `M`.
+    pub moved: Vec<String>,
     pub catalog: Rc<Catalog>,
     pub page: Option<Page>,
     pub profile_display: String,
@@ -94,7 +115,6 @@ pub struct App {
     /// Selected column per row id, so a row keeps its place.
     pub cols: BTreeMap<String, usize>,
     pub marks: BTreeMap<String, Mark>,
-    pub mark_ticks: u32,
     /// Names of titles that left the page at the last re-rank.
     pub left_page: Vec<String>,
     pub status: Option<(String, bool)>,
@@ -127,7 +147,16 @@ impl App {
             compare_diff: vec![],
             split: false,
             config_input: String::new(),
-            return_mode: Mode::Home,
+            stack: vec![],
+            scroll: 0,
+            config_error: None,
+            completions: vec![],
+            ratings: BTreeMap::new(),
+            progress: BTreeMap::new(),
+            undo_pages: vec![],
+            redo_pages: vec![],
+            developer: false,
+            moved: vec![],
             catalog,
             page: None,
             profile_display: String::new(),
@@ -135,7 +164,6 @@ impl App {
             row: 0,
             cols: BTreeMap::new(),
             marks: BTreeMap::new(),
-            mark_ticks: 0,
             left_page: vec![],
             status: None,
             status_ticks: 0,
@@ -173,18 +201,39 @@ impl App {
         row.items.get(self.col(self.row))
     }
 
-    /// The page's top pick: the billboard.
-    pub fn top_pick(&self) -> Option<(&Row, &Item)> {
-        let rows = self.rows();
-        rows.iter()
-            .find(|r| {
-                matches!(
-                    r.kind,
-                    crate::rank::RowKind::TopPicks | crate::rank::RowKind::Popular
-                )
-            })
-            .or(rows.first())
-            .and_then(|r| r.items.first().map(|i| (r, i)))
+    /// The billboard's title: the focused tile, with its row.
+    pub fn focused(&self) -> Option<(&Row, &Item)> {
+        let row = self.rows().get(self.row)?;
+        row.items.get(self.col(self.row)).map(|i| (row, i))
+    }
+
+    /// The terminal is under the minimum size: only quitting (and resizing) acts.
+    /// An unknown size (0×0, before the first resize) does not count.
+    pub fn too_small(&self) -> bool {
+        self.size != (0, 0)
+            && super::layout::too_small(ratatui::layout::Rect::new(0, 0, self.size.0, self.size.1))
+    }
+
+    /// Open a screen over the current one; Back returns here.
+    pub fn open(&mut self, mode: Mode) {
+        if self.mode != mode {
+            self.stack.push(self.mode);
+        }
+        self.mode = mode;
+        self.scroll = 0;
+    }
+
+    /// Back one level (never past the home page).
+    pub fn back(&mut self) {
+        self.mode = self.stack.pop().unwrap_or(Mode::Home);
+        self.scroll = 0;
+    }
+
+    /// Straight to the home page, forgetting the screens on the way.
+    pub fn home(&mut self) {
+        self.stack.clear();
+        self.mode = Mode::Home;
+        self.scroll = 0;
     }
 
     /// The item for `title_id` on the page, with its row.

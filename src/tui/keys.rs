@@ -16,6 +16,12 @@ pub struct Binding {
 use Mode::*;
 const BROWSE: &[Mode] = &[Home, Detail];
 const LISTS: &[Mode] = &[Home, Search, Profiles, Onboarding, Context];
+/// Screens that scroll: ↑↓ and PgUp/PgDn move their text.
+const SCROLLS: &[Mode] = &[Detail, Explain, Help, Moved];
+/// Every screen over the home page: Esc goes back one level from each.
+const OVER: &[Mode] = &[
+    Detail, Explain, Help, Moved, Search, Profiles, NewProfile, Onboarding, Context, PickConfig,
+];
 
 pub const KEYMAP: &[Binding] = &[
     Binding {
@@ -31,6 +37,34 @@ pub const KEYMAP: &[Binding] = &[
         modes: LISTS,
         action: Action::Down,
         help: "move down",
+    },
+    Binding {
+        keys: &[KeyCode::Up, KeyCode::Char('k')],
+        label: "↑ k",
+        modes: SCROLLS,
+        action: Action::ScrollUp,
+        help: "scroll up (details, explain, help)",
+    },
+    Binding {
+        keys: &[KeyCode::Down, KeyCode::Char('j')],
+        label: "↓ j",
+        modes: SCROLLS,
+        action: Action::ScrollDown,
+        help: "scroll down (details, explain, help)",
+    },
+    Binding {
+        keys: &[KeyCode::PageUp],
+        label: "PgUp",
+        modes: &[Detail, Explain, Help, Moved, Search],
+        action: Action::PageUp,
+        help: "a page up",
+    },
+    Binding {
+        keys: &[KeyCode::PageDown],
+        label: "PgDn",
+        modes: &[Detail, Explain, Help, Moved, Search],
+        action: Action::PageDown,
+        help: "a page down",
     },
     Binding {
         keys: &[KeyCode::Left, KeyCode::Char('h')],
@@ -184,44 +218,65 @@ pub const KEYMAP: &[Binding] = &[
     Binding {
         keys: &[KeyCode::Char('?')],
         label: "?",
-        modes: &[Home, Detail],
+        modes: &[Home, Detail, Onboarding, Profiles, Context],
         action: Action::OpenHelp,
         help: "this help",
     },
     Binding {
-        keys: &[KeyCode::Esc],
-        label: "Esc",
-        modes: &[
-            Detail, Explain, Help, Search, Profiles, NewProfile, Onboarding, Context, PickConfig,
-        ],
-        action: Action::Back,
-        help: "close / back",
+        keys: &[KeyCode::Char('M')],
+        label: "M",
+        modes: BROWSE,
+        action: Action::OpenMoved,
+        help: "what moved at the last re-rank, and why",
     },
     Binding {
-        keys: &[KeyCode::Char('q'), KeyCode::Esc],
-        label: "q Esc",
+        keys: &[KeyCode::Char('D')],
+        label: "D",
+        modes: &[Home],
+        action: Action::ToggleDeveloper,
+        help: "developer details in the header",
+    },
+    Binding {
+        keys: &[KeyCode::Esc],
+        label: "Esc",
+        modes: OVER,
+        action: Action::Back,
+        help: "back one level (never quits)",
+    },
+    Binding {
+        keys: &[KeyCode::Esc],
+        label: "Esc",
+        modes: &[Home],
+        action: Action::Back,
+        help: "clear the movement marks",
+    },
+    Binding {
+        keys: &[KeyCode::Char('q')],
+        label: "q",
         modes: &[Home],
         action: Action::Quit,
         help: "quit",
     },
     Binding {
-        keys: &[
-            KeyCode::Char('q'),
-            KeyCode::Char('x'),
-            KeyCode::Char('?'),
-            KeyCode::Enter,
-        ],
+        keys: &[KeyCode::Char('q')],
         label: "q",
-        modes: &[Explain, Help],
+        modes: SCROLLS,
         action: Action::Back,
         help: "close",
     },
     Binding {
-        keys: &[KeyCode::Char('q')],
-        label: "q",
-        modes: &[Detail],
+        keys: &[KeyCode::Char('x'), KeyCode::Char('?'), KeyCode::Enter],
+        label: "x ? Enter",
+        modes: &[Explain, Help],
         action: Action::Back,
-        help: "close",
+        help: "also close explain / help",
+    },
+    Binding {
+        keys: &[KeyCode::Tab],
+        label: "Tab",
+        modes: &[PickConfig],
+        action: Action::Complete,
+        help: "complete the file path",
     },
     Binding {
         keys: &[KeyCode::Backspace],
@@ -233,12 +288,18 @@ pub const KEYMAP: &[Binding] = &[
 ];
 
 /// The action a key means in a mode. Ctrl-C quits everywhere; in text
-/// fields, printable characters are typed.
+/// fields, printable characters are typed, Ctrl-U clears and Ctrl-W deletes a word.
 pub fn resolve(mode: Mode, key: KeyEvent) -> Option<Action> {
+    let typing = matches!(mode, Search | NewProfile | PickConfig);
     if key.modifiers.contains(KeyModifiers::CONTROL) {
-        return (key.code == KeyCode::Char('c')).then_some(Action::Quit);
+        return match key.code {
+            KeyCode::Char('c') => Some(Action::Quit),
+            KeyCode::Char('u') if typing => Some(Action::ClearInput),
+            KeyCode::Char('w') if typing => Some(Action::DeleteWord),
+            _ => None,
+        };
     }
-    if matches!(mode, Search | NewProfile | PickConfig) {
+    if typing {
         if let KeyCode::Char(c) = key.code {
             return Some(Action::Input(c));
         }
@@ -285,6 +346,45 @@ mod tests {
             assert_eq!(resolve(m, ctrl_c), Some(Action::Quit), "{m:?}");
         }
         assert_eq!(resolve(Detail, key(KeyCode::Esc)), Some(Action::Back));
-        assert_eq!(resolve(Home, key(KeyCode::Esc)), Some(Action::Quit));
+    }
+
+    #[test]
+    fn esc_goes_back_and_never_quits_while_q_quits_from_home() {
+        for m in [
+            Home, Detail, Explain, Help, Moved, Search, Profiles, NewProfile, Onboarding, Context,
+            PickConfig,
+        ] {
+            assert_eq!(resolve(m, key(KeyCode::Esc)), Some(Action::Back), "{m:?}");
+        }
+        assert_eq!(resolve(Home, key(KeyCode::Char('q'))), Some(Action::Quit));
+    }
+
+    #[test]
+    fn question_mark_opens_help_in_onboarding() {
+        assert_eq!(
+            resolve(Onboarding, key(KeyCode::Char('?'))),
+            Some(Action::OpenHelp)
+        );
+    }
+
+    #[test]
+    fn help_lists_no_binding_twice() {
+        let mut seen = std::collections::BTreeSet::new();
+        for b in KEYMAP {
+            assert!(
+                seen.insert((b.label, b.help)),
+                "{} {} is listed twice",
+                b.label,
+                b.help
+            );
+        }
+    }
+
+    #[test]
+    fn text_fields_take_ctrl_u_and_ctrl_w() {
+        let ctrl = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL);
+        assert_eq!(resolve(Search, ctrl('u')), Some(Action::ClearInput));
+        assert_eq!(resolve(PickConfig, ctrl('w')), Some(Action::DeleteWord));
+        assert_eq!(resolve(Home, ctrl('u')), None);
     }
 }

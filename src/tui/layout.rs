@@ -4,14 +4,18 @@
 use super::app::App;
 use ratatui::layout::Rect;
 
+/// The narrowest tile; wider terminals get wider tiles (up to `TILE_MAX_W`).
 pub const TILE_W: u16 = 20;
+pub const TILE_MAX_W: u16 = 30;
+/// Columns kept at a row's right for a peek of the next tile.
+pub const PEEK_W: u16 = 6;
 /// The tile's artwork with its frame.
 pub const TILE_H: u16 = 8;
 /// Row title, tile, and the line under it with name and match.
 pub const ROW_H: u16 = 1 + TILE_H + 1;
 pub const HEADER_H: u16 = 2;
 pub const FOOTER_H: u16 = 1;
-pub const BILLBOARD_H: u16 = 12;
+pub const BILLBOARD_H: u16 = 8;
 /// Below this the billboard gives way to rows.
 pub const BILLBOARD_MIN_HEIGHT: u16 = 36;
 pub const MIN_W: u16 = 60;
@@ -50,7 +54,7 @@ pub fn home(area: Rect, app: &App) -> HomeLayout {
         ..area
     };
     let mut y = area.y + HEADER_H;
-    let billboard = (area.height >= BILLBOARD_MIN_HEIGHT && app.top_pick().is_some()).then(|| {
+    let billboard = (area.height >= BILLBOARD_MIN_HEIGHT && app.focused().is_some()).then(|| {
         let r = Rect {
             x: area.x,
             y,
@@ -63,7 +67,7 @@ pub fn home(area: Rect, app: &App) -> HomeLayout {
     let space = footer.y.saturating_sub(y);
     let visible = (space / ROW_H).max(1) as usize;
     let first = app.row.saturating_sub(visible - 1);
-    let per_row = ((area.width.saturating_sub(2)) / (TILE_W + 1)).max(1) as usize;
+    let (tile_w, per_row) = tile_width(area.width);
     let mut rows = vec![];
     for (index, row) in app.rows().iter().enumerate().skip(first).take(visible) {
         if y + ROW_H > footer.y {
@@ -77,26 +81,40 @@ pub fn home(area: Rect, app: &App) -> HomeLayout {
         };
         let selected_col = app.col(index);
         let start = selected_col.saturating_sub(per_row - 1);
-        let tiles = (start..row.items.len().min(start + per_row))
+        let mut tiles: Vec<(usize, Rect)> = (start..row.items.len().min(start + per_row))
             .enumerate()
             .map(|(k, col)| {
                 (
                     col,
                     Rect {
-                        x: area.x + 1 + k as u16 * (TILE_W + 1),
+                        x: area.x + 1 + k as u16 * (tile_w + 1),
                         y: y + 1,
-                        width: TILE_W,
+                        width: tile_w,
                         height: TILE_H + 1,
                     },
                 )
             })
             .collect();
+        // A peek of the next tile at the right edge, so a row shows there is more.
+        let peek_x = area.x + 1 + per_row as u16 * (tile_w + 1);
+        let peek_w = area.right().saturating_sub(peek_x + 1);
+        if start + per_row < row.items.len() && peek_w >= 4 {
+            tiles.push((
+                start + per_row,
+                Rect {
+                    x: peek_x,
+                    y: y + 1,
+                    width: peek_w,
+                    height: TILE_H + 1,
+                },
+            ));
+        }
         rows.push(RowSlot {
             index,
             title,
             tiles,
             more_left: start > 0,
-            more_right: start + per_row < row.items.len(),
+            more_right: start + per_row + 1 < row.items.len(),
         });
         y += ROW_H;
     }
@@ -106,6 +124,17 @@ pub fn home(area: Rect, app: &App) -> HomeLayout {
         rows,
         footer,
     }
+}
+
+/// Tile width and whole tiles per row for a terminal `width` columns wide:
+/// tiles widen with the terminal (20 columns at 120 and under, a column more
+/// per 20 beyond, up to 30), leaving `PEEK_W` for a peek of the next tile.
+pub fn tile_width(width: u16) -> (u16, usize) {
+    let avail = width.saturating_sub(2 + PEEK_W);
+    let target = (TILE_W + width.saturating_sub(120) / 20).min(TILE_MAX_W);
+    let n = (avail / (target + 1)).max(1);
+    let w = (avail / n).saturating_sub(1).clamp(4, TILE_MAX_W);
+    (w, n as usize)
 }
 
 /// The (row, column) of the tile at a screen position, if any.

@@ -5,9 +5,11 @@
 
 pub mod action;
 pub mod app;
+pub mod complete;
 pub mod keys;
 pub mod layout;
 pub mod runtime;
+pub mod stable;
 pub mod theme;
 pub mod update;
 pub mod view;

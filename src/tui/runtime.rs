@@ -3,7 +3,7 @@
 //! results fed back as Actions. Used by the terminal loop and, without a
 //! terminal, by tests.
 
-use super::action::{Action, Effect};
+use super::action::{Action, Cause, Effect};
 use super::app::{App, Catalog, Mode};
 use super::keys::resolve;
 use super::update::update;
@@ -49,7 +49,7 @@ impl Runtime {
             compare: None,
             fixed_build_ms,
         };
-        let first = rt.page_action(first, build_ms, false);
+        let first = rt.page_action(first, build_ms, Cause::Fresh);
         rt.dispatch(first);
         if rt.session.profile().events == 0 {
             // A brand-new profile starts with onboarding.
@@ -69,12 +69,19 @@ impl Runtime {
         while !queue.is_empty() {
             let mut next = vec![];
             for effect in queue {
-                let step = journey_step(&effect);
+                let reload = effect == Effect::ReloadConfig;
+                let mut step = journey_step(&effect);
                 let restarts = matches!(
                     effect,
                     Effect::SwitchProfile(_) | Effect::CreateProfile(_) | Effect::Picks(_)
                 );
                 let actions = self.execute(effect);
+                if reload {
+                    // The config in force from this step on, so a replay builds the same pages.
+                    step = Some(Step::Config {
+                        config: Box::new(self.session.config().clone()),
+                    });
+                }
                 if let Some(page) = actions.iter().find_map(|a| match a {
                     Action::PageReady { page, .. } => Some(page),
                     _ => None,
@@ -105,9 +112,43 @@ impl Runtime {
     }
 
     pub fn press(&mut self, key: KeyEvent) {
+        if self.app.too_small() {
+            // Only quitting works on the "too small" message (q as it says, or Ctrl-C).
+            let ctrl_c = key.code == crossterm::event::KeyCode::Char('c')
+                && key
+                    .modifiers
+                    .contains(crossterm::event::KeyModifiers::CONTROL);
+            if ctrl_c || key.code == crossterm::event::KeyCode::Char('q') {
+                self.dispatch(Action::Quit);
+            }
+            return;
+        }
         if let Some(a) = resolve(self.app.mode, key) {
             self.dispatch(a);
         }
+    }
+
+    /// How far each started, unfinished title is watched, by title id.
+    fn progress(&self) -> std::collections::BTreeMap<String, f32> {
+        let model = self.session.model();
+        self.session
+            .profile()
+            .titles
+            .iter()
+            .filter(|(_, st)| st.plays > 0 && !st.completed)
+            .map(|(&t, st)| (model.titles[t].id.clone(), st.progress))
+            .collect()
+    }
+
+    /// The profile's current ratings by title id (what the tiles and details show).
+    fn ratings(&self) -> std::collections::BTreeMap<String, crate::rank::Thumb> {
+        let model = self.session.model();
+        self.session
+            .profile()
+            .titles
+            .iter()
+            .filter_map(|(&t, st)| st.thumb().map(|r| (model.titles[t].id.clone(), r)))
+            .collect()
     }
 
     /// The current search results the profile rates down.
@@ -126,17 +167,19 @@ impl Runtime {
             .collect()
     }
 
-    fn page_ready(&self, marks: bool) -> Action {
+    fn page_ready(&self, cause: Cause) -> Action {
         let (page, ms) = timed_page(&self.session, self.fixed_build_ms);
-        self.page_action(page, ms, marks)
+        self.page_action(page, ms, cause)
     }
 
-    fn page_action(&self, page: crate::rank::Page, ms: f64, marks: bool) -> Action {
+    fn page_action(&self, page: crate::rank::Page, ms: f64, cause: Cause) -> Action {
         Action::PageReady {
             page: Box::new(page),
             display: self.session.profile().display_name.clone(),
             build_ms: ms,
-            marks,
+            cause,
+            ratings: self.ratings(),
+            progress: self.progress(),
         }
     }
 
@@ -155,24 +198,36 @@ impl Runtime {
                         .title_index(&title_id)
                         .map_or(title_id.clone(), |t| model.titles[t].name.clone());
                     vec![
-                        self.page_ready(true),
+                        self.page_ready(Cause::Feedback { title_id, action }),
                         Action::Recorded(format!("Saved: {} — {}", name, r.description)),
                     ]
                 }
                 Err(e) => vec![Action::Failed(format!("Not saved: {e}"))],
             },
+            Effect::ClearRating(title_id) => match s.clear_rating(&title_id) {
+                Ok(what) => vec![
+                    self.page_ready(Cause::Cleared { title_id }),
+                    Action::Recorded(what),
+                ],
+                Err(e) => vec![Action::Failed(format!("Not cleared: {e}"))],
+            },
+            Effect::Complete(typed) => {
+                let (text, candidates) = super::complete::complete_path(&typed);
+                vec![Action::Completed(text, candidates)]
+            }
             Effect::ReloadConfig => self.reload_config(),
             Effect::Compare(path) => {
-                match crate::rank::RankerConfig::load(std::path::Path::new(&path))
+                let path = super::complete::expand_home(&path);
+                match crate::rank::RankerConfig::load(&path)
                     .map_err(|e| e.to_string())
                     .and_then(|b| {
                         let name = b.name.clone();
                         self.set_compare(b).map(|()| name)
                     }) {
-                    Ok(name) => vec![Action::Recorded(format!(
+                    Ok(name) => vec![Action::Compared(format!(
                         "Comparing with {name}: A left, B right (b toggles)"
                     ))],
-                    Err(e) => vec![Action::Failed(format!("Not compared: {e}"))],
+                    Err(e) => vec![Action::CompareFailed(format!("Not compared: {e}"))],
                 }
             }
             Effect::SaveJourney => match self.save_journey() {
@@ -183,14 +238,14 @@ impl Runtime {
                 Err(e) => vec![Action::Failed(format!("Journey not saved: {e}"))],
             },
             Effect::Undo | Effect::Redo => {
-                let (done, verb, done_word) = if effect == Effect::Undo {
-                    (s.undo(), "undo", "Undone")
+                let (done, verb, done_word, cause) = if effect == Effect::Undo {
+                    (s.undo(), "undo", "Undone", Cause::Undo)
                 } else {
-                    (s.redo(), "redo", "Redone")
+                    (s.redo(), "redo", "Redone", Cause::Redo)
                 };
                 match done {
                     Ok(Some(what)) => vec![
-                        self.page_ready(true),
+                        self.page_ready(cause),
                         Action::Recorded(format!("{done_word}: {what}")),
                     ],
                     Ok(None) => vec![Action::Failed(format!("Nothing to {verb}"))],
@@ -207,7 +262,7 @@ impl Runtime {
             },
             Effect::SwitchProfile(name) => match s.switch_profile(&name) {
                 Ok(()) => {
-                    let mut out = vec![self.page_ready(false)];
+                    let mut out = vec![self.page_ready(Cause::Fresh)];
                     if self.session.profile().events == 0 {
                         out.push(Action::OnboardingOffered(self.onboarding_ids()));
                     }
@@ -219,7 +274,7 @@ impl Runtime {
                 let region = s.profile().region.clone();
                 match s.create_profile(&name, crate::catalog::Maturity::TvMa, &region) {
                     Ok(()) => vec![
-                        self.page_ready(false),
+                        self.page_ready(Cause::Fresh),
                         Action::OnboardingOffered(self.onboarding_ids()),
                     ],
                     Err(e) => vec![Action::Failed(e.to_string())],
@@ -228,7 +283,7 @@ impl Runtime {
             Effect::LoadOnboarding => vec![Action::OnboardingOffered(self.onboarding_ids())],
             Effect::Picks(ids) => match s.pick(&ids) {
                 Ok(n) => vec![
-                    self.page_ready(false),
+                    self.page_ready(Cause::Fresh),
                     Action::Recorded(format!("{n} picks saved: your home page now follows them")),
                 ],
                 Err(e) => vec![Action::Failed(e.to_string())],
@@ -236,7 +291,7 @@ impl Runtime {
             Effect::SetContext(tod, device) => {
                 s.set_context(tod, device);
                 vec![
-                    self.page_ready(true),
+                    self.page_ready(Cause::Rerank),
                     Action::Recorded(format!("Context: {tod} on {device}")),
                 ]
             }
@@ -283,7 +338,7 @@ impl Runtime {
             Ok(new) => {
                 let label = format!("Config reloaded: {} ({}) — marks show what moved", new.name, new.hash());
                 self.session.set_config(new);
-                vec![self.page_ready(true), Action::Recorded(label)]
+                vec![self.page_ready(Cause::Rerank), Action::Recorded(label)]
             }
         }
     }
@@ -332,6 +387,9 @@ fn journey_step(effect: &Effect) -> Option<Step> {
             action: *action,
             progress: *progress,
             artwork: artwork_id.clone(),
+        }),
+        Effect::ClearRating(title) => Some(Step::ClearRating {
+            title: title.clone(),
         }),
         Effect::Undo => Some(Step::Undo),
         Effect::Redo => Some(Step::Redo),

@@ -52,7 +52,7 @@ impl Theme {
         Theme { mode }
     }
 
-    /// The nearest colour this terminal can show.
+    /// The nearest colour this terminal can show (artwork palettes).
     pub fn color(&self, c: Rgb) -> Color {
         match self.mode {
             ColorMode::TrueColor => Color::Rgb(c.0, c.1, c.2),
@@ -62,20 +62,56 @@ impl Theme {
         }
     }
 
+    /// A UI colour: in 16 colours picked by hand (as bottom and gitui do),
+    /// since the nearest basic colour can turn green grey or red into red on red.
+    fn ui(&self, c: Rgb) -> Color {
+        if self.mode != ColorMode::Ansi16 {
+            return self.color(c);
+        }
+        match c {
+            BG | PANEL => Color::Black,
+            FG => Color::Gray,
+            DIM => Color::DarkGray,
+            BRAND => Color::Red,
+            ACCENT => Color::Yellow,
+            MATCH => Color::LightGreen, // also UP, the same green
+            SELECT => Color::White,
+            WARN => Color::LightYellow,
+            DOWN => Color::LightRed,
+            other => ansi16(other),
+        }
+    }
+
+    /// Ink for text drawn on an artwork background `bg`: the palette's `fg`,
+    /// unless this terminal would show both as one colour; then black or white.
+    pub fn ink(&self, fg: Rgb, bg: Rgb) -> Color {
+        let (f, b) = (self.color(fg), self.color(bg));
+        if f != b {
+            return f;
+        }
+        let light = bg.0 as u32 * 299 + bg.1 as u32 * 587 + bg.2 as u32 * 114 > 128_000;
+        match (self.mode, light) {
+            (ColorMode::Ansi16, true) => Color::Black,
+            (ColorMode::Ansi16, false) => Color::White,
+            (_, true) => self.color(Rgb(0, 0, 0)),
+            (_, false) => self.color(Rgb(255, 255, 255)),
+        }
+    }
+
     fn fg(&self, c: Rgb) -> Style {
-        Style::default().fg(self.color(c))
+        Style::default().fg(self.ui(c))
     }
 
     pub fn base(&self) -> Style {
         match self.mode {
             ColorMode::None => Style::default(),
-            _ => Style::default().fg(self.color(FG)).bg(self.color(BG)),
+            _ => Style::default().fg(self.ui(FG)).bg(self.ui(BG)),
         }
     }
     pub fn panel(&self) -> Style {
         match self.mode {
             ColorMode::None => Style::default(),
-            _ => Style::default().fg(self.color(FG)).bg(self.color(PANEL)),
+            _ => Style::default().fg(self.ui(FG)).bg(self.ui(PANEL)),
         }
     }
     pub fn text(&self) -> Style {
@@ -91,9 +127,16 @@ impl Theme {
         match self.mode {
             ColorMode::None => Style::default().add_modifier(Modifier::BOLD | Modifier::REVERSED),
             _ => Style::default()
-                .fg(self.color(SELECT))
-                .bg(self.color(BRAND))
+                .fg(self.ui(SELECT))
+                .bg(self.ui(BRAND))
                 .add_modifier(Modifier::BOLD),
+        }
+    }
+    /// The brand colour as ink (progress bars).
+    pub fn brand_ink(&self) -> Style {
+        match self.mode {
+            ColorMode::None => Style::default().add_modifier(Modifier::BOLD),
+            _ => self.fg(BRAND),
         }
     }
     pub fn accent(&self) -> Style {
@@ -116,7 +159,7 @@ impl Theme {
         match self.mode {
             ColorMode::None => Style::default().add_modifier(Modifier::BOLD | Modifier::REVERSED),
             _ => Style::default()
-                .fg(self.color(SELECT))
+                .fg(self.ui(SELECT))
                 .add_modifier(Modifier::BOLD),
         }
     }
@@ -125,10 +168,22 @@ impl Theme {
         match self.mode {
             ColorMode::None => Style::default().add_modifier(Modifier::REVERSED),
             _ => Style::default()
-                .fg(self.color(BG))
-                .bg(self.color(ACCENT))
+                .fg(self.ui(BG))
+                .bg(self.ui(ACCENT))
                 .add_modifier(Modifier::BOLD),
         }
+    }
+    /// Matched characters of a search result, readable on the selection bar
+    /// as well as off it: off it the accent colour, on it the bar's own ink
+    /// on the text colour (never accent on accent); underlined either way.
+    pub fn search_match(&self, on_selection: bool) -> Style {
+        let style = match (self.mode, on_selection) {
+            (ColorMode::None, true) => Style::default().remove_modifier(Modifier::REVERSED),
+            (ColorMode::None, false) => Style::default().add_modifier(Modifier::REVERSED),
+            (_, true) => Style::default().fg(self.ui(SELECT)).bg(self.ui(BG)),
+            (_, false) => Style::default().fg(self.ui(ACCENT)),
+        };
+        style.add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
     }
     /// A palette colour (artwork), with a mix from `a` to `b` at `t` in 0–1.
     pub fn blend(&self, a: Rgb, b: Rgb, t: f32) -> Color {
@@ -219,5 +274,55 @@ mod tests {
             Theme::new(ColorMode::Ansi256).color(Rgb(128, 128, 128)),
             Color::Indexed(244)
         );
+    }
+
+    #[test]
+    fn sixteen_colours_keep_match_green_and_badges_readable() {
+        let t = Theme::new(ColorMode::Ansi16);
+        assert_eq!(t.matched().fg, Some(Color::LightGreen));
+        assert_eq!(t.up().fg, Some(Color::LightGreen));
+        assert_eq!(t.down().fg, Some(Color::LightRed));
+        assert_eq!(t.dim().fg, Some(Color::DarkGray));
+        assert_ne!(
+            t.matched().fg,
+            t.dim().fg,
+            "a % Match must not look disabled"
+        );
+        assert_ne!(t.brand().fg, t.brand().bg);
+    }
+
+    #[test]
+    fn ink_on_artwork_is_never_the_background_colour() {
+        let red = Rgb(0xc0, 0x10, 0x10);
+        let dark_red = Rgb(0xa0, 0x20, 0x20);
+        for mode in [ColorMode::TrueColor, ColorMode::Ansi256, ColorMode::Ansi16] {
+            let t = Theme::new(mode);
+            assert_ne!(t.ink(red, dark_red), t.color(dark_red), "{mode:?}");
+        }
+    }
+
+    #[test]
+    fn search_matches_stay_visible_on_the_selection_bar() {
+        for mode in [ColorMode::TrueColor, ColorMode::Ansi256, ColorMode::Ansi16] {
+            let t = Theme::new(mode);
+            let bar = t.selected_line();
+            let on = bar.patch(t.search_match(true));
+            assert_ne!(
+                on.fg, bar.bg,
+                "{mode:?}: the match is drawn in the bar's colour"
+            );
+            assert_ne!(on.fg, on.bg, "{mode:?}");
+            let off = t.text().patch(t.search_match(false));
+            assert_ne!(
+                off.fg,
+                t.text().fg,
+                "{mode:?}: off the bar a match stands out"
+            );
+        }
+        let plain = Theme::new(ColorMode::None);
+        let on = plain.selected_line().patch(plain.search_match(true));
+        assert!(on
+            .add_modifier
+            .contains(Modifier::UNDERLINED | Modifier::BOLD));
     }
 }

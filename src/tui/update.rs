@@ -2,17 +2,23 @@
 //! the app's state. It never touches the store or the ranker; it asks the
 //! runtime for that with Effects, and the results come back as Actions.
 
-use super::action::{Action, Effect, Feedback, MARK_TICKS};
+use super::action::{Action, Cause, Effect, Feedback};
 use super::app::{App, ContextState, Mark, Mode};
 use super::layout;
+use super::stable;
 use crate::catalog::{Action as Act, Device, TitleKind};
-use crate::rank::{Page, RowKind, TimeOfDay};
+use crate::rank::{Page, RowKind, Thumb, TimeOfDay};
 use std::collections::BTreeMap;
 
 /// Status messages stay this many ticks.
 const STATUS_TICKS: u32 = 16;
 
 pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
+    // A screen too small to draw the page shows a message only: nothing the
+    // viewer presses may act on a page they cannot see (quit still works).
+    if app.too_small() && from_viewer(&action) {
+        return vec![];
+    }
     match action {
         Action::Quit => {
             app.quit = true;
@@ -24,7 +30,9 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         Action::ReloadConfig => vec![Effect::ReloadConfig],
         Action::OpenPickConfig => {
             app.config_input.clear();
-            app.mode = Mode::PickConfig;
+            app.config_error = None;
+            app.completions.clear();
+            app.open(Mode::PickConfig);
             vec![]
         }
         Action::ToggleSplit => {
@@ -46,11 +54,6 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             vec![]
         }
         Action::Tick => {
-            app.mark_ticks = app.mark_ticks.saturating_sub(1);
-            if app.mark_ticks == 0 {
-                app.marks.clear();
-                app.left_page.clear();
-            }
             app.status_ticks = app.status_ticks.saturating_sub(1);
             if app.status_ticks == 0 {
                 app.status = None;
@@ -65,10 +68,34 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             page,
             display,
             build_ms,
-            marks,
+            cause,
+            ratings,
+            progress,
         } => {
             app.profile_display = display;
-            page_ready(app, *page, build_ms, marks);
+            app.ratings = ratings;
+            app.progress = progress;
+            page_ready(app, *page, build_ms, cause);
+            vec![]
+        }
+        Action::Compared(msg) => {
+            if app.mode == Mode::PickConfig {
+                app.back();
+            }
+            app.config_error = None;
+            set_status(app, msg, false);
+            vec![]
+        }
+        Action::CompareFailed(msg) => {
+            if app.mode != Mode::PickConfig {
+                app.open(Mode::PickConfig);
+            }
+            app.config_error = Some(msg);
+            vec![]
+        }
+        Action::Completed(text, candidates) => {
+            app.config_input = text;
+            app.completions = candidates;
             vec![]
         }
         Action::SearchResults(results) => {
@@ -98,6 +125,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                 picked: vec![],
                 selected: 0,
             };
+            app.home();
             app.mode = Mode::Onboarding;
             vec![]
         }
@@ -113,13 +141,10 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             Mode::Loading => vec![],
             Mode::Home => home(app, other),
             Mode::Detail => detail(app, other),
-            Mode::Explain | Mode::Help => {
+            Mode::Explain | Mode::Help | Mode::Moved => {
+                scroll(app, &other);
                 if other == Action::Back {
-                    app.mode = if app.mode == Mode::Explain {
-                        app.return_mode
-                    } else {
-                        Mode::Home
-                    };
+                    app.back();
                 }
                 vec![]
             }
@@ -131,6 +156,40 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             Mode::PickConfig => pick_config(app, other),
         },
     }
+}
+
+/// Actions that come from the viewer's keys and mouse (not quitting, not results).
+fn from_viewer(action: &Action) -> bool {
+    !matches!(
+        action,
+        Action::Quit
+            | Action::Tick
+            | Action::Resize(..)
+            | Action::PageReady { .. }
+            | Action::ComparePage(_)
+            | Action::CompareFailed(_)
+            | Action::Compared(_)
+            | Action::Completed(..)
+            | Action::SearchResults(_)
+            | Action::SearchRatedDown(_)
+            | Action::ProfilesLoaded(_)
+            | Action::OnboardingOffered(_)
+            | Action::Recorded(_)
+            | Action::Failed(_)
+    )
+}
+
+/// Scroll the open overlay by a line or a page, within its text.
+fn scroll(app: &mut App, action: &Action) {
+    let step: i32 = match action {
+        Action::ScrollUp | Action::Up => -1,
+        Action::ScrollDown | Action::Down => 1,
+        Action::PageUp => -10,
+        Action::PageDown => 10,
+        _ => return,
+    };
+    let max = super::view::max_scroll(app) as i32;
+    app.scroll = (app.scroll as i32 + step).clamp(0, max) as u16;
 }
 
 fn set_status(app: &mut App, msg: String, error: bool) {
@@ -156,18 +215,23 @@ fn home(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Right => move_col(app, 1),
         Action::First => app.row = 0,
         Action::Last => app.row = rows.saturating_sub(1),
+        // Esc on the home page clears the movement marks; it never quits.
+        Action::Back => {
+            app.marks.clear();
+            app.left_page.clear();
+        }
+        Action::ToggleDeveloper => app.developer = !app.developer,
+        Action::OpenMoved => app.open(Mode::Moved),
         Action::Select => {
             if let Some(item) = app.selected_item() {
                 app.detail_title = Some(item.title_id.clone());
-                app.return_mode = Mode::Home;
-                app.mode = Mode::Detail;
+                app.open(Mode::Detail);
             }
         }
         Action::Explain => {
             if let Some(item) = app.selected_item() {
                 app.detail_title = Some(item.title_id.clone());
-                app.return_mode = Mode::Home;
-                app.mode = Mode::Explain;
+                app.open(Mode::Explain);
             }
         }
         Action::Give(f) => {
@@ -177,13 +241,13 @@ fn home(app: &mut App, action: Action) -> Vec<Effect> {
                 .map(|t| feedback(app, &t, f))
                 .unwrap_or_default()
         }
-        Action::OpenHelp => app.mode = Mode::Help,
+        Action::OpenHelp => app.open(Mode::Help),
         Action::OpenSearch => {
             app.search = Default::default();
-            app.mode = Mode::Search;
+            app.open(Mode::Search);
         }
         Action::OpenProfiles => {
-            app.mode = Mode::Profiles;
+            app.open(Mode::Profiles);
             return vec![Effect::LoadProfiles];
         }
         Action::OpenContext => {
@@ -194,7 +258,7 @@ fn home(app: &mut App, action: Action) -> Vec<Effect> {
                     focus: 0,
                 };
             }
-            app.mode = Mode::Context;
+            app.open(Mode::Context);
         }
         Action::Click { column, row } => {
             // A click selects the tile under it; a click on the selected tile opens it.
@@ -215,10 +279,12 @@ fn home(app: &mut App, action: Action) -> Vec<Effect> {
 }
 
 fn detail(app: &mut App, action: Action) -> Vec<Effect> {
+    scroll(app, &action);
     match action {
-        Action::Back => app.mode = app.return_mode,
-        Action::Explain => app.mode = Mode::Explain,
-        Action::OpenHelp => app.mode = Mode::Help,
+        Action::Back => app.back(),
+        Action::Explain => app.open(Mode::Explain),
+        Action::OpenHelp => app.open(Mode::Help),
+        Action::OpenMoved => app.open(Mode::Moved),
         Action::Give(f) => {
             if let Some(t) = app.detail_title.clone() {
                 return feedback(app, &t, f);
@@ -229,8 +295,32 @@ fn detail(app: &mut App, action: Action) -> Vec<Effect> {
     vec![]
 }
 
-/// The feedback effect for a key, with the artwork the viewer saw.
+/// The rating a feedback key gives, if it is a rating.
+fn rating_of(f: Feedback) -> Option<Thumb> {
+    match f {
+        Feedback::Up => Some(Thumb::Up),
+        Feedback::Love => Some(Thumb::Love),
+        Feedback::Down => Some(Thumb::Down),
+        Feedback::Play | Feedback::ToggleList => None,
+    }
+}
+
+/// The feedback effect for a key, with the artwork the viewer saw. Pressing
+/// the rating a title already has clears it (as on Netflix): the newest
+/// feedback of this session is simply undone, an older rating is cleared.
 fn feedback(app: &mut App, title_id: &str, f: Feedback) -> Vec<Effect> {
+    if let Some(r) = rating_of(f).filter(|r| app.ratings.get(title_id) == Some(r)) {
+        set_status(app, "Clearing the rating…".into(), false);
+        let newest = app
+            .undo_pages
+            .last()
+            .is_some_and(|(t, a, _)| t == title_id && Some(r) == thumb_of(*a));
+        return vec![if newest {
+            Effect::Undo
+        } else {
+            Effect::ClearRating(title_id.to_string())
+        }];
+    }
     let artwork_id = app.find_item(title_id).map(|(_, i)| i.artwork_id.clone());
     let in_list = app
         .rows()
@@ -266,27 +356,55 @@ fn feedback(app: &mut App, title_id: &str, f: Feedback) -> Vec<Effect> {
     }]
 }
 
-fn search(app: &mut App, action: Action) -> Vec<Effect> {
+fn thumb_of(a: Act) -> Option<Thumb> {
+    match a {
+        Act::Up => Some(Thumb::Up),
+        Act::Love => Some(Thumb::Love),
+        Act::Down => Some(Thumb::Down),
+        _ => None,
+    }
+}
+
+/// Ctrl-W: the text without its last word (and the spaces before it).
+pub fn without_last_word(text: &str) -> String {
+    let t = text.trim_end();
+    let cut = t.rfind([' ', '/']).map_or(0, |i| i + 1);
+    t[..cut].to_string()
+}
+
+/// Text-field editing shared by search, the new profile's name and the config path.
+fn edit(text: &mut String, action: &Action) -> bool {
     match action {
-        Action::Back => app.mode = Mode::Home,
+        Action::Backspace => {
+            text.pop();
+        }
+        Action::ClearInput => text.clear(),
+        Action::DeleteWord => *text = without_last_word(text),
+        _ => return false,
+    }
+    true
+}
+
+fn search(app: &mut App, action: Action) -> Vec<Effect> {
+    if edit(&mut app.search.query, &action) {
+        return vec![Effect::Search(app.search.query.clone())];
+    }
+    let n = app.search.results.len();
+    let sel = &mut app.search.selected;
+    match action {
+        Action::Back => app.back(),
         Action::Input(c) => {
             app.search.query.push(c);
             return vec![Effect::Search(app.search.query.clone())];
         }
-        Action::Backspace => {
-            app.search.query.pop();
-            return vec![Effect::Search(app.search.query.clone())];
-        }
-        Action::Up => app.search.selected = app.search.selected.saturating_sub(1),
-        Action::Down => {
-            app.search.selected =
-                (app.search.selected + 1).min(app.search.results.len().saturating_sub(1))
-        }
+        Action::Up => *sel = sel.saturating_sub(1),
+        Action::Down => *sel = (*sel + 1).min(n.saturating_sub(1)),
+        Action::PageUp => *sel = sel.saturating_sub(10),
+        Action::PageDown => *sel = (*sel + 10).min(n.saturating_sub(1)),
         Action::Select => {
             if let Some(r) = app.search.results.get(app.search.selected) {
                 app.detail_title = Some(r.title_id.clone());
-                app.return_mode = Mode::Search;
-                app.mode = Mode::Detail;
+                app.open(Mode::Detail);
             }
         }
         _ => {}
@@ -297,16 +415,17 @@ fn search(app: &mut App, action: Action) -> Vec<Effect> {
 fn profiles(app: &mut App, action: Action) -> Vec<Effect> {
     let n = app.profiles.list.len() + 1; // the last line is "new profile"
     match action {
-        Action::Back => app.mode = Mode::Home,
+        Action::Back => app.back(),
+        Action::OpenHelp => app.open(Mode::Help),
         Action::Up => app.profiles.selected = app.profiles.selected.saturating_sub(1),
         Action::Down => app.profiles.selected = (app.profiles.selected + 1).min(n - 1),
         Action::Select => {
             if app.profiles.selected + 1 == n {
                 app.profiles.new_name.clear();
-                app.mode = Mode::NewProfile;
+                app.open(Mode::NewProfile);
             } else {
                 let name = app.profiles.list[app.profiles.selected].name.clone();
-                app.mode = Mode::Home;
+                app.home();
                 app.row = 0;
                 app.cols.clear();
                 return vec![Effect::SwitchProfile(name)];
@@ -318,16 +437,16 @@ fn profiles(app: &mut App, action: Action) -> Vec<Effect> {
 }
 
 fn new_profile(app: &mut App, action: Action) -> Vec<Effect> {
+    if edit(&mut app.profiles.new_name, &action) {
+        return vec![];
+    }
     match action {
-        Action::Back => app.mode = Mode::Profiles,
+        Action::Back => app.back(),
         Action::Input(c) if app.profiles.new_name.len() < 32 => {
             let c = c.to_ascii_lowercase();
             if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
                 app.profiles.new_name.push(c);
             }
-        }
-        Action::Backspace => {
-            app.profiles.new_name.pop();
         }
         Action::Select if !app.profiles.new_name.is_empty() => {
             app.row = 0;
@@ -340,14 +459,20 @@ fn new_profile(app: &mut App, action: Action) -> Vec<Effect> {
 }
 
 fn pick_config(app: &mut App, action: Action) -> Vec<Effect> {
+    if edit(&mut app.config_input, &action) {
+        app.completions.clear();
+        return vec![];
+    }
     match action {
-        Action::Back => app.mode = Mode::Home,
-        Action::Input(c) if app.config_input.chars().count() < 400 => app.config_input.push(c),
-        Action::Backspace => {
-            app.config_input.pop();
+        Action::Back => app.back(),
+        Action::Input(c) if app.config_input.chars().count() < 400 => {
+            app.config_input.push(c);
+            app.completions.clear();
         }
+        Action::Complete => return vec![Effect::Complete(app.config_input.clone())],
         Action::Select if !app.config_input.trim().is_empty() => {
-            app.mode = Mode::Home;
+            // The prompt stays open until the config is loaded: an error comes back to it.
+            app.config_error = None;
             return vec![Effect::Compare(app.config_input.trim().to_string())];
         }
         _ => {}
@@ -364,6 +489,7 @@ fn onboarding(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Down => *sel = (*sel + per_row).min(n.saturating_sub(1)),
         Action::Left => *sel = sel.saturating_sub(1),
         Action::Right => *sel = (*sel + 1).min(n.saturating_sub(1)),
+        Action::OpenHelp => app.open(Mode::Help),
         Action::Toggle => {
             if let Some(id) = app.onboarding.offered.get(*sel).cloned() {
                 match app.onboarding.picked.iter().position(|p| p == &id) {
@@ -376,7 +502,7 @@ fn onboarding(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::Select => {
             if app.onboarding.picked.len() >= crate::rank::MIN_PICKS {
-                app.mode = Mode::Home;
+                app.home();
                 return vec![Effect::Picks(app.onboarding.picked.clone())];
             }
             set_status(
@@ -388,7 +514,7 @@ fn onboarding(app: &mut App, action: Action) -> Vec<Effect> {
                 true,
             );
         }
-        Action::Back => app.mode = Mode::Home,
+        Action::Back => app.back(),
         _ => {}
     }
     vec![]
@@ -414,22 +540,72 @@ fn context(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Up => step(c, -1),
         Action::Down => step(c, 1),
         Action::Select => {
-            app.mode = Mode::Home;
-            return vec![Effect::SetContext(c.time_of_day, c.device)];
+            let (t, d) = (c.time_of_day, c.device);
+            app.back();
+            return vec![Effect::SetContext(t, d)];
         }
-        Action::Back => app.mode = Mode::Home,
+        Action::OpenHelp => app.open(Mode::Help),
+        Action::Back => app.back(),
         _ => {}
     }
     vec![]
 }
 
-/// Install a new page. With `marks` (a re-rank of the same page) mark how its
-/// tiles moved and keep the selected row; without, start at the top.
-fn page_ready(app: &mut App, page: Page, build_ms: f64, marks: bool) {
+/// Install a new page, as its cause asks: a fresh page starts at the top; a
+/// re-rank keeps the row and marks what moved; feedback keeps the rows above
+/// and under the cursor in place (see `stable`); undo and redo bring back
+/// exactly the page that was on screen.
+fn page_ready(app: &mut App, page: Page, build_ms: f64, cause: Cause) {
     let selected_row_id = app.rows().get(app.row).map(|r| r.id.clone());
-    if marks {
-        if let Some(old) = &app.page {
+    let old = app.page.take();
+    let page = match (&cause, old.as_ref()) {
+        (Cause::Fresh, _) | (_, None) => {
+            app.undo_pages.clear();
+            app.redo_pages.clear();
+            page
+        }
+        (Cause::Rerank, Some(_)) => page,
+        (Cause::Feedback { title_id, action }, Some(old)) => {
+            app.undo_pages
+                .push((title_id.clone(), *action, old.clone()));
+            app.redo_pages.clear();
+            // Feedback on a title the page does not show (from search) re-ranks it all.
+            if old.item(title_id).is_some() {
+                stable::stabilize(old, page, app.row, title_id, *action == Act::Down)
+            } else {
+                page
+            }
+        }
+        (Cause::Cleared { title_id }, Some(old)) => {
+            // A cleared rating cannot be undone: the pages before it no longer match the store.
+            app.undo_pages.clear();
+            app.redo_pages.clear();
+            stable::stabilize(old, page, app.row, title_id, false)
+        }
+        (Cause::Undo, Some(old)) => match app.undo_pages.pop() {
+            Some((t, a, shown)) => {
+                app.redo_pages.push((t, a, old.clone()));
+                shown
+            }
+            None => page,
+        },
+        (Cause::Redo, Some(old)) => match app.redo_pages.pop() {
+            Some((t, a, shown)) => {
+                app.undo_pages.push((t, a, old.clone()));
+                shown
+            }
+            None => page,
+        },
+    };
+    match (&cause, &old) {
+        (Cause::Fresh, _) | (_, None) => {
+            app.marks.clear();
+            app.left_page.clear();
+            app.moved.clear();
+        }
+        (_, Some(old)) => {
             app.marks = movement_marks(old, &page);
+            app.moved = moved_lines(old, &page);
             let now_on: std::collections::BTreeSet<&str> = page
                 .rows
                 .iter()
@@ -444,11 +620,7 @@ fn page_ready(app: &mut App, page: Page, build_ms: f64, marks: bool) {
                 .collect();
             left.dedup();
             app.left_page = left;
-            app.mark_ticks = MARK_TICKS;
         }
-    } else {
-        app.marks.clear();
-        app.left_page.clear();
     }
     app.page = Some(page);
     app.refresh_compare_diff();
@@ -456,45 +628,87 @@ fn page_ready(app: &mut App, page: Page, build_ms: f64, marks: bool) {
     if app.mode == Mode::Loading {
         app.mode = Mode::Home;
     }
-    if marks {
+    if cause == Cause::Fresh {
+        // A fresh page (another profile, or one that just finished onboarding): start at the top.
+        app.row = 0;
+        app.cols.clear();
+    } else {
         // A re-rank of the same page: keep the selection on the same row where it still exists.
         app.row = selected_row_id
             .and_then(|id| app.rows().iter().position(|r| r.id == id))
             .unwrap_or(app.row)
             .min(app.rows().len().saturating_sub(1));
-    } else {
-        // A fresh page (another profile, or one that just finished onboarding): start at the top.
-        app.row = 0;
-        app.cols.clear();
     }
+}
+
+/// What moved between two pages, a line each, for `M`: rows that moved,
+/// came or went, and tiles that came onto or left the page, with the row's reason.
+pub fn moved_lines(old: &Page, new: &Page) -> Vec<String> {
+    let mut out = vec![];
+    let old_at = |id: &str| old.rows.iter().position(|r| r.id == id);
+    for (i, row) in new.rows.iter().enumerate() {
+        let title = crate::text::sanitize(&row.title);
+        match old_at(&row.id) {
+            None => out.push(format!(
+                "new row: {title} — {}",
+                crate::text::sanitize(&row.reason)
+            )),
+            Some(b) if b > i => out.push(format!("row ↑{}: {title}", b - i)),
+            Some(b) if b < i => out.push(format!("row ↓{}: {title}", i - b)),
+            Some(_) => {}
+        }
+    }
+    for row in &old.rows {
+        if !new.rows.iter().any(|r| r.id == row.id) {
+            out.push(format!("row gone: {}", crate::text::sanitize(&row.title)));
+        }
+    }
+    let on = |p: &Page, id: &str| {
+        p.rows
+            .iter()
+            .any(|r| r.items.iter().any(|i| i.title_id == id))
+    };
+    let mut seen = std::collections::BTreeSet::new();
+    for row in &new.rows {
+        for item in &row.items {
+            if !on(old, &item.title_id) && seen.insert(item.title_id.clone()) {
+                out.push(format!(
+                    "new: {} in {} — {}",
+                    crate::text::sanitize(&item.name),
+                    crate::text::sanitize(&row.title),
+                    crate::text::sanitize(&item.explanation.reason)
+                ));
+            }
+        }
+    }
+    for row in &old.rows {
+        for item in &row.items {
+            if !on(new, &item.title_id) && seen.insert(item.title_id.clone()) {
+                out.push(format!(
+                    "left the page: {} (was in {})",
+                    crate::text::sanitize(&item.name),
+                    crate::text::sanitize(&row.title)
+                ));
+            }
+        }
+    }
+    out
 }
 
 /// ↑n / ↓n within a row, "new" for titles not on the old page, "moved" from another row.
 pub fn movement_marks(old: &Page, new: &Page) -> BTreeMap<String, Mark> {
-    let mut marks = BTreeMap::new();
-    let old_rows: BTreeMap<&str, &crate::rank::Row> =
-        old.rows.iter().map(|r| (r.id.as_str(), r)).collect();
-    let on_old: std::collections::BTreeSet<&str> = old
-        .rows
-        .iter()
-        .flat_map(|r| r.items.iter().map(|i| i.title_id.as_str()))
-        .collect();
-    for row in &new.rows {
-        for (i, item) in row.items.iter().enumerate() {
-            let before = old_rows
-                .get(row.id.as_str())
-                .and_then(|r| r.items.iter().position(|x| x.title_id == item.title_id));
-            let mark = match before {
-                Some(b) if b > i => Some(Mark::Up(b - i)),
-                Some(b) if b < i => Some(Mark::Down(i - b)),
-                Some(_) => None,
-                None if on_old.contains(item.title_id.as_str()) => Some(Mark::Moved),
-                None => Some(Mark::New),
+    use crate::eval::diff::{tile_marks, Move};
+    tile_marks(old, new)
+        .into_iter()
+        .filter_map(|(key, m)| {
+            let mark = match m {
+                Move::Up(n) => Mark::Up(n),
+                Move::Down(n) => Mark::Down(n),
+                Move::New => Mark::New,
+                Move::Moved => Mark::Moved,
+                Move::Same | Move::Gone => return None,
             };
-            if let Some(m) = mark {
-                marks.insert(format!("{}/{}", row.id, item.title_id), m);
-            }
-        }
-    }
-    marks
+            Some((key, mark))
+        })
+        .collect()
 }

@@ -15,6 +15,10 @@ struct Tmux {
 
 impl Tmux {
     fn start(name: &str, command: &str) -> Option<Tmux> {
+        Tmux::start_sized(name, command, 200, 50)
+    }
+
+    fn start_sized(name: &str, command: &str, w: u16, h: u16) -> Option<Tmux> {
         if Command::new("tmux").arg("-V").output().is_err() {
             // CI installs tmux: there a missing tmux is a broken setup, not a skip.
             assert!(
@@ -34,9 +38,9 @@ impl Tmux {
                 "new-session",
                 "-d",
                 "-x",
-                "200",
+                &w.to_string(),
                 "-y",
-                "50",
+                &h.to_string(),
                 "-s",
                 "t",
             ])
@@ -82,6 +86,18 @@ impl Tmux {
             );
             std::thread::sleep(Duration::from_millis(200));
         }
+    }
+
+    fn resize(&self, w: u16, h: u16) {
+        self.tmux(&[
+            "resize-window",
+            "-t",
+            "t",
+            "-x",
+            &w.to_string(),
+            "-y",
+            &h.to_string(),
+        ]);
     }
 
     fn cursor_visible(&self) -> bool {
@@ -238,4 +254,33 @@ fn a_sandbox_session_leaves_the_real_database_untouched() {
         before,
         "the real database is byte for byte as it was"
     );
+}
+
+#[test]
+fn keys_pressed_on_the_too_small_message_change_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = crate::common::sample_db(&dir);
+    let events = || crate::common::ok(&db, &["profiles", "--json"]);
+    let before = events();
+    let Some(t) = Tmux::start_sized("small", &marquee_then_report(&db, ""), 80, 24) else {
+        return;
+    };
+    t.wait_for("Top Picks for Ava", LOAD);
+    t.keys(&["Down"]);
+    t.resize(50, 12);
+    t.wait_for("needs a terminal", Duration::from_secs(10));
+    t.keys(&["n", "m", "/", "a", "b"]);
+    t.resize(80, 24);
+    let screen = t.wait_for("Top Picks for Ava", Duration::from_secs(10));
+    assert!(
+        !screen.contains("Search"),
+        "a search box opened behind the message:\n{screen}"
+    );
+    assert_eq!(
+        events(),
+        before,
+        "feedback was saved from a page nobody could see"
+    );
+    t.keys(&["q"]);
+    t.wait_for("EXITED:0", Duration::from_secs(10));
 }

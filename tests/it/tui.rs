@@ -75,6 +75,41 @@ impl Harness {
             .join("\n")
     }
 
+    /// The screen at `w`×`h` in `mode`, with styles.
+    fn buffer(&self, mode: ColorMode, w: u16, h: u16) -> Buffer {
+        let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+        t.draw(|f| draw(f, &self.rt.app, &Theme::new(mode)))
+            .unwrap();
+        t.backend().buffer().clone()
+    }
+
+    /// The screen's text at `w`×`h`, line by line, trimmed at the right.
+    fn text_at(&mut self, w: u16, h: u16) -> String {
+        self.rt.dispatch(Action::Resize(w, h));
+        let buf = self.buffer(ColorMode::TrueColor, w, h);
+        self.rt.dispatch(Action::Resize(W, H));
+        lines_of(&buf)
+    }
+
+    fn events(&self) -> u64 {
+        self.rt.session.store().stats().unwrap().events
+    }
+
+    /// Move the cursor down to the first row of `kind`.
+    fn go_to_row(&mut self, kind: RowKind) -> usize {
+        let row = self
+            .rt
+            .app
+            .rows()
+            .iter()
+            .position(|r| r.kind == kind)
+            .unwrap_or_else(|| panic!("no {kind:?} row"));
+        while self.rt.app.row < row {
+            self.keys(&[KeyCode::Down]);
+        }
+        row
+    }
+
     fn page_titles(&self) -> Vec<String> {
         self.rt
             .app
@@ -83,6 +118,20 @@ impl Harness {
             .flat_map(|r| r.items.iter().map(|i| i.title_id.clone()))
             .collect()
     }
+}
+
+fn lines_of(buf: &Buffer) -> String {
+    let area = buf.area;
+    (0..area.height)
+        .map(|y| {
+            (0..area.width)
+                .map(|x| buf[(x, y)].symbol().to_string())
+                .collect::<String>()
+                .trim_end()
+                .to_string()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 #[test]
@@ -293,7 +342,7 @@ fn switching_context_re_ranks_and_the_header_says_so() {
         before,
         "the page did not change with the context"
     );
-    assert!(h.screen().contains("morning · mobile"));
+    assert!(h.screen().contains("morning · Mobile"));
 }
 
 #[test]
@@ -329,6 +378,8 @@ fn tiles_survive_tiny_areas_and_highlight_the_selection() {
             selected,
             mark: None,
             rank: None,
+            rating: None,
+            progress: None,
             theme: &theme,
         }
         .render(area, &mut buf);
@@ -559,9 +610,547 @@ fn b_picks_a_second_config_by_path_and_a_bad_one_is_named() {
     h.keys(&[KeyCode::Char('B')]);
     h.typed(missing.to_str().unwrap());
     h.keys(&[KeyCode::Enter]);
-    let (message, error) = h.rt.app.status.clone().unwrap();
+    let message = h.rt.app.config_error.clone().unwrap_or_default();
     assert!(
-        error && message.contains("missing.json") && message.contains("cannot read"),
+        message.contains("missing.json") && message.contains("cannot read"),
         "{message}"
     );
+}
+
+// ---- Issue 20: what a newcomer trips over ----
+
+#[test]
+fn keys_do_nothing_while_the_terminal_is_too_small() {
+    let mut h = open("ava");
+    h.keys(&[KeyCode::Down]);
+    let (events, page) = (h.events(), h.rt.app.page.clone());
+    h.rt.dispatch(Action::Resize(50, 12));
+    h.keys(&[KeyCode::Char('n'), KeyCode::Char('m'), KeyCode::Char('/')]);
+    h.typed("abc");
+    h.rt.dispatch(Action::Click { column: 5, row: 5 });
+    h.rt.dispatch(Action::Resize(W, H));
+    assert_eq!(
+        h.events(),
+        events,
+        "no feedback was saved from a hidden page"
+    );
+    assert_eq!(h.rt.app.page, page);
+    assert_eq!(
+        h.rt.mode(),
+        Mode::Home,
+        "no search box opened behind the message"
+    );
+    assert!(h.rt.app.search.query.is_empty());
+    // q still quits on the message, as it says.
+    h.rt.dispatch(Action::Resize(50, 12));
+    h.keys(&[KeyCode::Char('q')]);
+    assert!(h.rt.app.quit);
+}
+
+#[test]
+fn search_matches_stay_readable_on_the_selected_line() {
+    let mut h = open("ava");
+    h.keys(&[KeyCode::Char('/')]);
+    h.typed("gatterick");
+    assert!(
+        !h.rt.app.search.results.is_empty(),
+        "gatterick finds something"
+    );
+    for mode in [
+        ColorMode::TrueColor,
+        ColorMode::Ansi256,
+        ColorMode::Ansi16,
+        ColorMode::None,
+    ] {
+        let buf = h.buffer(mode, W, H);
+        let sel_y = (0..H)
+            .find(|&y| (0..W).any(|x| buf[(x, y)].symbol() == "▶"))
+            .expect("a selected line");
+        let matched: Vec<_> = (0..W)
+            .map(|x| &buf[(x, sel_y)])
+            .filter(|c| c.modifier.contains(ratatui::style::Modifier::UNDERLINED))
+            .collect();
+        assert!(
+            !matched.is_empty(),
+            "{mode:?}: no highlighted match on the selected line"
+        );
+        for c in matched {
+            if mode == ColorMode::None {
+                assert!(c.modifier.contains(ratatui::style::Modifier::BOLD));
+            } else {
+                assert_ne!(
+                    c.fg,
+                    c.bg,
+                    "{mode:?}: {:?} vanishes on the selection",
+                    c.symbol()
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn the_detail_view_shows_the_whole_synopsis_and_keeps_its_key_line_at_80x24() {
+    let mut h = open("ava");
+    // The title with the longest synopsis on the first row.
+    let longest = (0..h.rt.app.rows()[0].items.len())
+        .max_by_key(|&c| {
+            let id = &h.rt.app.rows()[0].items[c].title_id;
+            h.rt.app.title(id).map_or(0, |t| t.synopsis.len())
+        })
+        .unwrap();
+    for _ in 0..longest {
+        h.keys(&[KeyCode::Right]);
+    }
+    h.keys(&[KeyCode::Enter]);
+    let id = h.rt.app.detail_title.clone().unwrap();
+    let synopsis = h.rt.app.title(&id).unwrap().synopsis.clone();
+    let last_word: String = synopsis
+        .split_whitespace()
+        .last()
+        .unwrap()
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .collect();
+    for (w, ht) in [(80, 24), (W, H)] {
+        h.rt.dispatch(Action::Resize(w, ht));
+        let mut seen = String::new();
+        for _ in 0..40 {
+            let text = lines_of(&h.buffer(ColorMode::TrueColor, w, ht));
+            assert!(
+                text.contains("Esc back"),
+                "{w}x{ht}: the key line is gone:\n{text}"
+            );
+            seen.push_str(&text);
+            h.keys(&[KeyCode::Down]);
+        }
+        assert!(
+            seen.contains(&last_word),
+            "{w}x{ht}: the synopsis is cut before {last_word:?}"
+        );
+        assert!(seen.contains("Why this artwork"), "{w}x{ht}");
+        h.keys(&[
+            KeyCode::PageUp,
+            KeyCode::PageUp,
+            KeyCode::PageUp,
+            KeyCode::PageUp,
+        ]);
+    }
+    h.rt.dispatch(Action::Resize(80, 24));
+    insta::assert_snapshot!(
+        "detail_80x24",
+        lines_of(&h.buffer(ColorMode::TrueColor, 80, 24))
+    );
+}
+
+#[test]
+fn help_scrolls_to_its_last_line_and_lists_q_close_once() {
+    let mut h = open("ava");
+    h.keys(&[KeyCode::Char('?')]);
+    h.keys(&[KeyCode::PageDown, KeyCode::PageDown, KeyCode::PageDown]);
+    let full = h.screen();
+    assert_eq!(full.matches("q          close").count(), 1, "{full}");
+    assert!(
+        full.contains("Ctrl-C quits from anywhere") && full.contains("opens it."),
+        "the footer is cut:\n{full}"
+    );
+    h.keys(&[KeyCode::PageUp, KeyCode::PageUp, KeyCode::PageUp]);
+    h.rt.dispatch(Action::Resize(80, 24));
+    let first = lines_of(&h.buffer(ColorMode::TrueColor, 80, 24));
+    assert!(
+        !first.contains("Tab"),
+        "the help fits 80x24 already?\n{first}"
+    );
+    assert!(first.contains("↓ more"), "{first}");
+    for _ in 0..6 {
+        h.keys(&[KeyCode::PageDown]);
+    }
+    let last = lines_of(&h.buffer(ColorMode::TrueColor, 80, 24));
+    assert!(last.contains("complete the file path"), "{last}");
+    assert!(last.contains("Ctrl-C quits"), "{last}");
+    insta::assert_snapshot!("help_80x24_end", last);
+}
+
+#[test]
+fn a_journey_saved_after_a_config_reload_replays() {
+    let mut h = open("sam");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ranker.json");
+    h.rt.config_path = Some(path.clone());
+    std::fs::write(
+        &path,
+        r#"{"name": "louder-device", "weights": {"device_match": 1.5}}"#,
+    )
+    .unwrap();
+    h.keys(&[
+        KeyCode::Down,
+        KeyCode::Char('r'),
+        KeyCode::Char('y'),
+        KeyCode::Char('J'),
+    ]);
+    let status = h.rt.app.status.clone().unwrap().0;
+    let file = status
+        .trim_start_matches("Journey saved: ")
+        .split(" (")
+        .next()
+        .unwrap()
+        .to_string();
+    let journey: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(journey["steps"][0]["step"], "config", "{journey}");
+    let db = h.rt.session.store().path().to_path_buf();
+    let out = crate::common::ok(&db, &["replay", &file]);
+    assert!(
+        out.contains("All 3 pages of sam's journey rebuilt identically"),
+        "{out}"
+    );
+}
+
+#[test]
+fn question_mark_opens_help_in_onboarding_and_esc_returns_to_it() {
+    let mut h = open("new");
+    assert_eq!(h.rt.mode(), Mode::Onboarding);
+    h.keys(&[KeyCode::Char('?')]);
+    assert_eq!(h.rt.mode(), Mode::Help);
+    h.keys(&[KeyCode::Esc]);
+    assert_eq!(h.rt.mode(), Mode::Onboarding);
+}
+
+#[test]
+fn sixteen_colours_keep_the_match_green_and_captions_off_their_background() {
+    let h = open("ava");
+    let buf = h.buffer(ColorMode::Ansi16, W, H);
+    let mut pct = 0;
+    for y in 0..H {
+        for x in 0..W {
+            let c = &buf[(x, y)];
+            if c.symbol() == "%" && c.fg != ratatui::style::Color::Yellow {
+                assert_eq!(
+                    c.fg,
+                    ratatui::style::Color::LightGreen,
+                    "a % Match at ({x},{y})"
+                );
+                pct += 1;
+            }
+            if c.symbol() != " " && c.modifier.contains(ratatui::style::Modifier::ITALIC) {
+                assert_ne!(
+                    c.fg, c.bg,
+                    "a caption letter at ({x},{y}) is drawn in its background colour"
+                );
+            }
+        }
+    }
+    assert!(pct > 0, "no % Match on the page");
+}
+
+#[test]
+fn esc_never_quits_and_from_explain_returns_to_the_detail() {
+    let mut h = open("ava");
+    h.keys(&[KeyCode::Esc]);
+    assert!(!h.rt.app.quit, "Esc on the home page quit");
+    h.keys(&[KeyCode::Enter, KeyCode::Char('x')]);
+    assert_eq!(h.rt.mode(), Mode::Explain);
+    h.keys(&[KeyCode::Esc]);
+    assert_eq!(
+        h.rt.mode(),
+        Mode::Detail,
+        "Esc from explain skips the detail"
+    );
+    h.keys(&[KeyCode::Esc]);
+    assert_eq!(h.rt.mode(), Mode::Home);
+    h.keys(&[KeyCode::Esc, KeyCode::Esc]);
+    assert!(!h.rt.app.quit);
+    h.keys(&[KeyCode::Char('q')]);
+    assert!(h.rt.app.quit);
+}
+
+#[test]
+fn a_rated_tile_stays_with_its_thumb_and_a_second_press_clears_it() {
+    let mut h = open("ava");
+    let row = h.go_to_row(RowKind::TopPicks);
+    h.keys(&[KeyCode::Right]);
+    let tile = h.rt.app.selected_item().unwrap().title_id.clone();
+    let events = h.events();
+    h.keys(&[KeyCode::Char('y')]);
+    assert_eq!(h.events(), events + 1);
+    assert_eq!(h.rt.app.row, row, "the cursor stays on its row");
+    assert_eq!(
+        h.rt.app.selected_item().unwrap().title_id,
+        tile,
+        "the rated tile stays under the cursor"
+    );
+    assert!(h.screen().contains("▲ "), "the tile shows its thumb");
+    h.keys(&[KeyCode::Enter]);
+    assert!(h.screen().contains("you rated it up"), "{}", h.screen());
+    h.keys(&[KeyCode::Esc]);
+    // The same rating again clears it: no second event.
+    h.keys(&[KeyCode::Char('y')]);
+    assert_eq!(
+        h.events(),
+        events,
+        "a second y clears the rating instead of adding one"
+    );
+    assert!(!h.rt.app.ratings.contains_key(&tile));
+    // An older rating (not the newest feedback) is cleared too.
+    h.keys(&[
+        KeyCode::Char('L'),
+        KeyCode::Right,
+        KeyCode::Char('y'),
+        KeyCode::Left,
+    ]);
+    assert_eq!(h.rt.app.selected_item().unwrap().title_id, tile);
+    assert_eq!(h.events(), events + 2);
+    h.keys(&[KeyCode::Char('L')]);
+    assert_eq!(h.events(), events + 1, "the love left the store");
+    assert!(!h.rt.app.ratings.contains_key(&tile));
+}
+
+#[test]
+fn feedback_keeps_the_rows_above_and_under_the_cursor_in_place() {
+    let mut h = open("ava");
+    let row = h.go_to_row(RowKind::TopPicks);
+    let before = h.rt.app.page.clone().unwrap();
+    let mut churns = vec![];
+    for k in ['y', 'L', 'm', 'w'] {
+        let shown = h.rt.app.page.clone().unwrap();
+        h.keys(&[KeyCode::Right, KeyCode::Char(k)]);
+        let after = h.rt.app.page.clone().unwrap();
+        let kept = |p: &marquee::rank::Page| -> Vec<(String, Vec<String>)> {
+            p.rows[..=row]
+                .iter()
+                .map(|r| {
+                    (
+                        r.id.clone(),
+                        r.items.iter().map(|i| i.title_id.clone()).collect(),
+                    )
+                })
+                .collect()
+        };
+        assert_eq!(
+            kept(&after),
+            kept(&shown),
+            "{k}: the rows to the cursor moved"
+        );
+        assert_eq!(h.rt.app.row, row);
+        churns.push(marquee::tui::stable::churn(&shown, &after, row + 1, 6));
+    }
+    assert!(
+        churns.iter().all(|&c| c == 0.0),
+        "churn above and under the cursor: {churns:?}"
+    );
+    // The page below still re-ranks: the whole page's churn is measured, and shown.
+    let whole = marquee::tui::stable::churn(&before, h.rt.app.page.as_ref().unwrap(), 12, 6);
+    eprintln!("churn of the first 12 rows after four feedbacks: {whole:.2}");
+}
+
+#[test]
+fn an_exploratory_tile_says_what_the_badge_means() {
+    let mut h = open("ava");
+    let (r, c) =
+        h.rt.app
+            .rows()
+            .iter()
+            .enumerate()
+            .find_map(|(r, row)| {
+                row.items
+                    .iter()
+                    .position(|i| i.explanation.exploration)
+                    .map(|c| (r, c))
+            })
+            .expect("an exploratory tile on the page");
+    while h.rt.app.row < r {
+        h.keys(&[KeyCode::Down]);
+    }
+    for _ in 0..c {
+        h.keys(&[KeyCode::Right]);
+    }
+    assert!(
+        h.screen()
+            .contains("✧ exploring: a pick from outside your usual taste"),
+        "{}",
+        h.screen()
+    );
+}
+
+#[test]
+fn the_b_prompt_keeps_the_path_on_an_error_completes_with_tab_and_shows_the_whole_error() {
+    let mut h = open("ava");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("ranker-louder.json"),
+        r#"{"name": "louder", "weights": {"device_match": 1.5}}"#,
+    )
+    .unwrap();
+    let long = dir
+        .path()
+        .join(format!("{}.json", "a-very-long-file-name".repeat(6)));
+    h.keys(&[KeyCode::Char('B')]);
+    h.typed(long.to_str().unwrap());
+    h.keys(&[KeyCode::Enter]);
+    assert_eq!(
+        h.rt.mode(),
+        Mode::PickConfig,
+        "the prompt stays open on an error"
+    );
+    assert_eq!(
+        h.rt.app.config_input,
+        long.to_str().unwrap(),
+        "the typed path is kept"
+    );
+    let screen = h.text_at(80, 24);
+    let joined: String = screen
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '│')
+        .collect();
+    assert!(joined.contains("cannotread"), "{screen}");
+    assert!(
+        joined.contains(&"a-very-long-file-name".repeat(6)),
+        "the error is cut:\n{screen}"
+    );
+    // Ctrl-U clears; Tab completes the unique name in the folder.
+    h.rt.press(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+    assert!(h.rt.app.config_input.is_empty());
+    h.typed(&format!("{}/ran", dir.path().display()));
+    h.keys(&[KeyCode::Tab]);
+    let full = dir.path().join("ranker-louder.json");
+    assert_eq!(h.rt.app.config_input, full.to_str().unwrap());
+    h.keys(&[KeyCode::Enter]);
+    assert_eq!(h.rt.mode(), Mode::Home);
+    assert!(h.screen().contains("B: louder"), "{}", h.screen());
+}
+
+#[test]
+fn the_header_says_when_in_words_and_d_shows_the_developer_details() {
+    let mut h = open("ava");
+    let screen = h.screen();
+    let first = screen.lines().next().unwrap();
+    assert!(first.contains("Saturday evening · TV"), "{first}");
+    assert!(!first.contains("2026-11-21"), "{first}");
+    h.keys(&[KeyCode::Char('D')]);
+    let first = h.screen().lines().next().unwrap().to_string();
+    assert!(
+        first.contains("2026-11-21") && first.contains("ranker default"),
+        "{first}"
+    );
+}
+
+#[test]
+fn the_billboard_follows_the_focused_tile() {
+    let mut h = open("ava");
+    let name = |h: &Harness| h.rt.app.selected_item().unwrap().name.clone();
+    let billboard = |h: &Harness| {
+        h.screen()
+            .lines()
+            .skip(2)
+            .take(8)
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let first = name(&h);
+    assert!(billboard(&h).contains(&first), "{}", billboard(&h));
+    h.keys(&[KeyCode::Down, KeyCode::Right]);
+    let second = name(&h);
+    assert_ne!(first, second);
+    assert!(billboard(&h).contains(&second), "{}", billboard(&h));
+}
+
+#[test]
+fn continue_watching_tiles_show_how_far_they_are_watched() {
+    let h = open("ava");
+    assert!(
+        h.rt.app
+            .rows()
+            .iter()
+            .any(|r| r.kind == RowKind::ContinueWatching),
+        "ava has a Continue Watching row"
+    );
+    assert!(!h.rt.app.progress.is_empty());
+    assert!(
+        h.screen().contains('━'),
+        "no progress bar drawn:\n{}",
+        h.screen()
+    );
+}
+
+#[test]
+fn snapshots_at_80x24() {
+    let mut h = open("ava");
+    insta::assert_snapshot!("home_80x24", h.text_at(80, 24));
+    h.keys(&[KeyCode::Char('/')]);
+    h.typed("detective");
+    insta::assert_snapshot!("search_80x24", h.text_at(80, 24));
+    h.keys(&[KeyCode::Esc, KeyCode::Char('x')]);
+    insta::assert_snapshot!("explain_80x24", h.text_at(80, 24));
+    let h = open("new");
+    let mut h = h;
+    insta::assert_snapshot!("onboarding_80x24", h.text_at(80, 24));
+}
+
+#[test]
+fn artworks_that_share_a_motif_are_composed_differently() {
+    use marquee::tui::view::tile::Composition;
+    let h = open("ava");
+    let mut by_motif: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> =
+        Default::default();
+    for t in h.rt.app.catalog.titles.values() {
+        for a in &t.artwork {
+            by_motif
+                .entry(a.motif.clone())
+                .or_default()
+                .insert(format!("{:?}", Composition::of(a)));
+        }
+    }
+    let looks: usize = by_motif.values().map(|c| c.len()).sum();
+    let face = by_motif.get("face").map_or(0, |c| c.len());
+    assert!(
+        looks >= 8 * by_motif.len(),
+        "{looks} looks from {} motifs",
+        by_motif.len()
+    );
+    assert!(face >= 20, "the face motif has only {face} compositions");
+}
+
+#[test]
+fn a_thumbs_up_alone_does_not_make_a_because_you_watched_row() {
+    let mut h = open("ava");
+    h.go_to_row(RowKind::TopPicks);
+    let rated = h.rt.app.selected_item().unwrap().title_id.clone();
+    h.keys(&[KeyCode::Char('y')]);
+    let page = h.rt.session.page();
+    assert!(
+        !page
+            .rows
+            .iter()
+            .any(|r| r.id == format!("because_you_watched:{rated}")),
+        "a row claims ava watched {rated}, which she only rated up"
+    );
+    // Loving it is enough to anchor one.
+    h.keys(&[KeyCode::Char('L')]);
+    let page = h.rt.session.page();
+    assert!(page
+        .rows
+        .iter()
+        .any(|r| r.id == format!("because_you_watched:{rated}")));
+}
+
+#[test]
+fn exploratory_picks_stay_out_of_rows_whose_title_they_contradict() {
+    for profile in ["ava", "kit", "ren", "lola", "theo", "sam"] {
+        let h = open(profile);
+        for row in h.rt.app.rows() {
+            if matches!(row.kind, RowKind::MicroGenre | RowKind::BecauseYouWatched) {
+                let explored: Vec<&str> = row
+                    .items
+                    .iter()
+                    .filter(|i| i.explanation.exploration)
+                    .map(|i| i.name.as_str())
+                    .collect();
+                assert!(
+                    explored.is_empty(),
+                    "{profile}: {:?} holds exploratory {explored:?}",
+                    row.title
+                );
+            }
+        }
+    }
 }

@@ -238,11 +238,10 @@ fn add_exploration(s: &PageScorer, rows: &mut Vec<Row>, config: &RankerConfig, s
         .filter(|&r| {
             matches!(
                 rows[r].kind,
-                RowKind::TopPicks
-                    | RowKind::BecauseYouWatched
-                    | RowKind::MicroGenre
-                    | RowKind::NewReleases
-                    | RowKind::Popular
+                // Rows whose title names no genre or anchor: an exploratory
+                // pick in "American Dramas" or "Because You Watched X" would
+                // contradict the title, so those go to the Explore row instead.
+                RowKind::TopPicks | RowKind::NewReleases | RowKind::Popular
             )
         })
         .collect();

@@ -161,11 +161,11 @@ impl ProfileState {
         self.titles.get(&t).is_some_and(|s| s.completed)
     }
 
-    /// Recent titles the profile watched or rated up, newest first: anchors for
-    /// "Because you watched". A title only saved to My List is not an anchor.
+    /// Recent titles the profile watched or loved, newest first: anchors for
+    /// "Because you watched". A title only rated up (never played) or only
+    /// saved to My List is not an anchor: the row's title would be untrue.
     pub fn recent_positives(&self) -> Vec<usize> {
-        let watched_or_rated =
-            |s: &TitleState| s.is_positive() && (s.plays > 0 || s.eng.up || s.eng.love);
+        let watched_or_rated = |s: &TitleState| s.is_positive() && (s.plays > 0 || s.eng.love);
         let mut v: Vec<(i64, usize)> = self
             .titles
             .iter()

@@ -1,5 +1,5 @@
-//! The home screen: header, billboard for the top pick, rows of tiles, and
-//! a footer with the status line and key hints.
+//! The home screen: header, billboard for the focused title, rows of tiles,
+//! and a footer with the status line and key hints.
 
 use super::super::app::App;
 use super::super::layout::{self, HomeLayout};
@@ -60,6 +60,10 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
                     .get(&format!("{}/{}", row.id, item.title_id))
                     .copied(),
                 rank: (row.kind == RowKind::Top10).then_some(col + 1),
+                rating: app.ratings.get(&item.title_id).copied(),
+                progress: (row.kind == RowKind::ContinueWatching)
+                    .then(|| app.progress.get(&item.title_id).copied())
+                    .flatten(),
                 theme,
             }
             .render(rect, buf);
@@ -81,29 +85,31 @@ fn header(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
     spans.extend([
         Span::raw("  "),
         Span::styled(sanitize(profile), theme.title()),
-        Span::styled(
-            format!(
-                "  ·  {} · {}",
-                page.context.time_of_day, page.context.device
-            ),
-            theme.text(),
-        ),
-        Span::styled(format!("  ·  {}", page.context.now_string()), theme.dim()),
-        Span::styled(
-            format!(
-                "  ·  ranker {} ({})",
-                sanitize(&page.config.name),
-                page.config.hash
-            ),
-            theme.dim(),
-        ),
-        Span::styled(
-            format!("  ·  page built in {:.1} ms", app.build_ms),
-            theme.dim(),
-        ),
+        Span::styled(format!("  ·  {}", when_words(page)), theme.text()),
     ]);
+    if app.developer {
+        spans.extend([
+            Span::styled(format!("  ·  {}", page.context.now_string()), theme.dim()),
+            Span::styled(
+                format!(
+                    "  ·  ranker {} ({})",
+                    sanitize(&page.config.name),
+                    page.config.hash
+                ),
+                theme.dim(),
+            ),
+            Span::styled(
+                format!("  ·  page built in {:.1} ms", app.build_ms),
+                theme.dim(),
+            ),
+        ]);
+    }
     Paragraph::new(Line::from(spans)).render(Rect { height: 1, ..area }, buf);
-    let hint = "? help  / search  p profiles  c context  q quit ";
+    let hint = if app.developer {
+        "? help  / search  p profiles  c context  D plain header  q quit "
+    } else {
+        "? help  / search  p profiles  c context  D developer  q quit "
+    };
     if area.width as usize > hint.len() + 2 && area.height > 1 {
         buf.set_string(
             area.right() - hint.len() as u16,
@@ -114,8 +120,24 @@ fn header(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
     }
 }
 
+/// The page's moment in words: "Friday evening · TV".
+pub fn when_words(page: &crate::rank::Page) -> String {
+    let device = match page.context.device {
+        crate::catalog::Device::Tv => "TV",
+        crate::catalog::Device::Mobile => "Mobile",
+        crate::catalog::Device::Tablet => "Tablet",
+        crate::catalog::Device::Web => "Web",
+    };
+    format!(
+        "{} {} · {device}",
+        page.context.now.format("%A"),
+        page.context.time_of_day
+    )
+}
+
+/// The billboard: the focused tile's title, large, with its match, synopsis and why.
 fn billboard(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
-    let Some((_, item)) = app.top_pick() else {
+    let Some((row, item)) = app.focused() else {
         return;
     };
     let Some(title) = app.title(&item.title_id) else {
@@ -134,7 +156,7 @@ fn billboard(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
         .find(|a| a.id == item.artwork_id)
         .or(title.artwork.first())
     {
-        draw_artwork(buf, art, a, theme, 2, true);
+        draw_artwork(buf, art, a, theme, true);
     }
     let text = Rect {
         x: art.right() + 2,
@@ -157,13 +179,26 @@ fn billboard(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
     if let Some(p) = shown_match(item.match_pct) {
         facts.insert(0, Span::styled(format!("{p}% Match  "), theme.matched()));
     }
+    if let Some(r) = app.ratings.get(&item.title_id) {
+        facts.push(Span::styled(
+            format!("  {}", super::overlays::rating_words(*r)),
+            theme.accent(),
+        ));
+    }
     let lines = vec![
-        Line::from(Span::styled("TOP PICK FOR YOU", theme.accent())),
+        Line::from(vec![
+            Span::styled(
+                fit(
+                    &sanitize(&row.title).to_uppercase(),
+                    text.width as usize / 2,
+                ),
+                theme.accent(),
+            ),
+            Span::styled("   Enter: details · x: why", theme.dim()),
+        ]),
         Line::from(Span::styled(sanitize(&title.name), theme.title())),
         Line::from(facts),
-        Line::from(""),
         Line::from(Span::styled(sanitize(&title.synopsis), theme.text())),
-        Line::from(""),
         Line::from(vec![
             Span::styled("Why: ", theme.accent()),
             Span::styled(sanitize(&item.explanation.reason), theme.dim()),
@@ -184,10 +219,21 @@ fn footer(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
                 theme.matched()
             },
         ))
-    } else if !app.left_page.is_empty() {
+    } else if !app.left_page.is_empty() && app.mode == crate::tui::app::Mode::Home {
         Line::from(Span::styled(
-            format!(" Left the page: {}", app.left_page.join(", ")),
+            format!(
+                " Left the page: {} · M what moved · Esc clears the marks",
+                app.left_page.join(", ")
+            ),
             theme.down(),
+        ))
+    } else if let (crate::tui::app::Mode::Home, Some(true)) = (
+        app.mode,
+        app.selected_item().map(|i| i.explanation.exploration),
+    ) {
+        Line::from(Span::styled(
+            " ✧ exploring: a pick from outside your usual taste, to learn what else you like · x why",
+            theme.accent(),
         ))
     } else {
         Line::from(Span::styled(mode_hint(app.mode), theme.dim()))
@@ -204,7 +250,7 @@ fn mode_hint(mode: crate::tui::app::Mode) -> &'static str {
         Mode::Profiles | Mode::NewProfile => " ↑↓ choose · Enter switch or create · Esc back",
         Mode::Context => " ↑↓ ←→ choose time of day and device · Enter apply · Esc back",
         Mode::Detail | Mode::Explain => " y thumbs up · n thumbs down · L love · w watch · m My List · x explain · Esc back",
-        Mode::Help => " Esc back",
+        Mode::Help | Mode::Moved => " ↑↓ scroll · Esc back",
         Mode::PickConfig => " type a config file's path · Enter compare · Esc back",
         Mode::Home | Mode::Loading => " Enter details · x explain · y thumbs up · n thumbs down · L love · w watch · m My List",
     }

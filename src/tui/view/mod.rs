@@ -6,6 +6,7 @@ mod overlays;
 mod screens;
 mod split;
 pub mod tile;
+mod wrap;
 
 use super::app::{App, Mode};
 use super::layout;
@@ -42,7 +43,8 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
     match app.mode {
         Mode::Detail => overlays::detail(buf, area, app, theme),
         Mode::Explain => overlays::explain(buf, area, app, theme),
-        Mode::Help => overlays::help(buf, area, theme),
+        Mode::Help => overlays::help(buf, area, app, theme),
+        Mode::Moved => overlays::moved(buf, area, app, theme),
         Mode::Search => screens::search(buf, area, app, theme),
         Mode::Profiles | Mode::NewProfile => screens::profiles(buf, area, app, theme),
         Mode::Onboarding => screens::onboarding(buf, area, app, theme),
@@ -50,6 +52,13 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
         Mode::PickConfig => screens::pick_config(buf, area, app, theme),
         Mode::Home | Mode::Loading => {}
     }
+}
+
+/// How far the open overlay can scroll at the current terminal size (its
+/// lines beyond the panel's height); 0 for screens that do not scroll.
+pub fn max_scroll(app: &App) -> u16 {
+    let area = ratatui::layout::Rect::new(0, 0, app.size.0, app.size.1);
+    overlays::max_scroll(area, app)
 }
 
 /// A cleared, rounded panel titled `title` (sanitized, cut to fit); returns its inside.

@@ -32,14 +32,26 @@ pub fn search(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
         "Search",
         theme,
     );
+    let count = match app.search.results.len() {
+        _ if app.search.query.is_empty() => String::new(),
+        0 => "No matches.".to_string(),
+        1 => "1 result".to_string(),
+        n => format!("{n} results"),
+    };
     let mut lines = vec![
         input_line("/ ", &app.search.query, theme),
-        Line::from(Span::styled("titles, people, genres and tags; ordered by match and by your taste · ↑↓ choose · Enter details · Esc back", theme.dim())),
+        Line::from(vec![
+            Span::styled(format!("{count}  "), theme.title()),
+            Span::styled(
+                fit(
+                    "titles, people, genres and tags; by match and your taste · ↑↓ choose · Enter details · Ctrl-U clear · Ctrl-W word · Esc back",
+                    (inner.width as usize).saturating_sub(count.chars().count() + 2),
+                ),
+                theme.dim(),
+            ),
+        ]),
         Line::from(""),
     ];
-    if app.search.results.is_empty() && !app.search.query.is_empty() {
-        lines.push(Line::from(Span::styled("No matches.", theme.dim())));
-    }
     let room = inner.height.saturating_sub(3) as usize;
     let start = app.search.selected.saturating_sub(room.saturating_sub(1));
     for (i, r) in app.search.results.iter().enumerate().skip(start).take(room) {
@@ -54,8 +66,7 @@ pub fn search(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
         let matched = sanitize(&r.matched);
         for (k, ch) in matched.chars().enumerate() {
             let style = if r.positions.contains(&k) {
-                base.patch(theme.accent())
-                    .add_modifier(ratatui::style::Modifier::UNDERLINED)
+                base.patch(theme.search_match(selected))
             } else {
                 base
             };
@@ -268,17 +279,40 @@ pub fn context(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
     .render(hint, buf);
 }
 
-/// The prompt for a second config to compare with (`B`).
+/// The prompt for a second config to compare with (`B`): the path typed
+/// (kept after an error), Tab's candidates, and the last error in full.
 pub fn pick_config(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
-    let r = centred(area, 80.min(area.width), 6);
-    let inner = panel(buf, r, "Compare with a ranker config", theme);
-    let lines = vec![
+    let w = 96.min(area.width);
+    let text_w = w.saturating_sub(4) as usize;
+    let mut lines = vec![
         input_line(" File: ", &app.config_input, theme),
         Line::from(Span::styled(
-            " a JSON config like sample-catalog/ranker.json · Enter compare · Esc back",
+            fit(
+                " a JSON config like sample-catalog/ranker.json · Tab completes · ~ is home · Enter compare · Esc back",
+                text_w,
+            ),
             theme.dim(),
         )),
     ];
+    if !app.completions.is_empty() {
+        lines.push(Line::from(""));
+        lines.extend(super::wrap::para(
+            &app.completions.join("  "),
+            text_w,
+            theme.text(),
+        ));
+    }
+    if let Some(e) = &app.config_error {
+        lines.push(Line::from(""));
+        lines.extend(super::wrap::para(&sanitize(e), text_w, theme.warn()));
+    }
+    let h = (lines.len() as u16 + 2).min(area.height);
+    let inner = panel(
+        buf,
+        centred(area, w, h),
+        "Compare with a ranker config",
+        theme,
+    );
     Paragraph::new(lines).render(inner, buf);
 }
 
