@@ -141,7 +141,7 @@ fn unreadable_file_is_named_and_nothing_changes() {
             dir.path().to_str().unwrap(),
         ],
     );
-    assert!(err.contains("cannot read"), "{err}");
+    assert!(err.contains("a directory, not a regular file"), "{err}");
     assert_eq!(db_bytes(&db), before);
 }
 
