@@ -712,3 +712,7 @@ pub fn movement_marks(old: &Page, new: &Page) -> BTreeMap<String, Mark> {
         })
         .collect()
 }
+
+#[cfg(test)]
+#[path = "update_tests.rs"]
+mod tests;
