@@ -236,6 +236,30 @@ fn put_lines(buf: &mut Buffer, area: Rect, lines: &[(u16, Line)], scroll: u16) {
 }
 
 /// The key line at the bottom of a panel, with where the text is when it scrolls.
+/// How far `n` lines scroll in a panel whose last line is its key line.
+fn scroll_limit(n: usize, inner: Rect) -> u16 {
+    (n as u16).saturating_sub(inner.height.saturating_sub(1))
+}
+
+/// A scrolling overlay's body: `lines` from `scroll` (clamped) above the key line.
+fn scrolled_body(
+    buf: &mut Buffer,
+    inner: Rect,
+    lines: &[(u16, Line)],
+    scroll: u16,
+    keys: &str,
+    theme: &Theme,
+) {
+    let max = scroll_limit(lines.len(), inner);
+    let scroll = scroll.min(max);
+    let body = Rect {
+        height: inner.height.saturating_sub(1),
+        ..inner
+    };
+    put_lines(buf, body, lines, scroll);
+    key_line(buf, inner, keys, scroll, max, theme);
+}
+
 fn key_line(buf: &mut Buffer, inner: Rect, keys: &str, scroll: u16, max: u16, theme: &Theme) {
     let more = match (scroll > 0, scroll < max) {
         (false, false) => "",
@@ -376,19 +400,14 @@ pub fn explain(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
     let name = app.title(id).map_or(id.clone(), |t| t.name.clone());
     let inner = panel(buf, explain_rect(area), &format!("Why “{name}”"), theme);
     let lines = explain_lines(app, theme, inner);
-    let body_h = inner.height.saturating_sub(1);
-    let max = (lines.len() as u16).saturating_sub(body_h);
-    let scroll = app.scroll.min(max);
-    put_lines(
+    scrolled_body(
         buf,
-        Rect {
-            height: body_h,
-            ..inner
-        },
+        inner,
         &lines,
-        scroll,
+        app.scroll,
+        "Esc back · ↑↓ scroll",
+        theme,
     );
-    key_line(buf, inner, "Esc back · ↑↓ scroll", scroll, max, theme);
 }
 
 /// The help text: one line per binding (from the key map), then the mouse.
@@ -432,24 +451,12 @@ fn help_rect(area: Rect) -> Rect {
 pub fn help(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
     let inner = panel(buf, help_rect(area), "Keys", theme);
     let lines = help_lines(theme, inner);
-    let body_h = inner.height.saturating_sub(1);
-    let max = (lines.len() as u16).saturating_sub(body_h);
-    let scroll = app.scroll.min(max);
-    put_lines(
-        buf,
-        Rect {
-            height: body_h,
-            ..inner
-        },
-        &lines,
-        scroll,
-    );
-    key_line(
+    scrolled_body(
         buf,
         inner,
+        &lines,
+        app.scroll,
         "Esc back · ↑↓ PgUp PgDn scroll",
-        scroll,
-        max,
         theme,
     );
 }
@@ -485,19 +492,14 @@ pub fn moved(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
         theme,
     );
     let lines = moved_lines(app, theme, inner);
-    let body_h = inner.height.saturating_sub(1);
-    let max = (lines.len() as u16).saturating_sub(body_h);
-    let scroll = app.scroll.min(max);
-    put_lines(
+    scrolled_body(
         buf,
-        Rect {
-            height: body_h,
-            ..inner
-        },
+        inner,
         &lines,
-        scroll,
+        app.scroll,
+        "Esc back · ↑↓ scroll",
+        theme,
     );
-    key_line(buf, inner, "Esc back · ↑↓ scroll", scroll, max, theme);
 }
 
 /// How far the open overlay scrolls in `area` (lines beyond its body).
@@ -528,5 +530,5 @@ pub fn max_scroll(area: Rect, app: &App) -> u16 {
         }
         _ => return 0,
     };
-    (n as u16).saturating_sub(inner.height.saturating_sub(1))
+    scroll_limit(n, inner)
 }
