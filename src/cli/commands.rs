@@ -391,21 +391,21 @@ fn profile_view(
 
 /// A session, saying so on stderr when the model had to be trained first.
 fn open_session(
-    store: Store,
+    mut store: Store,
     config: &RankerConfig,
     profile: &str,
     ctx: Context,
     seed: u64,
 ) -> Result<Session> {
-    let started = Instant::now();
-    let session = Session::open(store, config.clone(), Some(profile), Some(ctx), seed)?;
-    if session.model().freshly_trained {
-        errln!(
-            "Trained the ranker in {:.2} s (cached for next time).",
-            started.elapsed().as_secs_f64()
-        );
-    }
-    Ok(session)
+    let model = load_model(&mut store, config)?;
+    Ok(Session::with_model(
+        store,
+        model,
+        config.clone(),
+        Some(profile),
+        Some(ctx),
+        seed,
+    )?)
 }
 
 fn page_for(
