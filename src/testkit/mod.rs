@@ -86,7 +86,7 @@ pub fn tiny_model(store: &Store) -> Model {
         content,
         store.genres().expect("genres load"),
         store.tags().expect("tags load"),
-        as_of,
+        store.as_of().expect("as-of date"),
         trained,
         RankerConfig::default().training.alpha,
     )
