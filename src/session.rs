@@ -3,7 +3,9 @@
 //! then folded into the profile), pages come out. The TUI and the CLI's
 //! feedback both go through it, so they behave the same.
 
-use crate::catalog::{is_finished, Action, Device, Maturity, ProfileSummary, TitleKind};
+use crate::catalog::{
+    is_finished, Action, Device, Event, Maturity, ProfileSummary, Title, TitleKind,
+};
 use crate::rank::{
     check_picks, explain_title, onboarding_set, Context, Model, OnboardingError, Page, PageRequest,
     PageScorer, ProfileState, RankerConfig, TimeOfDay, TitleExplanation,
@@ -16,6 +18,15 @@ pub enum SessionError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Onboarding(#[from] OnboardingError),
+    #[error(
+        "{title} is rated {rating}, above {profile}'s limit ({limit}): feedback on it is refused"
+    )]
+    AboveMaturity {
+        title: String,
+        rating: Maturity,
+        profile: String,
+        limit: Maturity,
+    },
 }
 
 pub struct Session {
@@ -165,56 +176,24 @@ impl Session {
         action: Action,
         progress: f32,
         artwork_id: Option<String>,
-    ) -> Result<Recorded, StoreError> {
+    ) -> Result<Recorded, SessionError> {
         let t = self
             .model
             .title_index(title_id)
             .ok_or_else(|| StoreError::UnknownTitle(title_id.to_string()))?;
         let title = &self.model.titles[t];
-        let episode = if action == Action::Play && title.kind == TitleKind::Series {
-            let state = self.profile.titles.get(&t);
-            Some(
-                match state.and_then(|s| s.episode.map(|e| (e, s.progress))) {
-                    Some(((s, e), p)) if is_finished(p) => {
-                        title.next_episode(s, e).unwrap_or((s, e))
-                    }
-                    Some(((s, e), _)) => (s, e),
-                    None => title.first_episode().unwrap_or((1, 1)),
-                },
-            )
-        } else {
-            None
-        };
-        let new = NewEvent {
-            title_id: title.id.clone(),
-            at: self.ctx.now_unix(),
-            offset_min: self.ctx.now.offset().local_minus_utc() / 60,
-            action,
-            progress: if action == Action::Play {
-                progress.clamp(0.0, 1.0)
-            } else {
-                0.0
-            },
-            season: episode.map(|e| e.0),
-            episode: episode.map(|e| e.1),
-            device: self.ctx.device,
-            artwork_id,
-        };
+        refuse_above_limit(title, &self.profile.name, self.profile.maturity)?;
+        let resume = self
+            .profile
+            .titles
+            .get(&t)
+            .and_then(|s| s.episode.map(|e| (e, s.progress)));
+        let new = feedback_event(title, resume, action, progress, &self.ctx, artwork_id);
         let event_id = self.store.add_event(self.profile.member_id, &new)?;
         self.redo.clear();
         self.profile
             .apply(&new.stored(event_id, self.profile.member_id), &self.model);
-        let description = match (action, episode) {
-            (Action::Play, Some((s, e))) => {
-                format!("played S{s}:E{e} to {:.0}%", new.progress * 100.0)
-            }
-            (Action::Play, None) => format!("played to {:.0}%", new.progress * 100.0),
-            (Action::Up, _) => "thumbs up".into(),
-            (Action::Down, _) => "thumbs down".into(),
-            (Action::Love, _) => "loved".into(),
-            (Action::ListAdd, _) => "added to My List".into(),
-            (Action::ListRemove, _) => "removed from My List".into(),
-        };
+        let description = describe(&new);
         self.undo.push((event_id, new.clone(), description.clone()));
         Ok(Recorded {
             event_id,
@@ -333,13 +312,183 @@ impl Session {
             let id = self.model.titles[t].id.clone();
             self.feedback(&id, Action::Up, 0.0, None).map(|_| ())
         });
-        if let Err(e) = written.and_then(|()| self.store.commit_batch()) {
+        if let Err(e) = written.and_then(|()| Ok(self.store.commit_batch()?)) {
             self.store.rollback_batch();
             self.undo.truncate(undo_before);
             self.profile =
                 ProfileState::load(&self.store, &self.model, &self.profile.name.clone())?;
-            return Err(e.into());
+            return Err(e);
         }
         Ok(chosen.len())
+    }
+}
+
+/// Record feedback straight into the store, with no model: the CLI's
+/// `feedback` uses this, so giving feedback never waits on training (a
+/// stale model is retrained by the next command that builds a page).
+pub fn record_feedback(
+    store: &mut Store,
+    profile: &str,
+    title_id: &str,
+    action: Action,
+    progress: f32,
+    ctx: &Context,
+) -> Result<Recorded, SessionError> {
+    let member = store.profile(profile)?;
+    let title = store.title(title_id)?;
+    refuse_above_limit(&title, &member.name, member.maturity)?;
+    let resume = resume_point(&store.events_of(member.id)?, title_id);
+    let new = feedback_event(&title, resume, action, progress, ctx, None);
+    let event_id = store.add_event(member.id, &new)?;
+    Ok(Recorded {
+        event_id,
+        title_id: new.title_id.clone(),
+        description: describe(&new),
+    })
+}
+
+/// The last episode a profile played of a series, and how far: where a
+/// play resumes. `None` before any episode.
+type Resume = Option<((u32, u32), f32)>;
+
+/// Where a play of `title_id` resumes, read from a profile's events in
+/// order (the same fold as [`ProfileState`]).
+fn resume_point(events: &[Event], title_id: &str) -> Resume {
+    let mut resume = None;
+    for e in events
+        .iter()
+        .filter(|e| e.title_id == title_id && e.action == Action::Play)
+    {
+        let episode = e.season.zip(e.episode).or(resume.map(|(ep, _)| ep));
+        resume = episode.map(|ep| (ep, e.progress));
+    }
+    resume
+}
+
+/// A profile is never given feedback on a title above its maturity limit:
+/// such a title is never shown to it, so a rating of it can only be a mistake.
+fn refuse_above_limit(title: &Title, profile: &str, limit: Maturity) -> Result<(), SessionError> {
+    if limit.allows(title.maturity) {
+        return Ok(());
+    }
+    Err(SessionError::AboveMaturity {
+        title: title.id.clone(),
+        rating: title.maturity,
+        profile: profile.to_string(),
+        limit,
+    })
+}
+
+/// The event one piece of feedback records, at the context's time and on its
+/// device. A play of a series plays the next episode after a finished one,
+/// or resumes the unfinished one.
+fn feedback_event(
+    title: &Title,
+    resume: Resume,
+    action: Action,
+    progress: f32,
+    ctx: &Context,
+    artwork_id: Option<String>,
+) -> NewEvent {
+    let episode =
+        (action == Action::Play && title.kind == TitleKind::Series).then(|| match resume {
+            Some(((s, e), p)) if is_finished(p) => title.next_episode(s, e).unwrap_or((s, e)),
+            Some(((s, e), _)) => (s, e),
+            None => title.first_episode().unwrap_or((1, 1)),
+        });
+    NewEvent {
+        title_id: title.id.clone(),
+        at: ctx.now_unix(),
+        offset_min: ctx.now.offset().local_minus_utc() / 60,
+        action,
+        progress: if action == Action::Play {
+            progress.clamp(0.0, 1.0)
+        } else {
+            0.0
+        },
+        season: episode.map(|e| e.0),
+        episode: episode.map(|e| e.1),
+        device: ctx.device,
+        artwork_id,
+    }
+}
+
+/// What a recorded event did, in words.
+fn describe(new: &NewEvent) -> String {
+    match (new.action, new.season.zip(new.episode)) {
+        (Action::Play, Some((s, e))) => {
+            format!("played S{s}:E{e} to {:.0}%", new.progress * 100.0)
+        }
+        (Action::Play, None) => format!("played to {:.0}%", new.progress * 100.0),
+        (Action::Up, _) => "thumbs up".into(),
+        (Action::Down, _) => "thumbs down".into(),
+        (Action::Love, _) => "loved".into(),
+        (Action::ListAdd, _) => "added to My List".into(),
+        (Action::ListRemove, _) => "removed from My List".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testkit::{tiny_context, tiny_model, tiny_session, tiny_store};
+
+    #[test]
+    fn feedback_without_a_model_plays_the_same_episode_as_a_session() {
+        // The CLI's model-free path and the session agree on where a series resumes.
+        let mut store = tiny_store();
+        let ctx = tiny_context(&tiny_model(&store));
+        let first = record_feedback(&mut store, "mia", "m4", Action::Play, 1.0, &ctx).unwrap();
+        let second = record_feedback(&mut store, "mia", "m4", Action::Play, 0.3, &ctx).unwrap();
+        let third = record_feedback(&mut store, "mia", "m4", Action::Play, 0.5, &ctx).unwrap();
+
+        let mut session = tiny_session("mia");
+        let a = session.feedback("m4", Action::Play, 1.0, None).unwrap();
+        let b = session.feedback("m4", Action::Play, 0.3, None).unwrap();
+        let c = session.feedback("m4", Action::Play, 0.5, None).unwrap();
+        let cli = [first.description, second.description, third.description];
+        assert_eq!(cli, [a.description, b.description, c.description]);
+        assert_eq!(
+            cli,
+            [
+                "played S1:E1 to 100%",
+                "played S1:E2 to 30%",
+                "played S1:E2 to 50%"
+            ],
+            "a finished episode moves on; an unfinished one resumes"
+        );
+    }
+
+    #[test]
+    fn feedback_above_the_profiles_limit_is_refused_and_nothing_is_stored() {
+        // kit is TV-Y7; m1 is TV-MA.
+        let mut store = tiny_store();
+        let ctx = tiny_context(&tiny_model(&store));
+        let kit = store.profile("kit").unwrap();
+        let before = store.events_of(kit.id).unwrap().len();
+        let refused = record_feedback(&mut store, "kit", "m1", Action::Love, 0.0, &ctx);
+        assert!(
+            matches!(refused, Err(SessionError::AboveMaturity { .. })),
+            "{refused:?}"
+        );
+        assert_eq!(store.events_of(kit.id).unwrap().len(), before);
+
+        let mut session = tiny_session("kit");
+        let refused = session.feedback("m1", Action::Up, 0.0, None).unwrap_err();
+        assert!(
+            refused.to_string().contains("above kit's limit (TV-Y7)"),
+            "{refused}"
+        );
+        assert!(session.feedback("k2", Action::Up, 0.0, None).is_ok());
+    }
+
+    #[test]
+    fn feedback_leaves_the_training_stamp_alone() {
+        // The cached model stays valid after feedback: pages fold it in instead.
+        let mut store = tiny_store();
+        let ctx = tiny_context(&tiny_model(&store));
+        let stamp = store.training_fingerprint().unwrap();
+        record_feedback(&mut store, "mia", "c1", Action::Up, 0.0, &ctx).unwrap();
+        assert_eq!(store.training_fingerprint().unwrap(), stamp);
     }
 }

@@ -5,7 +5,7 @@ use anyhow::{anyhow, bail, Result};
 use marquee::catalog::{parse_file, Action, Device, Maturity};
 use marquee::rank::search::search;
 use marquee::rank::{Context, Model, Page, RankerConfig, DEFAULT_SEED, MIN_PICKS};
-use marquee::session::Session;
+use marquee::session::{record_feedback, Session};
 use marquee::store::{FirstRun, Store};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -137,7 +137,7 @@ pub fn run(cli: Cli) -> Result<()> {
             context,
         }) => {
             let store = open_with_sample(&db)?;
-            feedback(store, &config, &profile, &title, &action, &context)?;
+            feedback(store, &profile, &title, &action, &context)?;
         }
         Some(Command::Explain {
             profile,
@@ -470,15 +470,14 @@ fn onboarding(
 }
 
 fn feedback(
-    store: Store,
-    config: &RankerConfig,
+    mut store: Store,
     profile: &str,
     title_id: &str,
     action: &str,
     args: &ContextArgs,
 ) -> Result<()> {
     store.profile(profile)?;
-    store.title(title_id)?;
+    let title = store.title(title_id)?;
     let (action, progress) = match action.split_once(':') {
         Some(("play", pct)) => {
             let pct: f32 = pct.parse().map_err(|_| anyhow!("--action play:PCT needs a number from 0 to 100, not {pct:?}"))?;
@@ -494,14 +493,12 @@ fn feedback(
         },
     };
     let ctx = parse_context(&store, args)?;
-    let mut session = open_session(store, config, profile, ctx, DEFAULT_SEED)?;
-    let r = session.feedback(title_id, action, progress, None)?;
-    let model = session.model();
-    let name = &model.titles[model.title_index(title_id).expect("checked above")].name;
+    // Straight into the store: feedback never waits on training.
+    let r = record_feedback(&mut store, profile, title_id, action, progress, &ctx)?;
     outln!(
         "Recorded for {profile}: {} “{}” — {} (event {}).",
         r.title_id,
-        marquee::text::sanitize(name),
+        marquee::text::sanitize(&title.name),
         r.description,
         r.event_id
     );

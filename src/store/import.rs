@@ -77,6 +77,7 @@ impl Store {
         if let Some(spec) = population {
             write_population(&tx, spec, &mut summary).map_err(e)?;
         }
+        super::generation::stamp(&tx).map_err(e)?;
         tx.commit().map_err(e)?;
         Ok(summary)
     }
@@ -303,7 +304,7 @@ fn write_population(
     spec: PopulationSpec,
     summary: &mut ImportSummary,
 ) -> rusqlite::Result<()> {
-    let titles = super::queries::load_titles(tx)?;
+    let titles = super::queries::load_titles(tx, None)?;
     let as_of = super::queries::read_as_of(tx)?;
     let pop = Population::generate(spec.seed, spec.viewers, &titles);
     let mut ids = Vec::with_capacity(pop.viewers.len());

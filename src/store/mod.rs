@@ -8,6 +8,7 @@
 
 mod create;
 mod error;
+mod generation;
 mod header;
 mod import;
 mod movielens;

@@ -90,6 +90,7 @@ impl Store {
             }
         }
         drop(ins);
+        super::generation::stamp(&tx).map_err(e)?;
         tx.commit().map_err(e)?;
         progress(ml.ratings.len(), ml.ratings.len());
         Ok(summary)

@@ -41,10 +41,11 @@ fn maturity_at(r: &rusqlite::Row, col: usize) -> rusqlite::Result<Maturity> {
 }
 
 /// Every title with genres, tags, people, seasons and artwork, in import order.
-pub(super) fn load_titles(conn: &Connection) -> rusqlite::Result<Vec<Title>> {
+/// Every title in catalog order, or (with `only`) the one title with that id.
+pub(super) fn load_titles(conn: &Connection, only: Option<&str>) -> rusqlite::Result<Vec<Title>> {
     let mut titles: Vec<Title> = conn
-        .prepare("SELECT id, name, kind, year, maturity, language, country, runtime_min, synopsis, added FROM titles ORDER BY seq")?
-        .query_map([], |r| {
+        .prepare("SELECT id, name, kind, year, maturity, language, country, runtime_min, synopsis, added FROM titles WHERE ?1 IS NULL OR id = ?1 ORDER BY seq")?
+        .query_map([only], |r| {
             let kind: String = r.get(2)?;
             let added: String = r.get(9)?;
             Ok(Title {
@@ -76,7 +77,7 @@ pub(super) fn load_titles(conn: &Connection) -> rusqlite::Result<Vec<Title>> {
                      f: &mut dyn FnMut(&mut Title, &rusqlite::Row) -> rusqlite::Result<()>|
      -> rusqlite::Result<()> {
         let mut stmt = conn.prepare(sql)?;
-        let mut rows = stmt.query([])?;
+        let mut rows = stmt.query([only])?;
         while let Some(r) = rows.next()? {
             let id: String = r.get(0)?;
             if let Some(&i) = index.get(&id) {
@@ -86,21 +87,21 @@ pub(super) fn load_titles(conn: &Connection) -> rusqlite::Result<Vec<Title>> {
         Ok(())
     };
     pairs(
-        "SELECT title_id, genre_id FROM title_genres ORDER BY title_id, pos",
+        "SELECT title_id, genre_id FROM title_genres WHERE ?1 IS NULL OR title_id = ?1 ORDER BY title_id, pos",
         &mut |t, r| {
             t.genres.push(r.get(1)?);
             Ok(())
         },
     )?;
     pairs(
-        "SELECT title_id, tag_id FROM title_tags ORDER BY title_id, pos",
+        "SELECT title_id, tag_id FROM title_tags WHERE ?1 IS NULL OR title_id = ?1 ORDER BY title_id, pos",
         &mut |t, r| {
             t.tags.push(r.get(1)?);
             Ok(())
         },
     )?;
     pairs(
-        "SELECT c.title_id, p.name, c.role FROM credits c JOIN people p ON p.id = c.person_id ORDER BY c.title_id, c.role, c.pos",
+        "SELECT c.title_id, p.name, c.role FROM credits c JOIN people p ON p.id = c.person_id WHERE ?1 IS NULL OR c.title_id = ?1 ORDER BY c.title_id, c.role, c.pos",
         &mut |t, r| {
             let role: String = r.get(2)?;
             let name: String = r.get(1)?;
@@ -109,7 +110,7 @@ pub(super) fn load_titles(conn: &Connection) -> rusqlite::Result<Vec<Title>> {
         },
     )?;
     pairs(
-        "SELECT title_id, season, name FROM episodes ORDER BY title_id, season, number",
+        "SELECT title_id, season, name FROM episodes WHERE ?1 IS NULL OR title_id = ?1 ORDER BY title_id, season, number",
         &mut |t, r| {
             let season: u32 = r.get(1)?;
             if t.seasons.last().map(|s| s.number) != Some(season) {
@@ -127,7 +128,7 @@ pub(super) fn load_titles(conn: &Connection) -> rusqlite::Result<Vec<Title>> {
         },
     )?;
     pairs(
-        "SELECT title_id, id, theme, motif, palette, caption FROM artwork ORDER BY title_id, pos",
+        "SELECT title_id, id, theme, motif, palette, caption FROM artwork WHERE ?1 IS NULL OR title_id = ?1 ORDER BY title_id, pos",
         &mut |t, r| {
             let theme: String = r.get(2)?;
             t.artwork.push(Artwork {
@@ -205,14 +206,13 @@ impl Store {
     }
 
     pub fn titles(&self) -> Result<Vec<Title>, StoreError> {
-        load_titles(&self.conn).map_err(|e| self.err(e))
+        load_titles(&self.conn, None).map_err(|e| self.err(e))
     }
 
     pub fn title(&self, id: &str) -> Result<Title, StoreError> {
-        // Titles are few; one load keeps a single code path for the full record.
-        self.titles()?
-            .into_iter()
-            .find(|t| t.id == id)
+        load_titles(&self.conn, Some(id))
+            .map_err(|e| self.err(e))?
+            .pop()
             .ok_or_else(|| StoreError::UnknownTitle(id.to_string()))
     }
 
@@ -510,34 +510,14 @@ impl Store {
         }
     }
 
-    /// A cheap fingerprint of the data a model is trained on: everything but
-    /// feedback given in Marquee (which reaches pages by fold-in instead).
+    /// The stamp of the data a model is trained on (see `generation`):
+    /// one row read, whatever the log's size. A database from before stamps
+    /// gets its first one here.
     pub fn training_fingerprint(&self) -> Result<String, StoreError> {
-        let (n, max_id): (i64, i64) = self
-            .conn
-            .query_row(
-                "SELECT count(*), coalesce(max(id), 0) FROM events WHERE origin != 'feedback'",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .map_err(|e| self.err(e))?;
-        let (t, seq): (i64, i64) = self
-            .conn
-            .query_row(
-                "SELECT count(*), coalesce(max(seq), 0) FROM titles",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .map_err(|e| self.err(e))?;
-        let m: i64 = self
-            .conn
-            .query_row(
-                "SELECT count(DISTINCT member_id) FROM events WHERE origin != 'feedback'",
-                [],
-                |r| r.get(0),
-            )
-            .map_err(|e| self.err(e))?;
-        Ok(format!("events:{n}:{max_id};titles:{t}:{seq};members:{m}"))
+        match super::generation::read(&self.conn).map_err(|e| self.err(e))? {
+            Some(stamp) => Ok(stamp),
+            None => super::generation::stamp(&self.conn).map_err(|e| self.err(e)),
+        }
     }
 
     /// The training log: every event except feedback given in Marquee.
