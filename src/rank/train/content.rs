@@ -7,7 +7,7 @@ use crate::catalog::Title;
 use std::collections::BTreeMap;
 
 /// Sparse vectors over a shared feature vocabulary.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct ContentIndex {
     /// Feature names, e.g. `g:mystery`, `t:dark`, `p:Ines Calloway`, `l:en`, `e:1990s`.
     pub features: Vec<String>,

@@ -6,7 +6,7 @@ use crate::catalog::{Genre, Tag, TagKind, Title};
 use crate::rank::naming::micro_genre_name;
 use std::collections::BTreeMap;
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MicroGroup {
     pub genre: String,
     pub tags: Vec<String>,

@@ -13,7 +13,7 @@ use chrono::NaiveDate;
 use std::collections::BTreeMap;
 
 /// Bump when the trained model's layout or meaning changes, so old caches are ignored.
-const MODEL_VERSION: &str = "model-v3";
+const MODEL_VERSION: &str = "model-v4";
 
 pub struct Model {
     pub titles: Vec<Title>,
@@ -48,9 +48,6 @@ impl Model {
         config: &RankerConfig,
         force: bool,
     ) -> Result<Model, StoreError> {
-        let titles = store.titles()?;
-        let content = ContentIndex::build(&titles);
-        let as_of = store.as_of()?;
         let fingerprint = format!(
             "{MODEL_VERSION};{};{}",
             store.training_fingerprint()?,
@@ -61,25 +58,25 @@ impl Model {
         } else {
             store
                 .cached("model", &fingerprint)?
-                .and_then(|b| bincode::deserialize::<Trained>(&b).ok())
+                .and_then(|b| Cached::decode(&b))
         };
-        let (trained, fresh) = match cached {
-            Some(t) => (t, false),
-            None => {
-                let t = train_log(
-                    &titles,
-                    &content,
-                    &store.members()?,
-                    &store.training_events()?,
-                    as_of,
-                    config,
-                );
-                let bytes = bincode::serialize(&t).expect("the trained model serialises");
-                store.put_cached("model", &fingerprint, &bytes)?;
-                (t, true)
-            }
-        };
-        let mut model = Model::from_parts(
+        if let Some(c) = cached {
+            let mut model = c.into_model();
+            model.freshly_trained = false;
+            return Ok(model);
+        }
+        let titles = store.titles()?;
+        let content = ContentIndex::build(&titles);
+        let as_of = store.as_of()?;
+        let trained = train_log(
+            &titles,
+            &content,
+            &store.members()?,
+            &store.training_events()?,
+            as_of,
+            config,
+        );
+        let model = Model::from_parts(
             titles,
             content,
             store.genres()?,
@@ -88,7 +85,7 @@ impl Model {
             trained,
             config.training.alpha,
         );
-        model.freshly_trained = fresh;
+        store.put_cached("model", &fingerprint, &Cached::encode(&model))?;
         Ok(model)
     }
 
@@ -104,13 +101,32 @@ impl Model {
         alpha: f32,
     ) -> Model {
         let tags: BTreeMap<String, Tag> = tags.into_iter().map(|t| (t.id.clone(), t)).collect();
+        let micro = micro_groups(&titles, &tags);
+        Model::finish(
+            (titles, genres, tags),
+            content,
+            as_of,
+            micro,
+            trained,
+            alpha,
+        )
+    }
+
+    /// The model around its parts, with the lookups derived from them.
+    fn finish(
+        (titles, genres, tags): (Vec<Title>, Vec<Genre>, BTreeMap<String, Tag>),
+        content: ContentIndex,
+        as_of: NaiveDate,
+        micro: Vec<MicroGroup>,
+        trained: Trained,
+        alpha: f32,
+    ) -> Model {
         let index = titles
             .iter()
             .enumerate()
             .map(|(i, t)| (t.id.clone(), i))
             .collect();
         let added = titles.iter().map(Title::added_at).collect();
-        let micro = micro_groups(&titles, &tags);
         Model {
             genres: genres.into_iter().map(|g| (g.id.clone(), g)).collect(),
             tags,
@@ -161,4 +177,98 @@ pub fn train_log(
         },
         &config.training,
     )
+}
+
+/// What a warm start reads: the whole model in one blob, the catalog with its
+/// derived indexes beside the trained part, so a page never reloads the
+/// catalog row by row or rebuilds its indexes. The catalog's own types are
+/// kept in their JSON form, since their serde skips empty fields (which
+/// bincode cannot read back).
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Cached {
+    catalog: Vec<u8>,
+    as_of: NaiveDate,
+    content: ContentIndex,
+    micro: Vec<MicroGroup>,
+    trained: Trained,
+    alpha: f32,
+}
+
+type CatalogParts = (Vec<Title>, Vec<Genre>, Vec<Tag>);
+
+impl Cached {
+    fn encode(m: &Model) -> Vec<u8> {
+        let parts = (
+            &m.titles,
+            m.genres.values().collect::<Vec<_>>(),
+            m.tags.values().collect::<Vec<_>>(),
+        );
+        // Borrowed, field for field the layout of `Cached`: no copy of the model.
+        #[derive(serde::Serialize)]
+        struct CachedRef<'a> {
+            catalog: Vec<u8>,
+            as_of: NaiveDate,
+            content: &'a ContentIndex,
+            micro: &'a [MicroGroup],
+            trained: &'a Trained,
+            alpha: f32,
+        }
+        let cached = CachedRef {
+            catalog: serde_json::to_vec(&parts).expect("the catalog serialises"),
+            as_of: m.as_of,
+            content: &m.content,
+            micro: &m.micro,
+            trained: &m.trained,
+            alpha: m.alpha,
+        };
+        bincode::serialize(&cached).expect("the model serialises")
+    }
+
+    /// `None` for a blob this build cannot read: the caller trains again.
+    fn decode(bytes: &[u8]) -> Option<Cached> {
+        bincode::deserialize(bytes).ok()
+    }
+
+    fn into_model(self) -> Model {
+        let (titles, genres, tags): CatalogParts =
+            serde_json::from_slice(&self.catalog).expect("written by encode");
+        let tags = tags.into_iter().map(|t| (t.id.clone(), t)).collect();
+        Model::finish(
+            (titles, genres, tags),
+            self.content,
+            self.as_of,
+            self.micro,
+            self.trained,
+            self.alpha,
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testkit::{tiny_model, tiny_store};
+
+    #[test]
+    fn a_cached_model_reads_back_as_the_model_it_was() {
+        let m = tiny_model(&tiny_store());
+        let back = Cached::decode(&Cached::encode(&m)).unwrap().into_model();
+        assert_eq!(back.titles, m.titles);
+        assert_eq!(back.index, m.index);
+        assert_eq!(back.added, m.added);
+        assert_eq!(back.micro, m.micro);
+        assert_eq!(back.content.vectors, m.content.vectors);
+        assert_eq!(back.genres, m.genres);
+        assert_eq!(back.tags, m.tags);
+        assert_eq!(back.as_of, m.as_of);
+        assert_eq!(
+            bincode::serialize(&back.trained).unwrap(),
+            bincode::serialize(&m.trained).unwrap()
+        );
+    }
+
+    #[test]
+    fn a_blob_from_another_layout_is_not_read() {
+        assert!(Cached::decode(b"not a model").is_none());
+    }
 }
