@@ -4,7 +4,7 @@ use super::{print, Cli, Command, ConfigCommand, ContextArgs, ProfileCommand};
 use anyhow::{anyhow, bail, Result};
 use marquee::catalog::{parse_file, Action, Device, Maturity};
 use marquee::rank::search::search;
-use marquee::rank::{Context, Model, Page, RankerConfig, DEFAULT_SEED, MIN_PICKS};
+use marquee::rank::{Context, Model, Page, Progress, RankerConfig, DEFAULT_SEED, MIN_PICKS};
 use marquee::session::{record_feedback, Session};
 use marquee::store::{FirstRun, Store};
 use std::io::{IsTerminal, Write};
@@ -365,7 +365,12 @@ pub fn parse_context(store: &Store, args: &ContextArgs) -> Result<Context> {
 /// Load the model, saying so on stderr when it has to be trained first.
 pub fn load_model(store: &mut Store, config: &RankerConfig) -> Result<Model> {
     let started = Instant::now();
-    let model = Model::load(store, config)?;
+    // Shown only if training happens: a warm start reports nothing.
+    let bar = print::Progress::new(0, "Training the ranker: {msg:16} {bar:30} {pos}/{len}");
+    let report = |s: marquee::rank::TrainStep| bar.stage(s.stage, s.done, s.of);
+    let model = Model::load_reporting(store, config, false, Progress::to(&report));
+    bar.finish();
+    let model = model?;
     if model.freshly_trained {
         errln!(
             "Trained the ranker in {:.2} s (cached for next time).",

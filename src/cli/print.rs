@@ -231,6 +231,17 @@ impl Progress {
         }
     }
 
+    /// Show a stage of `of` steps with `done` finished (training's stages differ in length).
+    pub fn stage(&self, message: &str, done: usize, of: usize) {
+        if let Some(b) = &self.0 {
+            if b.message() != message {
+                b.set_message(message.to_string());
+            }
+            b.set_length(of as u64);
+            b.set_position(done as u64);
+        }
+    }
+
     /// Remove the bar before the summary is printed.
     pub fn finish(self) {
         if let Some(b) = self.0 {

@@ -17,7 +17,7 @@ use crate::rank::feature::{FeatureGroup, NF};
 use crate::rank::interactions::Engagement;
 use crate::rank::{
     title_features, train_log, ContentIndex, Context, Model, Page, PageRequest, ProfileState,
-    RankerConfig,
+    Progress, RankerConfig,
 };
 use crate::store::{Member, Store, StoreError};
 use rand::seq::SliceRandom;
@@ -121,7 +121,15 @@ pub fn evaluate_database(
             .cloned()
             .collect();
         let train_started = Instant::now();
-        let trained = train_log(&titles, &content, &members, &train_events, as_of, config);
+        let trained = train_log(
+            &titles,
+            &content,
+            &members,
+            &train_events,
+            as_of,
+            config,
+            Progress::NONE,
+        );
         let model = Model::from_parts(
             titles.clone(),
             content.clone(),

@@ -37,4 +37,5 @@ pub use train::ease::{Ease, Positive};
 pub use train::fit::TrainReport;
 pub use train::learn::Platt;
 pub use train::model::{train_log, Model};
+pub use train::progress::{Progress, Step as TrainStep};
 pub use train::{interactions, signals};

@@ -85,11 +85,23 @@ fn open_in_background(
                 };
                 let _ = progress.send(Ok(said));
             })?;
-            let _ = progress.send(Ok(
-                "Loading the ranker (training it if the data changed) …".into()
-            ));
-            Ok(Session::open(
+            let mut store = store;
+            let _ = progress.send(Ok("Loading the ranker …".into()));
+            let report = |s: crate::rank::TrainStep| {
+                let _ = progress.send(Ok(format!(
+                    "Training the ranker (the data changed): {} {}/{} …",
+                    s.stage, s.done, s.of
+                )));
+            };
+            let model = crate::rank::Model::load_reporting(
+                &mut store,
+                &config,
+                false,
+                crate::rank::Progress::to(&report),
+            )?;
+            Ok(Session::with_model(
                 store,
+                model,
                 config,
                 profile.as_deref(),
                 None,

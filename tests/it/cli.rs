@@ -446,3 +446,58 @@ fn counts_of_one_are_singular() {
     let stats = ok(&db, &["stats"]);
     assert!(stats.contains("1 profile,"), "{stats}");
 }
+
+#[test]
+fn feedback_never_waits_on_training_and_leaves_the_cached_model_valid() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("tiny.db");
+    let catalog = fixture("tiny-catalog.json");
+    let tess = fixture("tiny-profile.json");
+    ok(
+        &db,
+        &["import", catalog.to_str().unwrap(), tess.to_str().unwrap()],
+    );
+    let trained = |args: &[&str]| {
+        let out = marquee(&db, args);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stderr).contains("Trained the ranker")
+    };
+    assert!(
+        trained(&["rows", "--profile", "tess"]),
+        "the first page trains"
+    );
+    // A new profile with history changes the training data: the cache is stale.
+    let other = dir.path().join("uma.json");
+    let text = std::fs::read_to_string(&tess)
+        .unwrap()
+        .replace("\"tess\"", "\"uma\"")
+        .replace("\"Tess\"", "\"Uma\"");
+    std::fs::write(&other, text).unwrap();
+    ok(&db, &["import", other.to_str().unwrap()]);
+    let feedback = [
+        "feedback",
+        "--profile",
+        "tess",
+        "--title",
+        "x4",
+        "--action",
+        "up",
+    ];
+    assert!(!trained(&feedback), "feedback is stored without training");
+    assert!(
+        trained(&["rows", "--profile", "tess"]),
+        "the next page trains"
+    );
+    assert!(
+        !trained(&feedback),
+        "feedback does not make the model stale"
+    );
+    assert!(
+        !trained(&["rows", "--profile", "tess"]),
+        "the cached model still fits"
+    );
+}

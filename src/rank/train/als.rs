@@ -5,6 +5,7 @@
 
 use super::interactions::Cell;
 use super::linalg::{cholesky_in_place, cholesky_solve};
+use super::progress::Progress;
 use ndarray::{Array1, Array2, Axis};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -79,12 +80,24 @@ impl Als {
         params: AlsParams,
         seed: u64,
     ) -> Als {
+        Als::train_reporting(by_member, by_title, params, seed, Progress::NONE)
+    }
+
+    /// [`Als::train`], reporting each finished iteration.
+    pub fn train_reporting(
+        by_member: &[Vec<Cell>],
+        by_title: &[Vec<(u32, f32, f32)>],
+        params: AlsParams,
+        seed: u64,
+        progress: Progress,
+    ) -> Als {
         let k = params.factors;
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let mut item =
             Array2::from_shape_fn((by_title.len(), k), |_| rng.gen_range(-0.05f32..0.05));
         let mut user = Array2::<f32>::zeros((by_member.len(), k));
-        for _ in 0..params.iterations {
+        for iteration in 0..params.iterations {
+            progress.report("taste factors", iteration, params.iterations);
             let g = gram(&item);
             user.axis_iter_mut(Axis(0))
                 .into_par_iter()
@@ -110,6 +123,7 @@ impl Als {
                     ));
                 });
         }
+        progress.report("taste factors", params.iterations, params.iterations);
         Als { params, user, item }
     }
 

@@ -8,6 +8,7 @@
 use super::content::ContentIndex;
 use super::interactions::Engagement;
 use super::learn::{fit_logistic_constrained, Platt};
+use super::progress::Progress;
 use super::signals::{LogView, Signals};
 use crate::catalog::{Action, Event, Maturity, Title, DAY_SECONDS as DAY};
 use crate::rank::config::TrainingParams;
@@ -66,6 +67,8 @@ pub struct TrainInput<'a> {
     pub events: &'a [Event],
     /// The end of the log: "now" for the trained model.
     pub end: i64,
+    /// Where each stage reports how far it got.
+    pub progress: Progress<'a>,
 }
 
 /// One member's log split at the cutoff.
@@ -116,7 +119,8 @@ pub fn train(input: &TrainInput, p: &TrainingParams) -> Trained {
     };
 
     let cutoff = input.end - p.holdout_days * DAY;
-    let (early, _) = Signals::compute(&log, cutoff, p);
+    let (early, _) = Signals::compute(&log, cutoff, p, input.progress);
+    input.progress.report("ranking layer", 0, 1);
     let splits = split_members(input, &member_index, &title_index, cutoff);
 
     // Deterministic member split: 80 % fit the layer, 20 % evaluate and calibrate it.
@@ -220,7 +224,8 @@ pub fn train(input: &TrainInput, p: &TrainingParams) -> Trained {
     report.learned_weights = weights.named();
     report.bias = weights.bias;
 
-    let (signals, _) = Signals::compute(&log, input.end, p);
+    input.progress.report("serving pass", 0, 1);
+    let (signals, _) = Signals::compute(&log, input.end, p, input.progress);
     report.seconds = (started.elapsed().as_secs_f64() * 1000.0).round() / 1000.0;
     Trained {
         signals,

@@ -12,4 +12,5 @@ pub(crate) mod learn;
 pub(crate) mod linalg;
 pub(crate) mod micro;
 pub(crate) mod model;
+pub mod progress;
 pub mod signals;

@@ -6,6 +6,7 @@
 use super::content::ContentIndex;
 use super::fit::{train, TrainInput, Trained};
 use super::micro::{micro_groups, MicroGroup};
+use super::progress::Progress;
 use crate::catalog::{Event, Genre, Tag, Title};
 use crate::rank::config::RankerConfig;
 use crate::store::{Member, Store, StoreError};
@@ -35,18 +36,20 @@ pub struct Model {
 impl Model {
     /// Load the catalog and the trained model, training (and caching) it if needed.
     pub fn load(store: &mut Store, config: &RankerConfig) -> Result<Model, StoreError> {
-        Model::load_with(store, config, false)
+        Model::load_reporting(store, config, false, Progress::NONE)
     }
 
     /// Like [`Model::load`], but always retrain.
     pub fn retrain(store: &mut Store, config: &RankerConfig) -> Result<Model, StoreError> {
-        Model::load_with(store, config, true)
+        Model::load_reporting(store, config, true, Progress::NONE)
     }
 
-    fn load_with(
+    /// Load (or, with `force`, always retrain), reporting each training stage.
+    pub fn load_reporting(
         store: &mut Store,
         config: &RankerConfig,
         force: bool,
+        progress: Progress,
     ) -> Result<Model, StoreError> {
         let fingerprint = format!(
             "{MODEL_VERSION};{};{}",
@@ -75,6 +78,7 @@ impl Model {
             &store.training_events()?,
             as_of,
             config,
+            progress,
         );
         let model = Model::from_parts(
             titles,
@@ -157,6 +161,7 @@ pub fn train_log(
     events: &[Event],
     as_of: NaiveDate,
     config: &RankerConfig,
+    progress: Progress,
 ) -> Trained {
     let active: std::collections::BTreeSet<i64> = events.iter().map(|e| e.member_id).collect();
     let members: Vec<Member> = members
@@ -174,6 +179,7 @@ pub fn train_log(
             members: &members,
             events,
             end,
+            progress,
         },
         &config.training,
     )

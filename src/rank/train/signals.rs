@@ -8,6 +8,7 @@
 use super::als::{Als, AlsParams};
 use super::ease::Ease;
 use super::interactions::{Cell, Interactions};
+use super::progress::Progress;
 use crate::catalog::{is_finished, Action, Event, DAY_SECONDS as DAY};
 use crate::rank::config::TrainingParams;
 use crate::rank::TimeOfDay;
@@ -51,7 +52,13 @@ pub struct LogView<'a> {
 }
 
 impl Signals {
-    pub fn compute(log: &LogView, end: i64, p: &TrainingParams) -> (Signals, Interactions) {
+    pub fn compute(
+        log: &LogView,
+        end: i64,
+        p: &TrainingParams,
+        progress: Progress,
+    ) -> (Signals, Interactions) {
+        progress.report("reading the log", 0, 1);
         let n = log.title_index.len();
         let inter = Interactions::build(
             log.events,
@@ -61,7 +68,7 @@ impl Signals {
             p.alpha,
         );
         let by_title = inter.by_title();
-        let als = Als::train(
+        let als = Als::train_reporting(
             &inter.by_member,
             &by_title,
             AlsParams {
@@ -70,8 +77,11 @@ impl Signals {
                 lambda: p.lambda,
             },
             p.seed,
+            progress,
         );
+        progress.report("item model", 0, 1);
         let ease = (n <= EASE_MAX_TITLES).then(|| Ease::train(&inter.by_member, n, p.item_model));
+        progress.report("item model", 1, 1);
         let neighbours = match &ease {
             Some(e) => (0..n)
                 .map(|i| top_k(e.b.row(i).iter().copied(), i, NEIGHBOURS))
