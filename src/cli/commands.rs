@@ -7,7 +7,7 @@ use marquee::rank::search::search;
 use marquee::rank::{Context, Model, Page, Progress, RankerConfig, DEFAULT_SEED, MIN_PICKS};
 use marquee::session::{record_feedback, Session};
 use marquee::store::{FirstRun, Store};
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -78,19 +78,17 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Some(Command::Stats { json }) => {
             let stats = open_with_sample(&db)?.stats()?;
-            if json {
-                outln!("{}", marquee::text::to_json_pretty(&stats)?);
-            } else {
-                print::stats_text(&stats);
-            }
+            print::json_or(json, &stats, |v| {
+                print::stats_text(v);
+                Ok(())
+            })?;
         }
         Some(Command::Profiles { json }) => {
             let profiles = open_with_sample(&db)?.profiles()?;
-            if json {
-                outln!("{}", marquee::text::to_json_pretty(&profiles)?);
-            } else {
-                print::profiles_text(&profiles);
-            }
+            print::json_or(json, &profiles, |v| {
+                print::profiles_text(v);
+                Ok(())
+            })?;
         }
         Some(Command::Profile {
             command:
@@ -123,12 +121,9 @@ pub fn run(cli: Cli) -> Result<()> {
         }) => {
             let store = open_with_sample(&db)?;
             let page = page_for(store, &config, &profile, &context, seed)?;
-            let mut out = marquee::text::stdout();
-            if json {
-                writeln!(out, "{}", marquee::text::to_json_pretty(&page)?)?;
-            } else {
-                print::page_text(&page, &mut out)?;
-            }
+            print::json_or(json, &page, |p| {
+                Ok(print::page_text(p, &mut marquee::text::stdout())?)
+            })?;
         }
         Some(Command::Feedback {
             profile,
@@ -149,11 +144,9 @@ pub fn run(cli: Cli) -> Result<()> {
             let store = open_with_sample(&db)?;
             let session = profile_view(store, &config, &profile, &context, seed)?;
             let e = session.explain(&title)?;
-            if json {
-                outln!("{}", marquee::text::to_json_pretty(&e)?);
-            } else {
-                print::explanation_text(&e, &mut marquee::text::stdout())?;
-            }
+            print::json_or(json, &e, |v| {
+                Ok(print::explanation_text(v, &mut marquee::text::stdout())?)
+            })?;
         }
         Some(Command::Search {
             profile,
@@ -166,14 +159,10 @@ pub fn run(cli: Cli) -> Result<()> {
             // Search makes no random choice; the seed only fixes artwork, which it does not show.
             let session = profile_view(store, &config, &profile, &context, DEFAULT_SEED)?;
             let results = search(&session.scorer(), &query, limit);
-            if json {
-                outln!(
-                    "{}",
-                    marquee::text::to_json_pretty(&print::ranked(&results))?
-                );
-            } else {
+            print::json_or(json, &print::ranked(&results), |_| {
                 print::search_text(&query, &session.profile().display_name, &results);
-            }
+                Ok(())
+            })?;
         }
         Some(Command::Onboarding {
             profile,
@@ -188,29 +177,26 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Train { json }) => {
             let mut store = open_with_sample(&db)?;
             let started = Instant::now();
-            let model = Model::retrain(&mut store, &config)?;
+            let model = model_with_progress(&mut store, &config, true)?;
             let report = &model.trained.report;
-            if json {
-                outln!("{}", marquee::text::to_json_pretty(report)?);
-            } else {
-                print::train_text(report, started.elapsed().as_secs_f64());
-            }
+            print::json_or(json, report, |r| {
+                print::train_text(r, started.elapsed().as_secs_f64());
+                Ok(())
+            })?;
         }
         Some(Command::Title { id, json }) => {
             let t = open_with_sample(&db)?.title(&id)?;
-            if json {
-                outln!("{}", marquee::text::to_json_pretty(&t)?);
-            } else {
-                print::title_text(&t);
-            }
+            print::json_or(json, &t, |v| {
+                print::title_text(v);
+                Ok(())
+            })?;
         }
         Some(Command::Titles { json }) => {
             let titles = open_with_sample(&db)?.titles()?;
-            if json {
-                outln!("{}", marquee::text::to_json_pretty(&titles)?);
-            } else {
-                print::titles_text(&titles);
-            }
+            print::json_or(json, &titles, |v| {
+                print::titles_text(v);
+                Ok(())
+            })?;
         }
         Some(Command::Eval {
             train: Some(train),
@@ -364,14 +350,21 @@ pub fn parse_context(store: &Store, args: &ContextArgs) -> Result<Context> {
 
 /// Load the model, saying so on stderr when it has to be trained first.
 pub fn load_model(store: &mut Store, config: &RankerConfig) -> Result<Model> {
+    model_with_progress(store, config, false)
+}
+
+/// Load (or, with `retrain`, always train) the model with a bar per training
+/// stage on stderr, and say how long training took.
+fn model_with_progress(store: &mut Store, config: &RankerConfig, retrain: bool) -> Result<Model> {
     let started = Instant::now();
     // Shown only if training happens: a warm start reports nothing.
     let bar = print::Progress::new(0, "Training the ranker: {msg:16} {bar:30} {pos}/{len}");
     let report = |s: marquee::rank::TrainStep| bar.stage(s.stage, s.done, s.of);
-    let model = Model::load_reporting(store, config, false, Progress::to(&report));
+    let model = Model::load_reporting(store, config, retrain, Progress::to(&report));
     bar.finish();
     let model = model?;
-    if model.freshly_trained {
+    // `train` reports its own time.
+    if model.freshly_trained && !retrain {
         errln!(
             "Trained the ranker in {:.2} s (cached for next time).",
             started.elapsed().as_secs_f64()

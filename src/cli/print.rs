@@ -204,6 +204,21 @@ pub fn tiles(x: Option<f64>) -> String {
     x.map_or("–".to_string(), |v| format!("{v:.0}"))
 }
 
+/// Print `value` as pretty JSON (`--json`, for scripts) or, for people, in
+/// words with `text`: the one place a command makes that choice.
+pub fn json_or<T: serde::Serialize + ?Sized>(
+    json: bool,
+    value: &T,
+    text: impl FnOnce(&T) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    if json {
+        outln!("{}", marquee::text::to_json_pretty(value)?);
+        Ok(())
+    } else {
+        text(value)
+    }
+}
+
 /// A progress bar on stderr when it is a terminal; nothing when piped.
 pub struct Progress(Option<indicatif::ProgressBar>);
 
