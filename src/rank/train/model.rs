@@ -274,6 +274,61 @@ mod tests {
     }
 
     #[test]
+    fn training_on_a_tiny_log_is_deterministic_and_reports_every_stage() {
+        let store = tiny_store();
+        let titles = store.titles().unwrap();
+        let content = ContentIndex::build(&titles);
+        let members = store.members().unwrap();
+        let events = store.training_events().unwrap();
+        let as_of = store.as_of().unwrap();
+        let config = RankerConfig::default();
+        let stages = std::sync::Mutex::new(Vec::new());
+        let sink = |s: super::super::progress::Step| stages.lock().unwrap().push(s.stage);
+        let train = |progress| {
+            train_log(
+                &titles, &content, &members, &events, as_of, &config, progress,
+            )
+        };
+        let a = train(Progress::to(&sink));
+        let b = train(Progress::NONE);
+        // Everything but the report's wall-clock seconds.
+        let bytes =
+            |t: &Trained| bincode::serialize(&(&t.signals, &t.weights, &t.calibration)).unwrap();
+        assert!(
+            bytes(&a) == bytes(&b),
+            "same log, same seed: the same model"
+        );
+        // Only titles someone played in the last 90 days are popular.
+        let played = ["m1", "m2", "c1", "k1"];
+        for (t, title) in titles.iter().enumerate() {
+            let p = a.signals.popularity[t];
+            assert!(p.is_finite());
+            assert_eq!(
+                p > 0.0,
+                played.contains(&title.id.as_str()),
+                "{}: {p}",
+                title.id
+            );
+        }
+        assert!(a.weights.named().values().all(|w| w.is_finite()));
+        let stages = stages.into_inner().unwrap();
+        for stage in [
+            "reading the log",
+            "taste factors",
+            "item model",
+            "ranking layer",
+            "serving pass",
+        ] {
+            assert!(stages.contains(&stage), "{stage} is reported: {stages:?}");
+        }
+        assert_eq!(
+            stages.last(),
+            Some(&"item model"),
+            "the serving pass ends training"
+        );
+    }
+
+    #[test]
     fn a_blob_from_another_layout_is_not_read() {
         assert!(Cached::decode(b"not a model").is_none());
     }
