@@ -46,6 +46,9 @@ impl Maturity {
     ];
 
     /// 0 (pre-school) to 5 (adults only); 0 and 1 are the kids range.
+    /// A profile file's limit when it names none.
+    pub const PROFILE_DEFAULT: Maturity = Maturity::TvMa;
+
     pub fn level(self) -> u8 {
         match self {
             Maturity::TvY => 0,

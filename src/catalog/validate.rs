@@ -3,7 +3,7 @@
 //! sizes stay within what the screen and the ranker can hold. Pure: the
 //! caller loads the [`Vocabulary`] from the store and writes only if this passes.
 
-use super::{Action, HistoryEvent};
+use super::{Action, HistoryEvent, Maturity};
 use super::{ArtworkTheme, CatalogError, CatalogFile, ImportFile, ProfileFile, Title, TitleKind};
 use crate::assets;
 use std::collections::{BTreeMap, BTreeSet};
@@ -29,6 +29,8 @@ pub struct Vocabulary {
     pub titles: BTreeMap<String, BTreeSet<String>>,
     /// artwork id → owning title id.
     pub artwork_owner: BTreeMap<String, String>,
+    /// title id → its maturity rating.
+    pub rating: BTreeMap<String, Maturity>,
     /// The catalog's as-of date, when one was given.
     pub as_of: Option<chrono::NaiveDate>,
     /// The newest title's `added` date (the as-of date when none was given).
@@ -237,6 +239,7 @@ fn validate_catalog(
             vocab.artwork_owner.insert(a.clone(), t.id.clone());
         }
         vocab.titles.insert(t.id.clone(), arts);
+        vocab.rating.insert(t.id.clone(), t.maturity);
         vocab.latest_added = vocab.latest_added.max(Some(t.added));
     }
     if file.as_of.is_some() {
@@ -452,8 +455,24 @@ fn validate_profile(
         }
     }
     check_count(label, "$.history", file.history.len(), 0, MAX_HISTORY)?;
+    let limit = file.maturity.unwrap_or(Maturity::PROFILE_DEFAULT);
     for (i, e) in file.history.iter().enumerate() {
-        validate_event(label, &format!("$.history[{i}]"), e, vocab)?;
+        let p = format!("$.history[{i}]");
+        validate_event(label, &p, e, vocab)?;
+        // A title the profile may never be shown cannot be in its history:
+        // it would name that title on the page ("Because You Watched …").
+        if let Some(&rating) = vocab.rating.get(&e.title) {
+            if !limit.allows(rating) {
+                return Err(CatalogError::new(
+                    label,
+                    format!("{p}.title"),
+                    format!(
+                        "{:?} is rated {rating}, above this profile's maturity limit {limit}; remove the event or raise $.maturity",
+                        e.title
+                    ),
+                ));
+            }
+        }
     }
     Ok(())
 }

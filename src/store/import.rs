@@ -124,9 +124,16 @@ fn load_vocabulary(tx: &rusqlite::Connection) -> rusqlite::Result<Vocabulary> {
     };
     v.genres = ids("SELECT id FROM genres")?.into_iter().collect();
     v.tags = ids("SELECT id FROM tags")?.into_iter().collect();
-    for id in ids("SELECT id FROM titles")? {
+    let mut stmt = tx.prepare("SELECT id, maturity FROM titles")?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    for row in rows {
+        let (id, rating) = row?;
+        if let Some(m) = Maturity::parse(&rating) {
+            v.rating.insert(id.clone(), m);
+        }
         v.titles.insert(id, Default::default());
     }
+    drop(stmt);
     let as_of: Option<String> = tx
         .query_row("SELECT value FROM meta WHERE key = 'as_of'", [], |r| {
             r.get(0)
@@ -258,7 +265,7 @@ fn write_profile(
         .display_name
         .clone()
         .unwrap_or_else(|| file.name.clone());
-    let maturity = file.maturity.unwrap_or(Maturity::TvMa);
+    let maturity = file.maturity.unwrap_or(Maturity::PROFILE_DEFAULT);
     let region = file.region.clone().unwrap_or_else(|| "US".to_string());
     let member_id: i64 = tx.query_row(
         "INSERT INTO members(name, kind, display_name, maturity, region) VALUES (?1, 'profile', ?2, ?3, ?4)
@@ -356,4 +363,38 @@ pub enum FirstRun {
     Building,
     /// Built: what it holds, in so many seconds.
     Built(ImportSummary, f64),
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::catalog::parse_file;
+    use crate::testkit::tiny_store;
+
+    fn kids_profile(title: &str) -> Vec<u8> {
+        format!(
+            r#"{{"format": "marquee-profile/1", "name": "pip", "maturity": "TV-Y7",
+                "history": [
+                  {{"at": "2026-01-20T18:00:00Z", "title": "k1", "action": "up"}},
+                  {{"at": "2026-01-20T19:00:00Z", "title": "{title}", "action": "love"}}
+                ]}}"#
+        )
+        .into_bytes()
+    }
+
+    #[test]
+    fn a_kids_profile_whose_history_holds_a_title_above_its_limit_is_refused_whole() {
+        let mut store = tiny_store();
+        let before = store.stats().unwrap();
+        let file = parse_file("pip.json", &kids_profile("m1")).unwrap();
+        let err = store.import(&[file]).unwrap_err().to_string();
+        assert!(err.contains("pip.json"), "{err}");
+        assert!(err.contains("$.history[1].title"), "{err}");
+        assert!(err.contains("TV-MA") && err.contains("TV-Y7"), "{err}");
+        assert_eq!(store.stats().unwrap(), before, "nothing was imported");
+        assert!(store.profile("pip").is_err());
+
+        let ok = parse_file("pip.json", &kids_profile("k2")).unwrap();
+        store.import(&[ok]).unwrap();
+        assert!(store.profile("pip").is_ok());
+    }
 }

@@ -314,6 +314,46 @@ mod tests {
     }
 
     #[test]
+    fn no_row_names_a_title_above_the_profiles_limit() {
+        // kit (TV-Y7) with a love and a full play of m1 (TV-MA) already stored,
+        // as a database from before such events were refused may hold.
+        use crate::catalog::{Action, Device, NewEvent};
+        let mut store = crate::testkit::tiny_store();
+        let kit = store.profile("kit").unwrap();
+        let model = crate::testkit::tiny_model(&store);
+        let ctx = crate::testkit::tiny_context(&model);
+        for (action, progress) in [(Action::Play, 1.0), (Action::Love, 0.0)] {
+            let e = NewEvent {
+                title_id: "m1".into(),
+                at: ctx.now_unix() - 3600,
+                offset_min: 0,
+                action,
+                progress,
+                season: Some(1),
+                episode: Some(1),
+                device: Device::Tv,
+                artwork_id: None,
+            };
+            store.add_event(kit.id, &e).unwrap();
+        }
+        let name = model.titles[model.title_index("m1").unwrap()].name.clone();
+        let session = Session::with_model(
+            store,
+            model,
+            crate::rank::RankerConfig::default(),
+            Some("kit"),
+            Some(ctx),
+            crate::rank::DEFAULT_SEED,
+        )
+        .unwrap();
+        let page = session.page();
+        assert!(!titles_on(&page).contains("m1"));
+        for row in &page.rows {
+            assert!(!row.title.contains(&name), "{}", row.title);
+        }
+    }
+
+    #[test]
     fn a_thumbed_down_title_is_on_no_row() {
         let page = mia().page();
         assert!(!titles_on(&page).contains("c1"), "{page:#?}");

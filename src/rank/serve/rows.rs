@@ -228,6 +228,9 @@ fn because_you_watched(s: &PageScorer, depth: usize) -> Vec<Draft> {
         .profile
         .recent_positives()
         .into_iter()
+        // A row title never names what the profile may not be shown (a
+        // history from before import refused such events may hold one).
+        .filter(|&t| s.profile.maturity.allows(model.titles[t].maturity))
         .take(BECAUSE_YOU_WATCHED_ROWS)
     {
         let name = &model.titles[anchor].name;
