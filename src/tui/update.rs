@@ -458,7 +458,8 @@ fn open_result(app: &mut App) {
 /// place of the group's best), so the list names the group once, not on every line.
 pub fn group_results(results: Vec<super::app::SearchResult>) -> Vec<super::app::SearchResult> {
     let key = |r: &super::app::SearchResult| {
-        matches!(r.field, "person" | "genre" | "tag").then(|| (r.field, r.matched.clone()))
+        matches!(r.field, "person" | "genre" | "tag" | "fields")
+            .then(|| (r.field, r.matched.clone()))
     };
     let mut out: Vec<super::app::SearchResult> = Vec::with_capacity(results.len());
     let mut placed = vec![false; results.len()];

@@ -26,7 +26,7 @@ pub fn loading(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
 }
 
 /// Search: the query, a count, and the results. Titles that matched the
-/// same person, genre or tag come as one group under a line naming it; a result's
+/// same person, genre or tag (or the same fields) come as one group under a line naming it; a result's
 /// rating shows beside it; after ↓ the keys act on the selected result.
 pub fn search(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
     let inner = panel(
@@ -69,7 +69,7 @@ pub fn search(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
     let results = &app.search.results;
     let mut body: Vec<(Option<usize>, Line)> = vec![];
     for (i, r) in results.iter().enumerate() {
-        let grouped = matches!(r.field, "person" | "genre" | "tag");
+        let grouped = matches!(r.field, "person" | "genre" | "tag" | "fields");
         let starts_group = grouped
             && (i == 0 || results[i - 1].field != r.field || results[i - 1].matched != r.matched);
         if starts_group {

@@ -270,11 +270,12 @@ fn why_panel(
         })
         .collect();
     if !moves.is_empty() {
-        lines.push(Line::from(Span::styled(" Rows on B:", theme.title())));
-        let w = area.width.saturating_sub(2) as usize;
-        lines.extend(super::wrap::para(
-            &format!(" {}", moves.join(" · ")),
+        let w = area.width.saturating_sub(1) as usize;
+        lines.extend(super::wrap::labelled(
+            " Rows on B: ",
+            &moves.join(" · "),
             w,
+            theme.title(),
             theme.text(),
         ));
     }
