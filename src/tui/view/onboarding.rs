@@ -82,6 +82,10 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
         (None, Some(e)) => e,
         _ if app.mode == Mode::OnboardingFind || !o.filter.is_empty() => {
             let mut l = input_line("/ ", &o.filter, theme);
+            if app.mode != Mode::OnboardingFind {
+                // Back on the posters: the cursor is theirs, not the filter's.
+                l.spans.pop();
+            }
             l.spans.push(Span::styled(
                 format!(
                     "   {} · Esc clears",
