@@ -287,13 +287,16 @@ impl Session {
         Ok(())
     }
 
+    /// A new profile with the handle `name`, shown as `display_name`, and switch to it.
     pub fn create_profile(
         &mut self,
         name: &str,
+        display_name: &str,
         maturity: Maturity,
         region: &str,
     ) -> Result<(), StoreError> {
-        self.store.add_profile(name, maturity, region)?;
+        self.store
+            .add_profile_named(name, display_name, maturity, region)?;
         self.switch_profile(name)
     }
 
@@ -304,7 +307,7 @@ impl Session {
 
     /// Record onboarding picks (each a thumbs up), all checked before any is written.
     pub fn pick(&mut self, ids: &[String]) -> Result<usize, SessionError> {
-        let chosen = check_picks(&self.model, &self.onboarding(), ids)?;
+        let chosen = check_picks(&self.model, self.profile.maturity, &self.onboarding(), ids)?;
         // One transaction: a killed or failed onboarding records no pick at all.
         self.store.begin_batch()?;
         let undo_before = self.undo.len();

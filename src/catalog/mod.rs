@@ -17,7 +17,7 @@ mod watch;
 pub use error::CatalogError;
 pub use file::{parse_file, typed as parse_json, CatalogFile, ImportFile, ProfileFile};
 pub use maturity::Maturity;
-pub use member::{Member, NewEvent};
+pub use member::{profile_handle, Member, NewEvent, PROFILE_NAME_MAX};
 pub use types::*;
 pub use validate::{validate_batch, Vocabulary};
 pub use watch::{is_finished, DAY_SECONDS, FINISHED_PROGRESS};

@@ -104,13 +104,22 @@ pub fn run(cli: Cli) -> Result<()> {
                     Maturity::names()
                 )
             })?;
+            // A name people read ("Zoë Kid") is kept for display; the handle for
+            // --profile is made from it ("zoe-kid"), and said.
+            let handle = marquee::catalog::profile_handle(&name).map_err(|e| anyhow!(e))?;
             let mut store = open_with_sample(&db)?;
-            let p = store.add_profile(&name, maturity, &region)?;
+            let p = store.add_profile_named(&handle, &name, maturity, &region)?;
+            let shown = if p.display_name == p.name {
+                String::new()
+            } else {
+                format!(", shown as “{}”", marquee::text::sanitize(&p.display_name))
+            };
             outln!(
-                "Created profile {} (maturity {}, region {}).",
+                "Created profile {}{shown} (maturity {}, region {}); use --profile {} to open it.",
                 p.name,
                 p.maturity,
-                p.region
+                p.region,
+                p.name
             );
         }
         Some(Command::Rows {

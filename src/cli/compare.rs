@@ -182,8 +182,8 @@ fn print_overall(all: &[ProfileComparison]) {
         v.get(v.len() / 2).map(|&x| x as f64)
     };
     outln!(
-        "Overall, {} profiles (means; time to first play is the median in tiles):",
-        all.len()
+        "Overall, {} (means; time to first play is the median in tiles):",
+        marquee::text::count(all.len() as u64, "profile", "profiles")
     );
     let line = |label: &str, (a, b): (f64, f64), digits: usize| {
         outln!(

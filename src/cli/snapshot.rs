@@ -67,10 +67,14 @@ pub fn run(
             let pages = pages(store, model, config)?;
             write_all(&dir, store, config, &pages)?;
             outln!(
-                "Wrote {} pages ({} profiles × {} contexts) to {}.",
-                pages.len(),
-                pages.len() / contexts().len().max(1),
-                contexts().len(),
+                "Wrote {} ({} × {}) to {}.",
+                marquee::text::count(pages.len() as u64, "page", "pages"),
+                marquee::text::count(
+                    (pages.len() / contexts().len().max(1)) as u64,
+                    "profile",
+                    "profiles"
+                ),
+                marquee::text::count(contexts().len() as u64, "context", "contexts"),
                 dir.display()
             );
         }

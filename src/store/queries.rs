@@ -308,6 +308,23 @@ impl Store {
         maturity: Maturity,
         region: &str,
     ) -> Result<Member, StoreError> {
+        self.add_profile_named(name, name, maturity, region)
+    }
+
+    /// A new profile with the handle `name` shown as `display_name` ("zoe-kid", "Zoë Kid").
+    pub fn add_profile_named(
+        &mut self,
+        name: &str,
+        display_name: &str,
+        maturity: Maturity,
+        region: &str,
+    ) -> Result<Member, StoreError> {
+        let display_name = display_name.trim();
+        if display_name.is_empty() || display_name.chars().count() > 32 {
+            return Err(StoreError::Invalid(format!(
+                "{display_name:?} is not a profile's display name (1–32 characters)"
+            )));
+        }
         let valid_name = !name.is_empty()
             && name.len() <= 32
             && name
@@ -337,8 +354,8 @@ impl Store {
         }
         self.conn
             .execute(
-                "INSERT INTO members(name, kind, display_name, maturity, region) VALUES (?1, 'profile', ?1, ?2, ?3)",
-                params![name, maturity.as_str(), region],
+                "INSERT INTO members(name, kind, display_name, maturity, region) VALUES (?1, 'profile', ?2, ?3, ?4)",
+                params![name, display_name, maturity.as_str(), region],
             )
             .map_err(|e| self.err(e))?;
         self.profile(name)

@@ -87,6 +87,8 @@ pub enum Action {
     PageReady {
         page: Box<Page>,
         display: String,
+        /// The profile is a kids profile (it gets the kids palette).
+        kids: bool,
         build_ms: f64,
         cause: Cause,
         /// The profile's ratings after this page's feedback, by title id.
@@ -136,7 +138,8 @@ pub enum Effect {
     Search(String),
     LoadProfiles,
     SwitchProfile(String),
-    CreateProfile(String),
+    /// A new profile: its name as typed (the handle is made from it) and its maturity limit.
+    CreateProfile(String, crate::catalog::Maturity),
     LoadOnboarding,
     Picks(Vec<String>),
     SetContext(TimeOfDay, crate::catalog::Device),

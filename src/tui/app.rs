@@ -15,9 +15,13 @@ pub enum Mode {
     Explain,
     Help,
     Search,
+    /// The search results, after ↓ from the query: keys act on the selected result.
+    SearchList,
     Profiles,
     NewProfile,
     Onboarding,
+    /// Typing words to find titles among onboarding's posters (`/` there).
+    OnboardingFind,
     Context,
     /// What moved at the last re-rank and why (`M`).
     Moved,
@@ -56,14 +60,32 @@ pub struct SearchState {
 pub struct ProfilesState {
     pub list: Vec<ProfileSummary>,
     pub selected: usize,
+    /// The new profile's name as typed (shown as is; its handle is made from it).
     pub new_name: String,
+    /// The new profile's maturity limit, an index into `NEW_PROFILE_LIMITS`.
+    pub new_limit: usize,
 }
+
+/// The maturity limits a new profile can be given in the TUI, kids first;
+/// the last (no limit below adult) is the default.
+pub const NEW_PROFILE_LIMITS: [crate::catalog::Maturity; 5] = [
+    crate::catalog::Maturity::TvY,
+    crate::catalog::Maturity::TvY7,
+    crate::catalog::Maturity::TvPg,
+    crate::catalog::Maturity::Tv14,
+    crate::catalog::Maturity::TvMa,
+];
 
 #[derive(Debug, Default, Clone)]
 pub struct OnboardingState {
     pub offered: Vec<String>,
     pub picked: Vec<String>,
+    /// The selected poster, an index into the posters shown (`App::onboarding_shown`).
     pub selected: usize,
+    /// Words typed after `/`: only offered titles whose name or genres hold them all are shown.
+    pub filter: String,
+    /// Esc was pressed once: the screen asks before leaving.
+    pub confirm_leave: bool,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -110,6 +132,8 @@ pub struct App {
     pub catalog: Rc<Catalog>,
     pub page: Option<Page>,
     pub profile_display: String,
+    /// The profile is a kids profile: the screen uses the kids palette.
+    pub kids: bool,
     pub build_ms: f64,
     pub row: usize,
     /// Selected column per row id, so a row keeps its place.
@@ -160,6 +184,7 @@ impl App {
             catalog,
             page: None,
             profile_display: String::new(),
+            kids: false,
             build_ms: 0.0,
             row: 0,
             cols: BTreeMap::new(),
@@ -248,5 +273,34 @@ impl App {
 
     pub fn title(&self, id: &str) -> Option<&Title> {
         self.catalog.titles.get(id)
+    }
+
+    /// The onboarding posters shown: the offered titles whose name or genre
+    /// names hold every word of the filter (all of them with no filter).
+    pub fn onboarding_shown(&self) -> Vec<&str> {
+        let words: Vec<String> = self
+            .onboarding
+            .filter
+            .split_whitespace()
+            .map(str::to_lowercase)
+            .collect();
+        self.onboarding
+            .offered
+            .iter()
+            .filter(|id| {
+                let Some(t) = self.title(id) else {
+                    return words.is_empty();
+                };
+                let mut text = t.name.to_lowercase();
+                for g in &t.genres {
+                    if let Some(g) = self.catalog.genres.get(g) {
+                        text.push(' ');
+                        text.push_str(&g.name.to_lowercase());
+                    }
+                }
+                words.iter().all(|w| text.contains(w.as_str()))
+            })
+            .map(String::as_str)
+            .collect()
     }
 }

@@ -14,13 +14,33 @@ pub struct Binding {
 }
 
 use Mode::*;
-const BROWSE: &[Mode] = &[Home, Detail];
-const LISTS: &[Mode] = &[Home, Search, Profiles, Onboarding, Context];
+/// Where the feedback keys (y n L w m) act on the selected title.
+const BROWSE: &[Mode] = &[Home, Detail, SearchList];
+const LISTS: &[Mode] = &[
+    Home,
+    Search,
+    SearchList,
+    Profiles,
+    Onboarding,
+    OnboardingFind,
+    Context,
+];
 /// Screens that scroll: ↑↓ and PgUp/PgDn move their text.
 const SCROLLS: &[Mode] = &[Detail, Explain, Help, Moved];
 /// Every screen over the home page: Esc goes back one level from each.
 const OVER: &[Mode] = &[
-    Detail, Explain, Help, Moved, Search, Profiles, NewProfile, Onboarding, Context, PickConfig,
+    Detail,
+    Explain,
+    Help,
+    Moved,
+    Search,
+    SearchList,
+    Profiles,
+    NewProfile,
+    Onboarding,
+    OnboardingFind,
+    Context,
+    PickConfig,
 ];
 
 pub const KEYMAP: &[Binding] = &[
@@ -55,28 +75,28 @@ pub const KEYMAP: &[Binding] = &[
     Binding {
         keys: &[KeyCode::PageUp],
         label: "PgUp",
-        modes: &[Detail, Explain, Help, Moved, Search],
+        modes: &[Detail, Explain, Help, Moved, Search, SearchList, Onboarding],
         action: Action::PageUp,
         help: "a page up",
     },
     Binding {
         keys: &[KeyCode::PageDown],
         label: "PgDn",
-        modes: &[Detail, Explain, Help, Moved, Search],
+        modes: &[Detail, Explain, Help, Moved, Search, SearchList, Onboarding],
         action: Action::PageDown,
         help: "a page down",
     },
     Binding {
         keys: &[KeyCode::Left, KeyCode::Char('h')],
         label: "← h",
-        modes: &[Home, Onboarding, Context],
+        modes: &[Home, Onboarding, Context, NewProfile],
         action: Action::Left,
         help: "move left",
     },
     Binding {
         keys: &[KeyCode::Right, KeyCode::Char('l')],
         label: "→ l",
-        modes: &[Home, Onboarding, Context],
+        modes: &[Home, Onboarding, Context, NewProfile],
         action: Action::Right,
         help: "move right",
     },
@@ -98,7 +118,15 @@ pub const KEYMAP: &[Binding] = &[
         keys: &[KeyCode::Enter],
         label: "Enter",
         modes: &[
-            Home, Search, Profiles, Onboarding, Context, NewProfile, PickConfig,
+            Home,
+            Search,
+            SearchList,
+            Profiles,
+            Onboarding,
+            OnboardingFind,
+            Context,
+            NewProfile,
+            PickConfig,
         ],
         action: Action::Select,
         help: "open details / choose / confirm",
@@ -197,7 +225,7 @@ pub const KEYMAP: &[Binding] = &[
     Binding {
         keys: &[KeyCode::Char('/')],
         label: "/",
-        modes: &[Home],
+        modes: &[Home, Onboarding, SearchList],
         action: Action::OpenSearch,
         help: "search titles, people, genres, tags",
     },
@@ -281,7 +309,7 @@ pub const KEYMAP: &[Binding] = &[
     Binding {
         keys: &[KeyCode::Backspace],
         label: "Backspace",
-        modes: &[Search, NewProfile, PickConfig],
+        modes: &[Search, NewProfile, PickConfig, OnboardingFind],
         action: Action::Backspace,
         help: "delete a character",
     },
@@ -290,7 +318,7 @@ pub const KEYMAP: &[Binding] = &[
 /// The action a key means in a mode. Ctrl-C quits everywhere; in text
 /// fields, printable characters are typed, Ctrl-U clears and Ctrl-W deletes a word.
 pub fn resolve(mode: Mode, key: KeyEvent) -> Option<Action> {
-    let typing = matches!(mode, Search | NewProfile | PickConfig);
+    let typing = matches!(mode, Search | NewProfile | PickConfig | OnboardingFind);
     if key.modifiers.contains(KeyModifiers::CONTROL) {
         return match key.code {
             KeyCode::Char('c') => Some(Action::Quit),
@@ -304,10 +332,15 @@ pub fn resolve(mode: Mode, key: KeyEvent) -> Option<Action> {
             return Some(Action::Input(c));
         }
     }
-    KEYMAP
+    let bound = KEYMAP
         .iter()
         .find(|b| b.modes.contains(&mode) && b.keys.contains(&key.code))
-        .map(|b| b.action.clone())
+        .map(|b| b.action.clone());
+    // In the search results a letter no key uses goes back to the query, typed.
+    match (mode, key.code, bound) {
+        (SearchList, KeyCode::Char(c), None) => Some(Action::Input(c)),
+        (_, _, bound) => bound,
+    }
 }
 
 #[cfg(test)]

@@ -20,7 +20,76 @@ pub const BILLBOARD_H: u16 = 8;
 pub const BILLBOARD_MIN_HEIGHT: u16 = 36;
 pub const MIN_W: u16 = 60;
 pub const MIN_H: u16 = 20;
-pub const ONBOARDING_COLUMNS: usize = 3;
+/// Onboarding's poster grid: a poster's width and its height with its name line.
+pub const POSTER_W: u16 = 20;
+pub const POSTER_H: u16 = 9;
+/// Lines above the grid inside the onboarding panel (progress, hint, a blank).
+const ONBOARDING_TOP: u16 = 3;
+
+/// Onboarding's poster grid for a terminal of `size`: the panel's inside,
+/// posters per line, lines of posters that fit and a poster's size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PosterGrid {
+    pub inner: Rect,
+    pub columns: usize,
+    pub lines: usize,
+    pub poster_w: u16,
+    pub poster_h: u16,
+}
+
+impl PosterGrid {
+    pub fn of(area: Rect) -> PosterGrid {
+        // The panel leaves the header line and the footer line, two columns each side.
+        let panel = Rect {
+            x: area.x + 2,
+            y: area.y + 1,
+            width: area.width.saturating_sub(4),
+            height: area.height.saturating_sub(2),
+        };
+        let inner = Rect {
+            x: panel.x + 1,
+            y: panel.y + 1,
+            width: panel.width.saturating_sub(2),
+            height: panel.height.saturating_sub(2),
+        };
+        let room = inner.height.saturating_sub(ONBOARDING_TOP + 1);
+        // Shorter posters when two lines of full ones do not fit (80×24).
+        let poster_h = if room >= 2 * POSTER_H {
+            POSTER_H
+        } else {
+            POSTER_H - 1
+        };
+        let columns = ((inner.width + 2) / (POSTER_W + 2)).max(1) as usize;
+        let poster_w = ((inner.width + 2) / columns as u16)
+            .saturating_sub(2)
+            .min(TILE_MAX_W);
+        PosterGrid {
+            inner,
+            columns,
+            lines: (room / poster_h).max(1) as usize,
+            poster_w,
+            poster_h,
+        }
+    }
+
+    /// The poster area of the `k`-th poster shown (0 at the top left).
+    pub fn poster(&self, k: usize) -> Rect {
+        let (line, col) = (k / self.columns, k % self.columns);
+        Rect {
+            x: self.inner.x + col as u16 * (self.poster_w + 2),
+            y: self.inner.y + ONBOARDING_TOP + line as u16 * self.poster_h,
+            width: self.poster_w,
+            height: self.poster_h,
+        }
+    }
+
+    /// The first poster shown when poster `selected` is selected: the grid
+    /// turns a whole page at a time, so the posters stay where they are.
+    pub fn first_shown(&self, selected: usize) -> usize {
+        let page = self.columns * self.lines;
+        selected / page * page
+    }
+}
 
 pub struct RowSlot {
     pub index: usize,

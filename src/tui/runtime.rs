@@ -73,7 +73,7 @@ impl Runtime {
                 let mut step = journey_step(&effect);
                 let restarts = matches!(
                     effect,
-                    Effect::SwitchProfile(_) | Effect::CreateProfile(_) | Effect::Picks(_)
+                    Effect::SwitchProfile(_) | Effect::CreateProfile(..) | Effect::Picks(_)
                 );
                 let actions = self.execute(effect);
                 if reload {
@@ -176,6 +176,7 @@ impl Runtime {
         Action::PageReady {
             page: Box::new(page),
             display: self.session.profile().display_name.clone(),
+            kids: self.session.profile().maturity.is_kids(),
             build_ms: ms,
             cause,
             ratings: self.ratings(),
@@ -270,21 +271,28 @@ impl Runtime {
                 }
                 Err(e) => vec![Action::Failed(e.to_string())],
             },
-            Effect::CreateProfile(name) => {
+            Effect::CreateProfile(display, maturity) => {
                 let region = s.profile().region.clone();
-                match s.create_profile(&name, crate::catalog::Maturity::TvMa, &region) {
+                let created = crate::catalog::profile_handle(&display).and_then(|handle| {
+                    s.create_profile(&handle, &display, maturity, &region)
+                        .map_err(|e| e.to_string())
+                });
+                match created {
                     Ok(()) => vec![
                         self.page_ready(Cause::Fresh),
                         Action::OnboardingOffered(self.onboarding_ids()),
                     ],
-                    Err(e) => vec![Action::Failed(e.to_string())],
+                    Err(e) => vec![Action::Failed(e)],
                 }
             }
             Effect::LoadOnboarding => vec![Action::OnboardingOffered(self.onboarding_ids())],
             Effect::Picks(ids) => match s.pick(&ids) {
                 Ok(n) => vec![
                     self.page_ready(Cause::Fresh),
-                    Action::Recorded(format!("{n} picks saved: your home page now follows them")),
+                    Action::Recorded(format!(
+                        "{} saved: your home page now follows them",
+                        crate::text::count(n as u64, "pick", "picks")
+                    )),
                 ],
                 Err(e) => vec![Action::Failed(e.to_string())],
             },

@@ -33,6 +33,9 @@ impl ColorMode {
 #[derive(Debug, Clone, Copy)]
 pub struct Theme {
     pub mode: ColorMode,
+    /// The kids palette: a deep blue ground and a sky-blue brand instead of
+    /// near-black and red, so a kids profile looks like one.
+    pub kids: bool,
 }
 
 const BG: Rgb = Rgb(0x10, 0x10, 0x14);
@@ -46,10 +49,18 @@ const PANEL: Rgb = Rgb(0x1c, 0x1c, 0x24);
 const WARN: Rgb = Rgb(0xff, 0x8a, 0x3d);
 const UP: Rgb = Rgb(0x46, 0xd3, 0x69);
 const DOWN: Rgb = Rgb(0xff, 0x5c, 0x5c);
+const KIDS_BG: Rgb = Rgb(0x0c, 0x1f, 0x45);
+const KIDS_PANEL: Rgb = Rgb(0x16, 0x31, 0x63);
+const KIDS_BRAND: Rgb = Rgb(0x1e, 0x9b, 0xf0);
 
 impl Theme {
     pub fn new(mode: ColorMode) -> Theme {
-        Theme { mode }
+        Theme { mode, kids: false }
+    }
+
+    /// The same theme with the kids palette on or off.
+    pub fn for_kids(self, kids: bool) -> Theme {
+        Theme { kids, ..self }
     }
 
     /// The nearest colour this terminal can show (artwork palettes).
@@ -65,6 +76,20 @@ impl Theme {
     /// A UI colour: in 16 colours picked by hand (as bottom and gitui do),
     /// since the nearest basic colour can turn green grey or red into red on red.
     fn ui(&self, c: Rgb) -> Color {
+        if self.kids {
+            let kids = match (c, self.mode) {
+                (BG, ColorMode::Ansi16) | (PANEL, ColorMode::Ansi16) => Some(Color::Blue),
+                (BRAND, ColorMode::Ansi16) => Some(Color::LightBlue),
+                (DIM, ColorMode::Ansi16) => Some(Color::Cyan),
+                (BG, _) => Some(self.color(KIDS_BG)),
+                (PANEL, _) => Some(self.color(KIDS_PANEL)),
+                (BRAND, _) => Some(self.color(KIDS_BRAND)),
+                _ => None,
+            };
+            if let Some(k) = kids {
+                return k;
+            }
+        }
         if self.mode != ColorMode::Ansi16 {
             return self.color(c);
         }
@@ -184,6 +209,32 @@ impl Theme {
             (_, false) => Style::default().fg(self.ui(ACCENT)),
         };
         style.add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
+    }
+    /// A profile avatar: one of a few bright backgrounds (`seed` picks it), dark ink.
+    pub fn avatar(&self, seed: usize, kids: bool) -> Style {
+        const AVATARS: [Rgb; 6] = [
+            Rgb(0xe5, 0x09, 0x14),
+            Rgb(0x1e, 0x90, 0xff),
+            Rgb(0x46, 0xd3, 0x69),
+            Rgb(0xf5, 0xc5, 0x18),
+            Rgb(0xb0, 0x5c, 0xff),
+            Rgb(0xff, 0x8a, 0x3d),
+        ];
+        const AVATARS_16: [Color; 6] = [
+            Color::Red,
+            Color::Blue,
+            Color::Green,
+            Color::Yellow,
+            Color::Magenta,
+            Color::Cyan,
+        ];
+        let bold = Style::default().add_modifier(Modifier::BOLD);
+        let i = if kids { 3 } else { seed % AVATARS.len() };
+        match self.mode {
+            ColorMode::None => bold.add_modifier(Modifier::REVERSED),
+            ColorMode::Ansi16 => bold.fg(Color::Black).bg(AVATARS_16[i]),
+            _ => bold.fg(self.color(BG)).bg(self.color(AVATARS[i])),
+        }
     }
     /// A palette colour (artwork), with a mix from `a` to `b` at `t` in 0–1.
     pub fn blend(&self, a: Rgb, b: Rgb, t: f32) -> Color {

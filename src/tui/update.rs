@@ -67,12 +67,14 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         Action::PageReady {
             page,
             display,
+            kids,
             build_ms,
             cause,
             ratings,
             progress,
         } => {
             app.profile_display = display;
+            app.kids = kids;
             app.ratings = ratings;
             app.progress = progress;
             page_ready(app, *page, build_ms, cause);
@@ -99,7 +101,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             vec![]
         }
         Action::SearchResults(results) => {
-            app.search.results = results;
+            app.search.results = group_results(results);
             app.search.selected = 0;
             vec![]
         }
@@ -122,8 +124,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         Action::OnboardingOffered(ids) => {
             app.onboarding = super::app::OnboardingState {
                 offered: ids,
-                picked: vec![],
-                selected: 0,
+                ..Default::default()
             };
             app.home();
             app.mode = Mode::Onboarding;
@@ -149,9 +150,11 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                 vec![]
             }
             Mode::Search => search(app, other),
+            Mode::SearchList => search_list(app, other),
             Mode::Profiles => profiles(app, other),
             Mode::NewProfile => new_profile(app, other),
             Mode::Onboarding => onboarding(app, other),
+            Mode::OnboardingFind => onboarding_find(app, other),
             Mode::Context => context(app, other),
             Mode::PickConfig => pick_config(app, other),
         },
@@ -398,18 +401,85 @@ fn search(app: &mut App, action: Action) -> Vec<Effect> {
             return vec![Effect::Search(app.search.query.clone())];
         }
         Action::Up => *sel = sel.saturating_sub(1),
-        Action::Down => *sel = (*sel + 1).min(n.saturating_sub(1)),
+        // ↓ leaves the query for the results, where the feedback keys act.
+        Action::Down if n > 0 => app.mode = Mode::SearchList,
         Action::PageUp => *sel = sel.saturating_sub(10),
         Action::PageDown => *sel = (*sel + 10).min(n.saturating_sub(1)),
-        Action::Select => {
-            if let Some(r) = app.search.results.get(app.search.selected) {
-                app.detail_title = Some(r.title_id.clone());
-                app.open(Mode::Detail);
+        Action::Select => open_result(app),
+        _ => {}
+    }
+    vec![]
+}
+
+/// The search results with the keys on them: ↑↓ choose, y n L w m rate the
+/// selected result as on the home page, Enter opens it; ↑ at the top, `/`
+/// or any other letter goes back to the query.
+fn search_list(app: &mut App, action: Action) -> Vec<Effect> {
+    let n = app.search.results.len();
+    match action {
+        Action::Back => app.back(),
+        Action::Up if app.search.selected == 0 => app.mode = Mode::Search,
+        Action::Up => app.search.selected -= 1,
+        Action::Down => app.search.selected = (app.search.selected + 1).min(n.saturating_sub(1)),
+        Action::PageUp => app.search.selected = app.search.selected.saturating_sub(10),
+        Action::PageDown => {
+            app.search.selected = (app.search.selected + 10).min(n.saturating_sub(1))
+        }
+        Action::OpenSearch => app.mode = Mode::Search,
+        Action::Input(c) => {
+            app.mode = Mode::Search;
+            app.search.query.push(c);
+            return vec![Effect::Search(app.search.query.clone())];
+        }
+        Action::Select => open_result(app),
+        Action::Give(f) => {
+            if let Some(id) = app
+                .search
+                .results
+                .get(app.search.selected)
+                .map(|r| r.title_id.clone())
+            {
+                return feedback(app, &id, f);
             }
         }
         _ => {}
     }
     vec![]
+}
+
+fn open_result(app: &mut App) {
+    if let Some(r) = app.search.results.get(app.search.selected) {
+        app.detail_title = Some(r.title_id.clone());
+        app.open(Mode::Detail);
+    }
+}
+
+/// Results that matched the same person, genre or tag, side by side (at the
+/// place of the group's best), so the list names the group once, not on every line.
+pub fn group_results(results: Vec<super::app::SearchResult>) -> Vec<super::app::SearchResult> {
+    let key = |r: &super::app::SearchResult| {
+        matches!(r.field, "person" | "genre" | "tag" | "fields")
+            .then(|| (r.field, r.matched.clone()))
+    };
+    let mut out: Vec<super::app::SearchResult> = Vec::with_capacity(results.len());
+    let mut placed = vec![false; results.len()];
+    for i in 0..results.len() {
+        if placed[i] {
+            continue;
+        }
+        placed[i] = true;
+        let k = key(&results[i]);
+        out.push(results[i].clone());
+        if k.is_some() {
+            for j in i + 1..results.len() {
+                if !placed[j] && key(&results[j]) == k {
+                    placed[j] = true;
+                    out.push(results[j].clone());
+                }
+            }
+        }
+    }
+    out
 }
 
 fn profiles(app: &mut App, action: Action) -> Vec<Effect> {
@@ -422,6 +492,7 @@ fn profiles(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Select => {
             if app.profiles.selected + 1 == n {
                 app.profiles.new_name.clear();
+                app.profiles.new_limit = super::app::NEW_PROFILE_LIMITS.len() - 1;
                 app.open(Mode::NewProfile);
             } else {
                 let name = app.profiles.list[app.profiles.selected].name.clone();
@@ -440,18 +511,30 @@ fn new_profile(app: &mut App, action: Action) -> Vec<Effect> {
     if edit(&mut app.profiles.new_name, &action) {
         return vec![];
     }
+    let limits = super::app::NEW_PROFILE_LIMITS.len();
     match action {
         Action::Back => app.back(),
-        Action::Input(c) if app.profiles.new_name.len() < 32 => {
-            let c = c.to_ascii_lowercase();
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                app.profiles.new_name.push(c);
-            }
+        // The name is kept as typed ("Zoë Kid"); the screen shows the handle made from it.
+        Action::Input(c)
+            if !c.is_control()
+                && app.profiles.new_name.chars().count() < crate::catalog::PROFILE_NAME_MAX =>
+        {
+            app.profiles.new_name.push(c)
         }
-        Action::Select if !app.profiles.new_name.is_empty() => {
+        Action::Left => app.profiles.new_limit = app.profiles.new_limit.saturating_sub(1),
+        Action::Right => app.profiles.new_limit = (app.profiles.new_limit + 1).min(limits - 1),
+        Action::Select if !app.profiles.new_name.trim().is_empty() => {
+            if let Err(e) = crate::catalog::profile_handle(&app.profiles.new_name) {
+                set_status(app, e, true);
+                return vec![];
+            }
             app.row = 0;
             app.cols.clear();
-            return vec![Effect::CreateProfile(app.profiles.new_name.clone())];
+            let limit = super::app::NEW_PROFILE_LIMITS[app.profiles.new_limit];
+            return vec![Effect::CreateProfile(
+                app.profiles.new_name.trim().to_string(),
+                limit,
+            )];
         }
         _ => {}
     }
@@ -481,18 +564,31 @@ fn pick_config(app: &mut App, action: Action) -> Vec<Effect> {
 }
 
 fn onboarding(app: &mut App, action: Action) -> Vec<Effect> {
-    let n = app.onboarding.offered.len();
-    let per_row = layout::ONBOARDING_COLUMNS;
+    // After one Esc the screen asks: a second Esc (or Enter) leaves, any other key stays.
+    if app.onboarding.confirm_leave {
+        app.onboarding.confirm_leave = false;
+        if matches!(action, Action::Back | Action::Select) {
+            app.back();
+        }
+        return vec![];
+    }
+    let n = app.onboarding_shown().len();
+    let grid = layout::PosterGrid::of(ratatui::layout::Rect::new(0, 0, app.size.0, app.size.1));
+    let per_row = grid.columns;
     let sel = &mut app.onboarding.selected;
     match action {
         Action::Up => *sel = sel.saturating_sub(per_row),
         Action::Down => *sel = (*sel + per_row).min(n.saturating_sub(1)),
         Action::Left => *sel = sel.saturating_sub(1),
         Action::Right => *sel = (*sel + 1).min(n.saturating_sub(1)),
+        Action::PageDown => *sel = (*sel + per_row * grid.lines).min(n.saturating_sub(1)),
+        Action::PageUp => *sel = sel.saturating_sub(per_row * grid.lines),
         Action::OpenHelp => app.open(Mode::Help),
+        Action::OpenSearch => app.open(Mode::OnboardingFind),
         Action::Toggle => {
-            if let Some(id) = app.onboarding.offered.get(*sel).cloned() {
-                match app.onboarding.picked.iter().position(|p| p == &id) {
+            if let Some(id) = app.onboarding_shown().get(app.onboarding.selected) {
+                let id = id.to_string();
+                match app.onboarding.picked.iter().position(|p| *p == id) {
                     Some(i) => {
                         app.onboarding.picked.remove(i);
                     }
@@ -514,7 +610,34 @@ fn onboarding(app: &mut App, action: Action) -> Vec<Effect> {
                 true,
             );
         }
-        Action::Back => app.back(),
+        Action::Back if !app.onboarding.filter.is_empty() => {
+            app.onboarding.filter.clear();
+            app.onboarding.selected = 0;
+        }
+        Action::Back => app.onboarding.confirm_leave = true,
+        _ => {}
+    }
+    vec![]
+}
+
+/// Typing words to find onboarding titles: the grid narrows as they are typed;
+/// Enter (or ↓) goes back to the grid with the filter kept, Esc clears it.
+fn onboarding_find(app: &mut App, action: Action) -> Vec<Effect> {
+    if edit(&mut app.onboarding.filter, &action) {
+        app.onboarding.selected = 0;
+        return vec![];
+    }
+    match action {
+        Action::Input(c) if app.onboarding.filter.chars().count() < 40 => {
+            app.onboarding.filter.push(c);
+            app.onboarding.selected = 0;
+        }
+        Action::Select | Action::Down => app.back(),
+        Action::Back => {
+            app.onboarding.filter.clear();
+            app.onboarding.selected = 0;
+            app.back();
+        }
         _ => {}
     }
     vec![]

@@ -18,6 +18,7 @@ fn app() -> App {
         Action::PageReady {
             page: Box::new(page),
             display: "Mia".into(),
+            kids: false,
             build_ms: 1.0,
             cause: Cause::Fresh,
             ratings: BTreeMap::new(),

@@ -500,4 +500,50 @@ fn feedback_never_waits_on_training_and_leaves_the_cached_model_valid() {
         !trained(&["rows", "--profile", "tess"]),
         "the cached model still fits"
     );
+
+fn onboarding_picks_name_the_unknown_id_and_the_pick_above_the_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sample_db(&dir);
+    let titles = json(&db, &["titles", "--json"]);
+    let mature = titles
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["maturity"] == "TV-MA")
+        .expect("a TV-MA title in the sample");
+    let id = mature["id"].as_str().unwrap();
+    let picks = format!("{id},t9999");
+    let err = fails(&db, &["onboarding", "--profile", "kit", "--picks", &picks]);
+    assert!(
+        err.contains("\"t9999\" is not a title in the catalog"),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("\"{id}\""))
+            && err.contains("is rated TV-MA, above this profile's limit of TV-Y7"),
+        "{err}"
+    );
+    assert!(!err.contains("got 2"), "{err}");
+}
+
+#[test]
+fn a_profile_named_with_an_accent_and_a_space_keeps_that_name_and_says_its_handle() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sample_db(&dir);
+    let out = ok(&db, &["profile", "add", "Zoë Kid", "--maturity", "TV-Y7"]);
+    assert!(
+        out.contains("Created profile zoe-kid, shown as “Zoë Kid”")
+            && out.contains("use --profile zoe-kid"),
+        "{out}"
+    );
+    let list = json(&db, &["profiles", "--json"]);
+    let zoe = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "zoe-kid")
+        .expect("the profile is listed by its handle");
+    assert_eq!(zoe["display_name"], "Zoë Kid");
+    let err = fails(&db, &["profile", "add", "日本"]);
+    assert!(err.contains("no letter or digit"), "{err}");
 }

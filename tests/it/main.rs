@@ -17,3 +17,4 @@ mod scale;
 mod store_safety;
 mod terminal;
 mod tui;
+mod tui_screens;

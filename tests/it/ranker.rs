@@ -417,7 +417,7 @@ fn onboarding_offers_diverse_titles_and_three_anime_picks_personalize_the_page()
         "only {} genres: {genres:?}",
         genres.len()
     );
-    assert!(check_picks(model, &offered, &["t0001".into()]).is_err());
+    assert!(check_picks(model, new.maturity, &offered, &["t0001".into()]).is_err());
     let not_offered = (0..model.titles.len())
         .find(|t| !offered.contains(t))
         .unwrap();
@@ -427,7 +427,7 @@ fn onboarding_offers_diverse_titles_and_three_anime_picks_personalize_the_page()
         .map(|&t| model.titles[t].id.clone())
         .chain([model.titles[not_offered].id.clone()])
         .collect();
-    assert!(check_picks(model, &offered, &ids).is_err());
+    assert!(check_picks(model, new.maturity, &offered, &ids).is_err());
 
     // Three anime titles (taken from the catalog; onboarding usually offers at least one).
     let anime: Vec<String> = model

@@ -284,3 +284,38 @@ fn keys_pressed_on_the_too_small_message_change_nothing() {
     t.keys(&["q"]);
     t.wait_for("EXITED:0", Duration::from_secs(10));
 }
+
+#[test]
+fn a_search_result_is_rated_from_the_list_and_onboarding_asks_before_leaving() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = crate::common::sample_db(&dir);
+    let events = || crate::common::ok(&db, &["profiles", "--json"]);
+    let before = events();
+    let Some(t) = Tmux::start_sized("search", &marquee_then_report(&db, "TERM=xterm"), 80, 24)
+    else {
+        return;
+    };
+    t.wait_for("Top Picks for Ava", LOAD);
+    t.keys(&["/", "british mystery"]);
+    t.wait_for("fields · ", Duration::from_secs(10));
+    t.keys(&["Down", "Down", "y"]);
+    t.wait_for("Saved:", Duration::from_secs(10));
+    assert_ne!(
+        events(),
+        before,
+        "the thumbs up from the list is in the database"
+    );
+    // Esc (alone, so it is not read as Alt-p) back home, then a new profile.
+    t.keys(&["Escape"]);
+    std::thread::sleep(Duration::from_millis(400));
+    t.keys(&["p"]);
+    t.wait_for("Who's watching?", Duration::from_secs(10));
+    t.keys(&["Down"; 8]);
+    t.keys(&["Enter", "Zoë Kid", "Enter"]);
+    t.wait_for("0 of 3 picked", Duration::from_secs(20));
+    t.keys(&["Escape"]);
+    let screen = t.wait_for("Leave without picking?", Duration::from_secs(10));
+    assert!(screen.contains("Welcome, Zoë Kid!"), "{screen}");
+    t.keys(&["C-c"]);
+    t.wait_for("EXITED:0", Duration::from_secs(10));
+}

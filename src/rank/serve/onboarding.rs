@@ -16,15 +16,58 @@ const SET_SIZE: usize = 24;
 const PER_CLUSTER: usize = 3;
 const PER_GENRE: usize = 4;
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum OnboardingError {
-    #[error("pick at least {MIN_PICKS} titles (got {0})")]
-    TooFew(usize),
-    #[error("title {0:?} was not offered in this profile's onboarding set (see `marquee onboarding --profile NAME`)")]
+/// What is wrong with one pick, or with the picks as a whole.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PickProblem {
+    /// No title in the catalog has this id.
+    Unknown(String),
+    /// The title is rated above the profile's maturity limit.
+    AboveLimit {
+        id: String,
+        name: String,
+        rating: Maturity,
+        limit: Maturity,
+    },
+    /// A real title the profile may watch, but not one of those offered.
     NotOffered(String),
-    #[error("title {0:?} was picked twice")]
     Repeated(String),
+    /// Fewer than `MIN_PICKS` good picks.
+    TooFew(usize),
 }
+
+impl std::fmt::Display for PickProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PickProblem::Unknown(id) => write!(f, "{id:?} is not a title in the catalog"),
+            PickProblem::AboveLimit {
+                id,
+                name,
+                rating,
+                limit,
+            } => write!(
+                f,
+                "{id:?} ({}) is rated {rating}, above this profile's limit of {limit}",
+                crate::text::sanitize(name)
+            ),
+            PickProblem::NotOffered(id) => write!(
+                f,
+                "{id:?} was not offered in this profile's onboarding set (see `marquee onboarding --profile NAME`)"
+            ),
+            PickProblem::Repeated(id) => write!(f, "{id:?} was picked twice"),
+            PickProblem::TooFew(n) => write!(
+                f,
+                "pick at least {MIN_PICKS} titles (there {} {})",
+                if *n == 1 { "is" } else { "are" },
+                crate::text::count(*n as u64, "good pick", "good picks")
+            ),
+        }
+    }
+}
+
+/// Every problem with a set of picks, each pick named; nothing is recorded.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", .0.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("; "))]
+pub struct OnboardingError(pub Vec<PickProblem>);
 
 /// 20–30 titles (fewer only if the catalog is small) spanning taste clusters.
 pub fn onboarding_set(model: &Model, maturity: Maturity, seed: u64) -> Vec<usize> {
@@ -88,27 +131,44 @@ pub fn onboarding_set(model: &Model, maturity: Maturity, seed: u64) -> Vec<usize
     set
 }
 
-/// Check picks against the offered set; returns their title indices.
+/// Check picks against the offered set for a profile limited to `limit`;
+/// returns their title indices. Every pick is checked, so the error names
+/// each unknown id, each title above the limit and each one not offered,
+/// and says how many good picks are left when that is too few.
 pub fn check_picks(
     model: &Model,
+    limit: Maturity,
     offered: &[usize],
     picks: &[String],
 ) -> Result<Vec<usize>, OnboardingError> {
-    if picks.len() < MIN_PICKS {
-        return Err(OnboardingError::TooFew(picks.len()));
-    }
     let mut out = vec![];
+    let mut problems = vec![];
     for id in picks {
-        let t = model
-            .title_index(id)
-            .filter(|t| offered.contains(t))
-            .ok_or_else(|| OnboardingError::NotOffered(id.clone()))?;
-        if out.contains(&t) {
-            return Err(OnboardingError::Repeated(id.clone()));
-        }
-        out.push(t);
+        let problem = match model.title_index(id) {
+            None => PickProblem::Unknown(id.clone()),
+            Some(t) if !limit.allows(model.titles[t].maturity) => PickProblem::AboveLimit {
+                id: id.clone(),
+                name: model.titles[t].name.clone(),
+                rating: model.titles[t].maturity,
+                limit,
+            },
+            Some(t) if !offered.contains(&t) => PickProblem::NotOffered(id.clone()),
+            Some(t) if out.contains(&t) => PickProblem::Repeated(id.clone()),
+            Some(t) => {
+                out.push(t);
+                continue;
+            }
+        };
+        problems.push(problem);
     }
-    Ok(out)
+    if out.len() < MIN_PICKS {
+        problems.push(PickProblem::TooFew(out.len()));
+    }
+    if problems.is_empty() {
+        Ok(out)
+    } else {
+        Err(OnboardingError(problems))
+    }
 }
 
 /// Seeded k-means (k-means++ start, cosine on unit vectors); returns each point's cluster.
@@ -169,4 +229,58 @@ fn kmeans(points: &[Array1<f32>], k: usize, seed: u64) -> Vec<usize> {
         }
     }
     assign
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testkit::tiny_session;
+
+    fn ids(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn an_unknown_id_and_a_pick_above_the_limit_are_named_not_counted() {
+        // kit is limited to TV-Y7; m1 (The Grey Harbour) is TV-MA; t9999 does not exist.
+        let s = tiny_session("kit");
+        let offered = s.onboarding();
+        let err = check_picks(s.model(), Maturity::TvY7, &offered, &ids(&["m1", "t9999"]))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("\"t9999\" is not a title in the catalog"),
+            "{err}"
+        );
+        assert!(
+            err.contains(
+                "\"m1\" (The Grey Harbour) is rated TV-MA, above this profile's limit of TV-Y7"
+            ),
+            "{err}"
+        );
+        assert!(err.contains("there are 0 good picks"), "{err}");
+        assert!(!err.contains("got 2"), "{err}");
+    }
+
+    #[test]
+    fn good_picks_pass_and_one_short_says_how_many_are_good() {
+        let s = tiny_session("new");
+        let offered = s.onboarding();
+        let good: Vec<String> = offered
+            .iter()
+            .take(3)
+            .map(|&t| s.model().titles[t].id.clone())
+            .collect();
+        assert_eq!(
+            check_picks(s.model(), Maturity::TvMa, &offered, &good).unwrap(),
+            offered[..3]
+        );
+        let mut twice = good.clone();
+        twice[2] = twice[0].clone();
+        let err = check_picks(s.model(), Maturity::TvMa, &offered, &twice)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("was picked twice"), "{err}");
+        assert!(err.contains("there are 2 good picks"), "{err}");
+    }
 }

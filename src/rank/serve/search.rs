@@ -17,6 +17,8 @@ enum MatchField {
     Person,
     Genre,
     Tag,
+    /// Several words, each in another field ("british mystery": a tag and a genre).
+    Fields,
 }
 
 impl MatchField {
@@ -26,6 +28,7 @@ impl MatchField {
             MatchField::Person => "person",
             MatchField::Genre => "genre",
             MatchField::Tag => "tag",
+            MatchField::Fields => "fields",
         }
     }
 }
@@ -37,9 +40,11 @@ pub struct SearchResult {
     pub title_id: String,
     pub name: String,
     pub year: i32,
-    /// What matched: title, person, genre or tag.
+    /// What matched: title, person, genre, tag, or fields (each word of the
+    /// query in one of the title's fields).
     pub field: &'static str,
-    /// The text that matched (the title's name, or the person, genre or tag).
+    /// The text that matched (the title's name, or the person, genre or tag;
+    /// for fields, the fields that held the words, joined by " · ").
     pub matched: String,
     /// Character positions in `matched` that the query matched.
     #[serde(skip)]
@@ -84,13 +89,14 @@ pub fn search(s: &PageScorer, query: &str, limit: usize) -> Vec<SearchResult> {
                 }
             }
         };
-        consider(MatchField::Title, &title.name, 0);
+        let mut fields: Vec<(MatchField, String, i64)> =
+            vec![(MatchField::Title, title.name.clone(), 0)];
         for p in title.cast.iter().chain(&title.directors) {
-            consider(MatchField::Person, p, 10);
+            fields.push((MatchField::Person, p.clone(), 10));
         }
         for g in &title.genres {
             let name = model.genres.get(g).map_or(g.as_str(), |x| x.name.as_str());
-            consider(MatchField::Genre, name, 20);
+            fields.push((MatchField::Genre, name.to_string(), 20));
         }
         for tag in &title.tags {
             let label = model
@@ -98,7 +104,16 @@ pub fn search(s: &PageScorer, query: &str, limit: usize) -> Vec<SearchResult> {
                 .get(tag)
                 .and_then(|x| x.label.clone().or(x.suffix.clone()))
                 .unwrap_or_else(|| tag.clone());
-            consider(MatchField::Tag, &label, 25);
+            fields.push((MatchField::Tag, label, 25));
+        }
+        for (field, text, penalty) in &fields {
+            consider(*field, text, *penalty);
+        }
+        // Several words may sit in several fields: "british mystery" is a tag and a genre.
+        if let Some((q, matched, pos)) = words_across_fields(&fields, query) {
+            if best.as_ref().is_none_or(|b| q > b.0) {
+                best = Some((q, MatchField::Fields, matched, pos));
+            }
         }
         // A typo defeats subsequence matching; the title may still be meant.
         if let Some((q, pos)) = typo_match(&title.name, query) {
@@ -196,6 +211,72 @@ fn typo_match(name: &str, query: &str) -> Option<(i64, Vec<usize>)> {
     (matched_letters > 0).then(|| (matched_letters * 12 - edits * 15, positions))
 }
 
+/// A query of two or more words where every word starts a word of some
+/// field of the title (or is within a typo of one, for words of four or
+/// more letters), and the words are not all in one field (one field is the
+/// plain match's job). Returns a quality on the fuzzy matcher's scale (each
+/// word counts as in `typo_match`, less the penalties of the fields used),
+/// the fields used joined by " · " and the matched positions in that text.
+fn words_across_fields(
+    fields: &[(MatchField, String, i64)],
+    query: &str,
+) -> Option<(i64, String, Vec<usize>)> {
+    let words: Vec<Vec<char>> = query
+        .split_whitespace()
+        .map(|w| w.to_lowercase().chars().collect())
+        .collect();
+    if words.len() < 2 {
+        return None;
+    }
+    let split: Vec<Vec<(usize, Vec<char>)>> = fields.iter().map(|f| split_words(&f.1)).collect();
+    // For each query word: the field, the start and length of the word it matched, its edits.
+    let mut used: Vec<(usize, usize, usize, usize)> = vec![];
+    for q in &words {
+        let allowed = if q.len() >= 4 { 1 } else { 0 };
+        let best = split
+            .iter()
+            .enumerate()
+            .flat_map(|(f, ws)| {
+                ws.iter().filter_map(move |(start, w)| {
+                    let d = if w.starts_with(q) {
+                        0
+                    } else if q.len() >= 4 {
+                        osa_distance(q, w)
+                    } else {
+                        usize::MAX
+                    };
+                    (d <= allowed).then_some((d, fields[f].2, f, *start, q.len().min(w.len())))
+                })
+            })
+            .min_by_key(|&(d, penalty, f, start, _)| (d, penalty, f, start))?;
+        used.push((best.2, best.3, best.4, best.0));
+    }
+    let mut order: Vec<usize> = used.iter().map(|u| u.0).collect();
+    order.sort();
+    order.dedup();
+    if order.len() < 2 {
+        return None;
+    }
+    let mut matched = String::new();
+    let mut positions = vec![];
+    for &f in &order {
+        if !matched.is_empty() {
+            matched.push_str(" · ");
+        }
+        let offset = matched.chars().count();
+        for &(_, start, len, _) in used.iter().filter(|u| u.0 == f) {
+            positions.extend(offset + start..offset + start + len);
+        }
+        matched.push_str(&fields[f].1);
+    }
+    positions.sort();
+    positions.dedup();
+    let letters: i64 = words.iter().map(|w| w.len() as i64).sum();
+    let edits: i64 = used.iter().map(|u| u.3 as i64).sum();
+    let penalty: i64 = order.iter().map(|&f| fields[f].2).sum();
+    Some((letters * 12 - edits * 15 - penalty, matched, positions))
+}
+
 /// The words of `text`, lowercased, with the char position where each starts.
 fn split_words(text: &str) -> Vec<(usize, Vec<char>)> {
     let mut out = vec![];
@@ -248,6 +329,30 @@ mod tests {
         assert!(typo_match("The Drowned Parish", "th dorwned parish").is_some());
         assert!(typo_match("The Drowned Parish", "drownd").is_some());
         assert!(typo_match("The Drowned Parish", "harbour").is_none());
+    }
+
+    #[test]
+    fn several_words_match_across_fields_of_a_title() {
+        // The tiny world: m1 and m2 are British mysteries, m3 a mystery that is not British.
+        let session = crate::testkit::tiny_session("mia");
+        let results = search(&session.scorer(), "british mystery", 20);
+        let ids: Vec<&str> = results.iter().map(|r| r.title_id.as_str()).collect();
+        assert!(ids.contains(&"m1") && ids.contains(&"m2"), "{ids:?}");
+        assert!(!ids.contains(&"m3"), "m3 is not British: {ids:?}");
+        let m1 = results.iter().find(|r| r.title_id == "m1").unwrap();
+        assert_eq!(m1.field, "fields");
+        assert!(
+            m1.matched.contains("Mystery") && m1.matched.contains("British"),
+            "{}",
+            m1.matched
+        );
+        // Each position points at a letter of a matched word.
+        let chars: Vec<char> = m1.matched.chars().collect();
+        assert!(m1.positions.iter().all(|&p| chars[p].is_alphabetic()));
+        // One word alone is the plain match's job.
+        assert!(search(&session.scorer(), "british", 20)
+            .iter()
+            .all(|r| r.field != "fields"));
     }
 
     #[test]

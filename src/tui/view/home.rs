@@ -75,7 +75,14 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
 fn header(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
     let Some(page) = &app.page else { return };
     let profile = &app.profile_display;
-    let mut spans = vec![Span::styled(" MARQUEE ", theme.brand())];
+    let mut spans = vec![Span::styled(
+        if app.kids {
+            " MARQUEE KIDS "
+        } else {
+            " MARQUEE "
+        },
+        theme.brand(),
+    )];
     if app.sandbox {
         spans.push(Span::styled(
             " SANDBOX: nothing here is kept ",
@@ -166,11 +173,7 @@ fn billboard(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
     };
     let length = match title.kind {
         TitleKind::Movie => format!("{} min", title.runtime_min),
-        TitleKind::Series => format!(
-            "{} season{}",
-            title.seasons.len(),
-            if title.seasons.len() == 1 { "" } else { "s" }
-        ),
+        TitleKind::Series => crate::text::count(title.seasons.len() as u64, "season", "seasons"),
     };
     let mut facts = vec![Span::styled(
         format!("{} · {} · {}", title.year, title.maturity, length),
@@ -245,8 +248,10 @@ fn footer(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
 fn mode_hint(mode: crate::tui::app::Mode) -> &'static str {
     use crate::tui::app::Mode;
     match mode {
-        Mode::Onboarding => " ←↑↓→ move · Space pick or unpick · Enter done (3 or more picks) · ? help",
-        Mode::Search => " type to search · ↑↓ choose · Enter details · Esc back",
+        Mode::Onboarding => " ←↑↓→ move · Space pick or unpick · / find · PgDn more · Enter done (3 or more picks) · ? help",
+        Mode::OnboardingFind => " type words of a name or a genre · Enter back to the posters · Esc clear",
+        Mode::Search => " type to search · ↓ to the results (to rate them) · Enter details · Esc back",
+        Mode::SearchList => " y thumbs up · n thumbs down · L love · w watch · m My List · Enter details · / or ↑ at the top: the query · Esc back",
         Mode::Profiles | Mode::NewProfile => " ↑↓ choose · Enter switch or create · Esc back",
         Mode::Context => " ↑↓ ←→ choose time of day and device · Enter apply · Esc back",
         Mode::Detail | Mode::Explain => " y thumbs up · n thumbs down · L love · w watch · m My List · x explain · Esc back",

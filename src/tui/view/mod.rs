@@ -2,6 +2,7 @@
 //! sanitized before it reaches the buffer.
 
 mod home;
+mod onboarding;
 mod overlays;
 mod screens;
 mod split;
@@ -17,6 +18,8 @@ use ratatui::Frame;
 pub use crate::text::fit;
 
 pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
+    // A kids profile has a palette of its own.
+    let theme = &theme.for_kids(app.kids);
     let area = frame.area();
     let buf = frame.buffer_mut();
     Block::default().style(theme.base()).render(area, buf);
@@ -45,9 +48,9 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
         Mode::Explain => overlays::explain(buf, area, app, theme),
         Mode::Help => overlays::help(buf, area, app, theme),
         Mode::Moved => overlays::moved(buf, area, app, theme),
-        Mode::Search => screens::search(buf, area, app, theme),
+        Mode::Search | Mode::SearchList => screens::search(buf, area, app, theme),
         Mode::Profiles | Mode::NewProfile => screens::profiles(buf, area, app, theme),
-        Mode::Onboarding => screens::onboarding(buf, area, app, theme),
+        Mode::Onboarding | Mode::OnboardingFind => onboarding::draw(buf, area, app, theme),
         Mode::Context => screens::context(buf, area, app, theme),
         Mode::PickConfig => screens::pick_config(buf, area, app, theme),
         Mode::Home | Mode::Loading => {}

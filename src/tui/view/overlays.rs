@@ -66,15 +66,12 @@ fn detail_lines(app: &App, theme: &Theme, inner: Rect) -> Vec<(u16, Line<'static
     let on_page = app.find_item(id);
     let length = match title.kind {
         TitleKind::Movie => format!("{} min", title.runtime_min),
-        TitleKind::Series => {
-            let n = title.seasons.len();
-            format!(
-                "{n} season{}, {} episodes of ~{} min",
-                if n == 1 { "" } else { "s" },
-                title.episode_count(),
-                title.runtime_min
-            )
-        }
+        TitleKind::Series => format!(
+            "{}, {} of ~{} min",
+            crate::text::count(title.seasons.len() as u64, "season", "seasons"),
+            crate::text::count(title.episode_count() as u64, "episode", "episodes"),
+            title.runtime_min
+        ),
     };
     let genres: Vec<String> = title
         .genres
@@ -318,11 +315,26 @@ pub fn detail(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
 }
 
 fn explain_lines(app: &App, theme: &Theme, inner: Rect) -> Vec<(u16, Line<'static>)> {
+    explain_lines_on(app.page.as_ref(), app, theme, inner)
+}
+
+/// The explanation of the open title as `page` (A's or B's) scores it.
+fn explain_lines_on(
+    page: Option<&crate::rank::Page>,
+    app: &App,
+    theme: &Theme,
+    inner: Rect,
+) -> Vec<(u16, Line<'static>)> {
     let Some(id) = &app.detail_title else {
         return vec![];
     };
     let w = inner.width as usize;
-    let Some((row, item)) = app.find_item(id) else {
+    let found = page.and_then(|p| {
+        p.rows
+            .iter()
+            .find_map(|r| r.items.iter().find(|i| &i.title_id == id).map(|i| (r, i)))
+    });
+    let Some((row, item)) = found else {
         return para(
             "This title is not on the page, so it has no score here.",
             w,
@@ -395,9 +407,57 @@ fn explain_rect(area: Rect) -> Rect {
     centred(area, 90, area.height.saturating_sub(2).min(28))
 }
 
+/// In the split view, explain shows A and B side by side: one panel per config.
+fn split_explain_rects(area: Rect) -> [Rect; 2] {
+    let r = centred(
+        area,
+        area.width.saturating_sub(2),
+        area.height.saturating_sub(2).min(32),
+    );
+    let half = r.width / 2;
+    [
+        Rect { width: half, ..r },
+        Rect {
+            x: r.x + half,
+            width: r.width - half,
+            ..r
+        },
+    ]
+}
+
+fn explaining_both(app: &App) -> bool {
+    app.split && app.compare_page.is_some()
+}
+
 pub fn explain(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
     let Some(id) = &app.detail_title else { return };
     let name = app.title(id).map_or(id.clone(), |t| t.name.clone());
+    if explaining_both(app) {
+        let pages = [app.page.as_ref(), app.compare_page.as_ref()];
+        for ((rect, page), side) in split_explain_rects(area)
+            .into_iter()
+            .zip(pages)
+            .zip(["A", "B"])
+        {
+            let config = page.map_or(String::new(), |p| p.config.name.clone());
+            let inner = panel(
+                buf,
+                rect,
+                &format!("{side}: {config} · why “{name}”"),
+                theme,
+            );
+            let lines = explain_lines_on(page, app, theme, inner);
+            scrolled_body(
+                buf,
+                inner,
+                &lines,
+                app.scroll,
+                "Esc back · ↑↓ scroll",
+                theme,
+            );
+        }
+        return;
+    }
     let inner = panel(buf, explain_rect(area), &format!("Why “{name}”"), theme);
     let lines = explain_lines(app, theme, inner);
     scrolled_body(
@@ -515,6 +575,15 @@ pub fn max_scroll(area: Rect, app: &App) -> u16 {
         Mode::Detail => {
             let inner = inner_of(detail_rect(area));
             (inner, detail_lines(app, &theme, inner).len())
+        }
+        Mode::Explain if explaining_both(app) => {
+            let inner = inner_of(split_explain_rects(area)[0]);
+            let n = [app.page.as_ref(), app.compare_page.as_ref()]
+                .into_iter()
+                .map(|p| explain_lines_on(p, app, &theme, inner).len())
+                .max()
+                .unwrap_or(0);
+            (inner, n)
         }
         Mode::Explain => {
             let inner = inner_of(explain_rect(area));

@@ -1,7 +1,7 @@
-//! Full-screen panels: loading, search, profiles, onboarding, context.
+//! Full-screen panels: loading, search, profiles, context, the config prompt.
 
 use super::super::app::{App, Mode};
-use super::super::layout::{centred, ONBOARDING_COLUMNS};
+use super::super::layout::centred;
 use super::super::theme::Theme;
 use super::{fit, panel};
 use crate::catalog::Device;
@@ -10,7 +10,7 @@ use crate::text::sanitize;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph, Widget, Wrap};
+use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 pub fn loading(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
     let inner = panel(buf, centred(area, 64, 7), "Marquee", theme);
@@ -25,6 +25,9 @@ pub fn loading(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
         .render(inner, buf);
 }
 
+/// Search: the query, a count, and the results. Titles that matched the
+/// same person, genre or tag (or the same fields) come as one group under a line naming it; a result's
+/// rating shows beside it; after ↓ the keys act on the selected result.
 pub fn search(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
     let inner = panel(
         buf,
@@ -32,19 +35,29 @@ pub fn search(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
         "Search",
         theme,
     );
+    let in_list = app.mode == Mode::SearchList;
     let count = match app.search.results.len() {
         _ if app.search.query.is_empty() => String::new(),
         0 => "No matches.".to_string(),
-        1 => "1 result".to_string(),
-        n => format!("{n} results"),
+        n => crate::text::count(n as u64, "result", "results"),
     };
+    let hint = if in_list {
+        "y n L w m rate the selected title · Enter details · ↑ at the top or / the query · Esc back"
+    } else {
+        "titles, people, genres and tags; words across fields · ↓ the results (rate them there) · Ctrl-U clear · Ctrl-W word · Esc back"
+    };
+    let mut query = input_line("/ ", &app.search.query, theme);
+    if in_list {
+        // The cursor belongs to the list now.
+        query.spans.pop();
+    }
     let mut lines = vec![
-        input_line("/ ", &app.search.query, theme),
+        query,
         Line::from(vec![
             Span::styled(format!("{count}  "), theme.title()),
             Span::styled(
                 fit(
-                    "titles, people, genres and tags; by match and your taste · ↑↓ choose · Enter details · Ctrl-U clear · Ctrl-W word · Esc back",
+                    hint,
                     (inner.width as usize).saturating_sub(count.chars().count() + 2),
                 ),
                 theme.dim(),
@@ -52,9 +65,36 @@ pub fn search(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
         ]),
         Line::from(""),
     ];
-    let room = inner.height.saturating_sub(3) as usize;
-    let start = app.search.selected.saturating_sub(room.saturating_sub(1));
-    for (i, r) in app.search.results.iter().enumerate().skip(start).take(room) {
+    // Every result's line (and a group's header line), with which result it is.
+    let results = &app.search.results;
+    let mut body: Vec<(Option<usize>, Line)> = vec![];
+    for (i, r) in results.iter().enumerate() {
+        let grouped = matches!(r.field, "person" | "genre" | "tag" | "fields");
+        let starts_group = grouped
+            && (i == 0 || results[i - 1].field != r.field || results[i - 1].matched != r.matched);
+        if starts_group {
+            let n = results[i..]
+                .iter()
+                .take_while(|x| x.field == r.field && x.matched == r.matched)
+                .count();
+            let mut spans = vec![Span::styled("  ", theme.text())];
+            spans.extend(highlighted(
+                &r.matched,
+                &r.positions,
+                theme.title(),
+                theme,
+                false,
+            ));
+            spans.push(Span::styled(
+                format!(
+                    "  {} · {}",
+                    r.field,
+                    crate::text::count(n as u64, "title", "titles")
+                ),
+                theme.dim(),
+            ));
+            body.push((None, Line::from(spans)));
+        }
         let selected = i == app.search.selected;
         let base = if selected {
             theme.selected_line()
@@ -62,37 +102,77 @@ pub fn search(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
             theme.text()
         };
         let mut spans = vec![Span::styled(if selected { "▶ " } else { "  " }, base)];
-        // The matched text with the matched characters highlighted.
-        let matched = sanitize(&r.matched);
-        for (k, ch) in matched.chars().enumerate() {
-            let style = if r.positions.contains(&k) {
+        if grouped {
+            spans.push(Span::styled(
+                format!("   {}", fit(&sanitize(&r.name), 48)),
+                base,
+            ));
+        } else {
+            // The matched text with the matched characters highlighted.
+            spans.extend(highlighted(&r.matched, &r.positions, base, theme, selected));
+            if r.field != "title" {
+                spans.push(Span::styled(
+                    format!("  ({}) → {}", r.field, fit(&sanitize(&r.name), 40)),
+                    base,
+                ));
+            }
+        }
+        spans.push(Span::styled(format!("  {}", r.year), theme.dim()));
+        if let Some(mark) = app.ratings.get(&r.title_id).and_then(|t| match t {
+            crate::rank::Thumb::Up => Some("  ▲"),
+            crate::rank::Thumb::Love => Some("  ♥"),
+            crate::rank::Thumb::Down => None,
+        }) {
+            spans.push(Span::styled(mark, theme.up()));
+        }
+        if r.rated_down {
+            spans.push(Span::styled("  ▼ you rated it down", theme.warn()));
+        } else if let Some(p) = shown_match(r.match_pct) {
+            spans.push(Span::styled(format!("  {p}% Match"), theme.matched()));
+        }
+        body.push((Some(i), Line::from(spans)));
+    }
+    let room = inner.height.saturating_sub(3) as usize;
+    let at = body
+        .iter()
+        .position(|(i, _)| *i == Some(app.search.selected))
+        .unwrap_or(0);
+    // Keep the selected line in view, with its group's header when there is room.
+    let start = at.saturating_sub(room.saturating_sub(1));
+    lines.extend(body.into_iter().skip(start).take(room).map(|(_, l)| l));
+    Paragraph::new(lines).render(inner, buf);
+}
+
+/// `text` with the characters at `positions` highlighted, on `base`.
+fn highlighted(
+    text: &str,
+    positions: &[usize],
+    base: ratatui::style::Style,
+    theme: &Theme,
+    selected: bool,
+) -> Vec<Span<'static>> {
+    sanitize(text)
+        .chars()
+        .enumerate()
+        .map(|(k, ch)| {
+            let style = if positions.contains(&k) {
                 base.patch(theme.search_match(selected))
             } else {
                 base
             };
-            spans.push(Span::styled(ch.to_string(), style));
-        }
-        if r.field != "title" {
-            spans.push(Span::styled(
-                format!("  ({}) → {}", r.field, fit(&sanitize(&r.name), 40)),
-                base,
-            ));
-        }
-        spans.push(Span::styled(format!("  {}", r.year), theme.dim()));
-        if r.rated_down {
-            spans.push(Span::styled("  you rated it down", theme.warn()));
-        } else if let Some(p) = shown_match(r.match_pct) {
-            spans.push(Span::styled(format!("  {p}% Match"), theme.matched()));
-        }
-        lines.push(Line::from(spans));
-    }
-    Paragraph::new(lines).render(inner, buf);
+            Span::styled(ch.to_string(), style)
+        })
+        .collect()
 }
 
+/// The profile picker: an avatar (the name's initial on a colour of its own,
+/// a star for a kids profile) and the name, events and limit of each profile;
+/// below them a new profile's name, its handle and its maturity limit.
 pub fn profiles(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
+    let form = if app.mode == Mode::NewProfile { 4 } else { 0 };
     let inner = panel(
         buf,
-        centred(area, 64, (app.profiles.list.len() + 8) as u16),
+        centred(area, 64, (app.profiles.list.len() + 8 + form) as u16),
         "Who's watching?",
         theme,
     );
@@ -104,33 +184,78 @@ pub fn profiles(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
             theme.text()
         };
         let kids = if p.maturity.is_kids() { "  kids" } else { "" };
-        lines.push(Line::from(Span::styled(
-            format!(
-                " {:<20} {:>6} events  {:<6} {}{kids}",
-                fit(&sanitize(&p.display_name), 20),
-                p.events,
-                p.maturity,
-                p.region
+        lines.push(Line::from(vec![
+            Span::raw(" "),
+            avatar(&p.name, &p.display_name, p.maturity.is_kids(), theme),
+            Span::styled(
+                format!(
+                    " {:<20} {:>14}  {:<6} {}{kids}",
+                    fit(&sanitize(&p.display_name), 20),
+                    crate::text::count(p.events, "event", "events"),
+                    p.maturity,
+                    p.region
+                ),
+                style,
             ),
-            style,
-        )));
+        ]));
     }
     let new_sel = app.profiles.selected == app.profiles.list.len() && app.mode == Mode::Profiles;
-    lines.push(Line::from(Span::styled(
-        " + New profile…",
-        if new_sel {
-            theme.selected_line()
-        } else {
-            theme.accent()
-        },
-    )));
+    lines.push(Line::from(vec![
+        Span::raw(" "),
+        Span::styled(
+            " + ",
+            theme
+                .accent()
+                .add_modifier(ratatui::style::Modifier::REVERSED),
+        ),
+        Span::styled(
+            " New profile…",
+            if new_sel {
+                theme.selected_line()
+            } else {
+                theme.accent()
+            },
+        ),
+    ]));
     lines.push(Line::from(""));
     if app.mode == Mode::NewProfile {
-        lines.push(input_line(" Name: ", &app.profiles.new_name, theme));
+        let typed = &app.profiles.new_name;
+        lines.push(input_line(" Name: ", typed, theme));
+        let handle = match crate::catalog::profile_handle(typed) {
+            _ if typed.trim().is_empty() => {
+                Span::styled("any name, as it should be shown", theme.dim())
+            }
+            Ok(h) => Span::styled(format!("--profile {h}"), theme.text()),
+            Err(e) => Span::styled(e, theme.warn()),
+        };
+        lines.push(Line::from(vec![
+            Span::styled(" Handle: ", theme.dim()),
+            handle,
+        ]));
+        let limit = super::super::app::NEW_PROFILE_LIMITS[app.profiles.new_limit];
+        lines.push(Line::from(vec![
+            Span::styled(" Limit: ", theme.dim()),
+            Span::styled(format!("◀ {limit} ▶"), theme.accent()),
+            Span::styled(
+                if limit.is_kids() {
+                    "  a kids profile: only titles rated up to this"
+                } else {
+                    "  titles rated up to this"
+                },
+                theme.dim(),
+            ),
+        ]));
+        lines.push(Line::from(""));
         lines.push(Line::from(Span::styled(
-            " lowercase letters, digits, - and _ · Enter create · Esc back",
+            " type a name · ←→ limit · Enter create · Esc back",
             theme.dim(),
         )));
+        if let Some((msg, true)) = &app.status {
+            lines.push(Line::from(Span::styled(
+                format!(" {}", sanitize(msg)),
+                theme.warn(),
+            )));
+        }
     } else {
         lines.push(Line::from(Span::styled(
             " ↑↓ choose · Enter switch · Esc back",
@@ -140,73 +265,21 @@ pub fn profiles(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
     Paragraph::new(lines).render(inner, buf);
 }
 
-pub fn onboarding(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
-    // A screen of its own: blank the home page between the header and the
-    // footer so none of it shows around the panel.
-    let body = Rect {
-        y: area.y + 1,
-        height: area.height.saturating_sub(2),
-        ..area
+/// A profile's avatar: its initial on a colour of its own (from its handle,
+/// so it never changes), or a star for a kids profile.
+fn avatar(handle: &str, display: &str, kids: bool, theme: &Theme) -> Span<'static> {
+    let initial = if kids {
+        '★'
+    } else {
+        sanitize(display)
+            .chars()
+            .find(|c| c.is_alphanumeric())
+            .map_or('?', |c| c.to_uppercase().next().unwrap_or(c))
     };
-    Clear.render(body, buf);
-    Block::default().style(theme.base()).render(body, buf);
-    let inner = panel(
-        buf,
-        Rect {
-            x: area.x + 2,
-            width: area.width.saturating_sub(4),
-            ..body
-        },
-        "Welcome! Pick 3 or more titles you like",
-        theme,
-    );
-    let o = &app.onboarding;
-    let mut lines = vec![
-        Line::from(Span::styled(format!("Chosen to span the catalog's tastes. ←↑↓→ move · Space pick · Enter done ({} picked)", o.picked.len()), theme.dim())),
-        Line::from(""),
-    ];
-    let col_w = (inner.width as usize / ONBOARDING_COLUMNS).max(10);
-    for chunk_start in (0..o.offered.len()).step_by(ONBOARDING_COLUMNS) {
-        let mut spans = vec![];
-        for i in chunk_start..(chunk_start + ONBOARDING_COLUMNS).min(o.offered.len()) {
-            let id = &o.offered[i];
-            let t = app.title(id);
-            let name = t.map_or(id.clone(), |t| {
-                format!("{} ({})", sanitize(&t.name), t.year)
-            });
-            let genre = t
-                .and_then(|t| t.genres.first())
-                .and_then(|g| app.catalog.genres.get(g))
-                .map_or(String::new(), |g| g.name.clone());
-            let mark = if o.picked.contains(id) {
-                "[✓] "
-            } else {
-                "[ ] "
-            };
-            let style = if i == o.selected {
-                theme.selected_line()
-            } else if o.picked.contains(id) {
-                theme.matched()
-            } else {
-                theme.text()
-            };
-            spans.push(Span::styled(
-                fit(&format!("{mark}{name} · {genre}"), col_w - 1),
-                style,
-            ));
-            spans.push(Span::raw(" ".repeat(col_w.saturating_sub(
-                unicode_width::UnicodeWidthStr::width(
-                    fit(&format!("{mark}{name} · {genre}"), col_w - 1).as_str(),
-                ),
-            ))));
-        }
-        lines.push(Line::from(spans));
-    }
-    if let Some((msg, true)) = &app.status {
-        lines.push(Line::from(""));
-        lines.push(Line::from(Span::styled(sanitize(msg), theme.warn())));
-    }
-    Paragraph::new(lines).render(inner, buf);
+    let seed = handle
+        .bytes()
+        .fold(0usize, |h, b| h.wrapping_mul(31) + b as usize);
+    Span::styled(format!(" {initial} "), theme.avatar(seed, kids))
 }
 
 pub fn context(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
@@ -317,7 +390,7 @@ pub fn pick_config(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
 }
 
 /// A text field being typed: its label, the text so far and a cursor.
-fn input_line<'a>(label: &'a str, text: &str, theme: &Theme) -> Line<'a> {
+pub(super) fn input_line<'a>(label: &'a str, text: &str, theme: &Theme) -> Line<'a> {
     Line::from(vec![
         Span::styled(label, theme.accent()),
         Span::styled(sanitize(text), theme.title()),

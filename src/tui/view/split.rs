@@ -16,13 +16,20 @@ use ratatui::widgets::{Paragraph, Widget};
 /// Tiles listed per row and side.
 const ITEMS: usize = 5;
 const BLOCK_H: u16 = ITEMS as u16 + 2;
-const WHY_H: u16 = 7;
+/// The what-moved panel's least height; it takes whatever the rows leave.
+const WHY_MIN_H: u16 = 7;
 
+/// Each side in its own row order (B's rows as B ranks them, marked with how
+/// they moved from A), the selected title highlighted on both sides, and
+/// under them the what-moved panel in all the height the rows leave.
 pub fn draw(buf: &mut Buffer, area: Rect, app: &App, b: &Page, theme: &Theme) {
     let Some(a) = &app.page else { return };
+    let room = area.height.saturating_sub(WHY_MIN_H + 1);
+    let visible = (room / BLOCK_H).max(1) as usize;
+    let shown = visible.min(a.rows.len().max(b.rows.len()).max(1));
     let body = Rect {
         y: area.y,
-        height: area.height.saturating_sub(WHY_H),
+        height: (1 + shown as u16 * BLOCK_H).min(area.height),
         ..area
     };
     let why = Rect {
@@ -49,85 +56,114 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, b: &Page, theme: &Theme) {
             Line::from(Span::styled(name, theme.brand())),
         );
     }
-
-    let row_diff = |id: &str| app.compare_diff.iter().find(|r| r.id == id);
-    let visible = ((body.height.saturating_sub(1)) / BLOCK_H).max(1) as usize;
-    let first = app.row.saturating_sub(visible - 1);
     let selected = app.selected_item().map(|i| i.title_id.clone());
+    let first = app.row.saturating_sub(visible - 1);
+    // A's rows around the cursor.
     for (k, (index, row_a)) in a
         .rows
         .iter()
         .enumerate()
         .skip(first)
-        .take(visible)
+        .take(shown)
         .enumerate()
     {
         let y = body.y + 1 + k as u16 * BLOCK_H;
-        if y + BLOCK_H > body.bottom() + 1 {
-            break;
-        }
-        let marker = if index == app.row { "▌ " } else { "  " };
-        let start = app.col(index).saturating_sub(ITEMS - 1);
-        let title_a = Line::from(vec![
-            Span::styled(marker, theme.accent()),
+        let title = Line::from(vec![
+            Span::styled(if index == app.row { "▌ " } else { "  " }, theme.accent()),
             Span::styled(
                 fit(&sanitize(&row_a.title), left.width as usize - 3),
                 theme.title(),
             ),
         ]);
-        // A row's tiles on one side, from `start`, under the row's title.
-        let draw_tiles =
-            |buf: &mut Buffer, side: Rect, row: &Row, change: &dyn Fn(&Item) -> Option<Move>| {
-                for (n, item) in row.items.iter().enumerate().skip(start).take(ITEMS) {
-                    let is_selected = selected.as_deref() == Some(item.title_id.as_str());
-                    let line = tile_line(n, item, change(item), is_selected, side.width, theme);
-                    put(buf, side, y + 1 + (n - start) as u16, line);
-                }
-            };
-        put(buf, left, y, title_a);
-        draw_tiles(buf, left, row_a, &|_| None);
-        let row_b = b.rows.iter().find(|r| r.id == row_a.id);
-        let diff = row_diff(&row_a.id);
-        let move_label = diff.map_or("gone on B".to_string(), |d| {
-            if d.change == Move::Same {
-                String::new()
-            } else {
-                d.change.label()
-            }
-        });
-        let title_b = Line::from(vec![
-            Span::styled("  ", theme.accent()),
+        put(buf, left, y, title);
+        let start = app.col(index).saturating_sub(ITEMS - 1);
+        draw_tiles(
+            buf,
+            left,
+            y,
+            row_a,
+            start,
+            selected.as_deref(),
+            &|_| None,
+            theme,
+        );
+    }
+    // B's rows in B's order, from the row that holds the selected title (or A's place).
+    let b_row = selected.as_deref().and_then(|id| {
+        b.rows
+            .iter()
+            .position(|r| r.items.iter().any(|i| i.title_id == id))
+    });
+    let b_first = b_row.unwrap_or(app.row).saturating_sub(visible - 1);
+    for (k, (index, row_b)) in b
+        .rows
+        .iter()
+        .enumerate()
+        .skip(b_first)
+        .take(shown)
+        .enumerate()
+    {
+        let y = body.y + 1 + k as u16 * BLOCK_H;
+        let diff = app.compare_diff.iter().find(|r| r.id == row_b.id);
+        let move_label = match diff.map(|d| d.change) {
+            Some(Move::Same) => String::new(),
+            Some(Move::New) | None => "new on B".to_string(),
+            Some(m) => format!("{} from A", m.label()),
+        };
+        let title = Line::from(vec![
+            Span::styled(
+                if Some(index) == b_row { "▌ " } else { "  " },
+                theme.accent(),
+            ),
             Span::styled(
                 fit(
-                    &sanitize(row_b.map_or(&row_a.title, |r| &r.title)),
-                    right.width.saturating_sub(14) as usize,
+                    &sanitize(&row_b.title),
+                    right.width.saturating_sub(16) as usize,
                 ),
                 theme.title(),
             ),
             Span::styled(format!("  {move_label}"), theme.accent()),
         ]);
-        put(buf, right, y, title_b);
-        if let Some(row_b) = row_b {
-            let change = |item: &Item| {
-                diff.and_then(|d| d.tiles.iter().find(|t| t.title_id == item.title_id))
-                    .map(|t| t.change)
-            };
-            draw_tiles(buf, right, row_b, &change);
-        }
+        put(buf, right, y, title);
+        let at = selected
+            .as_deref()
+            .and_then(|id| row_b.items.iter().position(|i| i.title_id == id))
+            .unwrap_or(0);
+        let change = |item: &Item| {
+            diff.and_then(|d| d.tiles.iter().find(|t| t.title_id == item.title_id))
+                .map(|t| t.change)
+        };
+        draw_tiles(
+            buf,
+            right,
+            y,
+            row_b,
+            at.saturating_sub(ITEMS - 1),
+            selected.as_deref(),
+            &change,
+            theme,
+        );
     }
-    why_panel(
-        buf,
-        why,
-        a,
-        b,
-        selected.as_deref(),
-        app.compare_diff
-            .iter()
-            .filter(|r| r.change == Move::New)
-            .map(|r| r.title.as_str())
-            .collect(),
-        theme,
-    );
+    why_panel(buf, why, app, a, b, selected.as_deref(), theme);
+}
+
+/// A row's tiles on one side, from `start`, under the row's title at `y`.
+#[allow(clippy::too_many_arguments)]
+fn draw_tiles(
+    buf: &mut Buffer,
+    side: Rect,
+    y: u16,
+    row: &Row,
+    start: usize,
+    selected: Option<&str>,
+    change: &dyn Fn(&Item) -> Option<Move>,
+    theme: &Theme,
+) {
+    for (n, item) in row.items.iter().enumerate().skip(start).take(ITEMS) {
+        let is_selected = selected == Some(item.title_id.as_str());
+        let line = tile_line(n, item, change(item), is_selected, side.width, theme);
+        put(buf, side, y + 1 + (n - start) as u16, line);
+    }
 }
 
 /// One line of a side, at row `y`.
@@ -164,45 +200,42 @@ fn tile_line(
     let name = fit(&sanitize(&item.name), name_w);
     let pad = name_w.saturating_sub(unicode_width::UnicodeWidthStr::width(name.as_str()));
     let text = format!(
-        "   {:>2}. {name}{} {explore}{pct} {mark}",
+        " {} {:>2}. {name}{} {explore}{pct} {mark}",
+        if selected { "▶" } else { " " },
         n + 1,
         " ".repeat(pad)
     );
     Line::from(Span::styled(
         text,
         if selected {
-            theme.selected()
+            theme.selected_line()
         } else {
             theme.dim()
         },
     ))
 }
 
-/// What changed in the selected title's score between A and B.
+/// What moved and why: the selected title's score on A and B with every
+/// feature that changed, then the rows that moved, came or went on B, as
+/// many as the height holds.
 fn why_panel(
     buf: &mut Buffer,
     area: Rect,
+    app: &App,
     a: &Page,
     b: &Page,
     selected: Option<&str>,
-    new_rows: Vec<&str>,
     theme: &Theme,
 ) {
     let mut lines = vec![Line::from(Span::styled(
         " What moved and why",
         theme.title(),
     ))];
-    if !new_rows.is_empty() {
-        lines.push(Line::from(Span::styled(
-            format!(" B adds rows: {}", sanitize(&new_rows.join(", "))),
-            theme.dim(),
-        )));
-    }
     match selected.map(|id| (id, a.item(id), b.item(id))) {
         Some((id, Some(ia), Some(ib))) => {
             let changed = changed_contributions(a, b, id);
             lines.push(Line::from(Span::raw(format!(
-                " {}: score {:+.3} on A, {:+.3} on B",
+                " {}: score {:+.3} on A, {:+.3} on B · x explains both side by side",
                 sanitize(&ia.name),
                 ia.score,
                 ib.score
@@ -213,7 +246,7 @@ fn why_panel(
                     theme.dim(),
                 )));
             }
-            for (f, x, y) in changed.iter().take(3) {
+            for (f, x, y) in &changed {
                 lines.push(Line::from(Span::raw(format!(
                     "   {f}: {x:+.3} → {y:+.3} ({:+.3})",
                     y - x
@@ -225,6 +258,26 @@ fn why_panel(
             sanitize(&ia.name)
         )))),
         _ => lines.push(Line::from(Span::styled(" select a tile", theme.dim()))),
+    }
+    let moves: Vec<String> = app
+        .compare_diff
+        .iter()
+        .filter(|r| r.change != Move::Same)
+        .map(|r| match r.change {
+            Move::New => format!("new on B: {}", sanitize(&r.title)),
+            Move::Gone => format!("gone on B: {}", sanitize(&r.title)),
+            m => format!("{} {}", m.label(), sanitize(&r.title)),
+        })
+        .collect();
+    if !moves.is_empty() {
+        let w = area.width.saturating_sub(1) as usize;
+        lines.extend(super::wrap::labelled(
+            " Rows on B: ",
+            &moves.join(" · "),
+            w,
+            theme.title(),
+            theme.text(),
+        ));
     }
     Paragraph::new(lines).render(area, buf);
 }

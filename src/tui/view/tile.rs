@@ -148,10 +148,15 @@ pub fn draw_artwork(buf: &mut Buffer, area: Rect, art: &Artwork, theme: &Theme, 
                     // Backdrops are faint: marks a third of the way to the
                     // accent, shades a quarter of the way.
                     match backdrop_at(comp.backdrop, dx, dy, area.width, text_rows, seed) {
-                        Some(Paint::Mark(ch)) => {
+                        // A mark this terminal would show in its ground's own colour
+                        // (16 colours round faint to equal) is left out, not drawn unseen.
+                        Some(Paint::Mark(ch))
+                            if theme.color(mix(bg, p.accent, 0.35)) != theme.color(bg) =>
+                        {
                             cell.set_char(ch);
                             cell.set_fg(theme.color(mix(bg, p.accent, 0.35)));
                         }
+                        Some(Paint::Mark(_)) => {}
                         Some(Paint::Shade) => {
                             cell.set_bg(theme.color(mix(bg, p.accent, 0.25)));
                         }
