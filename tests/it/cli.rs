@@ -500,7 +500,9 @@ fn feedback_never_waits_on_training_and_leaves_the_cached_model_valid() {
         !trained(&["rows", "--profile", "tess"]),
         "the cached model still fits"
     );
+}
 
+#[test]
 fn onboarding_picks_name_the_unknown_id_and_the_pick_above_the_limit() {
     let dir = tempfile::tempdir().unwrap();
     let db = sample_db(&dir);
