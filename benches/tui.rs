@@ -9,7 +9,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use marquee::rank::{Context, RankerConfig};
 use marquee::session::Session;
 use marquee::store::Store;
-use marquee::tui::action::Action;
+use marquee::tui::msg::Msg;
 use marquee::tui::runtime::Runtime;
 use marquee::tui::theme::{ColorMode, Theme};
 use marquee::tui::view::draw;
@@ -29,7 +29,7 @@ fn benches(c: &mut Criterion) {
     );
     let session = Session::open(store, RankerConfig::default(), Some("ava"), Some(ctx), 7).unwrap();
     let mut rt = Runtime::new(session, None);
-    rt.dispatch(Action::Resize(W, H));
+    rt.dispatch(Msg::Resize(W, H));
     let theme = Theme::new(ColorMode::TrueColor);
     let mut terminal = Terminal::new(TestBackend::new(W, H)).unwrap();
 

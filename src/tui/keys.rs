@@ -1,15 +1,15 @@
 //! The key map as data: each binding says in which modes it works, what it
 //! does and how the help overlay describes it. `resolve` is pure.
 
-use super::action::{Action, Feedback};
 use super::app::Mode;
+use super::msg::{Feedback, Msg};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 pub struct Binding {
     pub keys: &'static [KeyCode],
     pub label: &'static str,
     pub modes: &'static [Mode],
-    pub action: Action,
+    pub action: Msg,
     pub help: &'static str,
 }
 
@@ -48,70 +48,70 @@ pub const KEYMAP: &[Binding] = &[
         keys: &[KeyCode::Up, KeyCode::Char('k')],
         label: "↑ k",
         modes: LISTS,
-        action: Action::Up,
+        action: Msg::Up,
         help: "move up",
     },
     Binding {
         keys: &[KeyCode::Down, KeyCode::Char('j')],
         label: "↓ j",
         modes: LISTS,
-        action: Action::Down,
+        action: Msg::Down,
         help: "move down",
     },
     Binding {
         keys: &[KeyCode::Up, KeyCode::Char('k')],
         label: "↑ k",
         modes: SCROLLS,
-        action: Action::ScrollUp,
+        action: Msg::ScrollUp,
         help: "scroll up (details, explain, help)",
     },
     Binding {
         keys: &[KeyCode::Down, KeyCode::Char('j')],
         label: "↓ j",
         modes: SCROLLS,
-        action: Action::ScrollDown,
+        action: Msg::ScrollDown,
         help: "scroll down (details, explain, help)",
     },
     Binding {
         keys: &[KeyCode::PageUp],
         label: "PgUp",
         modes: &[Detail, Explain, Help, Moved, Search, SearchList, Onboarding],
-        action: Action::PageUp,
+        action: Msg::PageUp,
         help: "a page up",
     },
     Binding {
         keys: &[KeyCode::PageDown],
         label: "PgDn",
         modes: &[Detail, Explain, Help, Moved, Search, SearchList, Onboarding],
-        action: Action::PageDown,
+        action: Msg::PageDown,
         help: "a page down",
     },
     Binding {
         keys: &[KeyCode::Left, KeyCode::Char('h')],
         label: "← h",
         modes: &[Home, Onboarding, Context, NewProfile],
-        action: Action::Left,
+        action: Msg::Left,
         help: "move left",
     },
     Binding {
         keys: &[KeyCode::Right, KeyCode::Char('l')],
         label: "→ l",
         modes: &[Home, Onboarding, Context, NewProfile],
-        action: Action::Right,
+        action: Msg::Right,
         help: "move right",
     },
     Binding {
         keys: &[KeyCode::Char('g'), KeyCode::Home],
         label: "g Home",
         modes: &[Home],
-        action: Action::First,
+        action: Msg::First,
         help: "first row",
     },
     Binding {
         keys: &[KeyCode::Char('G'), KeyCode::End],
         label: "G End",
         modes: &[Home],
-        action: Action::Last,
+        action: Msg::Last,
         help: "last row",
     },
     Binding {
@@ -128,208 +128,208 @@ pub const KEYMAP: &[Binding] = &[
             NewProfile,
             PickConfig,
         ],
-        action: Action::Select,
+        action: Msg::Select,
         help: "open details / choose / confirm",
     },
     Binding {
         keys: &[KeyCode::Char(' ')],
         label: "Space",
         modes: &[Onboarding],
-        action: Action::Toggle,
+        action: Msg::Toggle,
         help: "pick or unpick a title",
     },
     Binding {
         keys: &[KeyCode::Char('x')],
         label: "x",
         modes: BROWSE,
-        action: Action::Explain,
+        action: Msg::Explain,
         help: "explain: the score feature by feature",
     },
     Binding {
         keys: &[KeyCode::Char('y')],
         label: "y",
         modes: BROWSE,
-        action: Action::Give(Feedback::Up),
+        action: Msg::Give(Feedback::Up),
         help: "thumbs up",
     },
     Binding {
         keys: &[KeyCode::Char('n')],
         label: "n",
         modes: BROWSE,
-        action: Action::Give(Feedback::Down),
+        action: Msg::Give(Feedback::Down),
         help: "thumbs down (not for me)",
     },
     Binding {
         keys: &[KeyCode::Char('L')],
         label: "L",
         modes: BROWSE,
-        action: Action::Give(Feedback::Love),
+        action: Msg::Give(Feedback::Love),
         help: "love it (double thumbs up)",
     },
     Binding {
         keys: &[KeyCode::Char('w')],
         label: "w",
         modes: BROWSE,
-        action: Action::Give(Feedback::Play),
+        action: Msg::Give(Feedback::Play),
         help: "watch (a series plays its next episode)",
     },
     Binding {
         keys: &[KeyCode::Char('m')],
         label: "m",
         modes: BROWSE,
-        action: Action::Give(Feedback::ToggleList),
+        action: Msg::Give(Feedback::ToggleList),
         help: "add to / remove from My List",
     },
     Binding {
         keys: &[KeyCode::Char('u')],
         label: "u",
         modes: BROWSE,
-        action: Action::Undo,
+        action: Msg::Undo,
         help: "undo the last feedback (exact page back)",
     },
     Binding {
         keys: &[KeyCode::Char('U')],
         label: "U",
         modes: BROWSE,
-        action: Action::Redo,
+        action: Msg::Redo,
         help: "redo the feedback undone last",
     },
     Binding {
         keys: &[KeyCode::Char('J')],
         label: "J",
         modes: BROWSE,
-        action: Action::SaveJourney,
+        action: Msg::SaveJourney,
         help: "save the journey (marquee replay FILE)",
     },
     Binding {
         keys: &[KeyCode::Char('r')],
         label: "r",
         modes: BROWSE,
-        action: Action::ReloadConfig,
+        action: Msg::ReloadConfig,
         help: "reload --config (also when it is saved)",
     },
     Binding {
         keys: &[KeyCode::Char('B')],
         label: "B",
         modes: BROWSE,
-        action: Action::OpenPickConfig,
+        action: Msg::OpenPickConfig,
         help: "compare with another config file",
     },
     Binding {
         keys: &[KeyCode::Char('b')],
         label: "b",
         modes: BROWSE,
-        action: Action::ToggleSplit,
+        action: Msg::ToggleSplit,
         help: "split view A | B (after B or --compare)",
     },
     Binding {
         keys: &[KeyCode::Char('/')],
         label: "/",
         modes: &[Home, Onboarding, SearchList],
-        action: Action::OpenSearch,
+        action: Msg::OpenSearch,
         help: "search titles, people, genres, tags",
     },
     Binding {
         keys: &[KeyCode::Char('p')],
         label: "p",
         modes: &[Home],
-        action: Action::OpenProfiles,
+        action: Msg::OpenProfiles,
         help: "switch or create a profile",
     },
     Binding {
         keys: &[KeyCode::Char('c')],
         label: "c",
         modes: &[Home],
-        action: Action::OpenContext,
+        action: Msg::OpenContext,
         help: "change time of day and device",
     },
     Binding {
         keys: &[KeyCode::Char('?')],
         label: "?",
         modes: &[Home, Detail, Onboarding, Profiles, Context],
-        action: Action::OpenHelp,
+        action: Msg::OpenHelp,
         help: "this help",
     },
     Binding {
         keys: &[KeyCode::Char('M')],
         label: "M",
         modes: BROWSE,
-        action: Action::OpenMoved,
+        action: Msg::OpenMoved,
         help: "what moved at the last re-rank, and why",
     },
     Binding {
         keys: &[KeyCode::Char('D')],
         label: "D",
         modes: &[Home],
-        action: Action::ToggleDeveloper,
+        action: Msg::ToggleDeveloper,
         help: "developer details in the header",
     },
     Binding {
         keys: &[KeyCode::Esc],
         label: "Esc",
         modes: OVER,
-        action: Action::Back,
+        action: Msg::Back,
         help: "back one level (never quits)",
     },
     Binding {
         keys: &[KeyCode::Esc],
         label: "Esc",
         modes: &[Home],
-        action: Action::Back,
+        action: Msg::Back,
         help: "clear the movement marks",
     },
     Binding {
         keys: &[KeyCode::Char('q')],
         label: "q",
         modes: &[Home],
-        action: Action::Quit,
+        action: Msg::Quit,
         help: "quit",
     },
     Binding {
         keys: &[KeyCode::Char('q')],
         label: "q",
         modes: SCROLLS,
-        action: Action::Back,
+        action: Msg::Back,
         help: "close",
     },
     Binding {
         keys: &[KeyCode::Char('x'), KeyCode::Char('?'), KeyCode::Enter],
         label: "x ? Enter",
         modes: &[Explain, Help],
-        action: Action::Back,
+        action: Msg::Back,
         help: "also close explain / help",
     },
     Binding {
         keys: &[KeyCode::Tab],
         label: "Tab",
         modes: &[PickConfig],
-        action: Action::Complete,
+        action: Msg::Complete,
         help: "complete the file path",
     },
     Binding {
         keys: &[KeyCode::Backspace],
         label: "Backspace",
         modes: &[Search, NewProfile, PickConfig, OnboardingFind],
-        action: Action::Backspace,
+        action: Msg::Backspace,
         help: "delete a character",
     },
 ];
 
 /// The action a key means in a mode. Ctrl-C quits everywhere; in text
 /// fields, printable characters are typed, Ctrl-U clears and Ctrl-W deletes a word.
-pub fn resolve(mode: Mode, key: KeyEvent) -> Option<Action> {
+pub fn resolve(mode: Mode, key: KeyEvent) -> Option<Msg> {
     let typing = matches!(mode, Search | NewProfile | PickConfig | OnboardingFind);
     if key.modifiers.contains(KeyModifiers::CONTROL) {
         return match key.code {
-            KeyCode::Char('c') => Some(Action::Quit),
-            KeyCode::Char('u') if typing => Some(Action::ClearInput),
-            KeyCode::Char('w') if typing => Some(Action::DeleteWord),
+            KeyCode::Char('c') => Some(Msg::Quit),
+            KeyCode::Char('u') if typing => Some(Msg::ClearInput),
+            KeyCode::Char('w') if typing => Some(Msg::DeleteWord),
             _ => None,
         };
     }
     if typing {
         if let KeyCode::Char(c) = key.code {
-            return Some(Action::Input(c));
+            return Some(Msg::Input(c));
         }
     }
     let bound = KEYMAP
@@ -338,7 +338,7 @@ pub fn resolve(mode: Mode, key: KeyEvent) -> Option<Action> {
         .map(|b| b.action.clone());
     // In the search results a letter no key uses goes back to the query, typed.
     match (mode, key.code, bound) {
-        (SearchList, KeyCode::Char(c), None) => Some(Action::Input(c)),
+        (SearchList, KeyCode::Char(c), None) => Some(Msg::Input(c)),
         (_, _, bound) => bound,
     }
 }
@@ -353,20 +353,20 @@ mod tests {
 
     #[test]
     fn vim_and_arrow_keys_move() {
-        assert_eq!(resolve(Home, key(KeyCode::Char('j'))), Some(Action::Down));
-        assert_eq!(resolve(Home, key(KeyCode::Down)), Some(Action::Down));
-        assert_eq!(resolve(Home, key(KeyCode::Char('h'))), Some(Action::Left));
+        assert_eq!(resolve(Home, key(KeyCode::Char('j'))), Some(Msg::Down));
+        assert_eq!(resolve(Home, key(KeyCode::Down)), Some(Msg::Down));
+        assert_eq!(resolve(Home, key(KeyCode::Char('h'))), Some(Msg::Left));
     }
 
     #[test]
     fn typing_in_search_types_instead_of_acting() {
         assert_eq!(
             resolve(Search, key(KeyCode::Char('n'))),
-            Some(Action::Input('n'))
+            Some(Msg::Input('n'))
         );
         assert_eq!(
             resolve(Home, key(KeyCode::Char('n'))),
-            Some(Action::Give(Feedback::Down))
+            Some(Msg::Give(Feedback::Down))
         );
     }
 
@@ -376,9 +376,9 @@ mod tests {
         for m in [
             Home, Detail, Explain, Help, Search, Profiles, NewProfile, Onboarding, Context, Loading,
         ] {
-            assert_eq!(resolve(m, ctrl_c), Some(Action::Quit), "{m:?}");
+            assert_eq!(resolve(m, ctrl_c), Some(Msg::Quit), "{m:?}");
         }
-        assert_eq!(resolve(Detail, key(KeyCode::Esc)), Some(Action::Back));
+        assert_eq!(resolve(Detail, key(KeyCode::Esc)), Some(Msg::Back));
     }
 
     #[test]
@@ -387,16 +387,16 @@ mod tests {
             Home, Detail, Explain, Help, Moved, Search, Profiles, NewProfile, Onboarding, Context,
             PickConfig,
         ] {
-            assert_eq!(resolve(m, key(KeyCode::Esc)), Some(Action::Back), "{m:?}");
+            assert_eq!(resolve(m, key(KeyCode::Esc)), Some(Msg::Back), "{m:?}");
         }
-        assert_eq!(resolve(Home, key(KeyCode::Char('q'))), Some(Action::Quit));
+        assert_eq!(resolve(Home, key(KeyCode::Char('q'))), Some(Msg::Quit));
     }
 
     #[test]
     fn question_mark_opens_help_in_onboarding() {
         assert_eq!(
             resolve(Onboarding, key(KeyCode::Char('?'))),
-            Some(Action::OpenHelp)
+            Some(Msg::OpenHelp)
         );
     }
 
@@ -416,8 +416,8 @@ mod tests {
     #[test]
     fn text_fields_take_ctrl_u_and_ctrl_w() {
         let ctrl = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL);
-        assert_eq!(resolve(Search, ctrl('u')), Some(Action::ClearInput));
-        assert_eq!(resolve(PickConfig, ctrl('w')), Some(Action::DeleteWord));
+        assert_eq!(resolve(Search, ctrl('u')), Some(Msg::ClearInput));
+        assert_eq!(resolve(PickConfig, ctrl('w')), Some(Msg::DeleteWord));
         assert_eq!(resolve(Home, ctrl('u')), None);
     }
 }

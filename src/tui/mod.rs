@@ -3,11 +3,11 @@
 //! (`update`), geometry (`layout`), drawing (`view`), colours (`theme`) and
 //! the loop that ties them to a terminal and a Session (`runtime`, here).
 
-pub mod action;
 pub mod app;
 pub mod complete;
 pub mod keys;
 pub mod layout;
+pub mod msg;
 pub mod runtime;
 pub mod stable;
 pub mod theme;
@@ -17,7 +17,6 @@ pub mod view;
 use crate::rank::RankerConfig;
 use crate::session::Session;
 use crate::store::{FirstRun, Store};
-use action::Action;
 use crossterm::event::{
     self, DisableMouseCapture, EnableMouseCapture, Event, KeyCode, KeyEventKind, KeyModifiers,
     MouseEventKind,
@@ -26,6 +25,7 @@ use crossterm::execute;
 use crossterm::terminal::{
     disable_raw_mode, enable_raw_mode, EnterAlternateScreen, LeaveAlternateScreen,
 };
+use msg::Msg;
 use ratatui::backend::CrosstermBackend;
 use ratatui::Terminal;
 use std::path::{Path, PathBuf};
@@ -192,7 +192,7 @@ fn run_loop(launch: Launch) -> anyhow::Result<()> {
     rt.config_path = config_path.clone();
     if let Some(b) = compare {
         if let Err(e) = rt.set_compare(b) {
-            rt.dispatch(Action::Failed(e));
+            rt.dispatch(Msg::Failed(e));
         }
     }
     // Saving the config file reloads it (the watcher is dropped with the loop).
@@ -201,7 +201,7 @@ fn run_loop(launch: Launch) -> anyhow::Result<()> {
         .as_deref()
         .and_then(|p| watch_config(p, saved_tx));
     let size = terminal.size()?;
-    rt.dispatch(Action::Resize(size.width, size.height));
+    rt.dispatch(Msg::Resize(size.width, size.height));
     let panic_for_test = std::env::var("MARQUEE_PANIC_AFTER_DRAW").is_ok_and(|v| v == "1");
     loop {
         terminal.draw(|f| view::draw(f, &rt.app, &theme))?;
@@ -212,24 +212,24 @@ fn run_loop(launch: Launch) -> anyhow::Result<()> {
             return Ok(());
         }
         if saved_rx.try_iter().count() > 0 {
-            rt.dispatch(Action::ReloadConfig);
+            rt.dispatch(Msg::ReloadConfig);
         }
         if !event::poll(TICK)? {
-            rt.dispatch(Action::Tick);
+            rt.dispatch(Msg::Tick);
             continue;
         }
         match event::read()? {
             Event::Key(k) if k.kind != KeyEventKind::Release => rt.press(k),
             Event::Mouse(m) => match m.kind {
-                MouseEventKind::ScrollUp => rt.dispatch(Action::ScrollUp),
-                MouseEventKind::ScrollDown => rt.dispatch(Action::ScrollDown),
-                MouseEventKind::Down(_) => rt.dispatch(Action::Click {
+                MouseEventKind::ScrollUp => rt.dispatch(Msg::ScrollUp),
+                MouseEventKind::ScrollDown => rt.dispatch(Msg::ScrollDown),
+                MouseEventKind::Down(_) => rt.dispatch(Msg::Click {
                     column: m.column,
                     row: m.row,
                 }),
                 _ => {}
             },
-            Event::Resize(w, h) => rt.dispatch(Action::Resize(w, h)),
+            Event::Resize(w, h) => rt.dispatch(Msg::Resize(w, h)),
             _ => {}
         }
     }

@@ -1,11 +1,11 @@
 //! Running the app: actions go through `update`, and the Effects it asks for
 //! are performed here against the Session (store writes, re-ranking), their
-//! results fed back as Actions. Used by the terminal loop and, without a
+//! results fed back as messages. Used by the terminal loop and, without a
 //! terminal, by tests.
 
-use super::action::{Action, Cause, Effect};
 use super::app::{App, Catalog, Mode};
 use super::keys::resolve;
+use super::msg::{Cause, Effect, Msg};
 use super::update::update;
 use crate::eval::journey::{Journey, Step};
 use crate::session::Session;
@@ -59,7 +59,7 @@ impl Runtime {
     }
 
     /// Apply an action and everything it leads to.
-    pub fn dispatch(&mut self, action: Action) {
+    pub fn dispatch(&mut self, action: Msg) {
         let effects = update(&mut self.app, action);
         self.dispatch_effects(effects);
     }
@@ -83,7 +83,7 @@ impl Runtime {
                     });
                 }
                 if let Some(page) = actions.iter().find_map(|a| match a {
-                    Action::PageReady { page, .. } => Some(page),
+                    Msg::PageReady { page, .. } => Some(page),
                     _ => None,
                 }) {
                     match step {
@@ -92,9 +92,7 @@ impl Runtime {
                         None => {}
                     }
                 }
-                let rebuilt = actions
-                    .iter()
-                    .any(|a| matches!(a, Action::PageReady { .. }));
+                let rebuilt = actions.iter().any(|a| matches!(a, Msg::PageReady { .. }));
                 for action in actions {
                     next.extend(update(&mut self.app, action));
                 }
@@ -104,7 +102,7 @@ impl Runtime {
                     }
                     // A rating may have changed: keep the search results' marks true.
                     let down = self.rated_down_results();
-                    next.extend(update(&mut self.app, Action::SearchRatedDown(down)));
+                    next.extend(update(&mut self.app, Msg::SearchRatedDown(down)));
                 }
             }
             queue = next;
@@ -119,7 +117,7 @@ impl Runtime {
                     .modifiers
                     .contains(crossterm::event::KeyModifiers::CONTROL);
             if ctrl_c || key.code == crossterm::event::KeyCode::Char('q') {
-                self.dispatch(Action::Quit);
+                self.dispatch(Msg::Quit);
             }
             return;
         }
@@ -167,13 +165,13 @@ impl Runtime {
             .collect()
     }
 
-    fn page_ready(&self, cause: Cause) -> Action {
+    fn page_ready(&self, cause: Cause) -> Msg {
         let (page, ms) = timed_page(&self.session, self.fixed_build_ms);
         self.page_action(page, ms, cause)
     }
 
-    fn page_action(&self, page: crate::rank::Page, ms: f64, cause: Cause) -> Action {
-        Action::PageReady {
+    fn page_action(&self, page: crate::rank::Page, ms: f64, cause: Cause) -> Msg {
+        Msg::PageReady {
             page: Box::new(page),
             display: self.session.profile().display_name.clone(),
             kids: self.session.profile().maturity.is_kids(),
@@ -184,7 +182,7 @@ impl Runtime {
         }
     }
 
-    fn execute(&mut self, effect: Effect) -> Vec<Action> {
+    fn execute(&mut self, effect: Effect) -> Vec<Msg> {
         let s = &mut self.session;
         match effect {
             Effect::Feedback {
@@ -200,21 +198,21 @@ impl Runtime {
                         .map_or(title_id.clone(), |t| model.titles[t].name.clone());
                     vec![
                         self.page_ready(Cause::Feedback { title_id, action }),
-                        Action::Recorded(format!("Saved: {} — {}", name, r.description)),
+                        Msg::Recorded(format!("Saved: {} — {}", name, r.description)),
                     ]
                 }
-                Err(e) => vec![Action::Failed(format!("Not saved: {e}"))],
+                Err(e) => vec![Msg::Failed(format!("Not saved: {e}"))],
             },
             Effect::ClearRating(title_id) => match s.clear_rating(&title_id) {
                 Ok(what) => vec![
                     self.page_ready(Cause::Cleared { title_id }),
-                    Action::Recorded(what),
+                    Msg::Recorded(what),
                 ],
-                Err(e) => vec![Action::Failed(format!("Not cleared: {e}"))],
+                Err(e) => vec![Msg::Failed(format!("Not cleared: {e}"))],
             },
             Effect::Complete(typed) => {
                 let (text, candidates) = super::complete::complete_path(&typed);
-                vec![Action::Completed(text, candidates)]
+                vec![Msg::Completed(text, candidates)]
             }
             Effect::ReloadConfig => self.reload_config(),
             Effect::Compare(path) => {
@@ -225,18 +223,18 @@ impl Runtime {
                         let name = b.name.clone();
                         self.set_compare(b).map(|()| name)
                     }) {
-                    Ok(name) => vec![Action::Compared(format!(
+                    Ok(name) => vec![Msg::Compared(format!(
                         "Comparing with {name}: A left, B right (b toggles)"
                     ))],
-                    Err(e) => vec![Action::CompareFailed(format!("Not compared: {e}"))],
+                    Err(e) => vec![Msg::CompareFailed(format!("Not compared: {e}"))],
                 }
             }
             Effect::SaveJourney => match self.save_journey() {
-                Ok(path) => vec![Action::Recorded(format!(
+                Ok(path) => vec![Msg::Recorded(format!(
                     "Journey saved: {} (marquee replay FILE)",
                     path.display()
                 ))],
-                Err(e) => vec![Action::Failed(format!("Journey not saved: {e}"))],
+                Err(e) => vec![Msg::Failed(format!("Journey not saved: {e}"))],
             },
             Effect::Undo | Effect::Redo => {
                 let (done, verb, done_word, cause) = if effect == Effect::Undo {
@@ -247,29 +245,29 @@ impl Runtime {
                 match done {
                     Ok(Some(what)) => vec![
                         self.page_ready(cause),
-                        Action::Recorded(format!("{done_word}: {what}")),
+                        Msg::Recorded(format!("{done_word}: {what}")),
                     ],
-                    Ok(None) => vec![Action::Failed(format!("Nothing to {verb}"))],
-                    Err(e) => vec![Action::Failed(format!("Could not {verb}: {e}"))],
+                    Ok(None) => vec![Msg::Failed(format!("Nothing to {verb}"))],
+                    Err(e) => vec![Msg::Failed(format!("Could not {verb}: {e}"))],
                 }
             }
             Effect::Search(q) => {
                 let results = crate::rank::search::search(&s.scorer(), &q, 50);
-                vec![Action::SearchResults(results)]
+                vec![Msg::SearchResults(results)]
             }
             Effect::LoadProfiles => match s.profiles() {
-                Ok(list) => vec![Action::ProfilesLoaded(list)],
-                Err(e) => vec![Action::Failed(e.to_string())],
+                Ok(list) => vec![Msg::ProfilesLoaded(list)],
+                Err(e) => vec![Msg::Failed(e.to_string())],
             },
             Effect::SwitchProfile(name) => match s.switch_profile(&name) {
                 Ok(()) => {
                     let mut out = vec![self.page_ready(Cause::Fresh)];
                     if self.session.profile().events == 0 {
-                        out.push(Action::OnboardingOffered(self.onboarding_ids()));
+                        out.push(Msg::OnboardingOffered(self.onboarding_ids()));
                     }
                     out
                 }
-                Err(e) => vec![Action::Failed(e.to_string())],
+                Err(e) => vec![Msg::Failed(e.to_string())],
             },
             Effect::CreateProfile(display, maturity) => {
                 let region = s.profile().region.clone();
@@ -280,27 +278,27 @@ impl Runtime {
                 match created {
                     Ok(()) => vec![
                         self.page_ready(Cause::Fresh),
-                        Action::OnboardingOffered(self.onboarding_ids()),
+                        Msg::OnboardingOffered(self.onboarding_ids()),
                     ],
-                    Err(e) => vec![Action::Failed(e)],
+                    Err(e) => vec![Msg::Failed(e)],
                 }
             }
-            Effect::LoadOnboarding => vec![Action::OnboardingOffered(self.onboarding_ids())],
+            Effect::LoadOnboarding => vec![Msg::OnboardingOffered(self.onboarding_ids())],
             Effect::Picks(ids) => match s.pick(&ids) {
                 Ok(n) => vec![
                     self.page_ready(Cause::Fresh),
-                    Action::Recorded(format!(
+                    Msg::Recorded(format!(
                         "{} saved: your home page now follows them",
                         crate::text::count(n as u64, "pick", "picks")
                     )),
                 ],
-                Err(e) => vec![Action::Failed(e.to_string())],
+                Err(e) => vec![Msg::Failed(e.to_string())],
             },
             Effect::SetContext(tod, device) => {
                 s.set_context(tod, device);
                 vec![
                     self.page_ready(Cause::Rerank),
-                    Action::Recorded(format!("Context: {tod} on {device}")),
+                    Msg::Recorded(format!("Context: {tod} on {device}")),
                 ]
             }
         }
@@ -320,33 +318,33 @@ impl Runtime {
         Ok(())
     }
 
-    fn compare_page(&self) -> Option<Action> {
+    fn compare_page(&self) -> Option<Msg> {
         let b = self.compare.as_ref()?;
         let s = &self.session;
-        Some(Action::ComparePage(Box::new(s.request_with(b).page())))
+        Some(Msg::ComparePage(Box::new(s.request_with(b).page())))
     }
 
     /// Read the config file again. An error is shown with its file and place,
     /// and the last good config stays; a change of training parameters needs a
     /// retrain, so it is refused here with what to do.
-    fn reload_config(&mut self) -> Vec<Action> {
+    fn reload_config(&mut self) -> Vec<Msg> {
         let Some(path) = self.config_path.clone() else {
-            return vec![Action::Failed(
+            return vec![Msg::Failed(
                 "No config file to reload: start Marquee with --config FILE".into(),
             )];
         };
         match crate::rank::RankerConfig::load(&path) {
-            Err(e) => vec![Action::Failed(format!("Config not applied, the last good one stays: {e}"))],
-            Ok(new) if new.training_hash() != self.session.config().training_hash() => vec![Action::Failed(format!(
+            Err(e) => vec![Msg::Failed(format!("Config not applied, the last good one stays: {e}"))],
+            Ok(new) if new.training_hash() != self.session.config().training_hash() => vec![Msg::Failed(format!(
                 "{}: the training parameters changed; run `marquee --config {} train` and restart (the last good config stays)",
                 path.display(),
                 path.display()
             ))],
-            Ok(new) if new == *self.session.config() => vec![Action::Recorded(format!("Config {} unchanged", new.name))],
+            Ok(new) if new == *self.session.config() => vec![Msg::Recorded(format!("Config {} unchanged", new.name))],
             Ok(new) => {
                 let label = format!("Config reloaded: {} ({}) — marks show what moved", new.name, new.hash());
                 self.session.set_config(new);
-                vec![self.page_ready(Cause::Rerank), Action::Recorded(label)]
+                vec![self.page_ready(Cause::Rerank), Msg::Recorded(label)]
             }
         }
     }

@@ -1,10 +1,10 @@
-//! `update(&mut App, Action) -> Vec<Effect>`: the only code that changes
+//! `update(&mut App, Msg) -> Vec<Effect>`: the only code that changes
 //! the app's state. It never touches the store or the ranker; it asks the
-//! runtime for that with Effects, and the results come back as Actions.
+//! runtime for that with Effects, and the results come back as messages.
 
-use super::action::{Action, Cause, Effect, Feedback};
 use super::app::{App, ContextState, Mark, Mode};
 use super::layout;
+use super::msg::{Cause, Effect, Feedback, Msg};
 use super::stable;
 use crate::catalog::{Action as Act, Device, TitleKind};
 use crate::rank::{Page, RowKind, Thumb, TimeOfDay};
@@ -13,29 +13,29 @@ use std::collections::BTreeMap;
 /// Status messages stay this many ticks.
 const STATUS_TICKS: u32 = 16;
 
-pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
+pub fn update(app: &mut App, action: Msg) -> Vec<Effect> {
     // A screen too small to draw the page shows a message only: nothing the
     // viewer presses may act on a page they cannot see (quit still works).
     if app.too_small() && from_viewer(&action) {
         return vec![];
     }
     match action {
-        Action::Quit => {
+        Msg::Quit => {
             app.quit = true;
             vec![]
         }
-        Action::Undo => vec![Effect::Undo],
-        Action::Redo => vec![Effect::Redo],
-        Action::SaveJourney => vec![Effect::SaveJourney],
-        Action::ReloadConfig => vec![Effect::ReloadConfig],
-        Action::OpenPickConfig => {
+        Msg::Undo => vec![Effect::Undo],
+        Msg::Redo => vec![Effect::Redo],
+        Msg::SaveJourney => vec![Effect::SaveJourney],
+        Msg::ReloadConfig => vec![Effect::ReloadConfig],
+        Msg::OpenPickConfig => {
             app.config_input.clear();
             app.config_error = None;
             app.completions.clear();
             app.open(Mode::PickConfig);
             vec![]
         }
-        Action::ToggleSplit => {
+        Msg::ToggleSplit => {
             if app.compare_page.is_some() {
                 app.split = !app.split;
             } else {
@@ -48,23 +48,23 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             }
             vec![]
         }
-        Action::ComparePage(page) => {
+        Msg::ComparePage(page) => {
             app.compare_page = Some(*page);
             app.refresh_compare_diff();
             vec![]
         }
-        Action::Tick => {
+        Msg::Tick => {
             app.status_ticks = app.status_ticks.saturating_sub(1);
             if app.status_ticks == 0 {
                 app.status = None;
             }
             vec![]
         }
-        Action::Resize(w, h) => {
+        Msg::Resize(w, h) => {
             app.size = (w, h);
             vec![]
         }
-        Action::PageReady {
+        Msg::PageReady {
             page,
             display,
             kids,
@@ -80,7 +80,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             page_ready(app, *page, build_ms, cause);
             vec![]
         }
-        Action::Compared(msg) => {
+        Msg::Compared(msg) => {
             if app.mode == Mode::PickConfig {
                 app.back();
             }
@@ -88,30 +88,30 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             set_status(app, msg, false);
             vec![]
         }
-        Action::CompareFailed(msg) => {
+        Msg::CompareFailed(msg) => {
             if app.mode != Mode::PickConfig {
                 app.open(Mode::PickConfig);
             }
             app.config_error = Some(msg);
             vec![]
         }
-        Action::Completed(text, candidates) => {
+        Msg::Completed(text, candidates) => {
             app.config_input = text;
             app.completions = candidates;
             vec![]
         }
-        Action::SearchResults(results) => {
+        Msg::SearchResults(results) => {
             app.search.results = group_results(results);
             app.search.selected = 0;
             vec![]
         }
-        Action::SearchRatedDown(ids) => {
+        Msg::SearchRatedDown(ids) => {
             for r in &mut app.search.results {
                 r.rated_down = ids.contains(&r.title_id);
             }
             vec![]
         }
-        Action::ProfilesLoaded(list) => {
+        Msg::ProfilesLoaded(list) => {
             let current = app
                 .page
                 .as_ref()
@@ -121,7 +121,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             app.profiles.list = list;
             vec![]
         }
-        Action::OnboardingOffered(ids) => {
+        Msg::OnboardingOffered(ids) => {
             app.onboarding = super::app::OnboardingState {
                 offered: ids,
                 ..Default::default()
@@ -130,11 +130,11 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             app.mode = Mode::Onboarding;
             vec![]
         }
-        Action::Recorded(msg) => {
+        Msg::Recorded(msg) => {
             set_status(app, msg, false);
             vec![]
         }
-        Action::Failed(msg) => {
+        Msg::Failed(msg) => {
             set_status(app, msg, true);
             vec![]
         }
@@ -144,7 +144,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             Mode::Detail => detail(app, other),
             Mode::Explain | Mode::Help | Mode::Moved => {
                 scroll(app, &other);
-                if other == Action::Back {
+                if other == Msg::Back {
                     app.back();
                 }
                 vec![]
@@ -161,34 +161,34 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
     }
 }
 
-/// Actions that come from the viewer's keys and mouse (not quitting, not results).
-fn from_viewer(action: &Action) -> bool {
+/// Messages that come from the viewer's keys and mouse (not quitting, not results).
+fn from_viewer(action: &Msg) -> bool {
     !matches!(
         action,
-        Action::Quit
-            | Action::Tick
-            | Action::Resize(..)
-            | Action::PageReady { .. }
-            | Action::ComparePage(_)
-            | Action::CompareFailed(_)
-            | Action::Compared(_)
-            | Action::Completed(..)
-            | Action::SearchResults(_)
-            | Action::SearchRatedDown(_)
-            | Action::ProfilesLoaded(_)
-            | Action::OnboardingOffered(_)
-            | Action::Recorded(_)
-            | Action::Failed(_)
+        Msg::Quit
+            | Msg::Tick
+            | Msg::Resize(..)
+            | Msg::PageReady { .. }
+            | Msg::ComparePage(_)
+            | Msg::CompareFailed(_)
+            | Msg::Compared(_)
+            | Msg::Completed(..)
+            | Msg::SearchResults(_)
+            | Msg::SearchRatedDown(_)
+            | Msg::ProfilesLoaded(_)
+            | Msg::OnboardingOffered(_)
+            | Msg::Recorded(_)
+            | Msg::Failed(_)
     )
 }
 
 /// Scroll the open overlay by a line or a page, within its text.
-fn scroll(app: &mut App, action: &Action) {
+fn scroll(app: &mut App, action: &Msg) {
     let step: i32 = match action {
-        Action::ScrollUp | Action::Up => -1,
-        Action::ScrollDown | Action::Down => 1,
-        Action::PageUp => -10,
-        Action::PageDown => 10,
+        Msg::ScrollUp | Msg::Up => -1,
+        Msg::ScrollDown | Msg::Down => 1,
+        Msg::PageUp => -10,
+        Msg::PageDown => 10,
         _ => return,
     };
     let max = super::view::max_scroll(app) as i32;
@@ -209,51 +209,51 @@ fn move_col(app: &mut App, delta: isize) {
     app.cols.insert(id, col);
 }
 
-fn home(app: &mut App, action: Action) -> Vec<Effect> {
+fn home(app: &mut App, action: Msg) -> Vec<Effect> {
     let rows = app.rows().len();
     match action {
-        Action::Up | Action::ScrollUp => app.row = app.row.saturating_sub(1),
-        Action::Down | Action::ScrollDown => app.row = (app.row + 1).min(rows.saturating_sub(1)),
-        Action::Left => move_col(app, -1),
-        Action::Right => move_col(app, 1),
-        Action::First => app.row = 0,
-        Action::Last => app.row = rows.saturating_sub(1),
+        Msg::Up | Msg::ScrollUp => app.row = app.row.saturating_sub(1),
+        Msg::Down | Msg::ScrollDown => app.row = (app.row + 1).min(rows.saturating_sub(1)),
+        Msg::Left => move_col(app, -1),
+        Msg::Right => move_col(app, 1),
+        Msg::First => app.row = 0,
+        Msg::Last => app.row = rows.saturating_sub(1),
         // Esc on the home page clears the movement marks; it never quits.
-        Action::Back => {
+        Msg::Back => {
             app.marks.clear();
             app.left_page.clear();
         }
-        Action::ToggleDeveloper => app.developer = !app.developer,
-        Action::OpenMoved => app.open(Mode::Moved),
-        Action::Select => {
+        Msg::ToggleDeveloper => app.developer = !app.developer,
+        Msg::OpenMoved => app.open(Mode::Moved),
+        Msg::Select => {
             if let Some(item) = app.selected_item() {
                 app.detail_title = Some(item.title_id.clone());
                 app.open(Mode::Detail);
             }
         }
-        Action::Explain => {
+        Msg::Explain => {
             if let Some(item) = app.selected_item() {
                 app.detail_title = Some(item.title_id.clone());
                 app.open(Mode::Explain);
             }
         }
-        Action::Give(f) => {
+        Msg::Give(f) => {
             return app
                 .selected_item()
                 .map(|i| i.title_id.clone())
                 .map(|t| feedback(app, &t, f))
                 .unwrap_or_default()
         }
-        Action::OpenHelp => app.open(Mode::Help),
-        Action::OpenSearch => {
+        Msg::OpenHelp => app.open(Mode::Help),
+        Msg::OpenSearch => {
             app.search = Default::default();
             app.open(Mode::Search);
         }
-        Action::OpenProfiles => {
+        Msg::OpenProfiles => {
             app.open(Mode::Profiles);
             return vec![Effect::LoadProfiles];
         }
-        Action::OpenContext => {
+        Msg::OpenContext => {
             if let Some(p) = &app.page {
                 app.context = ContextState {
                     time_of_day: p.context.time_of_day,
@@ -263,7 +263,7 @@ fn home(app: &mut App, action: Action) -> Vec<Effect> {
             }
             app.open(Mode::Context);
         }
-        Action::Click { column, row } => {
+        Msg::Click { column, row } => {
             // A click selects the tile under it; a click on the selected tile opens it.
             if let Some((r, c)) = layout::hit(app, column, row) {
                 let already = app.row == r && app.col(r) == c;
@@ -272,7 +272,7 @@ fn home(app: &mut App, action: Action) -> Vec<Effect> {
                     app.cols.insert(id, c);
                 }
                 if already {
-                    return home(app, Action::Select);
+                    return home(app, Msg::Select);
                 }
             }
         }
@@ -281,14 +281,14 @@ fn home(app: &mut App, action: Action) -> Vec<Effect> {
     vec![]
 }
 
-fn detail(app: &mut App, action: Action) -> Vec<Effect> {
+fn detail(app: &mut App, action: Msg) -> Vec<Effect> {
     scroll(app, &action);
     match action {
-        Action::Back => app.back(),
-        Action::Explain => app.open(Mode::Explain),
-        Action::OpenHelp => app.open(Mode::Help),
-        Action::OpenMoved => app.open(Mode::Moved),
-        Action::Give(f) => {
+        Msg::Back => app.back(),
+        Msg::Explain => app.open(Mode::Explain),
+        Msg::OpenHelp => app.open(Mode::Help),
+        Msg::OpenMoved => app.open(Mode::Moved),
+        Msg::Give(f) => {
             if let Some(t) = app.detail_title.clone() {
                 return feedback(app, &t, f);
             }
@@ -376,36 +376,36 @@ pub fn without_last_word(text: &str) -> String {
 }
 
 /// Text-field editing shared by search, the new profile's name and the config path.
-fn edit(text: &mut String, action: &Action) -> bool {
+fn edit(text: &mut String, action: &Msg) -> bool {
     match action {
-        Action::Backspace => {
+        Msg::Backspace => {
             text.pop();
         }
-        Action::ClearInput => text.clear(),
-        Action::DeleteWord => *text = without_last_word(text),
+        Msg::ClearInput => text.clear(),
+        Msg::DeleteWord => *text = without_last_word(text),
         _ => return false,
     }
     true
 }
 
-fn search(app: &mut App, action: Action) -> Vec<Effect> {
+fn search(app: &mut App, action: Msg) -> Vec<Effect> {
     if edit(&mut app.search.query, &action) {
         return vec![Effect::Search(app.search.query.clone())];
     }
     let n = app.search.results.len();
     let sel = &mut app.search.selected;
     match action {
-        Action::Back => app.back(),
-        Action::Input(c) => {
+        Msg::Back => app.back(),
+        Msg::Input(c) => {
             app.search.query.push(c);
             return vec![Effect::Search(app.search.query.clone())];
         }
-        Action::Up => *sel = sel.saturating_sub(1),
+        Msg::Up => *sel = sel.saturating_sub(1),
         // ↓ leaves the query for the results, where the feedback keys act.
-        Action::Down if n > 0 => app.mode = Mode::SearchList,
-        Action::PageUp => *sel = sel.saturating_sub(10),
-        Action::PageDown => *sel = (*sel + 10).min(n.saturating_sub(1)),
-        Action::Select => open_result(app),
+        Msg::Down if n > 0 => app.mode = Mode::SearchList,
+        Msg::PageUp => *sel = sel.saturating_sub(10),
+        Msg::PageDown => *sel = (*sel + 10).min(n.saturating_sub(1)),
+        Msg::Select => open_result(app),
         _ => {}
     }
     vec![]
@@ -414,25 +414,23 @@ fn search(app: &mut App, action: Action) -> Vec<Effect> {
 /// The search results with the keys on them: ↑↓ choose, y n L w m rate the
 /// selected result as on the home page, Enter opens it; ↑ at the top, `/`
 /// or any other letter goes back to the query.
-fn search_list(app: &mut App, action: Action) -> Vec<Effect> {
+fn search_list(app: &mut App, action: Msg) -> Vec<Effect> {
     let n = app.search.results.len();
     match action {
-        Action::Back => app.back(),
-        Action::Up if app.search.selected == 0 => app.mode = Mode::Search,
-        Action::Up => app.search.selected -= 1,
-        Action::Down => app.search.selected = (app.search.selected + 1).min(n.saturating_sub(1)),
-        Action::PageUp => app.search.selected = app.search.selected.saturating_sub(10),
-        Action::PageDown => {
-            app.search.selected = (app.search.selected + 10).min(n.saturating_sub(1))
-        }
-        Action::OpenSearch => app.mode = Mode::Search,
-        Action::Input(c) => {
+        Msg::Back => app.back(),
+        Msg::Up if app.search.selected == 0 => app.mode = Mode::Search,
+        Msg::Up => app.search.selected -= 1,
+        Msg::Down => app.search.selected = (app.search.selected + 1).min(n.saturating_sub(1)),
+        Msg::PageUp => app.search.selected = app.search.selected.saturating_sub(10),
+        Msg::PageDown => app.search.selected = (app.search.selected + 10).min(n.saturating_sub(1)),
+        Msg::OpenSearch => app.mode = Mode::Search,
+        Msg::Input(c) => {
             app.mode = Mode::Search;
             app.search.query.push(c);
             return vec![Effect::Search(app.search.query.clone())];
         }
-        Action::Select => open_result(app),
-        Action::Give(f) => {
+        Msg::Select => open_result(app),
+        Msg::Give(f) => {
             if let Some(id) = app
                 .search
                 .results
@@ -482,14 +480,14 @@ pub fn group_results(results: Vec<super::app::SearchResult>) -> Vec<super::app::
     out
 }
 
-fn profiles(app: &mut App, action: Action) -> Vec<Effect> {
+fn profiles(app: &mut App, action: Msg) -> Vec<Effect> {
     let n = app.profiles.list.len() + 1; // the last line is "new profile"
     match action {
-        Action::Back => app.back(),
-        Action::OpenHelp => app.open(Mode::Help),
-        Action::Up => app.profiles.selected = app.profiles.selected.saturating_sub(1),
-        Action::Down => app.profiles.selected = (app.profiles.selected + 1).min(n - 1),
-        Action::Select => {
+        Msg::Back => app.back(),
+        Msg::OpenHelp => app.open(Mode::Help),
+        Msg::Up => app.profiles.selected = app.profiles.selected.saturating_sub(1),
+        Msg::Down => app.profiles.selected = (app.profiles.selected + 1).min(n - 1),
+        Msg::Select => {
             if app.profiles.selected + 1 == n {
                 app.profiles.new_name.clear();
                 app.profiles.new_limit = super::app::NEW_PROFILE_LIMITS.len() - 1;
@@ -507,23 +505,23 @@ fn profiles(app: &mut App, action: Action) -> Vec<Effect> {
     vec![]
 }
 
-fn new_profile(app: &mut App, action: Action) -> Vec<Effect> {
+fn new_profile(app: &mut App, action: Msg) -> Vec<Effect> {
     if edit(&mut app.profiles.new_name, &action) {
         return vec![];
     }
     let limits = super::app::NEW_PROFILE_LIMITS.len();
     match action {
-        Action::Back => app.back(),
+        Msg::Back => app.back(),
         // The name is kept as typed ("Zoë Kid"); the screen shows the handle made from it.
-        Action::Input(c)
+        Msg::Input(c)
             if !c.is_control()
                 && app.profiles.new_name.chars().count() < crate::catalog::PROFILE_NAME_MAX =>
         {
             app.profiles.new_name.push(c)
         }
-        Action::Left => app.profiles.new_limit = app.profiles.new_limit.saturating_sub(1),
-        Action::Right => app.profiles.new_limit = (app.profiles.new_limit + 1).min(limits - 1),
-        Action::Select if !app.profiles.new_name.trim().is_empty() => {
+        Msg::Left => app.profiles.new_limit = app.profiles.new_limit.saturating_sub(1),
+        Msg::Right => app.profiles.new_limit = (app.profiles.new_limit + 1).min(limits - 1),
+        Msg::Select if !app.profiles.new_name.trim().is_empty() => {
             if let Err(e) = crate::catalog::profile_handle(&app.profiles.new_name) {
                 set_status(app, e, true);
                 return vec![];
@@ -541,19 +539,19 @@ fn new_profile(app: &mut App, action: Action) -> Vec<Effect> {
     vec![]
 }
 
-fn pick_config(app: &mut App, action: Action) -> Vec<Effect> {
+fn pick_config(app: &mut App, action: Msg) -> Vec<Effect> {
     if edit(&mut app.config_input, &action) {
         app.completions.clear();
         return vec![];
     }
     match action {
-        Action::Back => app.back(),
-        Action::Input(c) if app.config_input.chars().count() < 400 => {
+        Msg::Back => app.back(),
+        Msg::Input(c) if app.config_input.chars().count() < 400 => {
             app.config_input.push(c);
             app.completions.clear();
         }
-        Action::Complete => return vec![Effect::Complete(app.config_input.clone())],
-        Action::Select if !app.config_input.trim().is_empty() => {
+        Msg::Complete => return vec![Effect::Complete(app.config_input.clone())],
+        Msg::Select if !app.config_input.trim().is_empty() => {
             // The prompt stays open until the config is loaded: an error comes back to it.
             app.config_error = None;
             return vec![Effect::Compare(app.config_input.trim().to_string())];
@@ -563,11 +561,11 @@ fn pick_config(app: &mut App, action: Action) -> Vec<Effect> {
     vec![]
 }
 
-fn onboarding(app: &mut App, action: Action) -> Vec<Effect> {
+fn onboarding(app: &mut App, action: Msg) -> Vec<Effect> {
     // After one Esc the screen asks: a second Esc (or Enter) leaves, any other key stays.
     if app.onboarding.confirm_leave {
         app.onboarding.confirm_leave = false;
-        if matches!(action, Action::Back | Action::Select) {
+        if matches!(action, Msg::Back | Msg::Select) {
             app.back();
         }
         return vec![];
@@ -577,15 +575,15 @@ fn onboarding(app: &mut App, action: Action) -> Vec<Effect> {
     let per_row = grid.columns;
     let sel = &mut app.onboarding.selected;
     match action {
-        Action::Up => *sel = sel.saturating_sub(per_row),
-        Action::Down => *sel = (*sel + per_row).min(n.saturating_sub(1)),
-        Action::Left => *sel = sel.saturating_sub(1),
-        Action::Right => *sel = (*sel + 1).min(n.saturating_sub(1)),
-        Action::PageDown => *sel = (*sel + per_row * grid.lines).min(n.saturating_sub(1)),
-        Action::PageUp => *sel = sel.saturating_sub(per_row * grid.lines),
-        Action::OpenHelp => app.open(Mode::Help),
-        Action::OpenSearch => app.open(Mode::OnboardingFind),
-        Action::Toggle => {
+        Msg::Up => *sel = sel.saturating_sub(per_row),
+        Msg::Down => *sel = (*sel + per_row).min(n.saturating_sub(1)),
+        Msg::Left => *sel = sel.saturating_sub(1),
+        Msg::Right => *sel = (*sel + 1).min(n.saturating_sub(1)),
+        Msg::PageDown => *sel = (*sel + per_row * grid.lines).min(n.saturating_sub(1)),
+        Msg::PageUp => *sel = sel.saturating_sub(per_row * grid.lines),
+        Msg::OpenHelp => app.open(Mode::Help),
+        Msg::OpenSearch => app.open(Mode::OnboardingFind),
+        Msg::Toggle => {
             if let Some(id) = app.onboarding_shown().get(app.onboarding.selected) {
                 let id = id.to_string();
                 match app.onboarding.picked.iter().position(|p| *p == id) {
@@ -596,7 +594,7 @@ fn onboarding(app: &mut App, action: Action) -> Vec<Effect> {
                 }
             }
         }
-        Action::Select => {
+        Msg::Select => {
             if app.onboarding.picked.len() >= crate::rank::MIN_PICKS {
                 app.home();
                 return vec![Effect::Picks(app.onboarding.picked.clone())];
@@ -610,11 +608,11 @@ fn onboarding(app: &mut App, action: Action) -> Vec<Effect> {
                 true,
             );
         }
-        Action::Back if !app.onboarding.filter.is_empty() => {
+        Msg::Back if !app.onboarding.filter.is_empty() => {
             app.onboarding.filter.clear();
             app.onboarding.selected = 0;
         }
-        Action::Back => app.onboarding.confirm_leave = true,
+        Msg::Back => app.onboarding.confirm_leave = true,
         _ => {}
     }
     vec![]
@@ -622,18 +620,18 @@ fn onboarding(app: &mut App, action: Action) -> Vec<Effect> {
 
 /// Typing words to find onboarding titles: the grid narrows as they are typed;
 /// Enter (or ↓) goes back to the grid with the filter kept, Esc clears it.
-fn onboarding_find(app: &mut App, action: Action) -> Vec<Effect> {
+fn onboarding_find(app: &mut App, action: Msg) -> Vec<Effect> {
     if edit(&mut app.onboarding.filter, &action) {
         app.onboarding.selected = 0;
         return vec![];
     }
     match action {
-        Action::Input(c) if app.onboarding.filter.chars().count() < 40 => {
+        Msg::Input(c) if app.onboarding.filter.chars().count() < 40 => {
             app.onboarding.filter.push(c);
             app.onboarding.selected = 0;
         }
-        Action::Select | Action::Down => app.back(),
-        Action::Back => {
+        Msg::Select | Msg::Down => app.back(),
+        Msg::Back => {
             app.onboarding.filter.clear();
             app.onboarding.selected = 0;
             app.back();
@@ -643,7 +641,7 @@ fn onboarding_find(app: &mut App, action: Action) -> Vec<Effect> {
     vec![]
 }
 
-fn context(app: &mut App, action: Action) -> Vec<Effect> {
+fn context(app: &mut App, action: Msg) -> Vec<Effect> {
     let c = &mut app.context;
     let cycle = |i: usize, n: usize, d: isize| ((i as isize + d).rem_euclid(n as isize)) as usize;
     let step = |c: &mut ContextState, d: isize| {
@@ -659,16 +657,16 @@ fn context(app: &mut App, action: Action) -> Vec<Effect> {
         }
     };
     match action {
-        Action::Left | Action::Right => c.focus = 1 - c.focus,
-        Action::Up => step(c, -1),
-        Action::Down => step(c, 1),
-        Action::Select => {
+        Msg::Left | Msg::Right => c.focus = 1 - c.focus,
+        Msg::Up => step(c, -1),
+        Msg::Down => step(c, 1),
+        Msg::Select => {
             let (t, d) = (c.time_of_day, c.device);
             app.back();
             return vec![Effect::SetContext(t, d)];
         }
-        Action::OpenHelp => app.open(Mode::Help),
-        Action::Back => app.back(),
+        Msg::OpenHelp => app.open(Mode::Help),
+        Msg::Back => app.back(),
         _ => {}
     }
     vec![]

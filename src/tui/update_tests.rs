@@ -3,8 +3,8 @@
 
 use super::*;
 use crate::testkit::tiny_session;
-use crate::tui::action::Cause;
 use crate::tui::app::Catalog;
+use crate::tui::msg::Cause;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
@@ -12,10 +12,10 @@ use std::rc::Rc;
 fn app() -> App {
     let page = tiny_session("mia").page();
     let mut app = App::new(Rc::new(Catalog::default()));
-    update(&mut app, Action::Resize(120, 40));
+    update(&mut app, Msg::Resize(120, 40));
     update(
         &mut app,
-        Action::PageReady {
+        Msg::PageReady {
             page: Box::new(page),
             display: "Mia".into(),
             kids: false,
@@ -32,16 +32,16 @@ fn app() -> App {
 fn moving_down_selects_the_next_row_and_right_the_next_tile() {
     let mut app = app();
     assert_eq!(app.row, 0);
-    update(&mut app, Action::Down);
+    update(&mut app, Msg::Down);
     assert_eq!(app.row, 1);
     assert!(
         app.rows()[1].items.len() > 1,
         "the second row has tiles to move along"
     );
     let first = app.selected_item().unwrap().title_id.clone();
-    update(&mut app, Action::Right);
+    update(&mut app, Msg::Right);
     assert_ne!(app.selected_item().unwrap().title_id, first);
-    update(&mut app, Action::Left);
+    update(&mut app, Msg::Left);
     assert_eq!(app.selected_item().unwrap().title_id, first);
 }
 
@@ -49,7 +49,7 @@ fn moving_down_selects_the_next_row_and_right_the_next_tile() {
 fn a_thumbs_down_asks_the_runtime_to_record_it_for_the_selected_tile() {
     let mut app = app();
     let selected = app.selected_item().unwrap().title_id.clone();
-    let effects = update(&mut app, Action::Give(Feedback::Down));
+    let effects = update(&mut app, Msg::Give(Feedback::Down));
     assert!(
         effects
             .iter()
@@ -62,17 +62,17 @@ fn a_thumbs_down_asks_the_runtime_to_record_it_for_the_selected_tile() {
 #[test]
 fn nothing_acts_on_a_page_the_viewer_cannot_see() {
     let mut app = app();
-    update(&mut app, Action::Resize(50, 12));
-    assert!(update(&mut app, Action::Give(Feedback::Down)).is_empty());
-    assert!(update(&mut app, Action::Give(Feedback::ToggleList)).is_empty());
-    update(&mut app, Action::Quit);
+    update(&mut app, Msg::Resize(50, 12));
+    assert!(update(&mut app, Msg::Give(Feedback::Down)).is_empty());
+    assert!(update(&mut app, Msg::Give(Feedback::ToggleList)).is_empty());
+    update(&mut app, Msg::Quit);
     assert!(app.quit, "quit still works");
 }
 
 #[test]
 fn back_on_the_home_page_never_quits() {
     let mut app = app();
-    update(&mut app, Action::Back);
+    update(&mut app, Msg::Back);
     assert!(!app.quit);
 }
 

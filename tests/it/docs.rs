@@ -7,9 +7,9 @@
 //! definition lives in the binary (`src/cli/`), not in the library.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use marquee::tui::action::Action;
 use marquee::tui::app::Mode;
 use marquee::tui::keys::{resolve, KEYMAP};
+use marquee::tui::msg::Msg;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -250,7 +250,7 @@ fn the_readme_key_table_lists_exactly_the_keys_the_keymap_binds() {
     }
     // Ctrl-C is not in KEYMAP: `resolve` quits on it in every mode.
     let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
-    if resolve(Mode::Home, ctrl_c) == Some(Action::Quit) {
+    if resolve(Mode::Home, ctrl_c) == Some(Msg::Quit) {
         bound.insert("Ctrl-C".to_string());
     }
     for name in &table {

@@ -262,7 +262,7 @@ fn hostile_catalog_text_is_inert_on_screen_and_in_text_output() {
     )
     .unwrap();
     let mut rt = marquee::tui::runtime::Runtime::new(session, Some(1.0));
-    rt.dispatch(marquee::tui::action::Action::Resize(160, 48));
+    rt.dispatch(marquee::tui::msg::Msg::Resize(160, 48));
     let theme = marquee::tui::theme::Theme::new(marquee::tui::theme::ColorMode::TrueColor);
     let key = |c| crossterm::event::KeyEvent::new(c, crossterm::event::KeyModifiers::NONE);
     for keys in [

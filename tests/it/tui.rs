@@ -10,8 +10,8 @@ use marquee::catalog::Device;
 use marquee::rank::{Context, RankerConfig, RowKind};
 use marquee::session::Session;
 use marquee::store::Store;
-use marquee::tui::action::Action;
 use marquee::tui::app::Mode;
+use marquee::tui::msg::Msg;
 use marquee::tui::runtime::Runtime;
 use marquee::tui::theme::{ColorMode, Theme};
 use marquee::tui::view::{draw, tile::Tile};
@@ -32,7 +32,7 @@ pub struct Harness {
 /// The app on the tiny hand-made world (in memory) for `profile`, at 160×48.
 pub fn tiny(profile: &str) -> Harness {
     let mut rt = Runtime::new(marquee::testkit::tiny_session(profile), Some(1.0));
-    rt.dispatch(Action::Resize(W, H));
+    rt.dispatch(Msg::Resize(W, H));
     Harness { _dir: None, rt }
 }
 
@@ -48,7 +48,7 @@ fn open(profile: &str) -> Harness {
     let session =
         Session::open(store, RankerConfig::default(), Some(profile), Some(ctx), 7).unwrap();
     let mut rt = Runtime::new(session, Some(1.0));
-    rt.dispatch(Action::Resize(W, H));
+    rt.dispatch(Msg::Resize(W, H));
     Harness {
         _dir: Some(dir),
         rt,
@@ -99,9 +99,9 @@ impl Harness {
 
     /// The screen's text at `w`×`h`, line by line, trimmed at the right.
     pub fn text_at(&mut self, w: u16, h: u16) -> String {
-        self.rt.dispatch(Action::Resize(w, h));
+        self.rt.dispatch(Msg::Resize(w, h));
         let buf = self.buffer(ColorMode::TrueColor, w, h);
-        self.rt.dispatch(Action::Resize(W, H));
+        self.rt.dispatch(Msg::Resize(W, H));
         lines_of(&buf)
     }
 
@@ -621,11 +621,11 @@ fn keys_do_nothing_while_the_terminal_is_too_small() {
     let mut h = tiny("mia");
     h.keys(&[KeyCode::Down]);
     let (events, page) = (h.events(), h.rt.app.page.clone());
-    h.rt.dispatch(Action::Resize(50, 12));
+    h.rt.dispatch(Msg::Resize(50, 12));
     h.keys(&[KeyCode::Char('n'), KeyCode::Char('m'), KeyCode::Char('/')]);
     h.typed("abc");
-    h.rt.dispatch(Action::Click { column: 5, row: 5 });
-    h.rt.dispatch(Action::Resize(W, H));
+    h.rt.dispatch(Msg::Click { column: 5, row: 5 });
+    h.rt.dispatch(Msg::Resize(W, H));
     assert_eq!(
         h.events(),
         events,
@@ -639,7 +639,7 @@ fn keys_do_nothing_while_the_terminal_is_too_small() {
     );
     assert!(h.rt.app.search.query.is_empty());
     // q still quits on the message, as it says.
-    h.rt.dispatch(Action::Resize(50, 12));
+    h.rt.dispatch(Msg::Resize(50, 12));
     h.keys(&[KeyCode::Char('q')]);
     assert!(h.rt.app.quit);
 }
@@ -716,7 +716,7 @@ fn the_detail_view_shows_the_whole_synopsis_and_keeps_its_key_line_at_80x24() {
         .filter(|c| c.is_alphanumeric())
         .collect();
     for (w, ht) in [(80, 24), (W, H)] {
-        h.rt.dispatch(Action::Resize(w, ht));
+        h.rt.dispatch(Msg::Resize(w, ht));
         let mut seen = String::new();
         for _ in 0..40 {
             let text = lines_of(&h.buffer(ColorMode::TrueColor, w, ht));
@@ -753,7 +753,7 @@ fn help_scrolls_to_its_last_line_and_lists_q_close_once() {
         "the footer is cut:\n{full}"
     );
     h.keys(&[KeyCode::PageUp, KeyCode::PageUp, KeyCode::PageUp]);
-    h.rt.dispatch(Action::Resize(80, 24));
+    h.rt.dispatch(Msg::Resize(80, 24));
     let first = lines_of(&h.buffer(ColorMode::TrueColor, 80, 24));
     assert!(
         !first.contains("Tab"),

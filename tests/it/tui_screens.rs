@@ -6,8 +6,8 @@
 use crate::tui::{lines_of, tiny, Harness};
 use crossterm::event::KeyCode;
 use marquee::rank::RankerConfig;
-use marquee::tui::action::Action;
 use marquee::tui::app::Mode;
+use marquee::tui::msg::Msg;
 use marquee::tui::theme::ColorMode;
 use ratatui::style::{Color, Modifier};
 
@@ -157,7 +157,7 @@ fn too_small() {
 #[test]
 fn sixteen_colour_home_with_its_styles() {
     let mut h = tiny("mia");
-    h.rt.dispatch(Action::Resize(80, 24));
+    h.rt.dispatch(Msg::Resize(80, 24));
     let buf = h.buffer(ColorMode::Ansi16, 80, 24);
     let cells = |pred: &dyn Fn(&ratatui::buffer::Cell) -> bool| {
         buf.content().iter().filter(|c| pred(c)).count()

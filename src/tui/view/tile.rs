@@ -2,8 +2,8 @@
 //! placed by the artwork's composition, the caption; a frame when selected;
 //! badges for movement, rank and exploration; the rating and a progress bar.
 
-use super::super::action::mark_label;
 use super::super::app::Mark;
+use super::super::msg::mark_label;
 use super::super::theme::{ColorMode, Theme};
 use super::fit;
 use crate::assets;

@@ -1,5 +1,5 @@
-//! Everything that can happen to the app (Actions), and the work the app
-//! asks the runtime to do for it (Effects). Only `update` turns Actions
+//! Everything that can happen to the app (messages (`Msg`)), and the work the app
+//! asks the runtime to do for it (Effects). Only `update` turns messages (`Msg`)
 //! into state changes; only the runtime performs Effects.
 
 use super::app::{Mark, SearchResult};
@@ -39,7 +39,7 @@ pub enum Feedback {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum Action {
+pub enum Msg {
     Quit,
     Up,
     Down,
