@@ -152,6 +152,7 @@ pub fn run(
                     sim,
                     member_id: member.id,
                     bar,
+                    seen_elsewhere: vec![],
                 };
                 let (first, plays) = viewer.session(&page, &mut state, model, &ctx, &mut rng);
                 out.push((first, plays));
@@ -215,6 +216,8 @@ pub struct Viewer<'a> {
     pub member_id: i64,
     /// See [`play_bar`].
     pub bar: f64,
+    /// Titles the viewer has seen outside the service (never a discovery).
+    pub seen_elsewhere: Vec<usize>,
 }
 
 impl Viewer<'_> {
@@ -242,6 +245,7 @@ impl Viewer<'_> {
                 };
                 if plays.contains(&t)
                     || state.titles.contains_key(&t)
+                    || self.seen_elsewhere.contains(&t)
                     || self.population.appeal(self.sim, &model.titles[t]) + noise.sample(rng)
                         < self.bar
                 {

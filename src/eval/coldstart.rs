@@ -40,14 +40,18 @@ pub enum Recommender {
     ItemModel,
     /// Content affinity to the picks alone.
     Content,
+    /// The external mode's cold blend: the item model's scores and popularity
+    /// (see `coldstart_tsv::blend`).
+    ItemModelAndPopularity,
 }
 
 impl Recommender {
-    pub const ALL: [Recommender; 4] = [
+    pub const ALL: [Recommender; 5] = [
         Recommender::Ranker,
         Recommender::Popularity,
         Recommender::ItemModel,
         Recommender::Content,
+        Recommender::ItemModelAndPopularity,
     ];
 
     pub fn name(self) -> &'static str {
@@ -56,6 +60,7 @@ impl Recommender {
             Recommender::Popularity => "popularity",
             Recommender::ItemModel => "item model alone",
             Recommender::Content => "content alone",
+            Recommender::ItemModelAndPopularity => "item model + popularity",
         }
     }
 }
@@ -102,6 +107,8 @@ pub struct Options {
     /// Validation: leave out the members `seed` would hold out (the test
     /// members) altogether, and hold out others, drawn with this seed.
     pub validation: Option<u64>,
+    /// The external mode's cold blend: popularity's weight beside the item model.
+    pub popularity_weight: f32,
 }
 
 impl Options {
@@ -112,6 +119,7 @@ impl Options {
             max_held_out: MAX_HELD_OUT,
             simulate: true,
             validation: None,
+            popularity_weight: super::coldstart_tsv::POPULARITY_WEIGHT,
         }
     }
 

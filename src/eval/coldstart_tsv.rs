@@ -15,6 +15,22 @@ use crate::rank::ItemModelParams;
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Instant;
 
+/// Popularity's weight in the cold blend, each score scaled to its largest
+/// value. Chosen on validation splits cut from TRAIN (docs/evaluation.md).
+pub const POPULARITY_WEIGHT: f32 = 4.0;
+
+/// The cold blend: `item` / max |item| + `weight` · `popularity` / max popularity.
+/// With a few picks the item model's scores are few and noisy; popularity
+/// is the prior they lean on.
+pub fn blend(item: &[f32], popularity: &[f32], weight: f32) -> Vec<f32> {
+    let top = |v: &[f32]| v.iter().fold(0f32, |m, x| m.max(x.abs())).max(1e-12);
+    let (a, b) = (top(item), top(popularity));
+    item.iter()
+        .zip(popularity)
+        .map(|(x, p)| x / a + weight * p / b)
+        .collect()
+}
+
 /// One held-out user: every row they have, in both files.
 fn history(train: &Rows, test: &Rows, user: &str) -> BTreeMap<String, Taken> {
     let mut rows = train.get(user).cloned().unwrap_or_default();
@@ -80,10 +96,16 @@ pub fn evaluate_onboarding_tsv(
                         member: u.clone(),
                         picks: picked.keys().cloned().collect(),
                         test: order[n..].iter().cloned().collect(),
-                        lists: BTreeMap::from([
-                            (Recommender::Popularity, rank(fitted.popularity())),
-                            (Recommender::ItemModel, rank(&fitted.scores(&picked))),
-                        ]),
+                        lists: {
+                            let item = fitted.scores(&picked);
+                            let mixed =
+                                blend(&item, fitted.popularity(), options.popularity_weight);
+                            BTreeMap::from([
+                                (Recommender::Popularity, rank(fitted.popularity())),
+                                (Recommender::ItemModel, rank(&item)),
+                                (Recommender::ItemModelAndPopularity, rank(&mixed)),
+                            ])
+                        },
                         page_first_play: None,
                     }
                 })
@@ -160,6 +182,20 @@ mod tests {
         assert!(
             three.page_time_to_first_play.is_none(),
             "no page in this mode"
+        );
+    }
+
+    #[test]
+    fn the_blend_scales_each_score_to_its_largest_value() {
+        let mixed = blend(&[2.0, -4.0, 0.0], &[10.0, 5.0, 20.0], 0.5);
+        let want = [0.5 + 0.25, -1.0 + 0.125, 0.5];
+        for (m, w) in mixed.iter().zip(want) {
+            assert!((m - w).abs() < 1e-6, "{mixed:?}");
+        }
+        assert_eq!(
+            blend(&[0.0], &[0.0], 1.0),
+            [0.0],
+            "nothing to scale: no NaN"
         );
     }
 

@@ -7,6 +7,9 @@
 //! random draws, live the month a second time without onboarding: their
 //! first page is the one a new profile with no history gets (popularity,
 //! trending and new titles), and it personalizes only from their plays.
+//! In both months the titles they would pick are ones they have seen
+//! already (what onboarding asks for), so neither month counts them as a
+//! discovery.
 //! Differences are paired by member, with bootstrap 95 % intervals.
 
 use super::abtest::{play_bar, usual_device, Viewer};
@@ -97,6 +100,7 @@ pub fn live_month(
     sim: &SimViewer,
     member: &Member,
     mut state: ProfileState,
+    seen_elsewhere: &[usize],
     seed: u64,
 ) -> Month {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
@@ -106,6 +110,7 @@ pub fn live_month(
         sim,
         member_id: member.id,
         bar: play_bar(population, sim, model, member.maturity),
+        seen_elsewhere: seen_elsewhere.to_vec(),
     };
     let mut month = Month {
         first_play: None,
@@ -168,8 +173,26 @@ pub fn simulate(model: &Model, config: &RankerConfig, n: usize, seed: u64) -> Mo
             let onboarded = onboarded_profile(&member, &picks, model, &join);
             let fresh = ProfileState::from_events(&member, &[], model);
             (
-                live_month(model, config, &population, sim, &member, onboarded, draws),
-                live_month(model, config, &population, sim, &member, fresh, draws),
+                live_month(
+                    model,
+                    config,
+                    &population,
+                    sim,
+                    &member,
+                    onboarded,
+                    &picks,
+                    draws,
+                ),
+                live_month(
+                    model,
+                    config,
+                    &population,
+                    sim,
+                    &member,
+                    fresh,
+                    &picks,
+                    draws,
+                ),
             )
         })
         .collect();

@@ -91,7 +91,10 @@ fn eval_onboarding_json_reports_every_pick_count_in_the_external_mode() {
         .iter()
         .map(|r| r["recommender"].as_str().unwrap())
         .collect();
-    assert_eq!(names, ["popularity", "item_model"]);
+    assert_eq!(
+        names,
+        ["popularity", "item_model", "item_model_and_popularity"]
+    );
     assert!(three[1]["ndcg_vs_popularity"]["low"].as_f64().unwrap() > 0.0);
     assert!(!db.exists(), "the external mode needs no database");
 }
