@@ -211,6 +211,38 @@ pub fn run(cli: Cli) -> Result<()> {
             train: Some(train),
             test: Some(test),
             k,
+            no_availability,
+            seed,
+            json,
+            onboarding: true,
+            validation_seed,
+            ..
+        }) => {
+            super::eval::onboarding_external(
+                &train,
+                &test,
+                &config,
+                !no_availability,
+                super::eval::cold_options(k.into(), seed, validation_seed),
+                json,
+            )?;
+        }
+        Some(Command::Eval {
+            k,
+            seed,
+            json,
+            onboarding: true,
+            validation_seed,
+            ..
+        }) => {
+            let store = open_with_sample(&db)?;
+            let options = super::eval::cold_options(k.into(), seed, validation_seed);
+            super::eval::onboarding_database(&store, &config, options, json)?;
+        }
+        Some(Command::Eval {
+            train: Some(train),
+            test: Some(test),
+            k,
             recs_out,
             no_availability,
             json,

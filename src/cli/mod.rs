@@ -171,6 +171,7 @@ pub enum Command {
     },
     /// Evaluate the ranker offline. With --train and --test: the external mode
     /// on split.py's TSV files (writes --recs-out and prints the metrics).
+    /// With --onboarding: the cold-start protocol, in either mode.
     Eval {
         /// Training positives: user_id<TAB>item_id<TAB>rating<TAB>timestamp (header line)
         #[arg(long, requires = "test")]
@@ -191,6 +192,14 @@ pub enum Command {
         /// Seed of the holdout splits (database mode)
         #[arg(long, default_value_t = 42)]
         seed: u64,
+        /// The cold-start protocol: members held out whole, given their first
+        /// 1, 3, 5 or 10 positives as onboarding picks, scored on the rest
+        #[arg(long, conflicts_with_all = ["csv", "recs_out"])]
+        onboarding: bool,
+        /// With --onboarding: leave out the members --seed holds out (the test
+        /// members) and hold out others, drawn with this seed, to choose settings on
+        #[arg(long, requires = "onboarding")]
+        validation_seed: Option<u64>,
         /// Print JSON for scripts instead of the table
         #[arg(long, conflicts_with = "csv")]
         json: bool,

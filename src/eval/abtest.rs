@@ -18,9 +18,9 @@
 
 use super::metrics::{effective_catalog_size, percentile};
 use super::protocol::SCAN_TILES;
-use crate::catalog::population::Population;
-use crate::catalog::{Action, Device, Event};
-use crate::rank::{Context, Model, PageRequest, ProfileState, RankerConfig};
+use crate::catalog::population::{Population, SimViewer};
+use crate::catalog::{Action, Device, Event, Maturity};
+use crate::rank::{Context, Model, Page, PageRequest, ProfileState, RankerConfig};
 use crate::store::{Store, StoreError};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -131,26 +131,8 @@ pub fn run(
             let arm_b = rng.gen_bool(0.5);
             let (model, config) = if arm_b { arms.b } else { arms.a };
             let mut state = ProfileState::from_events(member, events, model);
-            let device = Device::ALL
-                .into_iter()
-                .zip(sim.devices)
-                .max_by(|a, b| a.1.total_cmp(&b.1))
-                .map_or(Device::Tv, |d| d.0);
-            let noise = Normal::new(0.0, 0.3).expect("a valid normal");
-            let mut appeals: Vec<f64> = model
-                .titles
-                .iter()
-                .filter(|t| member.maturity.allows(t.maturity))
-                .map(|t| population.appeal(sim, t))
-                .collect();
-            appeals.sort_by(|a, b| b.total_cmp(a));
-            let bar = appeals
-                .get(
-                    ((appeals.len() as f64 * PLAY_SHARE) as usize)
-                        .min(appeals.len().saturating_sub(1)),
-                )
-                .copied()
-                .unwrap_or(f64::INFINITY);
+            let device = usual_device(sim);
+            let bar = play_bar(&population, sim, model, member.maturity);
             let mut out = vec![];
             for s in 0..sessions {
                 let now = Context::default_now(model.as_of)
@@ -165,49 +147,14 @@ pub fn run(
                     seed: seed ^ s as u64,
                 }
                 .page();
-                let (mut scanned, mut first, mut plays) = (0usize, None, vec![]);
-                'page: for (r, row) in page.rows.iter().enumerate() {
-                    for (i, item) in row.items.iter().take(SCAN_TILES).enumerate() {
-                        if !rng
-                            .gen_bool(ROW_ATTENTION.powi(r as i32) * TILE_ATTENTION.powi(i as i32))
-                        {
-                            continue;
-                        }
-                        scanned += 1;
-                        let Some(t) = model.title_index(&item.title_id) else {
-                            continue;
-                        };
-                        if plays.contains(&t)
-                            || state.titles.contains_key(&t)
-                            || population.appeal(sim, &model.titles[t]) + noise.sample(&mut rng)
-                                < bar
-                        {
-                            continue;
-                        }
-                        first.get_or_insert(scanned);
-                        plays.push(t);
-                        let at = ctx.now_unix() + 60 * plays.len() as i64;
-                        state.apply(
-                            &Event {
-                                id: 0,
-                                member_id: member.id,
-                                title_id: item.title_id.clone(),
-                                at,
-                                offset_min: 0,
-                                action: Action::Play,
-                                progress: 1.0,
-                                season: None,
-                                episode: None,
-                                device,
-                                artwork_id: None,
-                            },
-                            model,
-                        );
-                        if plays.len() >= MAX_PLAYS {
-                            break 'page;
-                        }
-                    }
-                }
+                let viewer = Viewer {
+                    population: &population,
+                    sim,
+                    member_id: member.id,
+                    bar,
+                    seen_elsewhere: vec![],
+                };
+                let (first, plays) = viewer.session(&page, &mut state, model, &ctx, &mut rng);
                 out.push((first, plays));
             }
             progress(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1);
@@ -229,6 +176,107 @@ pub fn run(
         b: arm_report(&arms.b.1.name, &arm_b),
         differences,
     })
+}
+
+/// A viewer's bar: the appeal of their top [`PLAY_SHARE`] of the titles
+/// their maturity allows (what they would pick if they saw everything). A
+/// title at or above it is one they like.
+pub fn play_bar(
+    population: &Population,
+    sim: &SimViewer,
+    model: &Model,
+    maturity: Maturity,
+) -> f64 {
+    let mut appeals: Vec<f64> = model
+        .titles
+        .iter()
+        .filter(|t| maturity.allows(t.maturity))
+        .map(|t| population.appeal(sim, t))
+        .collect();
+    appeals.sort_by(|a, b| b.total_cmp(a));
+    appeals
+        .get(((appeals.len() as f64 * PLAY_SHARE) as usize).min(appeals.len().saturating_sub(1)))
+        .copied()
+        .unwrap_or(f64::INFINITY)
+}
+
+/// The device a simulated viewer uses most.
+pub fn usual_device(sim: &SimViewer) -> Device {
+    Device::ALL
+        .into_iter()
+        .zip(sim.devices)
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .map_or(Device::Tv, |d| d.0)
+}
+
+/// One simulated viewer as the scan model sees them.
+pub struct Viewer<'a> {
+    pub population: &'a Population,
+    pub sim: &'a SimViewer,
+    pub member_id: i64,
+    /// See [`play_bar`].
+    pub bar: f64,
+    /// Titles the viewer has seen outside the service (never a discovery).
+    pub seen_elsewhere: Vec<usize>,
+}
+
+impl Viewer<'_> {
+    /// One session on `page` (the scan model above): returns the tiles read
+    /// to the first play, if any, and the titles played, each folded into
+    /// `state` as it is played.
+    pub fn session(
+        &self,
+        page: &Page,
+        state: &mut ProfileState,
+        model: &Model,
+        ctx: &Context,
+        rng: &mut ChaCha8Rng,
+    ) -> (Option<usize>, Vec<usize>) {
+        let noise = Normal::new(0.0, 0.3).expect("a valid normal");
+        let (mut scanned, mut first, mut plays) = (0usize, None, vec![]);
+        'page: for (r, row) in page.rows.iter().enumerate() {
+            for (i, item) in row.items.iter().take(SCAN_TILES).enumerate() {
+                if !rng.gen_bool(ROW_ATTENTION.powi(r as i32) * TILE_ATTENTION.powi(i as i32)) {
+                    continue;
+                }
+                scanned += 1;
+                let Some(t) = model.title_index(&item.title_id) else {
+                    continue;
+                };
+                if plays.contains(&t)
+                    || state.titles.contains_key(&t)
+                    || self.seen_elsewhere.contains(&t)
+                    || self.population.appeal(self.sim, &model.titles[t]) + noise.sample(rng)
+                        < self.bar
+                {
+                    continue;
+                }
+                first.get_or_insert(scanned);
+                plays.push(t);
+                let at = ctx.now_unix() + 60 * plays.len() as i64;
+                state.apply(
+                    &Event {
+                        id: 0,
+                        member_id: self.member_id,
+                        title_id: item.title_id.clone(),
+                        at,
+                        offset_min: 0,
+                        action: Action::Play,
+                        progress: 1.0,
+                        season: None,
+                        episode: None,
+                        device: ctx.device,
+                        artwork_id: None,
+                    },
+                    model,
+                );
+                if plays.len() >= MAX_PLAYS {
+                    break 'page;
+                }
+            }
+        }
+        (first, plays)
+    }
 }
 
 /// What the arms are compared on, per session.

@@ -170,80 +170,146 @@ pub fn recommend(
     params: ItemModelParams,
     availability: Option<i64>,
 ) -> Recs {
-    let items = item_ids(train);
-    let index: BTreeMap<&String, usize> =
-        items.iter().enumerate().map(|(i, id)| (*id, i)).collect();
-    let lowest = train
-        .values()
-        .flat_map(|m| m.values().filter_map(|t| t.rating))
-        .fold(f64::INFINITY, f64::min);
-    let lists: Vec<Vec<Positive>> = train
-        .values()
-        .map(|m| {
-            m.iter()
-                .map(|(id, t)| Positive {
-                    item: index[id],
-                    weight: t.rating.map_or(1.0, |r| {
-                        1.0 + params.rating_weight * (r - lowest).max(0.0) as f32
-                    }),
-                    at: t.at.unwrap_or(0),
-                })
-                .collect()
-        })
-        .collect();
-    let fitted = Ease::train_weighted(&lists, items.len(), params);
-    // When each title was first taken up by anyone (rows with a time only).
-    let mut first_seen: Vec<Option<i64>> = vec![None; items.len()];
-    for (id, at) in train
-        .values()
-        .flatten()
-        .filter_map(|(id, t)| Some((id, t.at?)))
-    {
-        let f = &mut first_seen[index[id]];
-        *f = Some(f.map_or(at, |seen| seen.min(at)));
-    }
-    let row_of: BTreeMap<&String, usize> = train.keys().enumerate().map(|(r, u)| (u, r)).collect();
+    let fitted = Fitted::fit(train, params);
+    let none = BTreeMap::new();
     users
         .iter()
         .map(|u| {
-            let seen: &[Positive] = row_of.get(u).map_or(&[], |&r| &lists[r]);
-            let liked: Vec<(usize, f32)> = seen.iter().map(|x| (x.item, x.weight)).collect();
-            let scores = fitted.scores(&liked);
-            let last_positive = train
-                .get(u)
-                .and_then(|m| m.values().filter_map(|t| t.at).max());
-            let offered_until = availability
-                .zip(last_positive)
-                .map(|(slack, last)| last + slack);
-            let late = |i: usize| {
-                offered_until.is_some_and(|until| first_seen[i].is_some_and(|f| f > until))
-            };
-            let seen: BTreeSet<usize> = seen.iter().map(|x| x.item).collect();
-            let mut ranked: Vec<(bool, f32, usize)> = scores
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| !seen.contains(i))
-                .map(|(i, &s)| (late(i), s, i))
-                .collect();
-            // Available first, then score descending, then item id ascending:
-            // a total, reproducible order. Only the top k need sorting.
-            let order = |a: &(bool, f32, usize), b: &(bool, f32, usize)| {
-                a.0.cmp(&b.0)
-                    .then_with(|| b.1.total_cmp(&a.1))
-                    .then_with(|| items[a.2].cmp(items[b.2]))
-            };
-            if k < ranked.len() {
-                ranked.select_nth_unstable_by(k, order);
-                ranked.truncate(k);
-            }
-            ranked.sort_by(order);
+            let rows = train.get(u).unwrap_or(&none);
             (
                 u.clone(),
-                ranked
-                    .into_iter()
-                    .map(|(_, s, i)| (items[i].clone(), s))
-                    .collect(),
+                fitted.rank(rows, &fitted.scores(rows), k, availability),
             )
+        })
+        .collect()
+}
+
+/// The item model trained on a split file, ready to rank for any user's rows
+/// (those of a training user, or a new user's few picks).
+pub struct Fitted<'a> {
+    items: Vec<&'a String>,
+    index: BTreeMap<&'a String, usize>,
+    ease: Ease,
+    /// When each title was first taken up by anyone (rows with a time only).
+    first_seen: Vec<Option<i64>>,
+    /// How many training users have each title: the popularity baseline.
+    counts: Vec<f32>,
+    lowest: f64,
+    params: ItemModelParams,
+}
+
+impl<'a> Fitted<'a> {
+    pub fn fit(train: &'a Rows, params: ItemModelParams) -> Fitted<'a> {
+        let items = item_ids(train);
+        let index: BTreeMap<&String, usize> =
+            items.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+        let lowest = train
+            .values()
+            .flat_map(|m| m.values().filter_map(|t| t.rating))
+            .fold(f64::INFINITY, f64::min);
+        let weigh = |m: &BTreeMap<String, Taken>| weighted(m, &index, lowest, params);
+        let lists: Vec<Vec<Positive>> = train.values().map(weigh).collect();
+        let ease = Ease::train_weighted(&lists, items.len(), params);
+        let mut first_seen = vec![None; items.len()];
+        let mut counts = vec![0.0; items.len()];
+        for (id, t) in train.values().flatten() {
+            let i = index[id];
+            counts[i] += 1.0;
+            if let Some(at) = t.at {
+                let f: &mut Option<i64> = &mut first_seen[i];
+                *f = Some(f.map_or(at, |seen| seen.min(at)));
+            }
+        }
+        Fitted {
+            items,
+            index,
+            ease,
+            first_seen,
+            counts,
+            lowest,
+            params,
+        }
+    }
+
+    fn positives(&self, rows: &BTreeMap<String, Taken>) -> Vec<Positive> {
+        weighted(rows, &self.index, self.lowest, self.params)
+    }
+
+    /// The item model's score of every item for a user with these rows.
+    pub fn scores(&self, rows: &BTreeMap<String, Taken>) -> Vec<f32> {
+        let liked: Vec<(usize, f32)> = self
+            .positives(rows)
+            .iter()
+            .map(|x| (x.item, x.weight))
+            .collect();
+        self.ease.scores(&liked).to_vec()
+    }
+
+    /// How many training users have each item.
+    pub fn popularity(&self) -> &[f32] {
+        &self.counts
+    }
+
+    /// The `k` best items by `scores` that are not in `rows`, with the
+    /// availability rule (see [`recommend`]) when `availability` is given.
+    pub fn rank(
+        &self,
+        rows: &BTreeMap<String, Taken>,
+        scores: &[f32],
+        k: usize,
+        availability: Option<i64>,
+    ) -> Vec<(String, f32)> {
+        let items = &self.items;
+        let last_positive = rows.values().filter_map(|t| t.at).max();
+        let offered_until = availability
+            .zip(last_positive)
+            .map(|(slack, last)| last + slack);
+        let late = |i: usize| {
+            offered_until.is_some_and(|until| self.first_seen[i].is_some_and(|f| f > until))
+        };
+        let seen: BTreeSet<usize> = self.positives(rows).iter().map(|x| x.item).collect();
+        let mut ranked: Vec<(bool, f32, usize)> = scores
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !seen.contains(i))
+            .map(|(i, &s)| (late(i), s, i))
+            .collect();
+        // Available first, then score descending, then item id ascending:
+        // a total, reproducible order. Only the top k need sorting.
+        let order = |a: &(bool, f32, usize), b: &(bool, f32, usize)| {
+            a.0.cmp(&b.0)
+                .then_with(|| b.1.total_cmp(&a.1))
+                .then_with(|| items[a.2].cmp(items[b.2]))
+        };
+        if k < ranked.len() {
+            ranked.select_nth_unstable_by(k, order);
+            ranked.truncate(k);
+        }
+        ranked.sort_by(order);
+        ranked
+            .into_iter()
+            .map(|(_, s, i)| (items[i].clone(), s))
+            .collect()
+    }
+}
+
+/// A user's rows as the item model's weighted positives: confidence
+/// 1 + rating_weight · (rating − the lowest rating); unknown items are left out.
+fn weighted(
+    rows: &BTreeMap<String, Taken>,
+    index: &BTreeMap<&String, usize>,
+    lowest: f64,
+    params: ItemModelParams,
+) -> Vec<Positive> {
+    rows.iter()
+        .filter_map(|(id, t)| {
+            Some(Positive {
+                item: *index.get(id)?,
+                weight: t.rating.map_or(1.0, |r| {
+                    1.0 + params.rating_weight * (r - lowest).max(0.0) as f32
+                }),
+                at: t.at.unwrap_or(0),
+            })
         })
         .collect()
 }

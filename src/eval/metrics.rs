@@ -153,8 +153,68 @@ pub fn percentile(sorted: &[f64], q: f64) -> Option<f64> {
     Some(sorted[rank - 1])
 }
 
+/// A mean difference with its 95 % interval.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Interval {
+    pub mean: f64,
+    pub low: f64,
+    pub high: f64,
+}
+
+/// The mean of `a[i] − b[i]` with a paired percentile bootstrap 95 % interval:
+/// `resamples` draws of the pairs with replacement, seeded.
+pub fn paired_interval(a: &[f64], b: &[f64], resamples: usize, seed: u64) -> Interval {
+    use rand::{Rng, SeedableRng};
+    let d: Vec<f64> = a.iter().zip(b).map(|(x, y)| x - y).collect();
+    let mean = |v: &mut dyn Iterator<Item = f64>, n: usize| v.sum::<f64>() / n.max(1) as f64;
+    let point = mean(&mut d.iter().copied(), d.len());
+    if d.is_empty() {
+        return Interval {
+            mean: 0.0,
+            low: 0.0,
+            high: 0.0,
+        };
+    }
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+    let mut draws: Vec<f64> = (0..resamples)
+        .map(|_| {
+            mean(
+                &mut (0..d.len()).map(|_| d[rng.gen_range(0..d.len())]),
+                d.len(),
+            )
+        })
+        .collect();
+    draws.sort_by(f64::total_cmp);
+    Interval {
+        mean: point,
+        low: percentile(&draws, 0.025).unwrap_or(point),
+        high: percentile(&draws, 0.975).unwrap_or(point),
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_paired_interval_brackets_the_mean_and_excludes_zero_only_for_a_steady_gain() {
+        let a: Vec<f64> = (0..200)
+            .map(|i| 0.5 + 0.1 * ((i % 7) as f64 - 3.0) / 3.0)
+            .collect();
+        let steady: Vec<f64> = a.iter().map(|x| x - 0.05).collect();
+        let i = paired_interval(&a, &steady, 500, 1);
+        assert!((i.mean - 0.05).abs() < 1e-12);
+        assert!(i.low > 0.0 && i.low <= i.mean && i.mean <= i.high, "{i:?}");
+        assert_eq!(i, paired_interval(&a, &steady, 500, 1), "seeded");
+        // A coin flip of ±0.1 per pair: the interval spans 0.
+        let noisy: Vec<f64> = a
+            .iter()
+            .enumerate()
+            .map(|(n, x)| if n % 2 == 0 { x + 0.1 } else { x - 0.1 })
+            .collect();
+        let j = paired_interval(&a, &noisy, 500, 1);
+        assert!(j.low < 0.0 && j.high > 0.0, "{j:?}");
+        assert_eq!(paired_interval(&[], &[], 10, 1).mean, 0.0);
+    }
+
     use super::*;
 
     #[test]

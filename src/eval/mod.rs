@@ -1,12 +1,18 @@
 //! Offline evaluation: ranking metrics (agreeing with the reference
-//! `metrics.py`), the external TSV mode, and (in later modules) protocols
-//! over the store.
+//! `metrics.py`), the external TSV mode, the protocols over the store, the
+//! cold-start protocol and the simulations (A/B test, a new member's first
+//! month, the onboarding set).
 
 pub mod abtest;
+pub mod coldstart;
+pub mod coldstart_db;
+pub mod coldstart_tsv;
 pub mod compare;
 pub mod diff;
 pub mod external;
+pub mod first_month;
 pub mod journey;
 pub mod metrics;
+pub mod onboarding_set;
 pub mod protocol;
 pub mod snapshot;

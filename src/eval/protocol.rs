@@ -66,6 +66,27 @@ pub struct TimeToFirstPlay {
     pub share_none: f64,
 }
 
+impl TimeToFirstPlay {
+    /// Median, p90 and the share of nothing found, over one count per member.
+    pub fn of(counts: impl Iterator<Item = Option<usize>>) -> TimeToFirstPlay {
+        let (mut found, mut members) = (vec![], 0usize);
+        for c in counts {
+            members += 1;
+            found.extend(c.map(|n| n as f64));
+        }
+        found.sort_by(f64::total_cmp);
+        TimeToFirstPlay {
+            median_tiles: percentile(&found, 0.5),
+            p90_tiles: percentile(&found, 0.9),
+            share_none: if members == 0 {
+                0.0
+            } else {
+                1.0 - found.len() as f64 / members as f64
+            },
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct SplitResult {
     pub holdout: Holdout,
@@ -161,13 +182,12 @@ pub fn evaluate_database(
     })
 }
 
-/// member → title indices held out as test positives.
-pub fn hold_out(
+/// member → (first time, title index) of each title they took up positively,
+/// with engagement summed as training sums it. In title order.
+pub fn positives_by_member(
     events: &[Event],
     title_index: &BTreeMap<&str, usize>,
-    holdout: Holdout,
-    seed: u64,
-) -> BTreeMap<i64, BTreeSet<usize>> {
+) -> BTreeMap<i64, Vec<(i64, usize)>> {
     let mut engagement: BTreeMap<i64, BTreeMap<usize, (Engagement, i64)>> = BTreeMap::new();
     for e in events {
         let Some(&t) = title_index.get(e.title_id.as_str()) else {
@@ -181,13 +201,28 @@ pub fn hold_out(
         slot.0.add(e);
         slot.1 = slot.1.min(e.at);
     }
+    engagement
+        .into_iter()
+        .map(|(member, titles)| {
+            let positives = titles
+                .iter()
+                .filter(|(_, g)| g.0.is_positive())
+                .map(|(&t, g)| (g.1, t))
+                .collect();
+            (member, positives)
+        })
+        .collect()
+}
+
+/// member → title indices held out as test positives.
+pub fn hold_out(
+    events: &[Event],
+    title_index: &BTreeMap<&str, usize>,
+    holdout: Holdout,
+    seed: u64,
+) -> BTreeMap<i64, BTreeSet<usize>> {
     let mut out = BTreeMap::new();
-    for (member, titles) in engagement {
-        let mut positives: Vec<(i64, usize)> = titles
-            .iter()
-            .filter(|(_, g)| g.0.is_positive())
-            .map(|(&t, g)| (g.1, t))
-            .collect();
+    for (member, mut positives) in positives_by_member(events, title_index) {
         if positives.len() < 2 {
             continue;
         }
@@ -351,26 +386,13 @@ fn score_split(
             }
         })
         .collect();
-    let mut found: Vec<f64> = outcomes
-        .iter()
-        .filter_map(|o| o.first_play.map(|n| n as f64))
-        .collect();
-    found.sort_by(f64::total_cmp);
     SplitResult {
         holdout,
         test_members: outcomes.len(),
         cold_members: outcomes.iter().filter(|o| o.cold).count(),
         train_seconds,
         models,
-        time_to_first_play: TimeToFirstPlay {
-            median_tiles: percentile(&found, 0.5),
-            p90_tiles: percentile(&found, 0.9),
-            share_none: if outcomes.is_empty() {
-                0.0
-            } else {
-                1.0 - found.len() as f64 / outcomes.len() as f64
-            },
-        },
+        time_to_first_play: TimeToFirstPlay::of(outcomes.iter().map(|o| o.first_play)),
     }
 }
 

@@ -21,7 +21,9 @@ pub use context::{Context, TimeOfDay};
 pub use naming::region_name;
 pub use serve::assemble::{build_page, PageRequest, DEFAULT_SEED};
 pub use serve::explain::{explain_title, TitleExplanation};
-pub use serve::onboarding::{check_picks, onboarding_set, OnboardingError, MIN_PICKS};
+pub use serve::onboarding::{
+    check_picks, cluster_set, cover_set, onboarding_set, OnboardingError, MIN_PICKS,
+};
 #[cfg(test)]
 pub(crate) use serve::page::fixtures;
 pub use serve::page::{

@@ -3,6 +3,7 @@
 
 mod abtest;
 mod cli;
+mod coldstart;
 mod common;
 mod compare;
 mod docs;

@@ -1,7 +1,8 @@
-//! Cold start: the onboarding set a new profile picks from. Titles are
-//! clustered by their collaborative factors (seeded k-means), and the most
-//! popular titles of each cluster are offered in turn, so the set spans the
-//! catalog's taste clusters instead of its top sellers.
+//! Cold start: the onboarding set a new profile picks from. The set shown
+//! is a greedy cover of the members' tastes ([`cover_set`]): as many members
+//! as possible find three titles they like in it. The set it replaced
+//! ([`cluster_set`]: the most popular titles of each taste cluster in turn)
+//! stays, so `marquee eval --onboarding` can score the two side by side.
 
 use crate::catalog::Maturity;
 use crate::rank::Model;
@@ -15,6 +16,10 @@ const CLUSTERS: usize = 10;
 const SET_SIZE: usize = 24;
 const PER_CLUSTER: usize = 3;
 const PER_GENRE: usize = 4;
+/// Members the cover set is chosen for, at most.
+const COVER_MEMBERS: usize = 2_000;
+/// The share of the offerable titles a member counts as liking.
+const LIKED_SHARE: f64 = 0.1;
 
 /// What is wrong with one pick, or with the picks as a whole.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,18 +74,115 @@ impl std::fmt::Display for PickProblem {
 #[error("{}", .0.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("; "))]
 pub struct OnboardingError(pub Vec<PickProblem>);
 
-/// 20–30 titles (fewer only if the catalog is small) spanning taste clusters.
+/// The onboarding set a new profile is shown: [`cover_set`], which gives
+/// more simulated new members three titles they like than [`cluster_set`]
+/// did (docs/evaluation.md, "Cold start").
 pub fn onboarding_set(model: &Model, maturity: Maturity, seed: u64) -> Vec<usize> {
+    cover_set(model, maturity, seed)
+}
+
+/// The titles a set may offer, most popular first: within the maturity
+/// limit, and from the better-known 70 % (the long tail is not a good first
+/// impression).
+fn offerable(model: &Model, maturity: Maturity) -> Vec<usize> {
     let pop = &model.trained.signals.popularity;
     let mut candidates: Vec<usize> = (0..model.titles.len())
         .filter(|&t| maturity.allows(model.titles[t].maturity))
         .collect();
     candidates.sort_by(|&a, &b| pop[b].total_cmp(&pop[a]).then(a.cmp(&b)));
-    // The long tail is not a good first impression: offer from the better-known 70 %.
     let keep = (candidates.len() * 7)
         .div_ceil(10)
         .max(SET_SIZE.min(candidates.len()));
     candidates.truncate(keep);
+    candidates
+}
+
+/// A title's first genre, for the per-genre cap.
+fn first_genre(model: &Model, t: usize) -> &str {
+    model.titles[t].genres.first().map_or("", String::as_str)
+}
+
+/// The set chosen for the members it serves: as many training members as
+/// possible should find at least [`MIN_PICKS`] titles they like in it. A
+/// member "likes" the top [`LIKED_SHARE`] of the offerable titles by their
+/// collaborative score (the simulation's viewers play their top 10 % by
+/// true appeal). Greedy maximum cover: each step adds the title liked by the
+/// most members still short of three (then by the most members in all, then
+/// by popularity), at most [`PER_GENRE`] per first genre; [`SET_SIZE`] titles.
+/// Members are [`COVER_MEMBERS`] evenly spaced rows at most, so a set takes
+/// milliseconds.
+pub fn cover_set(model: &Model, maturity: Maturity, _seed: u64) -> Vec<usize> {
+    let pop = &model.trained.signals.popularity;
+    let candidates = offerable(model, maturity);
+    let als = &model.trained.signals.als;
+    let liked_n = ((candidates.len() as f64 * LIKED_SHARE).round() as usize).max(1);
+    let step = als.user.nrows().div_ceil(COVER_MEMBERS).max(1);
+    // Candidate position → the members (rows) who like it.
+    let mut likers: Vec<Vec<usize>> = vec![vec![]; candidates.len()];
+    let mut members = 0usize;
+    for row in (0..als.user.nrows()).step_by(step) {
+        let u = als.user.row(row);
+        if u.iter().all(|&x| x == 0.0) {
+            continue;
+        }
+        let mut scored: Vec<(f32, usize)> = candidates
+            .iter()
+            .enumerate()
+            .map(|(i, &t)| (als.item.row(t).dot(&u), i))
+            .collect();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        for &(_, i) in scored.iter().take(liked_n) {
+            likers[i].push(members);
+        }
+        members += 1;
+    }
+    let mut short = vec![MIN_PICKS; members];
+    let mut taken = vec![false; candidates.len()];
+    let mut per_genre: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut set = vec![];
+    while set.len() < SET_SIZE.min(candidates.len()) {
+        let allowed = |i: usize| {
+            !taken[i]
+                && per_genre
+                    .get(first_genre(model, candidates[i]))
+                    .copied()
+                    .unwrap_or(0)
+                    < PER_GENRE
+        };
+        let mut open: Vec<usize> = (0..candidates.len()).filter(|&i| allowed(i)).collect();
+        if open.is_empty() {
+            // Every genre is at its cap: fill from the rest.
+            open = (0..candidates.len()).filter(|&i| !taken[i]).collect();
+        }
+        let key = |i: usize| {
+            let still_short = likers[i].iter().filter(|&&u| short[u] > 0).count();
+            (still_short, likers[i].len())
+        };
+        let Some(best) = open.into_iter().max_by(|&a, &b| {
+            key(a)
+                .cmp(&key(b))
+                .then(pop[candidates[a]].total_cmp(&pop[candidates[b]]))
+                .then(b.cmp(&a))
+        }) else {
+            break;
+        };
+        taken[best] = true;
+        for &u in &likers[best] {
+            short[u] = short[u].saturating_sub(1);
+        }
+        *per_genre
+            .entry(first_genre(model, candidates[best]))
+            .or_default() += 1;
+        set.push(candidates[best]);
+    }
+    set
+}
+
+/// The set as it was chosen before [`cover_set`]: 20–30 titles (fewer only if
+/// the catalog is small) spanning taste clusters.
+pub fn cluster_set(model: &Model, maturity: Maturity, seed: u64) -> Vec<usize> {
+    let pop = &model.trained.signals.popularity;
+    let candidates = offerable(model, maturity);
     let vectors: Vec<Array1<f32>> = candidates
         .iter()
         .map(|&t| {
