@@ -1195,7 +1195,13 @@ fn the_profile_picker_counts_one_event_in_the_singular_and_shows_avatars() {
 fn onboarding_counts_picks_finds_titles_and_asks_before_leaving() {
     let mut h = tiny("new");
     assert!(h.screen().contains("0 of 3 picked"), "{}", h.screen());
-    h.keys(&[KeyCode::Char(' '), KeyCode::Right, KeyCode::Char(' ')]);
+    // Two posters other than Fog Over Ely (m2), found later by `/`, whatever the set's order.
+    for _ in 0..2 {
+        while h.rt.app.onboarding_shown()[h.rt.app.onboarding.selected] == "m2" {
+            h.keys(&[KeyCode::Right]);
+        }
+        h.keys(&[KeyCode::Char(' '), KeyCode::Right]);
+    }
     assert!(h.screen().contains("2 of 3 picked"), "{}", h.screen());
     assert!(h.screen().contains("✓ picked"));
     // `/` narrows the posters to the words typed.
