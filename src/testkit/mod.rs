@@ -162,15 +162,15 @@ fn tiny_trained(titles: &[Title], end: Option<chrono::NaiveDateTime>) -> Trained
     )]);
     let signals = Signals {
         end: end.map_or(0, |e| e.and_utc().timestamp()),
-        als: Als {
-            params: AlsParams {
+        als: Als::new(
+            AlsParams {
                 factors: genres.len(),
                 iterations: 1,
                 lambda: 1.0,
             },
-            user: Array2::zeros((0, genres.len())),
+            Array2::zeros((0, genres.len())),
             item,
-        },
+        ),
         ease: None,
         neighbours,
         popularity,

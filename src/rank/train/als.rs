@@ -4,13 +4,14 @@
 //! in by one closed-form least-squares solve against the title factors.
 
 use super::interactions::Cell;
-use super::linalg::{cholesky_in_place, cholesky_solve};
+use super::linalg::{cholesky_lower_flat, cholesky_solve_flat};
 use super::progress::Progress;
 use ndarray::{Array1, Array2, Axis};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
+use std::sync::OnceLock;
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct AlsParams {
@@ -24,9 +25,18 @@ pub struct Als {
     pub params: AlsParams,
     pub user: Array2<f32>,
     pub item: Array2<f32>,
+    /// YᵀY of the title factors, computed on the first fold-in and kept:
+    /// every fold-in needs it, and it costs titles × factors² to make.
+    #[serde(skip)]
+    item_gram: OnceLock<Array2<f64>>,
 }
 
 /// Solve (YᵀY + Σ (c−1) y yᵀ + λI) x = Σ c p y for one row.
+///
+/// The system is kept as one flat row-major buffer and each cell's update
+/// runs over plain slices, so the compiler vectorises it; every element sees
+/// the same additions in the same order as a textbook loop, so the factors
+/// are the same to the last bit.
 fn solve_row(
     gram: &Array2<f64>,
     other: &Array2<f32>,
@@ -34,37 +44,41 @@ fn solve_row(
     lambda: f32,
 ) -> Array1<f32> {
     let k = gram.nrows();
-    let mut a = gram.clone();
-    let mut b = Array1::<f64>::zeros(k);
+    let mut a: Vec<f64> = gram.iter().copied().collect();
+    let mut b = vec![0f64; k];
+    let mut y64 = vec![0f64; k];
     let mut any = false;
     for (j, pref, conf) in cells {
         any = true;
         let y = other.row(j);
+        for (to, &from) in y64.iter_mut().zip(y.iter()) {
+            *to = from as f64;
+        }
         let w = (conf - 1.0) as f64;
+        let cp = (conf * pref) as f64;
         for r in 0..k {
-            let yr = y[r] as f64;
+            let yr = y64[r];
             if w != 0.0 {
-                for c in 0..=r {
-                    a[[r, c]] += w * yr * y[c] as f64;
+                let wyr = w * yr;
+                let row = &mut a[r * k..r * k + r + 1];
+                for (x, &yc) in row.iter_mut().zip(&y64[..=r]) {
+                    *x += wyr * yc;
                 }
             }
-            b[r] += (conf * pref) as f64 * yr;
+            b[r] += cp * yr;
         }
     }
     if !any {
         return Array1::zeros(k);
     }
     for r in 0..k {
-        for c in 0..r {
-            a[[c, r]] = a[[r, c]];
-        }
-        a[[r, r]] += lambda as f64;
+        a[r * k + r] += lambda as f64;
     }
-    if !cholesky_in_place(&mut a) {
+    if !cholesky_lower_flat(&mut a, k) {
         return Array1::zeros(k);
     }
-    cholesky_solve(&a, b.view_mut());
-    b.mapv(|x| x as f32)
+    cholesky_solve_flat(&a, k, &mut b);
+    b.into_iter().map(|x| x as f32).collect()
 }
 
 fn gram(m: &Array2<f32>) -> Array2<f64> {
@@ -124,14 +138,24 @@ impl Als {
                 });
         }
         progress.report("taste factors", params.iterations, params.iterations);
-        Als { params, user, item }
+        Als::new(params, user, item)
+    }
+
+    /// A model from its factors.
+    pub fn new(params: AlsParams, user: Array2<f32>, item: Array2<f32>) -> Als {
+        Als {
+            params,
+            user,
+            item,
+            item_gram: OnceLock::new(),
+        }
     }
 
     /// A profile's vector from its cells, without retraining (fold-in).
     pub fn fold_in(&self, cells: &[Cell]) -> Array1<f32> {
-        let g = gram(&self.item);
+        let g = self.item_gram.get_or_init(|| gram(&self.item));
         solve_row(
-            &g,
+            g,
             &self.item,
             cells.iter().map(|c| (c.title as usize, c.pref, c.conf)),
             self.params.lambda,

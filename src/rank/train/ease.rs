@@ -7,7 +7,8 @@ use super::interactions::Cell;
 use crate::rank::config::ItemModelParams;
 use faer::linalg::solvers::DenseSolveCore;
 use faer::{Mat, Side};
-use ndarray::{Array1, Array2};
+use ndarray::{Array1, Array2, Axis};
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// One positive of a member: the item, its confidence and when it was taken up.
@@ -68,6 +69,24 @@ impl Ease {
     ///
     /// Scores use the same column weights. Zero exponents and γ = 0 give plain EASE.
     pub fn train_weighted(lists: &[Vec<Positive>], n_titles: usize, p: ItemModelParams) -> Ease {
+        let sorted: Vec<Vec<Positive>>;
+        let lists = if lists
+            .iter()
+            .all(|l| l.windows(2).all(|w| w[0].item < w[1].item))
+        {
+            lists
+        } else {
+            sorted = lists
+                .iter()
+                .map(|l| {
+                    let mut l = l.clone();
+                    l.sort_by_key(|x| x.item);
+                    l.dedup_by_key(|x| x.item);
+                    l
+                })
+                .collect();
+            &sorted
+        };
         let mut item_count = vec![0f64; n_titles];
         for list in lists {
             for x in list {
@@ -92,48 +111,41 @@ impl Ease {
             .collect();
         let gamma = p.session_weight.max(0.0) as f64;
         let tau = p.session_seconds.max(1.0) as f64;
-        let mut g = Mat::<f64>::zeros(n_titles, n_titles);
-        let mut x = Vec::new();
-        for list in lists.iter().filter(|l| !l.is_empty()) {
-            let wu = (list.len() as f64 / mean_user).powf(p.user_exponent as f64);
-            x.clear();
-            x.extend(
-                list.iter()
-                    .map(|e| wu * e.weight as f64 * item_weight[e.item]),
-            );
-            // G is symmetric: each pair is weighed once and added to both halves.
-            for (a, ea) in list.iter().enumerate() {
-                for (b, eb) in list.iter().enumerate().skip(a) {
-                    let apart = (ea.at - eb.at).unsigned_abs() as f64 / tau;
-                    // Past 30 τ the kernel (< 1e-13) is below f64's notice: skip exp.
-                    let near = if gamma > 0.0 && apart < 30.0 {
-                        (-apart).exp()
-                    } else {
-                        0.0
-                    };
-                    let v = x[a] * x[b] * ((1.0 + gamma * near) / (1.0 + gamma));
-                    g[(ea.item, eb.item)] += v;
-                    if b != a {
-                        g[(eb.item, ea.item)] += v;
-                    }
-                }
-            }
-        }
-        for i in 0..n_titles {
-            g[(i, i)] += p.lambda as f64;
-        }
+        let user_weight: Vec<f64> = lists
+            .iter()
+            .map(|l| (l.len() as f64 / mean_user).powf(p.user_exponent as f64))
+            .collect();
+        let pair = |wu: f64, ea: &Positive, eb: &Positive| {
+            let xa = wu * ea.weight as f64 * item_weight[ea.item];
+            let xb = wu * eb.weight as f64 * item_weight[eb.item];
+            let apart = (ea.at - eb.at).unsigned_abs() as f64 / tau;
+            // Past 30 τ the kernel (< 1e-13) is below f64's notice: skip exp.
+            let near = if gamma > 0.0 && apart < 30.0 {
+                (-apart).exp()
+            } else {
+                0.0
+            };
+            xa * xb * ((1.0 + gamma * near) / (1.0 + gamma))
+        };
+        let g = gram(lists, n_titles, &user_weight, &pair, p.lambda as f64);
         // Cholesky-based inverse (faer: blocked and parallel, so a few thousand titles stay fast).
         let inv = g
+            .as_ref()
             .llt(Side::Lower)
             .expect("XᵀX + λI is positive definite for λ > 0")
             .inverse();
-        let b = Array2::from_shape_fn((n_titles, n_titles), |(i, j)| {
-            if i == j {
-                0.0
-            } else {
-                (-inv[(i, j)] / inv[(j, j)]) as f32
-            }
-        });
+        drop(g);
+        let mut b = Array2::<f32>::zeros((n_titles, n_titles));
+        b.axis_iter_mut(Axis(0))
+            .into_par_iter()
+            .enumerate()
+            .for_each(|(i, mut row)| {
+                for (j, x) in row.iter_mut().enumerate() {
+                    if i != j {
+                        *x = (-inv[(i, j)] / inv[(j, j)]) as f32;
+                    }
+                }
+            });
         Ease {
             b,
             item_weight: item_weight.into_iter().map(|w| w as f32).collect(),
@@ -148,6 +160,55 @@ impl Ease {
         }
         s
     }
+}
+
+/// Titles per block of Gram columns that one thread fills.
+const GRAM_BLOCK: usize = 64;
+
+/// G = Σ_u Σ_{i,j ∈ u} pair(w_u, i, j) + λI, dense and symmetric.
+///
+/// Every list holds each item once, sorted by item. Column j is filled by the one thread
+/// that owns j's block, from the pairs (i ≤ j) of every member in member
+/// order; the other half is mirrored at the end. So each entry is the same
+/// sum in the same order as one thread adding pair by pair would make, and
+/// the model does not depend on the number of threads.
+fn gram(
+    lists: &[Vec<Positive>],
+    n: usize,
+    user_weight: &[f64],
+    pair: &(dyn Fn(f64, &Positive, &Positive) -> f64 + Sync),
+    lambda: f64,
+) -> Mat<f64> {
+    let mut buf = vec![0f64; n * n];
+    buf.par_chunks_mut(n * GRAM_BLOCK)
+        .enumerate()
+        .for_each(|(block, cols)| {
+            let first = block * GRAM_BLOCK;
+            let last = (first + GRAM_BLOCK).min(n);
+            for (list, &wu) in lists.iter().zip(user_weight) {
+                let from = list.partition_point(|x| x.item < first);
+                let to = list.partition_point(|x| x.item < last);
+                for (b, eb) in list.iter().enumerate().take(to).skip(from) {
+                    let col = &mut cols[(eb.item - first) * n..(eb.item - first + 1) * n];
+                    for ea in &list[..=b] {
+                        col[ea.item] += pair(wu, ea, eb);
+                    }
+                }
+            }
+        });
+    let mut g = Mat::<f64>::zeros(n, n);
+    for j in 0..n {
+        for i in 0..=j {
+            let v = buf[j * n + i];
+            g[(i, j)] = v;
+            g[(j, i)] = v;
+        }
+    }
+    drop(buf);
+    for i in 0..n {
+        g[(i, i)] += lambda;
+    }
+    g
 }
 
 #[cfg(test)]

@@ -85,12 +85,25 @@ impl Interactions {
         cutoff: Option<i64>,
         alpha: f32,
     ) -> Interactions {
-        let mut agg: Vec<BTreeMap<u32, Engagement>> = vec![BTreeMap::new(); members.len()];
-        for e in events {
+        let keys = EventKey::all(events, members, titles, &BTreeMap::new());
+        Interactions::from_keys(events, &keys, members.len(), titles.len(), cutoff, alpha)
+    }
+
+    /// [`Interactions::build`] over events whose rows and columns were looked up once.
+    pub fn from_keys(
+        events: &[Event],
+        keys: &[EventKey],
+        n_members: usize,
+        n_titles: usize,
+        cutoff: Option<i64>,
+        alpha: f32,
+    ) -> Interactions {
+        let mut agg: Vec<BTreeMap<u32, Engagement>> = vec![BTreeMap::new(); n_members];
+        for (e, k) in events.iter().zip(keys) {
             if cutoff.is_some_and(|c| e.at >= c) {
                 continue;
             }
-            let (Some(&m), Some(&t)) = (members.get(&e.member_id), titles.get(&e.title_id)) else {
+            let Some((m, t)) = k.get() else {
                 continue;
             };
             agg[m].entry(t as u32).or_default().add(e);
@@ -100,7 +113,7 @@ impl Interactions {
             .map(|cells| engagement_cells(&cells, alpha))
             .collect();
         Interactions {
-            n_titles: titles.len(),
+            n_titles,
             by_member,
         }
     }
@@ -114,6 +127,56 @@ impl Interactions {
             }
         }
         out
+    }
+}
+
+/// An event's member row, title column and artwork theme, looked up once
+/// per training instead of once per pass (the ids are strings).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EventKey {
+    member: u32,
+    title: u32,
+    theme: u8,
+}
+
+impl EventKey {
+    const NONE: u32 = u32::MAX;
+    const NO_THEME: u8 = u8::MAX;
+
+    /// The keys of every event, in event order, on all cores.
+    pub fn all(
+        events: &[Event],
+        members: &BTreeMap<i64, usize>,
+        titles: &BTreeMap<String, usize>,
+        artwork_theme: &BTreeMap<String, usize>,
+    ) -> Vec<EventKey> {
+        use rayon::prelude::*;
+        events
+            .par_iter()
+            .map(|e| {
+                let row = |x: Option<&usize>| x.map_or(Self::NONE, |&v| v as u32);
+                EventKey {
+                    member: row(members.get(&e.member_id)),
+                    title: row(titles.get(&e.title_id)),
+                    theme: e
+                        .artwork_id
+                        .as_ref()
+                        .and_then(|a| artwork_theme.get(a))
+                        .map_or(Self::NO_THEME, |&t| t as u8),
+                }
+            })
+            .collect()
+    }
+
+    /// (member row, title column) when both are in the training set.
+    pub fn get(&self) -> Option<(usize, usize)> {
+        (self.member != Self::NONE && self.title != Self::NONE)
+            .then_some((self.member as usize, self.title as usize))
+    }
+
+    /// The theme index of the artwork the event was shown with, if known.
+    pub fn theme(&self) -> Option<usize> {
+        (self.theme != Self::NO_THEME).then_some(self.theme as usize)
     }
 }
 

@@ -7,46 +7,72 @@ use ndarray::{Array2, ArrayViewMut1};
 /// Cholesky factor. Returns false if it is not positive definite.
 pub fn cholesky_in_place(a: &mut Array2<f64>) -> bool {
     let n = a.nrows();
-    for j in 0..n {
-        let mut d = a[[j, j]];
-        for k in 0..j {
-            d -= a[[j, k]] * a[[j, k]];
-        }
-        if d <= 0.0 || !d.is_finite() {
-            return false;
-        }
-        let d = d.sqrt();
-        a[[j, j]] = d;
-        for i in j + 1..n {
-            let mut s = a[[i, j]];
-            for k in 0..j {
-                s -= a[[i, k]] * a[[j, k]];
-            }
-            a[[i, j]] = s / d;
-        }
-        for i in 0..j {
-            a[[i, j]] = 0.0;
+    let mut flat: Vec<f64> = a.iter().copied().collect();
+    let ok = cholesky_lower_flat(&mut flat, n);
+    for (i, mut row) in a.rows_mut().into_iter().enumerate() {
+        for (j, x) in row.iter_mut().enumerate() {
+            *x = if j <= i { flat[i * n + j] } else { 0.0 };
         }
     }
-    true
+    ok
 }
 
 /// Solve L Lᵀ x = b given the lower factor L; b is overwritten by x.
 pub fn cholesky_solve(l: &Array2<f64>, mut b: ArrayViewMut1<f64>) {
     let n = l.nrows();
+    let flat: Vec<f64> = l.iter().copied().collect();
+    let mut x: Vec<f64> = b.iter().copied().collect();
+    cholesky_solve_flat(&flat, n, &mut x);
+    for (to, from) in b.iter_mut().zip(x) {
+        *to = from;
+    }
+}
+
+/// [`cholesky_in_place`] on a row-major n × n buffer: reads and writes the
+/// lower triangle only (the upper one is left as it was).
+pub fn cholesky_lower_flat(a: &mut [f64], n: usize) -> bool {
+    for j in 0..n {
+        let (done, rest) = a.split_at_mut(j * n);
+        let _ = done;
+        let row_j = &mut rest[..n];
+        let mut d = row_j[j];
+        for &x in &row_j[..j] {
+            d -= x * x;
+        }
+        if d <= 0.0 || !d.is_finite() {
+            return false;
+        }
+        let d = d.sqrt();
+        row_j[j] = d;
+        let (upto, below) = a.split_at_mut((j + 1) * n);
+        let row_j = &upto[j * n..j * n + j];
+        for i in j + 1..n {
+            let row_i = &mut below[(i - j - 1) * n..(i - j) * n];
+            let mut s = row_i[j];
+            for (x, y) in row_i[..j].iter().zip(row_j) {
+                s -= x * y;
+            }
+            row_i[j] = s / d;
+        }
+    }
+    true
+}
+
+/// [`cholesky_solve`] on a row-major lower factor from [`cholesky_lower_flat`].
+pub fn cholesky_solve_flat(l: &[f64], n: usize, b: &mut [f64]) {
     for i in 0..n {
         let mut s = b[i];
-        for k in 0..i {
-            s -= l[[i, k]] * b[k];
+        for (x, y) in l[i * n..i * n + i].iter().zip(&b[..i]) {
+            s -= x * y;
         }
-        b[i] = s / l[[i, i]];
+        b[i] = s / l[i * n + i];
     }
     for i in (0..n).rev() {
         let mut s = b[i];
         for k in i + 1..n {
-            s -= l[[k, i]] * b[k];
+            s -= l[k * n + i] * b[k];
         }
-        b[i] = s / l[[i, i]];
+        b[i] = s / l[i * n + i];
     }
 }
 

@@ -7,7 +7,7 @@
 
 use super::als::{Als, AlsParams};
 use super::ease::Ease;
-use super::interactions::{Cell, Interactions};
+use super::interactions::{Cell, EventKey, Interactions};
 use super::progress::Progress;
 use crate::catalog::{is_finished, Action, Event, DAY_SECONDS as DAY};
 use crate::rank::config::TrainingParams;
@@ -49,6 +49,8 @@ pub struct LogView<'a> {
     pub title_index: &'a BTreeMap<String, usize>,
     /// Theme index of every artwork id.
     pub artwork_theme: &'a BTreeMap<String, usize>,
+    /// Each event's row, column and theme (`EventKey::all` over the maps above).
+    pub keys: &'a [EventKey],
 }
 
 impl Signals {
@@ -60,10 +62,11 @@ impl Signals {
     ) -> (Signals, Interactions) {
         progress.report("reading the log", 0, 1);
         let n = log.title_index.len();
-        let inter = Interactions::build(
+        let inter = Interactions::from_keys(
             log.events,
-            log.member_index,
-            log.title_index,
+            log.keys,
+            log.member_index.len(),
+            n,
             Some(end),
             p.alpha,
         );
@@ -81,14 +84,19 @@ impl Signals {
         );
         progress.report("item model", 0, 1);
         let ease = (n <= EASE_MAX_TITLES).then(|| Ease::train(&inter.by_member, n, p.item_model));
-        progress.report("item model", 1, 1);
+        progress.report("neighbours", 0, 1);
         let neighbours = match &ease {
-            Some(e) => (0..n)
-                .map(|i| top_k(e.b.row(i).iter().copied(), i, NEIGHBOURS))
-                .collect(),
+            Some(e) => {
+                use rayon::prelude::*;
+                (0..n)
+                    .into_par_iter()
+                    .map(|i| top_k(e.b.row(i).iter().copied(), i, NEIGHBOURS))
+                    .collect()
+            }
             None => als_neighbours(&als),
         };
 
+        progress.report("counts", 0, 1);
         let mut viewers_90d = vec![0u32; n];
         let mut trending: BTreeMap<String, Vec<f32>> = BTreeMap::new();
         let mut plays = vec![0f32; n];
@@ -97,14 +105,11 @@ impl Signals {
         let mut dev = vec![[0f32; 4]; n];
         let mut member_themes = vec![[0u16; 10]; log.member_index.len()];
         let mut last_pair = (usize::MAX, usize::MAX);
-        for e in log.events.iter().filter(|e| e.at < end) {
-            let (Some(&m), Some(&t)) = (
-                log.member_index.get(&e.member_id),
-                log.title_index.get(&e.title_id),
-            ) else {
+        for (e, key) in log.events.iter().zip(log.keys).filter(|(e, _)| e.at < end) {
+            let Some((m, t)) = key.get() else {
                 continue;
             };
-            if let Some(&theme) = e.artwork_id.as_ref().and_then(|a| log.artwork_theme.get(a)) {
+            if let Some(theme) = key.theme() {
                 member_themes[m][theme] = member_themes[m][theme].saturating_add(1);
             }
             if e.action != Action::Play {
