@@ -283,7 +283,11 @@ mod tests {
         let as_of = store.as_of().unwrap();
         let config = RankerConfig::default();
         let stages = std::sync::Mutex::new(Vec::new());
-        let sink = |s: super::super::progress::Step| stages.lock().unwrap().push(s.stage);
+        let steps = std::sync::Mutex::new(Vec::new());
+        let sink = |s: super::super::progress::Step| {
+            stages.lock().unwrap().push(s.stage);
+            steps.lock().unwrap().push(s);
+        };
         let train = |progress| {
             train_log(
                 &titles, &content, &members, &events, as_of, &config, progress,
@@ -321,10 +325,10 @@ mod tests {
         ] {
             assert!(stages.contains(&stage), "{stage} is reported: {stages:?}");
         }
+        let last = *steps.lock().unwrap().last().unwrap();
         assert_eq!(
-            stages.last(),
-            Some(&"item model"),
-            "the serving pass ends training"
+            last.done, last.of,
+            "training ends on a finished stage: {last:?}"
         );
     }
 

@@ -158,6 +158,7 @@ impl Signals {
             device_lift,
             member_themes,
         };
+        progress.report("counts", 1, 1);
         (signals, inter)
     }
 
