@@ -135,10 +135,7 @@ pub fn run(
             let bar = play_bar(&population, sim, model, member.maturity);
             let mut out = vec![];
             for s in 0..sessions {
-                let now = Context::default_now(model.as_of)
-                    + chrono::Duration::days(s as i64)
-                    + chrono::Duration::hours(sim.peak_hour as i64 - 20);
-                let ctx = Context::new(now, device);
+                let ctx = session_context(model, sim, s as i64, device);
                 let page = PageRequest {
                     model,
                     profile: &state,
@@ -198,6 +195,15 @@ pub fn play_bar(
         .get(((appeals.len() as f64 * PLAY_SHARE) as usize).min(appeals.len().saturating_sub(1)))
         .copied()
         .unwrap_or(f64::INFINITY)
+}
+
+/// When a simulated viewer's session on `day` (0: the catalog's today) takes
+/// place: at their peak hour, on `device`.
+pub fn session_context(model: &Model, sim: &SimViewer, day: i64, device: Device) -> Context {
+    let now = Context::default_now(model.as_of)
+        + chrono::Duration::days(day)
+        + chrono::Duration::hours(sim.peak_hour as i64 - 20);
+    Context::new(now, device)
 }
 
 /// The device a simulated viewer uses most.

@@ -14,8 +14,7 @@ use super::protocol::{first_play, positives_by_member};
 use crate::catalog::{Action, Device, Event, MemberKind, NewEvent};
 use crate::rank::features::Feature;
 use crate::rank::{
-    title_features, train_log, ContentIndex, Context, Model, PageRequest, PageScorer, ProfileState,
-    RankerConfig,
+    title_features, Context, Model, PageRequest, PageScorer, ProfileState, Progress, RankerConfig,
 };
 use crate::store::{Member, Store, StoreError};
 use rayon::prelude::*;
@@ -104,36 +103,6 @@ pub fn onboarded_lists(
     }
 }
 
-/// A model trained on `events` only, over the store's catalog.
-pub fn model_without(
-    store: &Store,
-    config: &RankerConfig,
-    members: &[Member],
-    events: &[Event],
-) -> Result<Model, StoreError> {
-    let titles = store.titles()?;
-    let content = ContentIndex::build(&titles);
-    let as_of = store.as_of()?;
-    let trained = train_log(
-        &titles,
-        &content,
-        members,
-        events,
-        as_of,
-        config,
-        crate::rank::Progress::NONE,
-    );
-    Ok(Model::from_parts(
-        titles,
-        content,
-        store.genres()?,
-        store.tags()?,
-        as_of,
-        trained,
-        config.training.alpha,
-    ))
-}
-
 /// Does the database hold the bundled sample population (whose generator
 /// the simulations draw new members from)?
 pub fn has_sample_population(members: &[Member]) -> bool {
@@ -172,7 +141,7 @@ pub fn evaluate_onboarding(
         .filter(|e| !held.contains(&e.member_id) && !left_out.contains(&e.member_id))
         .cloned()
         .collect();
-    let model = model_without(store, config, &members, &train_events)?;
+    let model = Model::train_on(store, config, &members, &train_events, Progress::NONE)?;
     let ctx = Context::new(Context::default_now(model.as_of), Device::Tv);
     let train: BTreeMap<i64, BTreeSet<usize>> = positives
         .iter()

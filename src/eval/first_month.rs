@@ -12,7 +12,7 @@
 //! discovery.
 //! Differences are paired by member, with bootstrap 95 % intervals.
 
-use super::abtest::{play_bar, usual_device, Viewer};
+use super::abtest::{play_bar, session_context, usual_device, Viewer};
 use super::coldstart_db::onboarded_profile;
 use super::metrics::{paired_interval, percentile, Interval};
 use super::onboarding_set::new_viewers;
@@ -117,10 +117,7 @@ pub fn live_month(
         plays: vec![],
     };
     for (s, &day) in SESSION_DAYS.iter().enumerate() {
-        let now = Context::default_now(model.as_of)
-            + chrono::Duration::days(day)
-            + chrono::Duration::hours(sim.peak_hour as i64 - 20);
-        let ctx = Context::new(now, device);
+        let ctx = session_context(model, sim, day, device);
         let page = PageRequest {
             model,
             profile: &state,

@@ -68,19 +68,27 @@ impl Model {
             model.freshly_trained = false;
             return Ok(model);
         }
+        let (members, events) = (store.members()?, store.training_events()?);
+        let model = Model::train_on(store, config, &members, &events, progress)?;
+        store.put_cached("model", &fingerprint, &Cached::encode(&model))?;
+        Ok(model)
+    }
+
+    /// A model trained on `events` only (of `members`), over the store's
+    /// catalog, not cached: the cold-start evaluation trains one on a log
+    /// with its held-out members taken out.
+    pub fn train_on(
+        store: &Store,
+        config: &RankerConfig,
+        members: &[Member],
+        events: &[Event],
+        progress: Progress,
+    ) -> Result<Model, StoreError> {
         let titles = store.titles()?;
         let content = ContentIndex::build(&titles);
         let as_of = store.as_of()?;
-        let trained = train_log(
-            &titles,
-            &content,
-            &store.members()?,
-            &store.training_events()?,
-            as_of,
-            config,
-            progress,
-        );
-        let model = Model::from_parts(
+        let trained = train_log(&titles, &content, members, events, as_of, config, progress);
+        Ok(Model::from_parts(
             titles,
             content,
             store.genres()?,
@@ -88,9 +96,7 @@ impl Model {
             as_of,
             trained,
             config.training.alpha,
-        );
-        store.put_cached("model", &fingerprint, &Cached::encode(&model))?;
-        Ok(model)
+        ))
     }
 
     /// A model from a catalog (with its content index) and a trained part.
