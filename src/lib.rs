@@ -8,6 +8,7 @@
 pub mod assets;
 pub mod catalog;
 pub mod eval;
+pub mod export;
 pub mod rank;
 pub mod session;
 pub mod store;

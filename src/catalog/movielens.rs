@@ -348,7 +348,7 @@ fn parse_ratings(
 }
 
 /// Split one CSV line with RFC 4180 quoting ("a, b" and doubled quotes).
-fn split_csv(line: &str) -> Option<Vec<String>> {
+pub(crate) fn split_csv(line: &str) -> Option<Vec<String>> {
     let mut out = vec![];
     let mut field = String::new();
     let mut chars = line.chars().peekable();

@@ -5,13 +5,12 @@ use super::compare::ConfigPair;
 use super::print::{tiles, Progress};
 use anyhow::Result;
 use marquee::store::Store;
-use std::path::Path;
 
 /// `marquee abtest`: a progress bar on a terminal, then the report.
 pub fn run(
     store: &mut Store,
-    a: &Path,
-    b: &Path,
+    a: marquee::rank::RankerConfig,
+    b: marquee::rank::RankerConfig,
     viewers: usize,
     sessions: usize,
     seed: u64,

@@ -17,6 +17,16 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(p) => RankerConfig::load(p)?,
         None => RankerConfig::default(),
     };
+    let reach = super::ranker::Reach {
+        timeout: std::time::Duration::from_millis(cli.ranker_timeout),
+        db: &db,
+    };
+    let config = super::ranker::attach(
+        config,
+        cli.ranker.as_deref(),
+        cli.ranker_file.as_deref(),
+        &reach,
+    )?;
     let terminal = std::io::stdout().is_terminal() && std::io::stdin().is_terminal();
     if cli.command.is_none() && !terminal && (cli.compare.is_some() || cli.sandbox) {
         let flag = if cli.compare.is_some() {
@@ -29,7 +39,11 @@ pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         None if terminal => {
             let log = db.with_file_name("marquee-crash.log");
-            let compare = cli.compare.as_deref().map(RankerConfig::load).transpose()?;
+            let compare = cli
+                .compare
+                .as_deref()
+                .map(|b| super::ranker::side(b, &reach))
+                .transpose()?;
             // The sandbox runs on a throw-away copy, removed when `copy` drops.
             let copy = cli
                 .sandbox
@@ -282,7 +296,11 @@ pub fn run(cli: Cli) -> Result<()> {
         }) => {
             let mut store = open_with_sample(&db)?;
             let ctx = parse_context(&store, &context)?;
-            super::compare::run(&mut store, &a, &b, profile.as_deref(), &ctx, seed, json)?;
+            let (a, b) = (
+                super::ranker::side(&a, &reach)?,
+                super::ranker::side(&b, &reach)?,
+            );
+            super::compare::run(&mut store, a, b, profile.as_deref(), &ctx, seed, json)?;
         }
         Some(Command::Abtest {
             a,
@@ -293,10 +311,14 @@ pub fn run(cli: Cli) -> Result<()> {
             json,
         }) => {
             let mut store = open_with_sample(&db)?;
+            let (a, b) = (
+                super::ranker::side(&a, &reach)?,
+                super::ranker::side(&b, &reach)?,
+            );
             super::abtest::run(
                 &mut store,
-                &a,
-                &b,
+                a,
+                b,
                 viewers as usize,
                 sessions.into(),
                 seed,
@@ -305,7 +327,7 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Some(Command::Replay { file, json }) => {
             let store = open_with_sample(&db)?;
-            super::replay::run(&store, &file, json)?;
+            super::replay::run(&store, &file, config.external.as_ref(), json)?;
         }
         Some(Command::Snapshot { command }) => {
             let mut store = open_with_sample(&db)?;
@@ -320,6 +342,15 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Some(Command::ImportMovielens { dir, profiles }) => {
             super::movielens::import(&db, &dir, profiles)?;
+        }
+        Some(Command::Export {
+            what,
+            format,
+            out,
+            with_feedback,
+        }) => {
+            let store = open_with_sample(&db)?;
+            super::export::run(&store, &what, &format, out.as_deref(), with_feedback)?;
         }
         Some(Command::Import { files }) => {
             let mut store = Store::open(&db)?;

@@ -13,7 +13,6 @@ use marquee::rank::{Context, Model, Page, PageRequest, ProfileState, RankerConfi
 use marquee::store::Store;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
 
 #[derive(Serialize)]
 struct ProfileComparison {
@@ -26,8 +25,8 @@ struct ProfileComparison {
 
 pub fn run(
     store: &mut Store,
-    a: &Path,
-    b: &Path,
+    a: RankerConfig,
+    b: RankerConfig,
     profile: Option<&str>,
     ctx: &Context,
     seed: u64,
@@ -218,8 +217,11 @@ pub struct ConfigPair {
 }
 
 impl ConfigPair {
-    pub fn load(store: &mut Store, a: &Path, b: &Path) -> Result<ConfigPair> {
-        let (config_a, config_b) = (RankerConfig::load(a)?, RankerConfig::load(b)?);
+    pub fn load(
+        store: &mut Store,
+        config_a: RankerConfig,
+        config_b: RankerConfig,
+    ) -> Result<ConfigPair> {
         let model_a = Model::load(store, &config_a)?;
         let trained_b = (config_b.training_hash() != config_a.training_hash())
             .then(|| Model::load(store, &config_b))

@@ -5,8 +5,10 @@ mod abtest;
 mod commands;
 mod compare;
 mod eval;
+mod export;
 mod movielens;
 mod print;
+mod ranker;
 mod replay;
 mod scratch;
 mod snapshot;
@@ -34,9 +36,23 @@ pub struct Cli {
     /// and onboarding leave the real one untouched (for demos)
     #[arg(long)]
     pub sandbox: bool,
-    /// Open the TUI comparing against a second ranker config: A (the current) left, B right
-    #[arg(long, value_name = "B.json")]
-    pub compare: Option<PathBuf>,
+    /// Open the TUI comparing against B: a config file, `default`, `ranker:COMMAND` or `ranker-file:FILE` (A, the current, left; B right)
+    #[arg(long, value_name = "B")]
+    pub compare: Option<String>,
+    /// Take page scores from an external ranker: 'COMMAND ARGS' (split like a shell would, never run by one) or http://HOST:PORT/PATH (docs/ranker-protocol.md)
+    #[arg(
+        long,
+        global = true,
+        env = "MARQUEE_RANKER",
+        value_name = "COMMAND|URL"
+    )]
+    pub ranker: Option<String>,
+    /// Take page scores from a precomputed scores file: user,title,score[,row] as .csv, .jsonl or .parquet
+    #[arg(long, global = true, value_name = "FILE")]
+    pub ranker_file: Option<PathBuf>,
+    /// How long an external ranker may take for one page, in milliseconds, before the page falls back to Marquee's own ranker
+    #[arg(long, global = true, default_value_t = 500, value_parser = clap::value_parser!(u64).range(1..=600_000))]
+    pub ranker_timeout: u64,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -216,14 +232,14 @@ pub enum Command {
         #[arg(long, default_value_t = 6)]
         profiles: usize,
     },
-    /// Compare two ranker configs page by page: what moved, the page-level numbers, and why
+    /// Compare two rankers page by page: what moved, the page-level numbers, and why
     Compare {
-        /// Config A (the baseline)
+        /// A (the baseline): a config file, `default`, `ranker:COMMAND` or `ranker-file:FILE`
         #[arg(long)]
-        a: PathBuf,
-        /// Config B (the change)
+        a: String,
+        /// B (the change), the same kinds as A
         #[arg(long)]
-        b: PathBuf,
+        b: String,
         /// One profile [default: every profile]
         #[arg(long, conflicts_with = "all_profiles")]
         profile: Option<String>,
@@ -241,12 +257,12 @@ pub enum Command {
     },
     /// A simulated A/B test: population viewers see config A or B and react from their true tastes
     Abtest {
-        /// Config A (the control)
+        /// A (the control): a config file, `default`, `ranker:COMMAND` or `ranker-file:FILE`
         #[arg(long)]
-        a: PathBuf,
-        /// Config B (the treatment)
+        a: String,
+        /// B (the treatment), the same kinds as A
         #[arg(long)]
-        b: PathBuf,
+        b: String,
         /// How many population viewers take part (at least 2; at most the population's size)
         #[arg(long, default_value_t = 2000, value_parser = clap::value_parser!(u32).range(2..))]
         viewers: u32,
@@ -277,6 +293,21 @@ pub enum Command {
     Config {
         #[command(subcommand)]
         command: ConfigCommand,
+    },
+    /// Export the event log or the catalog for a ranker trained elsewhere (users are profile names, titles are title ids)
+    Export {
+        /// What to export
+        #[arg(value_parser = ["events", "catalog"])]
+        what: String,
+        /// The file format
+        #[arg(long, default_value = "csv", value_parser = ["csv", "jsonl", "parquet"])]
+        format: String,
+        /// Where to write it [default: standard output; Parquet needs a file]
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Events: also the feedback given in Marquee (by default, the training log only)
+        #[arg(long)]
+        with_feedback: bool,
     },
     /// Import catalog or profile files (all of them, or none)
     Import {

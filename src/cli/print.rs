@@ -21,6 +21,9 @@ pub fn page_text(page: &Page, out: &mut impl Write) -> std::io::Result<()> {
         sanitize(&page.config.name),
         page.config.hash
     )?;
+    if let Some(r) = &page.ranker {
+        writeln!(out, "{}", sanitize(&r.line()))?;
+    }
     for row in &page.rows {
         writeln!(out)?;
         writeln!(out, "{}", sanitize(&row.title))?;
@@ -142,6 +145,9 @@ pub fn explanation_text(e: &TitleExplanation, out: &mut impl Write) -> std::io::
         e.score,
         e.match_pct
     )?;
+    if let Some(r) = &e.ranker {
+        writeln!(out, "{}", sanitize(&r.line()))?;
+    }
     for p in &e.placements {
         writeln!(
             out,

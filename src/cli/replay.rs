@@ -12,8 +12,17 @@ use std::path::Path;
 
 /// `marquee replay FILE`: rebuild every page of a journey on a throw-away
 /// copy of the database and check each against the recorded fingerprint.
-pub fn run(store: &Store, file: &Path, json: bool) -> Result<()> {
-    let journey = Journey::load(file)?;
+pub fn run(
+    store: &Store,
+    file: &Path,
+    external: Option<&marquee::rank::external::RankerHandle>,
+    json: bool,
+) -> Result<()> {
+    let mut journey = Journey::load(file)?;
+    // With --ranker or --ranker-file, the journey's pages are rebuilt over its scores.
+    if let Some(r) = external {
+        journey.config = journey.config.clone().with_external(r.0.clone());
+    }
     let mut differ = 0;
     let total = journey.pages.len();
     if json {

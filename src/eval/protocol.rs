@@ -291,6 +291,12 @@ fn score_split(
             .extend(group.members().map(|f| f.name().to_string()));
         variants.push((format!("ranker without {}", group.name()), Some(ablated)));
     }
+    // An external ranker (--ranker, --ranker-file) comes first, scored as its
+    // pages are: asked with the history of the training part only.
+    let external = config.external.is_some();
+    if external {
+        variants.insert(0, (config.name.clone(), Some(config.clone())));
+    }
     let weights: Vec<Option<[f64; NF]>> = variants
         .iter()
         .map(|(_, c)| c.as_ref().map(|c| model.trained.weights.effective(c)))
@@ -308,9 +314,15 @@ fn score_split(
                     Exclusion::of(m.maturity, model.titles[t].maturity, g).is_none()
                 })
                 .collect();
+            let scorer =
+                external.then(|| crate::rank::PageScorer::new(model, &state, &ctx, config, seed));
             let lists = weights
                 .iter()
-                .map(|w| {
+                .enumerate()
+                .map(|(v, w)| {
+                    if let Some(s) = scorer.as_ref().filter(|_| v == 0) {
+                        return top_k(&candidates, |t| s.score(t), k, model);
+                    }
                     let score = |t: usize| match w {
                         Some(w) => model.trained.weights.score(w, &x[t]).0,
                         None => model.trained.signals.popularity[t] as f64,

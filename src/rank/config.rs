@@ -29,6 +29,11 @@ pub struct RankerConfig {
     pub training: TrainingParams,
     #[serde(default)]
     pub diversity: DiversityParams,
+    /// Scores from outside Marquee (`--ranker`, `--ranker-file`, `ranker:…`
+    /// sides): pages use them in place of the learned layer's, over the same
+    /// assembly. Not part of a config file.
+    #[serde(skip)]
+    pub external: Option<crate::rank::external::RankerHandle>,
 }
 
 /// A re-weighted EASE (see `Ease::train_weighted`): λ on the diagonal, each
@@ -317,7 +322,21 @@ impl RankerConfig {
 
     /// First 12 hex digits of SHA-256 over the canonical JSON.
     pub fn hash(&self) -> String {
-        short_hash(&serde_json::to_vec(self).expect("config serialises"))
+        let mut bytes = serde_json::to_vec(self).expect("config serialises");
+        if let Some(r) = &self.external {
+            bytes.extend_from_slice(r.label.as_bytes());
+        }
+        short_hash(&bytes)
+    }
+
+    /// This config with its scores taken from an external ranker, named after it.
+    pub fn with_external(
+        mut self,
+        ranker: std::sync::Arc<crate::rank::external::ExternalRanker>,
+    ) -> RankerConfig {
+        self.name = ranker.label.clone();
+        self.external = Some(crate::rank::external::RankerHandle(ranker));
+        self
     }
 
     /// The hash of what training depends on.

@@ -9,6 +9,7 @@
 mod config;
 mod context;
 pub mod eligibility;
+pub mod external;
 pub mod feature;
 pub mod features;
 mod naming;

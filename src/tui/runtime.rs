@@ -333,7 +333,13 @@ impl Runtime {
                 "No config file to reload: start Marquee with --config FILE".into(),
             )];
         };
-        match crate::rank::RankerConfig::load(&path) {
+        // An external ranker stays attached across a reload.
+        let external = self.session.config().external.clone();
+        let loaded = crate::rank::RankerConfig::load(&path).map(|c| match external {
+            Some(r) => c.with_external(r.0),
+            None => c,
+        });
+        match loaded {
             Err(e) => vec![Msg::Failed(format!("Config not applied, the last good one stays: {e}"))],
             Ok(new) if new.training_hash() != self.session.config().training_hash() => vec![Msg::Failed(format!(
                 "{}: the training parameters changed; run `marquee --config {} train` and restart (the last good config stays)",

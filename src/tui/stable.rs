@@ -129,6 +129,7 @@ mod tests {
                     items: items.iter().map(|i| item(i, 50)).collect(),
                 })
                 .collect(),
+            ranker: None,
         }
     }
 

@@ -77,6 +77,11 @@ pub fn update(app: &mut App, action: Msg) -> Vec<Effect> {
             app.kids = kids;
             app.ratings = ratings;
             app.progress = progress;
+            // An external ranker that failed this page: said in the status line.
+            let fallback = page.ranker.as_ref().filter(|r| r.fallback.is_some());
+            if let Some(r) = fallback {
+                set_status(app, r.line(), true);
+            }
             page_ready(app, *page, build_ms, cause);
             vec![]
         }

@@ -7,6 +7,7 @@ mod coldstart;
 mod common;
 mod compare;
 mod docs;
+mod external;
 mod fuzz_import;
 mod golden;
 mod hostile_paths;

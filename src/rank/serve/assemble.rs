@@ -86,6 +86,7 @@ pub fn build_page(req: &PageRequest) -> Page {
         },
         seed,
         rows,
+        ranker: s.ranker.clone(),
     }
 }
 

@@ -33,6 +33,9 @@ pub struct TitleExplanation {
     /// Its rank by score among the titles that could be recommended (1-based), if it is one.
     pub rank: Option<usize>,
     pub candidates: usize,
+    /// The external ranker that scored the page, or its fallback.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ranker: Option<crate::rank::external::RankerStatus>,
 }
 
 /// Explain title index `t` on the page this request builds.
@@ -77,11 +80,12 @@ pub fn explain_title(req: &PageRequest, t: usize) -> TitleExplanation {
         name: title.name.clone(),
         placements,
         not_shown,
-        score: s.score(t),
+        score: s.shown_score(t),
         match_pct: s.scored[t].match_pct,
         contributions: s.contributions(t),
         rank,
         candidates: ranked.len(),
+        ranker: page.ranker.clone(),
     }
 }
 

@@ -12,6 +12,9 @@ pub struct Page {
     pub config: ConfigRef,
     pub seed: u64,
     pub rows: Vec<Row>,
+    /// Set when an external ranker scored the page (or failed it: `fallback`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ranker: Option<crate::rank::external::RankerStatus>,
 }
 
 /// Which ranker configuration built the page.
@@ -204,6 +207,7 @@ pub(crate) mod fixtures {
                     items,
                 })
                 .collect(),
+            ranker: None,
         }
     }
 }

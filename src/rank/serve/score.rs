@@ -1,10 +1,14 @@
 //! Scoring every title for one page: features, the learned layer (with the
 //! config's overrides), calibrated "% Match", eligibility, and turning a
-//! scored title into a Page item with its explanation.
+//! scored title into a Page item with its explanation. With an external
+//! ranker in the config, this is the one place its scores enter a page:
+//! they are placed on Marquee's scale by rank (`external::place`) and every
+//! row, search and explanation reads them from here.
 
 use super::artwork::ArtworkChooser;
 use super::page::round6;
 use crate::rank::eligibility::{may_show, Exclusion};
+use crate::rank::external::{self, Answer, Ask, RankerStatus};
 use crate::rank::features::{features, Feature, FeatureVec, ProfileSignals, NF};
 use crate::rank::{Context, Contribution, Explanation, Item, Model, ProfileState, RankerConfig};
 
@@ -46,6 +50,10 @@ pub struct PageScorer<'a> {
     pub artwork: ArtworkChooser,
     /// Per title: why it is not a fresh recommendation, if it is not.
     exclusions: Vec<Option<Exclusion>>,
+    /// Which external ranker scored this page, or that it failed and Marquee's own scores stand.
+    pub ranker: Option<RankerStatus>,
+    /// Per title: the external ranker's own answer, when it scored it.
+    answers: Vec<Option<Answer>>,
 }
 
 impl<'a> PageScorer<'a> {
@@ -59,7 +67,7 @@ impl<'a> PageScorer<'a> {
         let (trending, regional_trending) = model.trained.signals.trending_in(&profile.region);
         let engagement = profile.engagement();
         let w = model.trained.weights.effective(config);
-        let scored = title_features(model, profile, ctx)
+        let mut scored: Vec<Scored> = title_features(model, profile, ctx)
             .iter()
             .map(|x| {
                 let (score, contributions) = model.trained.weights.score(&w, x);
@@ -77,6 +85,40 @@ impl<'a> PageScorer<'a> {
                 Exclusion::of(profile.maturity, model.titles[t].maturity, g)
             })
             .collect();
+        let mut answers = vec![];
+        let ranker = config.external.as_ref().map(|r| {
+            let candidates: Vec<usize> = (0..model.titles.len())
+                .filter(|&t| may_show(exclusions[t]))
+                .collect();
+            let ask = Ask {
+                model,
+                profile,
+                ctx,
+                candidates: &candidates,
+                want: external::WANT,
+            };
+            let fallback = match r.score(&ask) {
+                Ok(got) => {
+                    let own: Vec<f64> = scored.iter().map(|s| s.score).collect();
+                    let ids: Vec<&str> = model.titles.iter().map(|t| t.id.as_str()).collect();
+                    for (t, v) in external::place(&own, &ids, &candidates, &got) {
+                        scored[t].score = v;
+                        scored[t].match_pct = model.trained.calibration.match_pct(v);
+                    }
+                    answers = vec![None; model.titles.len()];
+                    for a in got {
+                        let t = a.title;
+                        answers[t] = Some(a);
+                    }
+                    None
+                }
+                Err(fault) => Some(fault.to_string()),
+            };
+            RankerStatus {
+                source: r.label.clone(),
+                fallback,
+            }
+        });
         PageScorer {
             model,
             profile,
@@ -87,7 +129,26 @@ impl<'a> PageScorer<'a> {
             scored,
             artwork,
             exclusions,
+            ranker,
+            answers,
         }
+    }
+
+    /// The external ranker's answer for a title, when it scored this page.
+    pub fn answer(&self, t: usize) -> Option<&Answer> {
+        self.answers.get(t).and_then(Option::as_ref)
+    }
+
+    /// External scores order this page (the ranker answered).
+    pub fn is_external(&self) -> bool {
+        self.ranker.as_ref().is_some_and(|r| r.fallback.is_none())
+    }
+
+    /// The score a tile and an explanation show: the external ranker's own
+    /// when it scored the title, else Marquee's.
+    pub fn shown_score(&self, t: usize) -> f64 {
+        self.answer(t)
+            .map_or(self.scored[t].score, |a| round6(a.score))
     }
 
     pub fn score(&self, t: usize) -> f64 {
@@ -108,6 +169,12 @@ impl<'a> PageScorer<'a> {
     /// then orders them, so a new or popular title reaches "Top Picks" only if
     /// some personal source put it forward.
     pub fn personal_candidates(&self, per_source: usize) -> Vec<usize> {
+        if self.is_external() {
+            // The external ranker is the candidate source: its best titles.
+            let pool = (0..self.model.titles.len()).filter(|&t| self.recommendable(t));
+            let n = per_source * personal_features().count();
+            return self.top_by(pool, |t| self.score(t), n);
+        }
         let mut out = std::collections::BTreeSet::new();
         for f in personal_features() {
             let pool = (0..self.model.titles.len()).filter(|&t| self.recommendable(t));
@@ -138,6 +205,9 @@ impl<'a> PageScorer<'a> {
 
     /// Contributions as the Page carries them: baseline first, then by magnitude.
     pub fn contributions(&self, t: usize) -> Vec<Contribution> {
+        if let Some(a) = self.answer(t) {
+            return external_contributions(a);
+        }
         let s = &self.scored[t];
         let mut v: Vec<Contribution> = Feature::ALL
             .iter()
@@ -173,10 +243,14 @@ impl<'a> PageScorer<'a> {
     ) -> Item {
         let title = &self.model.titles[t];
         let (artwork_id, artwork_reason) = self.artwork.choose(self.model, t);
+        let reason = self
+            .answer(t)
+            .and_then(|a| a.reason.clone())
+            .unwrap_or(reason);
         Item {
             title_id: title.id.clone(),
             name: title.name.clone(),
-            score: self.scored[t].score,
+            score: self.shown_score(t),
             match_pct: self.scored[t].match_pct,
             artwork_id,
             explanation: Explanation {
@@ -207,6 +281,12 @@ impl<'a> PageScorer<'a> {
 
     /// The feature that lifts this title most, in words, for item reasons.
     pub fn top_reason(&self, t: usize) -> String {
+        if let Some(a) = self.answer(t) {
+            return a
+                .reason
+                .clone()
+                .unwrap_or_else(|| "Ranked high by the external ranker".into());
+        }
         let s = &self.scored[t];
         let best = Feature::ALL.into_iter().max_by(|&a, &b| {
             s.contributions[a.index()]
@@ -217,6 +297,33 @@ impl<'a> PageScorer<'a> {
             .and_then(|f| f.reason(self.ctx.time_of_day, self.ctx.device))
             .unwrap_or_else(|| "A good overall match".into())
     }
+}
+
+/// An external answer's contributions as the Page carries them: the
+/// ranker's named parts (`ranker:NAME`), largest magnitude first, or its
+/// whole score as `ranker` when it named none.
+fn external_contributions(a: &Answer) -> Vec<Contribution> {
+    if a.contributions.is_empty() {
+        return vec![Contribution {
+            feature: "ranker".into(),
+            value: round6(a.score),
+        }];
+    }
+    let mut v: Vec<Contribution> = a
+        .contributions
+        .iter()
+        .map(|(name, value)| Contribution {
+            feature: format!("ranker:{name}"),
+            value: round6(*value),
+        })
+        .collect();
+    v.sort_by(|a, b| {
+        b.value
+            .abs()
+            .total_cmp(&a.value.abs())
+            .then(a.feature.cmp(&b.feature))
+    });
+    v
 }
 
 /// The features about this profile's taste, the personal rows' candidate sources.

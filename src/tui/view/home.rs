@@ -94,6 +94,17 @@ fn header(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
         Span::styled(sanitize(profile), theme.title()),
         Span::styled(format!("  ·  {}", when_words(page)), theme.text()),
     ]);
+    match page.ranker.as_ref().map(|r| (r, &r.fallback)) {
+        Some((_, Some(_))) => spans.push(Span::styled(
+            "  ·  FALLBACK: Marquee's own ranker",
+            theme.warn(),
+        )),
+        Some((r, None)) => spans.push(Span::styled(
+            format!("  ·  scores: {}", sanitize(&r.source)),
+            theme.accent(),
+        )),
+        None => {}
+    }
     if app.developer {
         spans.extend([
             Span::styled(format!("  ·  {}", page.context.now_string()), theme.dim()),

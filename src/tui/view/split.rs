@@ -48,7 +48,16 @@ pub fn draw(buf: &mut Buffer, area: Rect, app: &App, b: &Page, theme: &Theme) {
         ..body
     };
     for (side, label, page) in [(left, "A", a), (right, "B", b)] {
-        let name = format!(" {label}: {}", sanitize(&page.config.name));
+        let fallback = page.ranker.as_ref().is_some_and(|r| r.fallback.is_some());
+        let name = format!(
+            " {label}: {}{}",
+            sanitize(&page.config.name),
+            if fallback {
+                " (FALLBACK: Marquee's own)"
+            } else {
+                ""
+            }
+        );
         put(
             buf,
             side,
