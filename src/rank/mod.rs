@@ -16,7 +16,7 @@ pub mod ndcg;
 pub mod serve;
 pub mod train;
 
-pub use config::{DiversityParams, ItemModelParams, RankerConfig, TrainingParams};
+pub use config::{DiversityParams, FilterParams, ItemModelParams, RankerConfig, TrainingParams};
 pub use context::{Context, TimeOfDay};
 pub use naming::region_name;
 pub use serve::assemble::{build_page, PageRequest, DEFAULT_SEED};
@@ -37,6 +37,7 @@ pub use train::als::{Als, AlsParams};
 pub use train::content::ContentIndex;
 pub use train::ease::{Ease, Positive};
 pub use train::fit::TrainReport;
+pub use train::item_model::{describe as describe_item_model, ItemModel, EXACT_MAX_TITLES};
 pub use train::learn::Platt;
 pub use train::model::{train_log, Model};
 pub use train::progress::{Progress, Step as TrainStep};

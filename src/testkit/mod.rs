@@ -8,6 +8,8 @@
 use crate::catalog::{parse_file, Device, Title};
 use crate::rank::features::{Feature, Weights, NF};
 use crate::rank::train::fit::{TrainReport, Trained};
+use crate::rank::train::graph_filter::GraphFilter;
+use crate::rank::train::item_model::ItemModel;
 use crate::rank::train::signals::Signals;
 use crate::rank::{Als, AlsParams, ContentIndex, Context, Model, Platt, RankerConfig};
 use crate::session::Session;
@@ -147,7 +149,7 @@ fn tiny_trained(titles: &[Title], end: Option<chrono::NaiveDateTime>) -> Trained
             item[[t, g]] = 1.0;
         }
     }
-    let neighbours = (0..n)
+    let neighbours: Vec<Vec<(u32, f32)>> = (0..n)
         .map(|a| {
             (0..n)
                 .filter(|&b| b != a && main_genre(a).is_some() && main_genre(a) == main_genre(b))
@@ -171,7 +173,7 @@ fn tiny_trained(titles: &[Title], end: Option<chrono::NaiveDateTime>) -> Trained
             Array2::zeros((0, genres.len())),
             item,
         ),
-        ease: None,
+        item_model: ItemModel::Filter(GraphFilter::from_links(neighbours.clone())),
         neighbours,
         popularity,
         trending,

@@ -6,8 +6,9 @@
 //! once on the whole log (to serve pages).
 
 use super::als::{Als, AlsParams};
-use super::ease::Ease;
+use super::ease::Positive;
 use super::interactions::{Cell, EventKey, Interactions};
+use super::item_model::ItemModel;
 use super::progress::Progress;
 use crate::catalog::{is_finished, Action, Event, DAY_SECONDS as DAY};
 use crate::rank::config::TrainingParams;
@@ -15,8 +16,6 @@ use crate::rank::TimeOfDay;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// Above this many titles EASE's dense N×N model is skipped and neighbours come from ALS.
-pub const EASE_MAX_TITLES: usize = 6_000;
 /// Neighbours kept per title.
 pub const NEIGHBOURS: usize = 40;
 
@@ -25,7 +24,7 @@ pub struct Signals {
     /// The moment the signals describe: events at or after it were not used.
     pub end: i64,
     pub als: Als,
-    pub ease: Option<Ease>,
+    pub item_model: ItemModel,
     /// Per title: the most similar titles by co-engagement, best first.
     pub neighbours: Vec<Vec<(u32, f32)>>,
     pub popularity: Vec<f32>,
@@ -83,17 +82,21 @@ impl Signals {
             progress,
         );
         progress.report("item model", 0, 1);
-        let ease = (n <= EASE_MAX_TITLES).then(|| Ease::train(&inter.by_member, n, p.item_model));
+        let item_model =
+            ItemModel::train(&positive_lists(&inter.by_member), n, p.item_model, p.seed);
         progress.report("neighbours", 0, 1);
-        let neighbours = match &ease {
-            Some(e) => {
-                use rayon::prelude::*;
-                (0..n)
-                    .into_par_iter()
-                    .map(|i| top_k(e.b.row(i).iter().copied(), i, NEIGHBOURS))
-                    .collect()
-            }
-            None => als_neighbours(&als),
+        let neighbours = {
+            use rayon::prelude::*;
+            (0..n)
+                .into_par_iter()
+                .map(|i| {
+                    top_k(
+                        item_model.neighbour_candidates(i).into_iter(),
+                        i,
+                        NEIGHBOURS,
+                    )
+                })
+                .collect()
         };
 
         progress.report("counts", 0, 1);
@@ -149,7 +152,7 @@ impl Signals {
         let signals = Signals {
             end,
             als,
-            ease,
+            item_model,
             neighbours,
             popularity,
             trending,
@@ -183,18 +186,7 @@ impl Signals {
 
     /// Scores of the collaborative item model for a set of weighted liked titles.
     pub fn item_model_scores(&self, liked: &[(usize, f32)]) -> Vec<f32> {
-        match &self.ease {
-            Some(e) => e.scores(liked).to_vec(),
-            None => {
-                let mut s = vec![0.0; self.popularity.len()];
-                for &(i, w) in liked {
-                    for &(j, sim) in &self.neighbours[i] {
-                        s[j as usize] += w * sim;
-                    }
-                }
-                s
-            }
-        }
+        self.item_model.scores(liked).to_vec()
     }
 
     pub fn fold_in(&self, cells: &[Cell]) -> ndarray::Array1<f32> {
@@ -238,9 +230,8 @@ fn log_normalise(values: impl Iterator<Item = f32>) -> Vec<f32> {
 /// the best is 1. A partial selection, and a list that owns only `k` slots:
 /// this runs once per title, so a catalog-sized buffer per title would be
 /// quadratic in time and memory.
-fn top_k(weights: impl Iterator<Item = f32>, skip: usize, k: usize) -> Vec<(u32, f32)> {
+fn top_k(weights: impl Iterator<Item = (usize, f32)>, skip: usize, k: usize) -> Vec<(u32, f32)> {
     let mut v: Vec<(u32, f32)> = weights
-        .enumerate()
         .filter(|&(j, w)| j != skip && w > 0.0)
         .map(|(j, w)| (j as u32, w))
         .collect();
@@ -257,26 +248,21 @@ fn top_k(weights: impl Iterator<Item = f32>, skip: usize, k: usize) -> Vec<(u32,
     out
 }
 
-/// Cosine neighbours from ALS title factors, for catalogs too big for EASE.
-fn als_neighbours(als: &Als) -> Vec<Vec<(u32, f32)>> {
-    use rayon::prelude::*;
-    let norms: Vec<f32> = als
-        .item
-        .rows()
-        .into_iter()
-        .map(|r| r.dot(&r).sqrt().max(1e-9))
-        .collect();
-    (0..als.item.nrows())
-        .into_par_iter()
-        .map(|i| {
-            let sims = als.item.dot(&als.item.row(i));
-            top_k(
-                sims.iter()
-                    .enumerate()
-                    .map(|(j, s)| s / (norms[i] * norms[j])),
-                i,
-                NEIGHBOURS,
-            )
+/// The positives (pref > 0) of the implicit-feedback cells, each of weight 1
+/// at the time of its last engagement: what the item model learns from.
+fn positive_lists(by_member: &[Vec<Cell>]) -> Vec<Vec<Positive>> {
+    by_member
+        .iter()
+        .map(|cells| {
+            cells
+                .iter()
+                .filter(|c| c.pref > 0.0)
+                .map(|c| Positive {
+                    item: c.title as usize,
+                    weight: 1.0,
+                    at: c.at,
+                })
+                .collect()
         })
         .collect()
 }
@@ -288,7 +274,11 @@ mod tests {
     #[test]
     fn a_neighbour_list_owns_only_its_k_slots() {
         // Regression: lists kept a catalog-sized buffer each, 16 GB at 50,000 titles.
-        let list = top_k((0..50_000).map(|j| (j % 977) as f32 + 1.0), 3, NEIGHBOURS);
+        let list = top_k(
+            (0..50_000).map(|j| (j, (j % 977) as f32 + 1.0)),
+            3,
+            NEIGHBOURS,
+        );
         assert_eq!(list.len(), NEIGHBOURS);
         assert!(
             list.capacity() <= NEIGHBOURS,
