@@ -335,4 +335,27 @@ mod tests {
         assert_eq!(store.forget_impressions_from(Origin::Browse).unwrap(), 1);
         assert_eq!(store.impression_counts().unwrap(), (0, 0));
     }
+
+    #[test]
+    fn a_database_from_before_impressions_gains_the_tables_and_keeps_its_events() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v1.db");
+        {
+            let c = rusqlite::Connection::open(&path).unwrap();
+            c.execute_batch(super::super::MIGRATIONS[0]).unwrap();
+            c.execute_batch(&format!(
+                "PRAGMA application_id = {}; PRAGMA user_version = 1;
+                 INSERT INTO members (id, name, kind, display_name, maturity, region)
+                     VALUES (1, 'old', 'profile', 'Old', 'TV-MA', 'GB');
+                 INSERT INTO events (member_id, title_id, at, offset_min, action, progress, device, origin)
+                     VALUES (1, 'x', 5, 0, 'play', 1.0, 'tv', 'feedback');",
+                super::super::APPLICATION_ID
+            ))
+            .unwrap();
+        }
+        let store = Store::open(&path).unwrap();
+        assert_eq!(store.impression_counts().unwrap(), (0, 0));
+        assert_eq!(store.last_event_id().unwrap(), 1, "the old events are kept");
+        assert!(store.impressions_of(1, None).unwrap().is_empty());
+    }
 }
