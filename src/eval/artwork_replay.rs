@@ -94,17 +94,28 @@ fn sample_viewers(
     }
     chosen.truncate(n);
     chosen.sort_unstable();
-    let states = chosen
-        .into_iter()
-        .map(|v| {
+    let states = states_of(store, model, &population, &members, &chosen)?;
+    Ok((population, states))
+}
+
+/// The stored state of each of `viewers` (population indices).
+fn states_of(
+    store: &Store,
+    model: &Model,
+    population: &Population,
+    members: &BTreeMap<String, crate::store::Member>,
+    viewers: &[usize],
+) -> Result<Vec<(usize, ProfileState)>, StoreError> {
+    viewers
+        .iter()
+        .map(|&v| {
             let m = &members[&population.viewers[v].name];
             Ok((
                 v,
                 ProfileState::from_events(m, &store.events_of(m.id)?, model),
             ))
         })
-        .collect::<Result<_, StoreError>>()?;
-    Ok((population, states))
+        .collect()
 }
 
 /// Simulate one session for each of `viewers` sampled viewers under
@@ -278,7 +289,19 @@ pub fn replay(
         ));
     }
     let popular = most_played_variants(store, model)?;
-    let (population, states) = sample_viewers(store, model, usize::MAX, seed)?;
+    // The states of the viewers the log holds, as the policy sees them.
+    let population = Population::generate(
+        crate::catalog::sample::POPULATION_SEED,
+        crate::catalog::sample::POPULATION_VIEWERS,
+        &store.titles()?,
+    );
+    let members: BTreeMap<String, crate::store::Member> = store
+        .members()?
+        .into_iter()
+        .map(|m| (m.name.clone(), m))
+        .collect();
+    let logged: Vec<usize> = log.views.iter().map(|v| v.viewer).collect();
+    let states = states_of(store, model, &population, &members, &logged)?;
     let state_of: BTreeMap<usize, &ProfileState> = states.iter().map(|(v, s)| (*v, s)).collect();
     // Per viewer, per policy: (matched plays, matched, k-weighted plays, impressions).
     let per_viewer: Vec<[[f64; 4]; 3]> = log
