@@ -228,6 +228,17 @@ pub fn run(cli: Cli) -> Result<()> {
             )?;
         }
         Some(Command::Eval {
+            seed,
+            json,
+            impressions: true,
+            viewers,
+            ..
+        }) => {
+            let mut store = open_with_sample(&db)?;
+            let model = model_with_progress(&mut store, &config, false)?;
+            super::impressions::run(&store, &model, &config, viewers as usize, seed, json)?;
+        }
+        Some(Command::Eval {
             k,
             seed,
             json,

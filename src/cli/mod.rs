@@ -5,6 +5,7 @@ mod abtest;
 mod commands;
 mod compare;
 mod eval;
+mod impressions;
 mod movielens;
 mod print;
 mod replay;
@@ -200,6 +201,14 @@ pub enum Command {
         /// members) and hold out others, drawn with this seed, to choose settings on
         #[arg(long, requires = "onboarding")]
         validation_seed: Option<u64>,
+        /// Impressions: take fractions (plays per impression) per row kind and
+        /// artwork theme, stored and simulated, and the artwork policy replayed
+        /// on a simulated log with randomized artwork
+        #[arg(long, conflicts_with_all = ["csv", "recs_out", "onboarding", "train"])]
+        impressions: bool,
+        /// With --impressions: simulated viewers (one session each)
+        #[arg(long, default_value_t = 2000, requires = "impressions", value_parser = clap::value_parser!(u64).range(1..=100_000))]
+        viewers: u64,
         /// Print JSON for scripts instead of the table
         #[arg(long, conflicts_with = "csv")]
         json: bool,

@@ -238,9 +238,28 @@ impl Viewer<'_> {
         ctx: &Context,
         rng: &mut ChaCha8Rng,
     ) -> (Option<usize>, Vec<usize>) {
+        self.session_with(page, state, model, ctx, rng, &mut SessionHooks::default())
+    }
+
+    /// [`Viewer::session`] with hooks: the viewer may respond to the
+    /// artwork shown, and what the session showed is handed to a recorder.
+    /// With the default hooks it is exactly [`Viewer::session`].
+    pub fn session_with(
+        &self,
+        page: &Page,
+        state: &mut ProfileState,
+        model: &Model,
+        ctx: &Context,
+        rng: &mut ChaCha8Rng,
+        hooks: &mut SessionHooks,
+    ) -> (Option<usize>, Vec<usize>) {
         let noise = Normal::new(0.0, 0.3).expect("a valid normal");
         let (mut scanned, mut first, mut plays) = (0usize, None, vec![]);
+        // The viewport: every row the viewer reached, its first SCAN_TILES tiles.
+        let mut rows_reached = 0;
+        let mut played_at: Vec<(usize, usize)> = vec![];
         'page: for (r, row) in page.rows.iter().enumerate() {
+            rows_reached = r + 1;
             for (i, item) in row.items.iter().take(SCAN_TILES).enumerate() {
                 if !rng.gen_bool(ROW_ATTENTION.powi(r as i32) * TILE_ATTENTION.powi(i as i32)) {
                     continue;
@@ -252,13 +271,16 @@ impl Viewer<'_> {
                 if plays.contains(&t)
                     || state.titles.contains_key(&t)
                     || self.seen_elsewhere.contains(&t)
-                    || self.population.appeal(self.sim, &model.titles[t]) + noise.sample(rng)
+                    || self.population.appeal(self.sim, &model.titles[t])
+                        + hooks.artwork_response * self.artwork_pull(model, t, &item.artwork_id)
+                        + noise.sample(rng)
                         < self.bar
                 {
                     continue;
                 }
                 first.get_or_insert(scanned);
                 plays.push(t);
+                played_at.push((r, i));
                 let at = ctx.now_unix() + 60 * plays.len() as i64;
                 state.apply(
                     &Event {
@@ -281,8 +303,51 @@ impl Viewer<'_> {
                 }
             }
         }
+        if let Some(record) = hooks.record.as_mut() {
+            let shown: Vec<(usize, usize)> = page.rows[..rows_reached]
+                .iter()
+                .enumerate()
+                .flat_map(|(r, row)| (0..row.items.len().min(SCAN_TILES)).map(move |i| (r, i)))
+                .collect();
+            record(&SessionShown {
+                page,
+                ctx,
+                member_id: self.member_id,
+                shown: &shown,
+                played: &played_at,
+            });
+        }
         (first, plays)
     }
+
+    /// The viewer's response to the theme of artwork `id` of title `t` (0 when unknown).
+    fn artwork_pull(&self, model: &Model, t: usize, id: &str) -> f64 {
+        model.titles[t]
+            .artwork
+            .iter()
+            .find(|a| a.id == id)
+            .map_or(0.0, |a| self.population.artwork_pull(self.sim, a.theme))
+    }
+}
+
+/// What one simulated session showed: the tiles in its viewport and the
+/// ones played, as (row, position) on `page`.
+pub struct SessionShown<'a> {
+    pub page: &'a Page,
+    pub ctx: &'a Context,
+    pub member_id: i64,
+    pub shown: &'a [(usize, usize)],
+    pub played: &'a [(usize, usize)],
+}
+
+/// Hooks into a simulated session (see [`Viewer::session_with`]).
+#[derive(Default)]
+pub struct SessionHooks<'r> {
+    /// How much the artwork's theme pull (the viewer's true response to it)
+    /// adds to a title's appeal; 0 (the A/B test's scan model) ignores artwork.
+    pub artwork_response: f64,
+    /// Called once at the end of the session with what it showed.
+    pub record: Option<&'r mut dyn FnMut(&SessionShown)>,
 }
 
 /// What the arms are compared on, per session.

@@ -4,6 +4,7 @@
 //! month, the onboarding set).
 
 pub mod abtest;
+pub mod artwork_replay;
 pub mod coldstart;
 pub mod coldstart_db;
 pub mod coldstart_tsv;
@@ -11,6 +12,7 @@ pub mod compare;
 pub mod diff;
 pub mod external;
 pub mod first_month;
+pub mod impressions;
 pub mod journey;
 pub mod metrics;
 pub mod onboarding_set;

@@ -11,6 +11,7 @@ mod context;
 pub mod eligibility;
 pub mod feature;
 pub mod features;
+pub mod impressions;
 mod naming;
 pub mod ndcg;
 pub mod serve;

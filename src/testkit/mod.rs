@@ -104,7 +104,8 @@ pub fn tiny_session_at(path: &Path, profile: &str) -> Session {
     session_on(tiny_store_at(path), profile)
 }
 
-fn session_on(store: Store, profile: &str) -> Session {
+/// A session on the tiny model over `store` (the tiny store, changed by a test).
+pub fn session_on(store: Store, profile: &str) -> Session {
     let model = tiny_model(&store);
     let ctx = tiny_context(&model);
     Session::with_model(
@@ -116,6 +117,48 @@ fn session_on(store: Store, profile: &str) -> Session {
         crate::rank::DEFAULT_SEED,
     )
     .expect("the tiny profile exists")
+}
+
+/// Log `times` page views to `profile`, each showing `titles` in one
+/// "popular" row with their first artwork, shown before any event (so a
+/// session counts them) and none played.
+pub fn log_shown(store: &mut Store, profile: &str, titles: &[&str], times: usize) {
+    let member = store.profile(profile).expect("the tiny profile exists");
+    let artwork: BTreeMap<String, String> = store
+        .titles()
+        .expect("titles load")
+        .into_iter()
+        .map(|t| (t.id.clone(), t.artwork[0].id.clone()))
+        .collect();
+    for k in 0..times {
+        let view = crate::store::PageView {
+            member_id: member.id,
+            at: k as i64,
+            offset_min: 0,
+            device: Device::Tv,
+            origin: crate::store::Origin::Browse,
+            after_event: 0,
+        };
+        let tiles: Vec<crate::store::ShownTile> = titles
+            .iter()
+            .enumerate()
+            .map(|(i, t)| crate::store::ShownTile {
+                row: 0,
+                pos: i as u32,
+                row_kind: "popular".into(),
+                title_id: t.to_string(),
+                artwork_id: artwork.get(*t).cloned(),
+                theme: None,
+            })
+            .collect();
+        store
+            .log_impressions(&[crate::store::ViewBatch {
+                id: None,
+                view,
+                tiles,
+            }])
+            .expect("impressions are logged");
+    }
 }
 
 /// The catalog's default "now": 20:00 on its as-of day, on a TV.
