@@ -14,7 +14,7 @@ use chrono::NaiveDate;
 use std::collections::BTreeMap;
 
 /// Bump when the trained model's layout or meaning changes, so old caches are ignored.
-const MODEL_VERSION: &str = "model-v4";
+const MODEL_VERSION: &str = "model-v5";
 
 pub struct Model {
     pub titles: Vec<Title>,
