@@ -7,8 +7,8 @@ use crate::catalog::{
     is_finished, Action, Device, Event, Maturity, ProfileSummary, Title, TitleKind,
 };
 use crate::rank::{
-    check_picks, explain_title, onboarding_set, Context, Model, OnboardingError, Page, PageRequest,
-    PageScorer, ProfileState, RankerConfig, TimeOfDay, TitleExplanation,
+    check_picks, explain_title, onboarding_set, Context, DayKind, Model, OnboardingError, Page,
+    PageRequest, PageScorer, ProfileState, RankerConfig, TimeOfDay, TitleExplanation,
 };
 use crate::store::{NewEvent, Origin, PageView, Store, StoreError, ViewBatch};
 
@@ -292,11 +292,12 @@ impl Session {
         })
     }
 
-    /// Move the session to another time of day (same date) and device.
-    pub fn set_context(&mut self, time_of_day: TimeOfDay, device: Device) {
+    /// Move the session to another time of day, kind of day (back to the
+    /// latest weekday or weekend day, see `Context::on_day`) and device.
+    pub fn set_context(&mut self, time_of_day: TimeOfDay, day: DayKind, device: Device) {
         self.ctx = Context {
             device,
-            ..self.ctx.at_time_of_day(time_of_day)
+            ..self.ctx.on_day(day).at_time_of_day(time_of_day)
         };
     }
 

@@ -4,7 +4,9 @@ use super::{print, Cli, Command, ConfigCommand, ContextArgs, ProfileCommand};
 use anyhow::{anyhow, bail, Result};
 use marquee::catalog::{parse_file, Action, Device, Maturity};
 use marquee::rank::search::search;
-use marquee::rank::{Context, Model, Page, Progress, RankerConfig, DEFAULT_SEED, MIN_PICKS};
+use marquee::rank::{
+    Context, DayKind, Model, Page, Progress, RankerConfig, DEFAULT_SEED, MIN_PICKS,
+};
 use marquee::session::{record_feedback, Session};
 use marquee::store::{FirstRun, Store};
 use std::io::IsTerminal;
@@ -71,6 +73,7 @@ pub fn run(cli: Cli) -> Result<()> {
                 &ContextArgs {
                     now: None,
                     device: "tv".into(),
+                    day: None,
                 },
                 DEFAULT_SEED,
             )?;
@@ -397,7 +400,13 @@ pub fn parse_context(store: &Store, args: &ContextArgs) -> Result<Context> {
         })?,
         None => Context::default_now(store.as_of()?),
     };
-    Ok(Context::new(now, device))
+    let ctx = Context::new(now, device);
+    Ok(match args.day.as_deref() {
+        Some("weekend") => ctx.on_day(DayKind::Weekend),
+        Some("weekday") => ctx.on_day(DayKind::Weekday),
+        Some(other) => return Err(anyhow!("unknown --day {other:?}: weekday or weekend")),
+        None => ctx,
+    })
 }
 
 /// Load the model, saying so on stderr when it has to be trained first.

@@ -51,6 +51,9 @@ pub struct ContextArgs {
     /// The device the page is for
     #[arg(long, default_value = "tv", value_parser = ["tv", "mobile", "tablet", "web"])]
     pub device: String,
+    /// Weekday or weekend: "now" moves back to the latest such day, at the same time [default: the day of "now"]
+    #[arg(long, value_parser = ["weekday", "weekend"])]
+    pub day: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -13,8 +13,9 @@ use unicode_width::UnicodeWidthStr;
 pub fn page_text(page: &Page, out: &mut impl Write) -> std::io::Result<()> {
     writeln!(
         out,
-        "Home for {} · {} · {} · {} · config {} ({})",
+        "Home for {} · {} {} · {} · {} · config {} ({})",
         sanitize(&page.profile),
+        page.context.day,
         page.context.time_of_day,
         page.context.device,
         page.context.now_string(),
@@ -196,6 +197,14 @@ pub fn train_text(r: &TrainReport, seconds: f64) {
     outln!("% Match calibration (predicted vs observed share of plays enjoyed):");
     for (pred, obs, n) in &r.calibration {
         outln!("  {pred:>5.1}% predicted  {obs:>5.1}% observed  ({n} plays)");
+    }
+    outln!(
+        "Resume likelihood (Continue Watching): fitted on {} titles in progress, {:.0}% resumed; weights:",
+        r.resume_examples,
+        r.resume_rate * 100.0
+    );
+    for (f, w) in &r.resume_weights {
+        outln!("  {f:<20} {w:+.3}");
     }
 }
 

@@ -18,7 +18,7 @@ pub mod serve;
 pub mod train;
 
 pub use config::{DiversityParams, FilterParams, ItemModelParams, RankerConfig, TrainingParams};
-pub use context::{Context, TimeOfDay};
+pub use context::{Context, DayKind, TimeOfDay};
 pub use naming::region_name;
 pub use serve::assemble::{build_page, PageRequest, DEFAULT_SEED};
 pub use serve::explain::{explain_title, TitleExplanation};

@@ -10,6 +10,7 @@ use crate::rank::features::{Feature, Weights, NF};
 use crate::rank::train::fit::{TrainReport, Trained};
 use crate::rank::train::graph_filter::GraphFilter;
 use crate::rank::train::item_model::ItemModel;
+use crate::rank::train::resume::ResumeModel;
 use crate::rank::train::signals::Signals;
 use crate::rank::{Als, AlsParams, ContentIndex, Context, Model, Platt, RankerConfig};
 use crate::session::Session;
@@ -50,6 +51,7 @@ fn weight(f: Feature) -> f64 {
         Feature::TimeOfDayMatch => 0.1,
         Feature::DeviceMatch => 0.1,
         Feature::NegativeFeedback => -1.0,
+        Feature::DayOfWeekMatch => 0.1,
     }
 }
 
@@ -166,6 +168,21 @@ pub fn tiny_context(model: &Model) -> Context {
     Context::new(Context::default_now(model.as_of), Device::Tv)
 }
 
+/// The resume model by hand (standardised units, in the order of
+/// `RESUME_FEATURES`): further through, more plays, more recent, episodes
+/// back to back and a series all make a resume likelier, and so does
+/// watching it at this time, on this kind of day and on this device.
+fn tiny_resume() -> ResumeModel {
+    ResumeModel {
+        bias: 1.0,
+        mean: [0.5, 1.0, 0.5, 0.7, 0.5, 0.5, 0.5, 0.5],
+        std: [0.3, 0.5, 0.3, 0.4, 0.5, 0.4, 0.4, 0.4],
+        w: [1.0, 0.5, 0.5, 0.6, 0.3, 0.2, 0.2, 0.2],
+        examples: 0,
+        resumed: 0,
+    }
+}
+
 /// Signals written by hand from the catalog alone: one taste factor per
 /// main genre, neighbours within a genre, popularity falling with catalog
 /// order, every other title trending, no context lifts.
@@ -223,6 +240,7 @@ fn tiny_trained(titles: &[Title], end: Option<chrono::NaiveDateTime>) -> Trained
         completion: vec![0.5; n],
         tod_lift: vec![[0.0; 4]; n],
         device_lift: vec![[0.0; 4]; n],
+        day_lift: vec![[0.0; 2]; n],
         member_themes: vec![],
     };
     let w: [f64; NF] = Feature::ALL.map(weight);
@@ -235,6 +253,7 @@ fn tiny_trained(titles: &[Title], end: Option<chrono::NaiveDateTime>) -> Trained
             w,
         },
         calibration: Platt { a: 2.0, b: 0.5 },
+        resume: tiny_resume(),
         report: TrainReport::default(),
     }
 }

@@ -326,11 +326,12 @@ impl Runtime {
                 ],
                 Err(e) => vec![Msg::Failed(e.to_string())],
             },
-            Effect::SetContext(tod, device) => {
-                s.set_context(tod, device);
+            Effect::SetContext(tod, day, device) => {
+                s.set_context(tod, day, device);
+                let weekday = s.ctx().weekday_name();
                 vec![
                     self.page_ready(Cause::Rerank),
-                    Msg::Recorded(format!("Context: {tod} on {device}")),
+                    Msg::Recorded(format!("Context: {weekday} ({day}) {tod} on {device}")),
                 ]
             }
         }
@@ -431,8 +432,9 @@ fn journey_step(effect: &Effect) -> Option<Step> {
         }),
         Effect::Undo => Some(Step::Undo),
         Effect::Redo => Some(Step::Redo),
-        Effect::SetContext(time_of_day, device) => Some(Step::Context {
+        Effect::SetContext(time_of_day, day, device) => Some(Step::Context {
             time_of_day: *time_of_day,
+            day: Some(*day),
             device: *device,
         }),
         _ => None,

@@ -1022,7 +1022,7 @@ fn the_header_says_when_in_words_and_d_shows_the_developer_details() {
     let mut h = open("ava");
     let screen = h.screen();
     let first = screen.lines().next().unwrap();
-    assert!(first.contains("Saturday evening · TV"), "{first}");
+    assert!(first.contains("Saturday (weekend) evening · TV"), "{first}");
     assert!(!first.contains("2026-11-21"), "{first}");
     h.keys(&[KeyCode::Char('D')]);
     let first = h.screen().lines().next().unwrap().to_string();

@@ -6,6 +6,7 @@
 use crate::catalog::{is_finished, Action, Event, Maturity, TitleKind, DAY_SECONDS as DAY};
 use crate::rank::impressions::{attribute, PassedOver};
 use crate::rank::train::interactions::Engagement;
+use crate::rank::train::resume::ResumeHistory;
 use crate::rank::Model;
 use crate::store::{Member, Store, StoreError};
 use std::collections::BTreeMap;
@@ -30,6 +31,8 @@ pub struct TitleState {
     pub in_list: bool,
     /// The artwork the profile responded to, when an event names one.
     pub artwork_id: Option<String>,
+    /// Its plays as the resume model reads them (when, where, back to back).
+    pub resume: ResumeHistory,
 }
 
 impl TitleState {
@@ -124,6 +127,7 @@ impl ProfileState {
         self.events += 1;
         let s = self.titles.entry(t).or_default();
         s.eng.add(e);
+        s.resume.add(e);
         match e.action {
             Action::Play => {
                 s.plays += 1;

@@ -15,4 +15,5 @@ pub(crate) mod linalg;
 pub(crate) mod micro;
 pub(crate) mod model;
 pub mod progress;
+pub mod resume;
 pub mod signals;

@@ -12,7 +12,7 @@ use super::item_model::ItemModel;
 use super::progress::Progress;
 use crate::catalog::{is_finished, Action, Event, DAY_SECONDS as DAY};
 use crate::rank::config::TrainingParams;
-use crate::rank::TimeOfDay;
+use crate::rank::{DayKind, TimeOfDay};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -36,6 +36,8 @@ pub struct Signals {
     pub tod_lift: Vec<[f32; 4]>,
     /// Per title, log-lift of its plays on each device over the catalog's mix.
     pub device_lift: Vec<[f32; 4]>,
+    /// Per title, log-lift of its plays on weekdays and at weekends over the catalog's mix.
+    pub day_lift: Vec<[f32; 2]>,
     /// Per member row: how often they played titles shown with each artwork theme.
     pub member_themes: Vec<[u16; 10]>,
 }
@@ -106,6 +108,7 @@ impl Signals {
         let mut finished = vec![0f32; n];
         let mut tod = vec![[0f32; 4]; n];
         let mut dev = vec![[0f32; 4]; n];
+        let mut day = vec![[0f32; 2]; n];
         let mut member_themes = vec![[0u16; 10]; log.member_index.len()];
         let mut last_pair = (usize::MAX, usize::MAX);
         for (e, key) in log.events.iter().zip(log.keys).filter(|(e, _)| e.at < end) {
@@ -124,6 +127,7 @@ impl Signals {
             }
             tod[t][TimeOfDay::of_event(e.at, e.offset_min).index()] += 1.0;
             dev[t][e.device.index()] += 1.0;
+            day[t][DayKind::of_event(e.at, e.offset_min).index()] += 1.0;
             let age = end - e.at;
             if age < 90 * DAY && last_pair != (m, t) {
                 viewers_90d[t] += 1;
@@ -145,6 +149,7 @@ impl Signals {
             .collect();
         let tod_lift = lifts(&tod);
         let device_lift = lifts(&dev);
+        let day_lift = lifts(&day);
         let popularity = log_normalise(viewers_90d.iter().map(|&v| v as f32));
         for v in trending.values_mut() {
             *v = log_normalise(v.iter().copied());
@@ -159,6 +164,7 @@ impl Signals {
             completion,
             tod_lift,
             device_lift,
+            day_lift,
             member_themes,
         };
         progress.report("counts", 1, 1);
@@ -195,10 +201,10 @@ impl Signals {
 }
 
 /// log((count + 1) / (expected + 1)) per title and slot, expected from the overall mix.
-fn lifts(counts: &[[f32; 4]]) -> Vec<[f32; 4]> {
-    let mut total = [0f32; 4];
+fn lifts<const K: usize>(counts: &[[f32; K]]) -> Vec<[f32; K]> {
+    let mut total = [0f32; K];
     for c in counts {
-        for k in 0..4 {
+        for k in 0..K {
             total[k] += c[k];
         }
     }
@@ -207,8 +213,8 @@ fn lifts(counts: &[[f32; 4]]) -> Vec<[f32; 4]> {
         .iter()
         .map(|c| {
             let n: f32 = c.iter().sum();
-            let mut out = [0f32; 4];
-            for k in 0..4 {
+            let mut out = [0f32; K];
+            for k in 0..K {
                 let expected = n * total[k] / sum;
                 out[k] = ((c[k] + 1.0) / (expected + 1.0)).ln();
             }
