@@ -289,10 +289,22 @@ pub fn run(cli: Cli) -> Result<()> {
             b,
             viewers,
             sessions,
+            weeks,
             seed,
             json,
         }) => {
             let mut store = open_with_sample(&db)?;
+            if let Some(weeks) = weeks {
+                return super::retention::run(
+                    &mut store,
+                    &a,
+                    &b,
+                    viewers as usize,
+                    weeks.into(),
+                    seed,
+                    json,
+                );
+            }
             super::abtest::run(
                 &mut store,
                 &a,

@@ -8,6 +8,7 @@ mod eval;
 mod movielens;
 mod print;
 mod replay;
+mod retention;
 mod scratch;
 mod snapshot;
 
@@ -253,6 +254,9 @@ pub enum Command {
         /// Sessions per viewer (1–100)
         #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u16).range(1..=100))]
         sessions: u16,
+        /// Weekly retention instead: each member lives this many weeks (1–52) of their own habit, patience and chance to cancel
+        #[arg(long, value_parser = clap::value_parser!(u16).range(1..=52), conflicts_with = "sessions")]
+        weeks: Option<u16>,
         /// Seed for the assignment and every simulated reaction
         #[arg(long, default_value_t = 42)]
         seed: u64,

@@ -52,7 +52,7 @@ pub struct ArmReport {
 }
 
 /// B − A for one metric, with a 95 % bootstrap interval.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Difference {
     pub metric: String,
     pub b_minus_a: f64,
@@ -89,35 +89,11 @@ pub fn run(
     seed: u64,
     progress: &(dyn Fn(usize) + Sync),
 ) -> Result<AbReport, StoreError> {
-    let titles = store.titles()?;
-    let population = Population::generate(
-        crate::catalog::sample::POPULATION_SEED,
-        crate::catalog::sample::POPULATION_VIEWERS,
-        &titles,
-    );
-    let members: BTreeMap<String, crate::store::Member> = store
-        .members()?
-        .into_iter()
-        .map(|m| (m.name.clone(), m))
-        .collect();
-    let mut chosen: Vec<usize> = (0..population.viewers.len())
-        .filter(|&v| members.contains_key(&population.viewers[v].name))
-        .collect();
-    if chosen.is_empty() {
-        return Err(StoreError::Invalid("the simulated A/B test needs the bundled sample population (its viewers' true tastes); this database has none".into()));
-    }
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    // A seeded sample of viewers, in population order.
-    for i in (1..chosen.len()).rev() {
-        chosen.swap(i, rng.gen_range(0..=i));
-    }
-    chosen.truncate(viewers);
-    chosen.sort_unstable();
-    // The store stays on this thread; the viewers' histories are read first.
-    let histories: Vec<(usize, Vec<Event>)> = chosen
-        .iter()
-        .map(|&v| Ok((v, store.events_of(members[&population.viewers[v].name].id)?)))
-        .collect::<Result<_, StoreError>>()?;
+    let Sampled {
+        population,
+        members,
+        histories,
+    } = sample_viewers(store, viewers, seed)?;
     let done = std::sync::atomic::AtomicUsize::new(0);
     let outcomes: Vec<ViewerOutcome> = histories
         .par_iter()
@@ -172,6 +148,54 @@ pub fn run(
         a: arm_report(&arms.a.1.name, &arm_a),
         b: arm_report(&arms.b.1.name, &arm_b),
         differences,
+    })
+}
+
+/// The viewers of a simulated experiment: the population (true tastes), its
+/// members by name, and a seeded sample of `viewers` of them with their
+/// logged histories, in population order.
+pub struct Sampled {
+    pub population: Population,
+    pub members: BTreeMap<String, crate::store::Member>,
+    /// (population index, the viewer's events).
+    pub histories: Vec<(usize, Vec<Event>)>,
+}
+
+/// Draw the sample (seeded); the store is read on this thread only.
+pub fn sample_viewers(store: &Store, viewers: usize, seed: u64) -> Result<Sampled, StoreError> {
+    let titles = store.titles()?;
+    let population = Population::generate(
+        crate::catalog::sample::POPULATION_SEED,
+        crate::catalog::sample::POPULATION_VIEWERS,
+        &titles,
+    );
+    let members: BTreeMap<String, crate::store::Member> = store
+        .members()?
+        .into_iter()
+        .map(|m| (m.name.clone(), m))
+        .collect();
+    let mut chosen: Vec<usize> = (0..population.viewers.len())
+        .filter(|&v| members.contains_key(&population.viewers[v].name))
+        .collect();
+    if chosen.is_empty() {
+        return Err(StoreError::Invalid("the simulated A/B test needs the bundled sample population (its viewers' true tastes); this database has none".into()));
+    }
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    // A seeded sample of viewers, in population order.
+    for i in (1..chosen.len()).rev() {
+        chosen.swap(i, rng.gen_range(0..=i));
+    }
+    chosen.truncate(viewers);
+    chosen.sort_unstable();
+    // The store stays on this thread; the viewers' histories are read first.
+    let histories: Vec<(usize, Vec<Event>)> = chosen
+        .iter()
+        .map(|&v| Ok((v, store.events_of(members[&population.viewers[v].name].id)?)))
+        .collect::<Result<_, StoreError>>()?;
+    Ok(Sampled {
+        population,
+        members,
+        histories,
     })
 }
 
@@ -238,10 +262,50 @@ impl Viewer<'_> {
         ctx: &Context,
         rng: &mut ChaCha8Rng,
     ) -> (Option<usize>, Vec<usize>) {
+        let scan = self.session_within(page, state, model, ctx, rng, usize::MAX);
+        (scan.first, scan.plays)
+    }
+
+    /// Whether the viewer, looking at title `t`, plays it: a title new to
+    /// them (not in `plays`, their state or `seen_elsewhere`) whose true
+    /// appeal plus noise reaches their bar.
+    pub fn would_play(
+        &self,
+        t: usize,
+        plays: &[usize],
+        state: &ProfileState,
+        model: &Model,
+        rng: &mut ChaCha8Rng,
+    ) -> bool {
+        !(plays.contains(&t)
+            || state.titles.contains_key(&t)
+            || self.seen_elsewhere.contains(&t)
+            || !self.likes(t, model, rng))
+    }
+
+    /// Whether title `t`'s true appeal plus noise of the moment reaches the viewer's bar.
+    pub fn likes(&self, t: usize, model: &Model, rng: &mut ChaCha8Rng) -> bool {
         let noise = Normal::new(0.0, 0.3).expect("a valid normal");
+        self.population.appeal(self.sim, &model.titles[t]) + noise.sample(rng) >= self.bar
+    }
+
+    /// [`Viewer::session`] for a viewer who reads at most `patience` tiles
+    /// before giving up on the page.
+    pub fn session_within(
+        &self,
+        page: &Page,
+        state: &mut ProfileState,
+        model: &Model,
+        ctx: &Context,
+        rng: &mut ChaCha8Rng,
+        patience: usize,
+    ) -> Scan {
         let (mut scanned, mut first, mut plays) = (0usize, None, vec![]);
         'page: for (r, row) in page.rows.iter().enumerate() {
             for (i, item) in row.items.iter().take(SCAN_TILES).enumerate() {
+                if scanned >= patience {
+                    break 'page;
+                }
                 if !rng.gen_bool(ROW_ATTENTION.powi(r as i32) * TILE_ATTENTION.powi(i as i32)) {
                     continue;
                 }
@@ -249,40 +313,69 @@ impl Viewer<'_> {
                 let Some(t) = model.title_index(&item.title_id) else {
                     continue;
                 };
-                if plays.contains(&t)
-                    || state.titles.contains_key(&t)
-                    || self.seen_elsewhere.contains(&t)
-                    || self.population.appeal(self.sim, &model.titles[t]) + noise.sample(rng)
-                        < self.bar
-                {
+                if !self.would_play(t, &plays, state, model, rng) {
                     continue;
                 }
                 first.get_or_insert(scanned);
                 plays.push(t);
-                let at = ctx.now_unix() + 60 * plays.len() as i64;
-                state.apply(
-                    &Event {
-                        id: 0,
-                        member_id: self.member_id,
-                        title_id: item.title_id.clone(),
-                        at,
-                        offset_min: 0,
-                        action: Action::Play,
-                        progress: 1.0,
-                        season: None,
-                        episode: None,
-                        device: ctx.device,
-                        artwork_id: None,
-                    },
+                play(
+                    state,
+                    self.member_id,
                     model,
+                    &item.title_id,
+                    ctx,
+                    plays.len(),
                 );
                 if plays.len() >= MAX_PLAYS {
                     break 'page;
                 }
             }
         }
-        (first, plays)
+        Scan {
+            first,
+            plays,
+            read: scanned,
+        }
     }
+}
+
+/// What one scan of a page came to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scan {
+    /// Tiles read to the first play, if any.
+    pub first: Option<usize>,
+    /// Titles played, in order.
+    pub plays: Vec<usize>,
+    /// Tiles read in all.
+    pub read: usize,
+}
+
+/// Fold the `nth` play of a session (a whole play of `title_id`) into `state`.
+pub fn play(
+    state: &mut ProfileState,
+    member_id: i64,
+    model: &Model,
+    title_id: &str,
+    ctx: &Context,
+    nth: usize,
+) {
+    let at = ctx.now_unix() + 60 * nth as i64;
+    state.apply(
+        &Event {
+            id: 0,
+            member_id,
+            title_id: title_id.to_string(),
+            at,
+            offset_min: 0,
+            action: Action::Play,
+            progress: 1.0,
+            season: None,
+            episode: None,
+            device: ctx.device,
+            artwork_id: None,
+        },
+        model,
+    );
 }
 
 /// What the arms are compared on, per session.
