@@ -67,6 +67,20 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// A profile's "For you this week": new episodes of series it loved or finished a season of, new titles in its micro-genres, because-you-watched picks
+    Digest {
+        /// The profile, by id (see `marquee profiles`)
+        #[arg(long)]
+        profile: String,
+        #[command(flatten)]
+        context: ContextArgs,
+        /// Seed for every random choice on the page the digest is made from
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+        /// Print JSON for scripts instead of text
+        #[arg(long)]
+        json: bool,
+    },
     /// Manage profiles
     Profile {
         #[command(subcommand)]

@@ -4,6 +4,7 @@
 //! month, the onboarding set).
 
 pub mod abtest;
+pub mod churn_risk;
 pub mod coldstart;
 pub mod coldstart_db;
 pub mod coldstart_tsv;

@@ -246,3 +246,73 @@ pub fn search_queries(model: &Model, sim: &SimViewer) -> Vec<String> {
 pub fn member_rng(seed: u64, viewer: usize) -> ChaCha8Rng {
     ChaCha8Rng::seed_from_u64(seed ^ (viewer as u64 + 1).wrapping_mul(0xD1B5_4A32_D192_ED03))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::MemberKind;
+    use crate::eval::onboarding_set::new_viewers;
+    use crate::testkit::{tiny_model, tiny_store};
+
+    #[test]
+    fn a_member_who_fails_every_session_cancels_three_times_as_often() {
+        assert_eq!(weekly_cancel_chance(0, 3), BASE_WEEKLY_CANCEL);
+        let all = weekly_cancel_chance(3, 3);
+        assert!((all / BASE_WEEKLY_CANCEL - 3.0).abs() < 1e-12, "{all}");
+        assert!(weekly_cancel_chance(1, 3) < weekly_cancel_chance(2, 3));
+        assert_eq!(weekly_cancel_chance(0, 0), BASE_WEEKLY_CANCEL);
+    }
+
+    #[test]
+    fn a_habit_spreads_its_sessions_over_its_own_week() {
+        let h = Habits {
+            sessions_per_week: 3,
+            patience: 12,
+        };
+        assert_eq!(h.days(0), vec![0, 2, 4]);
+        assert_eq!(h.days(2), vec![14, 16, 18]);
+    }
+
+    #[test]
+    fn weeks_are_reproducible_and_stop_at_the_cancellation() {
+        let store = tiny_store();
+        let model = tiny_model(&store);
+        let config = RankerConfig::default();
+        let population = new_viewers(&model.titles, 8, 3);
+        for (i, sim) in population.viewers.iter().enumerate() {
+            let member = Member {
+                id: -1 - i as i64,
+                name: format!("m{i}"),
+                kind: MemberKind::Profile,
+                display_name: format!("M {i}"),
+                maturity: sim.maturity,
+                region: sim.region.to_string(),
+            };
+            let liver = Liver {
+                model: &model,
+                config: &config,
+                population: &population,
+                sim,
+                member: &member,
+            };
+            let live = || {
+                let mut state = ProfileState::from_events(&member, &[], &model);
+                liver.live(&mut state, 6, &mut member_rng(9, i))
+            };
+            let weeks = live();
+            assert_eq!(weeks, live(), "the same seed, the same weeks");
+            let (lo, hi) = PATIENCE;
+            assert!((lo..=hi).contains(&weeks.habits.patience));
+            let lived = weeks.cancelled_after.map_or(6, |w| w + 1);
+            assert_eq!(
+                weeks.sessions.len(),
+                lived * weeks.habits.sessions_per_week as usize,
+                "no session after cancelling: {weeks:?}"
+            );
+            for s in &weeks.sessions {
+                assert_eq!(s.found == Found::Failed, s.plays.is_empty(), "{s:?}");
+                assert_eq!(s.tiles_to_first_play.is_some(), !s.plays.is_empty());
+            }
+        }
+    }
+}

@@ -206,3 +206,58 @@ pub fn generic(model: &Model, profile: &ProfileState, date: &str) -> Digest {
         lines,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::Maturity;
+    use crate::testkit::tiny_session;
+
+    #[test]
+    fn a_digest_has_reasons_and_artwork_and_nothing_above_the_limit() {
+        for name in ["mia", "kit", "new"] {
+            let s = tiny_session(name);
+            let d = compose(s.model(), s.profile(), &s.page());
+            assert!(!d.lines.is_empty(), "{name}: {d:?}");
+            let limit = s.profile().maturity;
+            let above: Vec<&str> = s
+                .model()
+                .titles
+                .iter()
+                .filter(|t| !limit.allows(t.maturity))
+                .map(|t| t.name.as_str())
+                .collect();
+            for l in &d.lines {
+                assert!(!l.reason.is_empty() && !l.artwork_id.is_empty(), "{l:?}");
+                let t = s.model().title_index(&l.title_id).unwrap();
+                assert!(limit.allows(s.model().titles[t].maturity), "{name}: {l:?}");
+                for n in &above {
+                    assert!(!l.reason.contains(n), "{name}: {l:?} names {n}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_loved_series_with_episodes_left_leads_the_digest() {
+        let s = tiny_session("mia");
+        let model = s.model();
+        let mut profile = s.profile().clone();
+        let series = (0..model.titles.len())
+            .find(|&t| {
+                model.titles[t].kind == TitleKind::Series
+                    && model.titles[t].episode_count() > 1
+                    && Maturity::Tv14.allows(model.titles[t].maturity)
+                    && profile.maturity.allows(model.titles[t].maturity)
+            })
+            .expect("the tiny world has a series");
+        let state = profile.titles.entry(series).or_default();
+        state.eng.love = true;
+        state.episode = model.titles[series].first_episode();
+        state.progress = 0.3;
+        let d = compose(model, &profile, &s.page());
+        assert_eq!(d.lines[0].kind, "new_episodes", "{d:?}");
+        assert_eq!(d.lines[0].title_id, model.titles[series].id);
+        assert!(d.lines[0].reason.starts_with("You loved it"), "{d:?}");
+    }
+}
