@@ -122,7 +122,7 @@ pub fn population(prepared: &Prepared) -> &crate::catalog::population::Populatio
 }
 
 /// The stored member a population viewer is.
-pub fn member<'a>(prepared: &'a Prepared, viewer: usize) -> &'a crate::store::Member {
+pub fn member(prepared: &Prepared, viewer: usize) -> &crate::store::Member {
     let s = &prepared.sampled;
     &s.members[&s.population.viewers[viewer].name]
 }
