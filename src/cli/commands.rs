@@ -3,6 +3,7 @@
 use super::{print, Cli, Command, ConfigCommand, ContextArgs, ProfileCommand};
 use anyhow::{anyhow, bail, Result};
 use marquee::catalog::{parse_file, Action, Device, Maturity};
+use marquee::eval::churn_risk::churn_risk;
 use marquee::rank::search::search;
 use marquee::rank::{
     Context, DayKind, Model, Page, Progress, RankerConfig, DEFAULT_SEED, MIN_PICKS,
@@ -87,9 +88,36 @@ pub fn run(cli: Cli) -> Result<()> {
             })?;
         }
         Some(Command::Profiles { json }) => {
-            let profiles = open_with_sample(&db)?.profiles()?;
+            let store = open_with_sample(&db)?;
+            let now = Context::default_now(store.as_of()?).timestamp();
+            let profiles = store
+                .profiles()?
+                .into_iter()
+                .map(|p| {
+                    let risk = churn_risk(&store.events_of(p.id)?, now);
+                    Ok(print::ProfileWithRisk {
+                        profile: p,
+                        churn_risk: risk,
+                    })
+                })
+                .collect::<Result<Vec<_>>>()?;
             print::json_or(json, &profiles, |v| {
                 print::profiles_text(v);
+                Ok(())
+            })?;
+        }
+        Some(Command::Digest {
+            profile,
+            context,
+            seed,
+            json,
+        }) => {
+            let store = open_with_sample(&db)?;
+            let session = profile_view(store, &config, &profile, &context, seed)?;
+            let digest =
+                marquee::rank::digest::compose(session.model(), session.profile(), &session.page());
+            print::json_or(json, &digest, |v| {
+                print::digest_text(v);
                 Ok(())
             })?;
         }
@@ -303,10 +331,22 @@ pub fn run(cli: Cli) -> Result<()> {
             b,
             viewers,
             sessions,
+            weeks,
             seed,
             json,
         }) => {
             let mut store = open_with_sample(&db)?;
+            if let Some(weeks) = weeks {
+                return super::retention::run(
+                    &mut store,
+                    &a,
+                    &b,
+                    viewers as usize,
+                    weeks.into(),
+                    seed,
+                    json,
+                );
+            }
             super::abtest::run(
                 &mut store,
                 &a,

@@ -9,6 +9,7 @@ mod impressions;
 mod movielens;
 mod print;
 mod replay;
+mod retention;
 mod scratch;
 mod snapshot;
 
@@ -66,6 +67,20 @@ pub enum Command {
     },
     /// List the profiles
     Profiles {
+        /// Print JSON for scripts instead of text
+        #[arg(long)]
+        json: bool,
+    },
+    /// A profile's "For you this week": new episodes of series it loved or finished a season of, new titles in its micro-genres, because-you-watched picks
+    Digest {
+        /// The profile, by id (see `marquee profiles`)
+        #[arg(long)]
+        profile: String,
+        #[command(flatten)]
+        context: ContextArgs,
+        /// Seed for every random choice on the page the digest is made from
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
         /// Print JSON for scripts instead of text
         #[arg(long)]
         json: bool,
@@ -265,6 +280,9 @@ pub enum Command {
         /// Sessions per viewer (1–100)
         #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u16).range(1..=100))]
         sessions: u16,
+        /// Weekly retention instead: each member lives this many weeks (1–52) of their own habit, patience and chance to cancel
+        #[arg(long, value_parser = clap::value_parser!(u16).range(1..=52), conflicts_with = "sessions")]
+        weeks: Option<u16>,
         /// Seed for the assignment and every simulated reaction
         #[arg(long, default_value_t = 42)]
         seed: u64,

@@ -63,22 +63,53 @@ pub fn stats_text(s: &Stats) {
     );
 }
 
-pub fn profiles_text(profiles: &[ProfileSummary]) {
+/// A profile as `marquee profiles` lists it: the summary and its churn risk.
+#[derive(serde::Serialize)]
+pub struct ProfileWithRisk {
+    #[serde(flatten)]
+    pub profile: ProfileSummary,
+    pub churn_risk: marquee::eval::churn_risk::ChurnRisk,
+}
+
+pub fn profiles_text(profiles: &[ProfileWithRisk]) {
     // As wide as the longest display name (within reason), so the counts line up.
     let name_w = profiles
         .iter()
-        .map(|p| sanitize(&p.display_name).width())
+        .map(|p| sanitize(&p.profile.display_name).width())
         .max()
         .unwrap_or(0)
         .clamp(20, 40);
-    for p in profiles {
+    for ProfileWithRisk {
+        profile: p,
+        churn_risk: r,
+    } in profiles
+    {
         outln!(
-            "{:<16} {} {:>6} events  {:<6} {}",
+            "{:<16} {} {:>6} events  {:<6} {:<3} churn risk {:<6} ({})",
             sanitize(&p.name),
             column(&sanitize(&p.display_name), name_w),
             p.events,
             p.maturity.as_str(),
-            p.region
+            p.region,
+            r.level,
+            r.reasons.join("; ")
+        );
+    }
+}
+
+/// "For you this week": the headline, then each line with its reason and artwork.
+pub fn digest_text(d: &marquee::rank::digest::Digest) {
+    outln!("{} ({})", sanitize(&d.headline), d.date);
+    if d.lines.is_empty() {
+        outln!("  nothing new this week");
+    }
+    for l in &d.lines {
+        outln!(
+            "  {} ({}) — {}  [artwork {}]",
+            sanitize(&l.name),
+            l.title_id,
+            sanitize(&l.reason),
+            sanitize(&l.artwork_id)
         );
     }
 }

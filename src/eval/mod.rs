@@ -5,6 +5,7 @@
 
 pub mod abtest;
 pub mod artwork_replay;
+pub mod churn_risk;
 pub mod coldstart;
 pub mod coldstart_db;
 pub mod coldstart_tsv;
@@ -17,4 +18,9 @@ pub mod journey;
 pub mod metrics;
 pub mod onboarding_set;
 pub mod protocol;
+pub mod retention;
+pub mod retention_chart;
+pub mod retention_report;
+pub mod retention_run;
 pub mod snapshot;
+pub mod winback;

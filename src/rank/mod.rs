@@ -21,6 +21,7 @@ pub use config::{DiversityParams, FilterParams, ItemModelParams, RankerConfig, T
 pub use context::{Context, DayKind, TimeOfDay};
 pub use naming::region_name;
 pub use serve::assemble::{build_page, PageRequest, DEFAULT_SEED};
+pub use serve::digest;
 pub use serve::explain::{explain_title, TitleExplanation};
 pub use serve::onboarding::{
     check_picks, cluster_set, cover_set, onboarding_set, OnboardingError, MIN_PICKS,
