@@ -28,6 +28,9 @@ pub struct Outcome {
     pub play: Option<i64>,
 }
 
+/// One tile shown: (view at, view id, the view's newest event id, index in the outcomes).
+type ShownTile = (i64, i64, i64, usize);
+
 /// Attribute `events`' plays to the impressions in `views`: a play goes to
 /// the newest page view of the same member that showed the title before
 /// it (the view was logged when the newest event was older than the play,
@@ -36,8 +39,8 @@ pub struct Outcome {
 /// from search, or from outside); an impression takes at most one play.
 pub fn attribute(views: &[LoggedView], events: &[Event]) -> Vec<Outcome> {
     let mut out: Vec<Outcome> = vec![];
-    // (member, title) → (view at, view id, index in `out`), every tile shown.
-    let mut shown: BTreeMap<(i64, &str), Vec<(i64, i64, i64, usize)>> = BTreeMap::new();
+    // (member, title) → every tile of it shown.
+    let mut shown: BTreeMap<(i64, &str), Vec<ShownTile>> = BTreeMap::new();
     for v in views {
         for t in &v.tiles {
             let slot = shown

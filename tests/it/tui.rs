@@ -323,6 +323,8 @@ fn switching_context_re_ranks_and_the_header_says_so() {
         KeyCode::Char('c'),
         KeyCode::Up,
         KeyCode::Up,
+        // Past the day column to the device.
+        KeyCode::Right,
         KeyCode::Right,
         KeyCode::Down,
         KeyCode::Enter,
