@@ -41,8 +41,10 @@ pub fn churn_risk(events: &[Event], now: i64) -> ChurnRisk {
         .collect();
     recent.sort_by_key(|e| (e.at, e.id));
     let played = |e: &Event| e.action == Action::Play && e.progress >= PLAYED_PROGRESS;
-    // A thumbs up or a love also says the session found something.
-    let found = |e: &Event| played(e) || matches!(e.action, Action::Up | Action::Love);
+    // A thumbs up, a love or a title saved to My List also says the session
+    // found something (the personas save titles on evenings they watch nothing).
+    let found =
+        |e: &Event| played(e) || matches!(e.action, Action::Up | Action::Love | Action::ListAdd);
     let (mut sessions, mut failed) = (0usize, 0usize);
     let mut last_at: Option<i64> = None;
     let mut this_played = false;
@@ -87,7 +89,7 @@ pub fn churn_risk(events: &[Event], now: i64) -> ChurnRisk {
         n => format!("{n} sessions in the last {WINDOW_DAYS} days"),
     });
     if sessions > 0 {
-        reasons.push(format!("{failed} of them without a play"));
+        reasons.push(format!("{failed} of them found nothing"));
     }
     ChurnRisk {
         level: if chance >= HIGH {
@@ -151,11 +153,21 @@ mod tests {
         assert_eq!(r.days_since_last_play, Some(30));
         assert_eq!(r.level, "high", "{r:?}");
         assert!(
-            r.reasons.iter().any(|x| x == "2 of them without a play"),
+            r.reasons.iter().any(|x| x == "2 of them found nothing"),
             "{r:?}"
         );
         let steady = churn_risk(&[event(1, NOW - DAY_SECONDS, Action::Play, 1.0)], NOW);
         assert!(r.weekly_cancel_chance > 2.0 * steady.weekly_cancel_chance);
+    }
+
+    #[test]
+    fn a_session_that_saves_a_title_to_my_list_found_something() {
+        let events = [
+            event(1, NOW - 3 * DAY_SECONDS, Action::ListAdd, 0.0),
+            event(2, NOW - DAY_SECONDS, Action::Play, 0.03),
+        ];
+        let r = churn_risk(&events, NOW);
+        assert_eq!((r.sessions, r.failed_sessions), (2, 1), "{r:?}");
     }
 
     #[test]
