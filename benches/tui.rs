@@ -1,7 +1,10 @@
 //! TUI speed on the bundled sample (issue targets: one full home-page frame
 //! at 200x50 drawn in <= 2 ms median; key press -> feedback persisted ->
 //! page re-ranked -> frame drawn in <= 10 ms median), a search keystroke,
-//! and a split-view (A/B) frame.
+//! a split-view (A/B) frame, and what logging impressions adds to a key
+//! press (issue target: <= 1 ms): the same feedback key followed by a tick
+//! (which writes the tiles the new page showed, one transaction), with
+//! impressions logged and with them off.
 //! Run with `cargo bench --bench tui`.
 
 use criterion::{criterion_group, criterion_main, Criterion};
@@ -49,6 +52,30 @@ fn benches(c: &mut Criterion) {
             terminal.draw(|f| draw(f, &rt.app, &theme)).unwrap().area
         })
     });
+
+    // Impressions: feedback, a frame, then the tick that writes the tiles
+    // the new page showed; the same with impressions off. The difference is
+    // what impressions add to a key press, the write included.
+    for (name, disabled) in [
+        ("key -> feedback -> frame -> tick, impressions off", true),
+        (
+            "key -> feedback -> frame -> tick, impressions logged",
+            false,
+        ),
+    ] {
+        rt.impressions.disabled = disabled;
+        c.bench_function(name, |b| {
+            b.iter(|| {
+                let key = if up { 'y' } else { 'L' };
+                up = !up;
+                rt.press(KeyEvent::new(KeyCode::Char(key), KeyModifiers::NONE));
+                let area = terminal.draw(|f| draw(f, &rt.app, &theme)).unwrap().area;
+                rt.dispatch(Msg::Tick);
+                area
+            })
+        });
+    }
+    rt.impressions.disabled = false;
 
     // Search as you type: every key runs a fuzzy, personalised search over
     // the catalog and redraws. Alternate one more letter and a backspace.

@@ -7,10 +7,10 @@ use crate::catalog::{
     is_finished, Action, Device, Event, Maturity, ProfileSummary, Title, TitleKind,
 };
 use crate::rank::{
-    check_picks, explain_title, onboarding_set, Context, Model, OnboardingError, Page, PageRequest,
-    PageScorer, ProfileState, RankerConfig, TimeOfDay, TitleExplanation,
+    check_picks, explain_title, onboarding_set, Context, DayKind, Model, OnboardingError, Page,
+    PageRequest, PageScorer, ProfileState, RankerConfig, TimeOfDay, TitleExplanation,
 };
-use crate::store::{NewEvent, Store, StoreError};
+use crate::store::{NewEvent, Origin, PageView, Store, StoreError, ViewBatch};
 
 #[derive(Debug, thiserror::Error)]
 pub enum SessionError {
@@ -40,6 +40,10 @@ pub struct Session {
     undo: Vec<(i64, NewEvent, String)>,
     /// Feedback taken back, to give again: (event, description).
     redo: Vec<(NewEvent, String)>,
+    /// The profile counts the impressions shown before this event id, fixed
+    /// when the session opens on it, so pages do not move while it browses
+    /// (and a journey replays the same pages).
+    impressions_before: i64,
 }
 
 /// What a recorded feedback event did, in words.
@@ -90,7 +94,8 @@ impl Session {
                 crate::catalog::Device::Tv,
             )
         });
-        let profile = ProfileState::load(&store, &model, &name)?;
+        let impressions_before = store.last_event_id()?;
+        let profile = ProfileState::load_before(&store, &model, &name, impressions_before)?;
         Ok(Session {
             store,
             model,
@@ -100,6 +105,7 @@ impl Session {
             seed,
             undo: vec![],
             redo: vec![],
+            impressions_before,
         })
     }
 
@@ -157,6 +163,25 @@ impl Session {
     }
 
     /// The store, for reads (stats, paths); writes go through the session's methods.
+    /// A page view of this session's profile in its context, shown now
+    /// (after the newest event): what impressions of its page are logged under.
+    pub fn page_view(&self) -> Result<PageView, StoreError> {
+        Ok(PageView {
+            member_id: self.profile.member_id,
+            at: self.ctx.now_unix(),
+            offset_min: self.ctx.now.offset().local_minus_utc() / 60,
+            device: self.ctx.device,
+            origin: Origin::Browse,
+            after_event: self.store.last_event_id()?,
+        })
+    }
+
+    /// Log tiles shown (one transaction for the whole batch); they count
+    /// for the profile from the next time a session opens on it.
+    pub fn log_impressions(&mut self, batches: &[ViewBatch]) -> Result<Vec<i64>, StoreError> {
+        self.store.log_impressions(batches)
+    }
+
     pub fn store(&self) -> &Store {
         &self.store
     }
@@ -210,7 +235,7 @@ impl Session {
             return Ok(None);
         };
         self.store.delete_feedback(self.profile.member_id, id)?;
-        self.profile = ProfileState::load(&self.store, &self.model, &self.profile.name.clone())?;
+        self.profile = self.reload()?;
         self.redo.push((event, description.clone()));
         Ok(Some(description))
     }
@@ -251,7 +276,7 @@ impl Session {
                 Err(e) => return Err(e),
             }
         }
-        self.profile = ProfileState::load(&self.store, &self.model, &self.profile.name.clone())?;
+        self.profile = self.reload()?;
         self.undo.clear();
         self.redo.clear();
         let still = self
@@ -267,11 +292,12 @@ impl Session {
         })
     }
 
-    /// Move the session to another time of day (same date) and device.
-    pub fn set_context(&mut self, time_of_day: TimeOfDay, device: Device) {
+    /// Move the session to another time of day, kind of day (back to the
+    /// latest weekday or weekend day, see `Context::on_day`) and device.
+    pub fn set_context(&mut self, time_of_day: TimeOfDay, day: DayKind, device: Device) {
         self.ctx = Context {
             device,
-            ..self.ctx.at_time_of_day(time_of_day)
+            ..self.ctx.on_day(day).at_time_of_day(time_of_day)
         };
     }
 
@@ -279,8 +305,20 @@ impl Session {
         self.store.profiles()
     }
 
+    /// The profile rebuilt from the store (its impressions as the session fixed them).
+    fn reload(&self) -> Result<ProfileState, StoreError> {
+        ProfileState::load_before(
+            &self.store,
+            &self.model,
+            &self.profile.name,
+            self.impressions_before,
+        )
+    }
+
     pub fn switch_profile(&mut self, name: &str) -> Result<(), StoreError> {
-        self.profile = ProfileState::load(&self.store, &self.model, name)?;
+        self.impressions_before = self.store.last_event_id()?;
+        self.profile =
+            ProfileState::load_before(&self.store, &self.model, name, self.impressions_before)?;
         // Undo and redo belong to the profile they were given for.
         self.undo.clear();
         self.redo.clear();
@@ -318,10 +356,12 @@ impl Session {
         if let Err(e) = written.and_then(|()| Ok(self.store.commit_batch()?)) {
             self.store.rollback_batch();
             self.undo.truncate(undo_before);
-            self.profile =
-                ProfileState::load(&self.store, &self.model, &self.profile.name.clone())?;
+            self.profile = self.reload()?;
             return Err(e);
         }
+        // A journey starts afresh after onboarding: so does the impressions' cutoff.
+        self.impressions_before = self.store.last_event_id()?;
+        self.profile = self.reload()?;
         Ok(chosen.len())
     }
 }

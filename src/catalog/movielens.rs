@@ -13,7 +13,7 @@
 
 use super::{Artwork, ArtworkTheme, CatalogError, CatalogFile, Genre, Maturity, Title, TitleKind};
 use chrono::{DateTime, NaiveDate};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// The three layouts Marquee recognises.
@@ -84,37 +84,13 @@ pub fn read(dir: &Path) -> Result<MovieLens, CatalogError> {
     let movies_path = dir.join(movies_name);
     let ratings_path = dir.join(ratings_name);
     let movies_text = read_text(&movies_path, layout != Layout::Latest)?;
-    let ratings_text = read_text(&ratings_path, false)?;
     let (movies, index) =
         merge_duplicates(parse_movies(layout, &label(&movies_path), &movies_text)?);
-    let raw = parse_ratings(layout, &label(&ratings_path), &ratings_text, &index)?;
-    if raw.is_empty() {
+    drop(movies_text);
+    let (users, ratings) = read_ratings(layout, &ratings_path, &index)?;
+    if ratings.is_empty() {
         return Err(CatalogError::new(&label(&ratings_path), "", "no ratings"));
     }
-    let users: Vec<String> = {
-        let mut ids: Vec<&str> = raw
-            .iter()
-            .map(|r| r.0.as_str())
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect();
-        ids.sort_by_key(|id| (id.parse::<u64>().unwrap_or(u64::MAX), id.to_string()));
-        ids.into_iter().map(String::from).collect()
-    };
-    let user_index: BTreeMap<&str, u32> = users
-        .iter()
-        .enumerate()
-        .map(|(i, u)| (u.as_str(), i as u32))
-        .collect();
-    let ratings: Vec<Rating> = raw
-        .iter()
-        .map(|(u, t, stars, at)| Rating {
-            user: user_index[u.as_str()],
-            title: *t,
-            stars: *stars,
-            at: *at,
-        })
-        .collect();
     let first_seen = first_rating_dates(&ratings, movies.len());
     let last = ratings.iter().map(|r| r.at).max().unwrap_or(0);
     let as_of = date_of(last);
@@ -269,82 +245,133 @@ fn expected_movie_fields(layout: Layout) -> &'static str {
     }
 }
 
-/// (user id, title index, stars, unix time) per rating line.
-fn parse_ratings(
+/// Read the ratings file line by line (it is the big one: 25 million lines
+/// in ML-25M), keeping 24 bytes per rating. Returns the MovieLens user ids in
+/// ascending order and the ratings with indexes into them.
+fn read_ratings(
+    layout: Layout,
+    path: &PathBuf,
+    movies: &BTreeMap<String, u32>,
+) -> Result<(Vec<String>, Vec<Rating>), CatalogError> {
+    use std::io::BufRead;
+    let file = label(path);
+    let cannot = |e: std::io::Error| CatalogError::new(&file, "", format!("cannot read: {e}"));
+    let mut reader =
+        std::io::BufReader::with_capacity(1 << 20, std::fs::File::open(path).map_err(cannot)?);
+    // Users get an index in order of first appearance, renumbered by id at the end.
+    let mut first_seen: std::collections::HashMap<u64, u32> = std::collections::HashMap::new();
+    let mut ratings = Vec::new();
+    let mut bytes = Vec::with_capacity(128);
+    let mut n = 0usize;
+    loop {
+        bytes.clear();
+        if reader.read_until(b'\n', &mut bytes).map_err(cannot)? == 0 {
+            break;
+        }
+        n += 1;
+        let line = std::str::from_utf8(&bytes)
+            .map_err(|_| CatalogError::new(&file, format!("line {n}"), "is not valid UTF-8"))?
+            .trim_end_matches(['\n', '\r']);
+        let Some((user, title, stars, at)) = parse_rating(layout, &file, n, line, movies)? else {
+            continue;
+        };
+        let next = first_seen.len() as u32;
+        let user = *first_seen.entry(user).or_insert(next);
+        ratings.push(Rating {
+            user,
+            title,
+            stars,
+            at,
+        });
+    }
+    let mut ids: Vec<(u64, u32)> = first_seen.into_iter().collect();
+    ids.sort_unstable();
+    let mut renumber = vec![0u32; ids.len()];
+    for (sorted, &(_, seen)) in ids.iter().enumerate() {
+        renumber[seen as usize] = sorted as u32;
+    }
+    for r in &mut ratings {
+        r.user = renumber[r.user as usize];
+    }
+    let users = ids.into_iter().map(|(id, _)| id.to_string()).collect();
+    Ok((users, ratings))
+}
+
+/// One rating line as (user id, title index, stars, unix time); `None` for a
+/// blank line or the header.
+fn parse_rating(
     layout: Layout,
     file: &str,
-    text: &str,
+    n: usize,
+    line: &str,
     movies: &BTreeMap<String, u32>,
-) -> Result<Vec<(String, u32, f32, i64)>, CatalogError> {
-    let mut out = Vec::with_capacity(text.len() / 20);
-    for (n, line) in text.lines().enumerate() {
-        if line.trim().is_empty()
-            || (layout == Layout::Latest && n == 0 && line.starts_with("userId"))
-        {
-            continue;
-        }
-        let at = |field: &str| format!("line {}, field {field}", n + 1);
-        let fields: Vec<&str> = match layout {
-            Layout::Ml100k => line.split('\t').collect(),
-            Layout::Ml1m => line.split("::").collect(),
-            Layout::Latest => line.split(',').collect(),
-        };
-        if fields.len() != 4 {
-            return Err(CatalogError::new(
-                file,
-                format!("line {}", n + 1),
-                format!(
-                    "expected 4 fields (user, movie, rating, timestamp), found {}",
-                    fields.len()
-                ),
-            ));
-        }
-        let user = fields[0].trim();
-        if user.is_empty() || !user.chars().all(|c| c.is_ascii_digit()) {
-            return Err(CatalogError::new(
-                file,
-                at("user"),
-                format!("{user:?} is not a user id"),
-            ));
-        }
-        let title = *movies.get(fields[1].trim()).ok_or_else(|| {
-            CatalogError::new(
-                file,
-                at("movie"),
-                format!("movie {:?} is not in the movie list", fields[1].trim()),
-            )
-        })?;
-        let stars: f32 = fields[2].trim().parse().map_err(|_| {
-            CatalogError::new(
-                file,
-                at("rating"),
-                format!("{:?} is not a number", fields[2].trim()),
-            )
-        })?;
-        if !(0.5..=5.0).contains(&stars) {
-            return Err(CatalogError::new(
-                file,
-                at("rating"),
-                format!("{stars} is not between 0.5 and 5"),
-            ));
-        }
-        let ts: i64 = fields[3].trim().parse().map_err(|_| {
-            CatalogError::new(
-                file,
-                at("timestamp"),
-                format!("{:?} is not a Unix time", fields[3].trim()),
-            )
-        })?;
-        if !(0..=4_102_444_800).contains(&ts) {
-            return Err(CatalogError::new(
-                file,
-                at("timestamp"),
-                format!("{ts} is not a Unix time before 2100"),
-            ));
-        }
-        out.push((user.to_string(), title, stars, ts));
+) -> Result<Option<(u64, u32, f32, i64)>, CatalogError> {
+    if line.trim().is_empty() || (layout == Layout::Latest && n == 1 && line.starts_with("userId"))
+    {
+        return Ok(None);
     }
-    Ok(out)
+    let at = |field: &str| format!("line {n}, field {field}");
+    let mut fields: [&str; 4] = [""; 4];
+    let mut count = 0;
+    let parts: Box<dyn Iterator<Item = &str>> = match layout {
+        Layout::Ml100k => Box::new(line.split('\t')),
+        Layout::Ml1m => Box::new(line.split("::")),
+        Layout::Latest => Box::new(line.split(',')),
+    };
+    for f in parts {
+        if count < 4 {
+            fields[count] = f;
+        }
+        count += 1;
+    }
+    if count != 4 {
+        return Err(CatalogError::new(
+            file,
+            format!("line {n}"),
+            format!("expected 4 fields (user, movie, rating, timestamp), found {count}"),
+        ));
+    }
+    let user = fields[0].trim();
+    let user_id = (!user.is_empty() && user.chars().all(|c| c.is_ascii_digit()))
+        .then(|| user.parse::<u64>().ok())
+        .flatten()
+        .ok_or_else(|| CatalogError::new(file, at("user"), format!("{user:?} is not a user id")))?;
+    let title = *movies.get(fields[1].trim()).ok_or_else(|| {
+        CatalogError::new(
+            file,
+            at("movie"),
+            format!("movie {:?} is not in the movie list", fields[1].trim()),
+        )
+    })?;
+    let stars: f32 = fields[2].trim().parse().map_err(|_| {
+        CatalogError::new(
+            file,
+            at("rating"),
+            format!("{:?} is not a number", fields[2].trim()),
+        )
+    })?;
+    if !(0.5..=5.0).contains(&stars) {
+        return Err(CatalogError::new(
+            file,
+            at("rating"),
+            format!("{stars} is not between 0.5 and 5"),
+        ));
+    }
+    let ts: i64 = fields[3].trim().parse().map_err(|_| {
+        CatalogError::new(
+            file,
+            at("timestamp"),
+            format!("{:?} is not a Unix time", fields[3].trim()),
+        )
+    })?;
+    if !(0..=4_102_444_800).contains(&ts) {
+        return Err(CatalogError::new(
+            file,
+            at("timestamp"),
+            format!("{ts} is not a Unix time before 2100"),
+        ));
+    }
+    Ok(Some((user_id, title, stars, ts)))
 }
 
 /// Split one CSV line with RFC 4180 quoting ("a, b" and doubled quotes).

@@ -3,8 +3,11 @@
 use super::{print, Cli, Command, ConfigCommand, ContextArgs, ProfileCommand};
 use anyhow::{anyhow, bail, Result};
 use marquee::catalog::{parse_file, Action, Device, Maturity};
+use marquee::eval::churn_risk::churn_risk;
 use marquee::rank::search::search;
-use marquee::rank::{Context, Model, Page, Progress, RankerConfig, DEFAULT_SEED, MIN_PICKS};
+use marquee::rank::{
+    Context, DayKind, Model, Page, Progress, RankerConfig, DEFAULT_SEED, MIN_PICKS,
+};
 use marquee::session::{record_feedback, Session};
 use marquee::store::{FirstRun, Store};
 use std::io::IsTerminal;
@@ -85,6 +88,7 @@ pub fn run(cli: Cli) -> Result<()> {
                 &ContextArgs {
                     now: None,
                     device: "tv".into(),
+                    day: None,
                 },
                 DEFAULT_SEED,
             )?;
@@ -98,9 +102,36 @@ pub fn run(cli: Cli) -> Result<()> {
             })?;
         }
         Some(Command::Profiles { json }) => {
-            let profiles = open_with_sample(&db)?.profiles()?;
+            let store = open_with_sample(&db)?;
+            let now = Context::default_now(store.as_of()?).timestamp();
+            let profiles = store
+                .profiles()?
+                .into_iter()
+                .map(|p| {
+                    let risk = churn_risk(&store.events_of(p.id)?, now);
+                    Ok(print::ProfileWithRisk {
+                        profile: p,
+                        churn_risk: risk,
+                    })
+                })
+                .collect::<Result<Vec<_>>>()?;
             print::json_or(json, &profiles, |v| {
                 print::profiles_text(v);
+                Ok(())
+            })?;
+        }
+        Some(Command::Digest {
+            profile,
+            context,
+            seed,
+            json,
+        }) => {
+            let store = open_with_sample(&db)?;
+            let session = profile_view(store, &config, &profile, &context, seed)?;
+            let digest =
+                marquee::rank::digest::compose(session.model(), session.profile(), &session.page());
+            print::json_or(json, &digest, |v| {
+                print::digest_text(v);
                 Ok(())
             })?;
         }
@@ -242,6 +273,17 @@ pub fn run(cli: Cli) -> Result<()> {
             )?;
         }
         Some(Command::Eval {
+            seed,
+            json,
+            impressions: true,
+            viewers,
+            ..
+        }) => {
+            let mut store = open_with_sample(&db)?;
+            let model = model_with_progress(&mut store, &config, false)?;
+            super::impressions::run(&store, &model, &config, viewers as usize, seed, json)?;
+        }
+        Some(Command::Eval {
             k,
             seed,
             json,
@@ -307,6 +349,7 @@ pub fn run(cli: Cli) -> Result<()> {
             b,
             viewers,
             sessions,
+            weeks,
             seed,
             json,
         }) => {
@@ -315,6 +358,17 @@ pub fn run(cli: Cli) -> Result<()> {
                 super::ranker::side(&a, &reach)?,
                 super::ranker::side(&b, &reach)?,
             );
+            if let Some(weeks) = weeks {
+                return super::retention::run(
+                    &mut store,
+                    a,
+                    b,
+                    viewers as usize,
+                    weeks.into(),
+                    seed,
+                    json,
+                );
+            }
             super::abtest::run(
                 &mut store,
                 a,
@@ -417,7 +471,13 @@ pub fn parse_context(store: &Store, args: &ContextArgs) -> Result<Context> {
         })?,
         None => Context::default_now(store.as_of()?),
     };
-    Ok(Context::new(now, device))
+    let ctx = Context::new(now, device);
+    Ok(match args.day.as_deref() {
+        Some("weekend") => ctx.on_day(DayKind::Weekend),
+        Some("weekday") => ctx.on_day(DayKind::Weekday),
+        Some(other) => return Err(anyhow!("unknown --day {other:?}: weekday or weekend")),
+        None => ctx,
+    })
 }
 
 /// Load the model, saying so on stderr when it has to be trained first.

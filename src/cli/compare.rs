@@ -105,11 +105,12 @@ pub fn run(
         return Ok(());
     }
     outln!(
-        "A: {} ({})   B: {} ({})   {} · {}\n",
+        "A: {} ({})   B: {} ({})   {} {} · {}\n",
         config_a.name,
         config_a.hash(),
         config_b.name,
         config_b.hash(),
+        ctx.day,
         ctx.time_of_day,
         ctx.device
     );

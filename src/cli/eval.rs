@@ -7,8 +7,8 @@ use marquee::eval::coldstart::{ColdStartReport, Options, PICK_COUNTS};
 use marquee::eval::coldstart_db::evaluate_onboarding;
 use marquee::eval::coldstart_tsv::evaluate_onboarding_tsv;
 use marquee::eval::external::{
-    check_trainable, positives, read_positives, read_rows, recommend, score, write_recs,
-    AVAILABILITY_SLACK_S,
+    check_trainable, item_count, positives, read_positives, read_rows, recommend, score,
+    write_recs, AVAILABILITY_SLACK_S,
 };
 use marquee::eval::metrics::{Interval, RankingMetrics};
 use marquee::eval::protocol::{evaluate_database, SCAN_TILES};
@@ -61,7 +61,7 @@ pub fn external(
     }
     let m = score(&positives(&train_rows), &test, &recs, k);
     // The table names the settings in its footnote; scripts get them in the name.
-    let mut setting = params.describe();
+    let mut setting = marquee::rank::describe_item_model(&params, item_count(&train_rows));
     if availability {
         setting += " · titles as of each user's last positive + 1 day";
     }

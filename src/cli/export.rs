@@ -36,12 +36,8 @@ pub fn run(
         None if format == Format::Parquet => {
             bail!("--format parquet writes a file: give --out FILE")
         }
-        None if std::io::stdout().is_terminal() => {
-            let mut buf = vec![];
-            write_text(&table, format, &mut buf)?;
-            out!("{}", String::from_utf8_lossy(&buf));
-        }
-        None => write_text(&table, format, &mut std::io::stdout().lock())?,
+        // To standard output through the sanitizer, like every other print.
+        None => write_text(&table, format, &mut marquee::text::stdout())?,
     }
     Ok(())
 }

@@ -6,10 +6,12 @@ mod commands;
 mod compare;
 mod eval;
 mod export;
+mod impressions;
 mod movielens;
 mod print;
 mod ranker;
 mod replay;
+mod retention;
 mod scratch;
 mod snapshot;
 
@@ -66,6 +68,9 @@ pub struct ContextArgs {
     /// The device the page is for
     #[arg(long, default_value = "tv", value_parser = ["tv", "mobile", "tablet", "web"])]
     pub device: String,
+    /// Weekday or weekend: "now" moves back to the latest such day, at the same time [default: the day of "now"]
+    #[arg(long, value_parser = ["weekday", "weekend"])]
+    pub day: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -78,6 +83,20 @@ pub enum Command {
     },
     /// List the profiles
     Profiles {
+        /// Print JSON for scripts instead of text
+        #[arg(long)]
+        json: bool,
+    },
+    /// A profile's "For you this week": new episodes of series it loved or finished a season of, new titles in its micro-genres, because-you-watched picks
+    Digest {
+        /// The profile, by id (see `marquee profiles`)
+        #[arg(long)]
+        profile: String,
+        #[command(flatten)]
+        context: ContextArgs,
+        /// Seed for every random choice on the page the digest is made from
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
         /// Print JSON for scripts instead of text
         #[arg(long)]
         json: bool,
@@ -216,6 +235,14 @@ pub enum Command {
         /// members) and hold out others, drawn with this seed, to choose settings on
         #[arg(long, requires = "onboarding")]
         validation_seed: Option<u64>,
+        /// Impressions: take fractions (plays per impression) per row kind and
+        /// artwork theme, stored and simulated, and the artwork policy replayed
+        /// on a simulated log with randomized artwork
+        #[arg(long, conflicts_with_all = ["csv", "recs_out", "onboarding", "train"])]
+        impressions: bool,
+        /// With --impressions: simulated viewers (one session each)
+        #[arg(long, default_value_t = 2000, requires = "impressions", value_parser = clap::value_parser!(u64).range(1..=100_000))]
+        viewers: u64,
         /// Print JSON for scripts instead of the table
         #[arg(long, conflicts_with = "csv")]
         json: bool,
@@ -269,6 +296,9 @@ pub enum Command {
         /// Sessions per viewer (1–100)
         #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u16).range(1..=100))]
         sessions: u16,
+        /// Weekly retention instead: each member lives this many weeks (1–52) of their own habit, patience and chance to cancel
+        #[arg(long, value_parser = clap::value_parser!(u16).range(1..=52), conflicts_with = "sessions")]
+        weeks: Option<u16>,
         /// Seed for the assignment and every simulated reaction
         #[arg(long, default_value_t = 42)]
         seed: u64,

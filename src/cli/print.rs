@@ -13,8 +13,9 @@ use unicode_width::UnicodeWidthStr;
 pub fn page_text(page: &Page, out: &mut impl Write) -> std::io::Result<()> {
     writeln!(
         out,
-        "Home for {} · {} · {} · {} · config {} ({})",
+        "Home for {} · {} {} · {} · {} · config {} ({})",
         sanitize(&page.profile),
+        page.context.day,
         page.context.time_of_day,
         page.context.device,
         page.context.now_string(),
@@ -65,22 +66,53 @@ pub fn stats_text(s: &Stats) {
     );
 }
 
-pub fn profiles_text(profiles: &[ProfileSummary]) {
+/// A profile as `marquee profiles` lists it: the summary and its churn risk.
+#[derive(serde::Serialize)]
+pub struct ProfileWithRisk {
+    #[serde(flatten)]
+    pub profile: ProfileSummary,
+    pub churn_risk: marquee::eval::churn_risk::ChurnRisk,
+}
+
+pub fn profiles_text(profiles: &[ProfileWithRisk]) {
     // As wide as the longest display name (within reason), so the counts line up.
     let name_w = profiles
         .iter()
-        .map(|p| sanitize(&p.display_name).width())
+        .map(|p| sanitize(&p.profile.display_name).width())
         .max()
         .unwrap_or(0)
         .clamp(20, 40);
-    for p in profiles {
+    for ProfileWithRisk {
+        profile: p,
+        churn_risk: r,
+    } in profiles
+    {
         outln!(
-            "{:<16} {} {:>6} events  {:<6} {}",
+            "{:<16} {} {:>6} events  {:<6} {:<3} churn risk {:<6} ({})",
             sanitize(&p.name),
             column(&sanitize(&p.display_name), name_w),
             p.events,
             p.maturity.as_str(),
-            p.region
+            p.region,
+            r.level,
+            r.reasons.join("; ")
+        );
+    }
+}
+
+/// "For you this week": the headline, then each line with its reason and artwork.
+pub fn digest_text(d: &marquee::rank::digest::Digest) {
+    outln!("{} ({})", sanitize(&d.headline), d.date);
+    if d.lines.is_empty() {
+        outln!("  nothing new this week");
+    }
+    for l in &d.lines {
+        outln!(
+            "  {} ({}) — {}  [artwork {}]",
+            sanitize(&l.name),
+            l.title_id,
+            sanitize(&l.reason),
+            sanitize(&l.artwork_id)
         );
     }
 }
@@ -202,6 +234,14 @@ pub fn train_text(r: &TrainReport, seconds: f64) {
     outln!("% Match calibration (predicted vs observed share of plays enjoyed):");
     for (pred, obs, n) in &r.calibration {
         outln!("  {pred:>5.1}% predicted  {obs:>5.1}% observed  ({n} plays)");
+    }
+    outln!(
+        "Resume likelihood (Continue Watching): fitted on {} titles in progress, {:.0}% resumed; weights:",
+        r.resume_examples,
+        r.resume_rate * 100.0
+    );
+    for (f, w) in &r.resume_weights {
+        outln!("  {f:<20} {w:+.3}");
     }
 }
 

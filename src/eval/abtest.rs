@@ -52,7 +52,7 @@ pub struct ArmReport {
 }
 
 /// B − A for one metric, with a 95 % bootstrap interval.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Difference {
     pub metric: String,
     pub b_minus_a: f64,
@@ -89,35 +89,11 @@ pub fn run(
     seed: u64,
     progress: &(dyn Fn(usize) + Sync),
 ) -> Result<AbReport, StoreError> {
-    let titles = store.titles()?;
-    let population = Population::generate(
-        crate::catalog::sample::POPULATION_SEED,
-        crate::catalog::sample::POPULATION_VIEWERS,
-        &titles,
-    );
-    let members: BTreeMap<String, crate::store::Member> = store
-        .members()?
-        .into_iter()
-        .map(|m| (m.name.clone(), m))
-        .collect();
-    let mut chosen: Vec<usize> = (0..population.viewers.len())
-        .filter(|&v| members.contains_key(&population.viewers[v].name))
-        .collect();
-    if chosen.is_empty() {
-        return Err(StoreError::Invalid("the simulated A/B test needs the bundled sample population (its viewers' true tastes); this database has none".into()));
-    }
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    // A seeded sample of viewers, in population order.
-    for i in (1..chosen.len()).rev() {
-        chosen.swap(i, rng.gen_range(0..=i));
-    }
-    chosen.truncate(viewers);
-    chosen.sort_unstable();
-    // The store stays on this thread; the viewers' histories are read first.
-    let histories: Vec<(usize, Vec<Event>)> = chosen
-        .iter()
-        .map(|&v| Ok((v, store.events_of(members[&population.viewers[v].name].id)?)))
-        .collect::<Result<_, StoreError>>()?;
+    let Sampled {
+        population,
+        members,
+        histories,
+    } = sample_viewers(store, viewers, seed)?;
     let done = std::sync::atomic::AtomicUsize::new(0);
     let outcomes: Vec<ViewerOutcome> = histories
         .par_iter()
@@ -172,6 +148,54 @@ pub fn run(
         a: arm_report(&arms.a.1.name, &arm_a),
         b: arm_report(&arms.b.1.name, &arm_b),
         differences,
+    })
+}
+
+/// The viewers of a simulated experiment: the population (true tastes), its
+/// members by name, and a seeded sample of `viewers` of them with their
+/// logged histories, in population order.
+pub struct Sampled {
+    pub population: Population,
+    pub members: BTreeMap<String, crate::store::Member>,
+    /// (population index, the viewer's events).
+    pub histories: Vec<(usize, Vec<Event>)>,
+}
+
+/// Draw the sample (seeded); the store is read on this thread only.
+pub fn sample_viewers(store: &Store, viewers: usize, seed: u64) -> Result<Sampled, StoreError> {
+    let titles = store.titles()?;
+    let population = Population::generate(
+        crate::catalog::sample::POPULATION_SEED,
+        crate::catalog::sample::POPULATION_VIEWERS,
+        &titles,
+    );
+    let members: BTreeMap<String, crate::store::Member> = store
+        .members()?
+        .into_iter()
+        .map(|m| (m.name.clone(), m))
+        .collect();
+    let mut chosen: Vec<usize> = (0..population.viewers.len())
+        .filter(|&v| members.contains_key(&population.viewers[v].name))
+        .collect();
+    if chosen.is_empty() {
+        return Err(StoreError::Invalid("the simulated A/B test needs the bundled sample population (its viewers' true tastes); this database has none".into()));
+    }
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    // A seeded sample of viewers, in population order.
+    for i in (1..chosen.len()).rev() {
+        chosen.swap(i, rng.gen_range(0..=i));
+    }
+    chosen.truncate(viewers);
+    chosen.sort_unstable();
+    // The store stays on this thread; the viewers' histories are read first.
+    let histories: Vec<(usize, Vec<Event>)> = chosen
+        .iter()
+        .map(|&v| Ok((v, store.events_of(members[&population.viewers[v].name].id)?)))
+        .collect::<Result<_, StoreError>>()?;
+    Ok(Sampled {
+        population,
+        members,
+        histories,
     })
 }
 
@@ -238,10 +262,110 @@ impl Viewer<'_> {
         ctx: &Context,
         rng: &mut ChaCha8Rng,
     ) -> (Option<usize>, Vec<usize>) {
+        self.session_with(page, state, model, ctx, rng, &mut SessionHooks::default())
+    }
+
+    /// [`Viewer::session`] with hooks: the viewer may respond to the
+    /// artwork shown, and what the session showed is handed to a recorder.
+    /// With the default hooks it is exactly [`Viewer::session`].
+    pub fn session_with(
+        &self,
+        page: &Page,
+        state: &mut ProfileState,
+        model: &Model,
+        ctx: &Context,
+        rng: &mut ChaCha8Rng,
+        hooks: &mut SessionHooks,
+    ) -> (Option<usize>, Vec<usize>) {
+        let scan = self.scan(page, state, model, ctx, rng, usize::MAX, hooks);
+        (scan.first, scan.plays)
+    }
+
+    /// Whether the viewer, looking at title `t`, plays it: a title new to
+    /// them (not in `plays`, their state or `seen_elsewhere`) whose true
+    /// appeal plus noise reaches their bar.
+    pub fn would_play(
+        &self,
+        t: usize,
+        plays: &[usize],
+        state: &ProfileState,
+        model: &Model,
+        rng: &mut ChaCha8Rng,
+    ) -> bool {
+        self.would_play_pulled(t, plays, state, model, rng, 0.0)
+    }
+
+    /// [`Viewer::would_play`] with `pull` added to the title's appeal (the artwork's).
+    fn would_play_pulled(
+        &self,
+        t: usize,
+        plays: &[usize],
+        state: &ProfileState,
+        model: &Model,
+        rng: &mut ChaCha8Rng,
+        pull: f64,
+    ) -> bool {
+        !(plays.contains(&t)
+            || state.titles.contains_key(&t)
+            || self.seen_elsewhere.contains(&t)
+            || !self.likes_pulled(t, model, rng, pull))
+    }
+
+    /// Whether title `t`'s true appeal plus noise of the moment reaches the viewer's bar.
+    pub fn likes(&self, t: usize, model: &Model, rng: &mut ChaCha8Rng) -> bool {
+        self.likes_pulled(t, model, rng, 0.0)
+    }
+
+    fn likes_pulled(&self, t: usize, model: &Model, rng: &mut ChaCha8Rng, pull: f64) -> bool {
         let noise = Normal::new(0.0, 0.3).expect("a valid normal");
+        self.population.appeal(self.sim, &model.titles[t]) + pull + noise.sample(rng) >= self.bar
+    }
+
+    /// [`Viewer::session`] for a viewer who reads at most `patience` tiles
+    /// before giving up on the page.
+    pub fn session_within(
+        &self,
+        page: &Page,
+        state: &mut ProfileState,
+        model: &Model,
+        ctx: &Context,
+        rng: &mut ChaCha8Rng,
+        patience: usize,
+    ) -> Scan {
+        self.scan(
+            page,
+            state,
+            model,
+            ctx,
+            rng,
+            patience,
+            &mut SessionHooks::default(),
+        )
+    }
+
+    /// One scan of a page: rows top to bottom, each row's first tiles left to
+    /// right, read with falling attention, until `patience` tiles are read.
+    #[allow(clippy::too_many_arguments)]
+    fn scan(
+        &self,
+        page: &Page,
+        state: &mut ProfileState,
+        model: &Model,
+        ctx: &Context,
+        rng: &mut ChaCha8Rng,
+        patience: usize,
+        hooks: &mut SessionHooks,
+    ) -> Scan {
         let (mut scanned, mut first, mut plays) = (0usize, None, vec![]);
+        // The viewport: every row the viewer reached, its first SCAN_TILES tiles.
+        let mut rows_reached = 0;
+        let mut played_at: Vec<(usize, usize)> = vec![];
         'page: for (r, row) in page.rows.iter().enumerate() {
+            rows_reached = r + 1;
             for (i, item) in row.items.iter().take(SCAN_TILES).enumerate() {
+                if scanned >= patience {
+                    break 'page;
+                }
                 if !rng.gen_bool(ROW_ATTENTION.powi(r as i32) * TILE_ATTENTION.powi(i as i32)) {
                     continue;
                 }
@@ -249,40 +373,118 @@ impl Viewer<'_> {
                 let Some(t) = model.title_index(&item.title_id) else {
                     continue;
                 };
-                if plays.contains(&t)
-                    || state.titles.contains_key(&t)
-                    || self.seen_elsewhere.contains(&t)
-                    || self.population.appeal(self.sim, &model.titles[t]) + noise.sample(rng)
-                        < self.bar
-                {
+                let pull = if hooks.artwork_response != 0.0 {
+                    hooks.artwork_response * self.artwork_pull(model, t, &item.artwork_id)
+                } else {
+                    0.0
+                };
+                if !self.would_play_pulled(t, &plays, state, model, rng, pull) {
                     continue;
                 }
                 first.get_or_insert(scanned);
                 plays.push(t);
-                let at = ctx.now_unix() + 60 * plays.len() as i64;
-                state.apply(
-                    &Event {
-                        id: 0,
-                        member_id: self.member_id,
-                        title_id: item.title_id.clone(),
-                        at,
-                        offset_min: 0,
-                        action: Action::Play,
-                        progress: 1.0,
-                        season: None,
-                        episode: None,
-                        device: ctx.device,
-                        artwork_id: None,
-                    },
+                played_at.push((r, i));
+                play(
+                    state,
+                    self.member_id,
                     model,
+                    &item.title_id,
+                    ctx,
+                    plays.len(),
                 );
                 if plays.len() >= MAX_PLAYS {
                     break 'page;
                 }
             }
         }
-        (first, plays)
+        if let Some(record) = hooks.record.as_mut() {
+            let shown: Vec<(usize, usize)> = page.rows[..rows_reached]
+                .iter()
+                .enumerate()
+                .flat_map(|(r, row)| (0..row.items.len().min(SCAN_TILES)).map(move |i| (r, i)))
+                .collect();
+            record(&SessionShown {
+                page,
+                ctx,
+                member_id: self.member_id,
+                shown: &shown,
+                played: &played_at,
+            });
+        }
+        Scan {
+            first,
+            plays,
+            read: scanned,
+        }
     }
+
+    /// The viewer's response to the theme of artwork `id` of title `t` (0 when unknown).
+    fn artwork_pull(&self, model: &Model, t: usize, id: &str) -> f64 {
+        model.titles[t]
+            .artwork
+            .iter()
+            .find(|a| a.id == id)
+            .map_or(0.0, |a| self.population.artwork_pull(self.sim, a.theme))
+    }
+}
+
+/// What one simulated session showed: the tiles in its viewport and the
+/// ones played, as (row, position) on `page`.
+pub struct SessionShown<'a> {
+    pub page: &'a Page,
+    pub ctx: &'a Context,
+    pub member_id: i64,
+    pub shown: &'a [(usize, usize)],
+    pub played: &'a [(usize, usize)],
+}
+
+/// Hooks into a simulated session (see [`Viewer::session_with`]).
+#[derive(Default)]
+pub struct SessionHooks<'r> {
+    /// How much the artwork's theme pull (the viewer's true response to it)
+    /// adds to a title's appeal; 0 (the A/B test's scan model) ignores artwork.
+    pub artwork_response: f64,
+    /// Called once at the end of the session with what it showed.
+    pub record: Option<&'r mut dyn FnMut(&SessionShown)>,
+}
+
+/// What one scan of a page came to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scan {
+    /// Tiles read to the first play, if any.
+    pub first: Option<usize>,
+    /// Titles played, in order.
+    pub plays: Vec<usize>,
+    /// Tiles read in all.
+    pub read: usize,
+}
+
+/// Fold the `nth` play of a session (a whole play of `title_id`) into `state`.
+pub fn play(
+    state: &mut ProfileState,
+    member_id: i64,
+    model: &Model,
+    title_id: &str,
+    ctx: &Context,
+    nth: usize,
+) {
+    let at = ctx.now_unix() + 60 * nth as i64;
+    state.apply(
+        &Event {
+            id: 0,
+            member_id,
+            title_id: title_id.to_string(),
+            at,
+            offset_min: 0,
+            action: Action::Play,
+            progress: 1.0,
+            season: None,
+            episode: None,
+            device: ctx.device,
+            artwork_id: None,
+        },
+        model,
+    );
 }
 
 /// What the arms are compared on, per session.

@@ -118,7 +118,7 @@ pub fn evaluate_onboarding_tsv(
         k,
         seed,
         validation_seed: options.validation,
-        config: params.describe(),
+        config: crate::rank::describe_item_model(&params, super::external::item_count(&rest)),
         eligible_members: eligible.len(),
         held_out_members: held.len(),
         results,

@@ -4,7 +4,7 @@
 //! every page and checks it against the fingerprints.
 
 use crate::catalog::{input, parse_json, Action, CatalogError, Device};
-use crate::rank::{Context, Page, RankerConfig, TimeOfDay};
+use crate::rank::{Context, DayKind, Page, RankerConfig, TimeOfDay};
 use crate::session::{Session, SessionError};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -30,6 +30,9 @@ pub enum Step {
     Redo,
     Context {
         time_of_day: TimeOfDay,
+        /// Absent in journeys from before the day was part of the context: the day stays.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        day: Option<DayKind>,
         device: Device,
     },
     /// A rating cleared (the same rating pressed again).
@@ -166,8 +169,9 @@ pub fn apply(session: &mut Session, step: &Step) -> Result<(), SessionError> {
         }
         Step::Context {
             time_of_day,
+            day,
             device,
-        } => session.set_context(*time_of_day, *device),
+        } => session.set_context(*time_of_day, day.unwrap_or(session.ctx().day), *device),
         Step::ClearRating { title } => {
             session.clear_rating(title)?;
         }
@@ -207,6 +211,12 @@ pub fn describe(step: &Step) -> String {
         Step::Redo => "redo".into(),
         Step::Context {
             time_of_day,
+            day: Some(day),
+            device,
+        } => format!("context {day} {time_of_day} on {device}"),
+        Step::Context {
+            time_of_day,
+            day: None,
             device,
         } => format!("context {time_of_day} on {device}"),
         Step::ClearRating { title } => format!("clear the rating of {title}"),

@@ -59,6 +59,32 @@ pub struct ItemModelParams {
     /// τ: the time scale of a sitting, in seconds.
     #[serde(default = "default_session_seconds")]
     pub session_seconds: f32,
+    /// The form used above `EXACT_MAX_TITLES` titles (see `GraphFilter`).
+    #[serde(default)]
+    pub filter: FilterParams,
+}
+
+/// The filter's settings (chosen on validation splits: docs/evaluation.md), the
+/// item model above `EXACT_MAX_TITLES` titles (`rank/train/graph_filter.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FilterParams {
+    /// Links kept per title from R̃ᵀR̃, strongest first.
+    pub links: usize,
+    /// Singular vectors in the low-pass part (0 leaves it out).
+    pub rank: usize,
+    /// α: the weight of the low-pass part.
+    pub low_pass: f32,
+}
+
+impl Default for FilterParams {
+    fn default() -> FilterParams {
+        FilterParams {
+            links: 400,
+            rank: 256,
+            low_pass: 0.3,
+        }
+    }
 }
 
 fn default_rating_weight() -> f32 {
@@ -104,6 +130,7 @@ impl ItemModelParams {
             rating_weight: 0.0,
             session_weight: 0.0,
             session_seconds: default_session_seconds(),
+            filter: FilterParams::default(),
         }
     }
 }
@@ -117,6 +144,7 @@ impl Default for ItemModelParams {
             rating_weight: default_rating_weight(),
             session_weight: default_session_weight(),
             session_seconds: default_session_seconds(),
+            filter: FilterParams::default(),
         }
     }
 }

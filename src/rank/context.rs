@@ -1,8 +1,11 @@
-//! The page context: "now", the time of day it falls in, and the device.
-//! "Now" is always given, never read from a clock, so pages are reproducible.
+//! The page context: "now", the time of day and the kind of day (weekday or
+//! weekend) it falls in, and the device. "Now" is always given, never read
+//! from a clock, so pages are reproducible.
 
 use crate::catalog::Device;
-use chrono::{DateTime, FixedOffset, NaiveDate, SecondsFormat, Timelike};
+use chrono::{
+    DateTime, Datelike, Duration, FixedOffset, NaiveDate, SecondsFormat, Timelike, Weekday,
+};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -69,6 +72,52 @@ impl fmt::Display for TimeOfDay {
     }
 }
 
+/// Weekday (Monday to Friday) or weekend (Saturday and Sunday), in local time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DayKind {
+    Weekday,
+    Weekend,
+}
+
+impl DayKind {
+    pub const ALL: [DayKind; 2] = [DayKind::Weekday, DayKind::Weekend];
+
+    pub fn of_weekday(day: Weekday) -> DayKind {
+        match day {
+            Weekday::Sat | Weekday::Sun => DayKind::Weekend,
+            _ => DayKind::Weekday,
+        }
+    }
+
+    /// The local day of a stored event (1970-01-01, day 0, was a Thursday).
+    pub fn of_event(at: i64, offset_min: i32) -> DayKind {
+        let days = (at + offset_min as i64 * 60).div_euclid(crate::catalog::DAY_SECONDS);
+        // 0 = Thursday, so 2 and 3 are Saturday and Sunday.
+        match days.rem_euclid(7) {
+            2 | 3 => DayKind::Weekend,
+            _ => DayKind::Weekday,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DayKind::Weekday => "weekday",
+            DayKind::Weekend => "weekend",
+        }
+    }
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+impl fmt::Display for DayKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 mod rfc3339 {
     use chrono::{DateTime, FixedOffset, SecondsFormat};
     use serde::{Deserialize, Deserializer, Serializer};
@@ -83,12 +132,39 @@ mod rfc3339 {
     }
 }
 
+/// The moment a page is for. The time of day and the kind of day are the
+/// local hour and weekday of `now`, always (a saved context without a `day`,
+/// from before it was recorded, reads it from `now`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "ContextFile")]
 pub struct Context {
     #[serde(with = "rfc3339")]
     pub now: DateTime<FixedOffset>,
     pub time_of_day: TimeOfDay,
+    pub day: DayKind,
     pub device: Device,
+}
+
+/// A context as files hold it: `day` may be missing.
+#[derive(Deserialize)]
+struct ContextFile {
+    #[serde(with = "rfc3339")]
+    now: DateTime<FixedOffset>,
+    time_of_day: TimeOfDay,
+    #[serde(default)]
+    day: Option<DayKind>,
+    device: Device,
+}
+
+impl From<ContextFile> for Context {
+    fn from(c: ContextFile) -> Context {
+        Context {
+            now: c.now,
+            time_of_day: c.time_of_day,
+            day: c.day.unwrap_or(DayKind::of_weekday(c.now.weekday())),
+            device: c.device,
+        }
+    }
 }
 
 impl Context {
@@ -96,8 +172,14 @@ impl Context {
         Context {
             now,
             time_of_day: TimeOfDay::from_hour(now.hour()),
+            day: DayKind::of_weekday(now.weekday()),
             device,
         }
+    }
+
+    /// The weekday's name in words ("Tuesday").
+    pub fn weekday_name(&self) -> String {
+        self.now.format("%A").to_string()
     }
 
     /// The default "now" of a catalog: 20:00 UTC on its as-of day.
@@ -125,6 +207,18 @@ impl Context {
             .with_hour(tod.typical_hour())
             .and_then(|t| t.with_minute(0))
             .unwrap_or(self.now);
+        Context::new(now, self.device)
+    }
+
+    /// The same context moved back to the latest day of `day`'s kind (now
+    /// itself when it is one), at the same local time: a weekend context on
+    /// a Tuesday is the Sunday before. Never later than now, so nothing
+    /// newer than the catalog's day is shown as released.
+    pub fn on_day(&self, day: DayKind) -> Context {
+        let mut now = self.now;
+        while DayKind::of_weekday(now.weekday()) != day {
+            now -= Duration::days(1);
+        }
         Context::new(now, self.device)
     }
 }
@@ -155,8 +249,45 @@ mod tests {
         let json = serde_json::to_string(&c).unwrap();
         assert_eq!(
             json,
-            r#"{"now":"2026-11-22T20:00:00Z","time_of_day":"evening","device":"mobile"}"#
+            r#"{"now":"2026-11-22T20:00:00Z","time_of_day":"evening","day":"weekend","device":"mobile"}"#
         );
         assert_eq!(serde_json::from_str::<Context>(&json).unwrap(), c);
+        // Saved before the day was recorded: read from now.
+        let old = r#"{"now":"2026-11-24T20:00:00Z","time_of_day":"evening","device":"tv"}"#;
+        assert_eq!(
+            serde_json::from_str::<Context>(old).unwrap().day,
+            DayKind::Weekday
+        );
+    }
+
+    #[test]
+    fn the_kind_of_day_is_the_local_weekday_of_now_and_of_an_event() {
+        // 2026-11-21 is a Saturday; 23:30 UTC on the Friday is already Saturday in Tokyo.
+        let fri = DateTime::parse_from_rfc3339("2026-11-20T23:30:00Z").unwrap();
+        assert_eq!(Context::new(fri, Device::Tv).day, DayKind::Weekday);
+        let tokyo = DateTime::parse_from_rfc3339("2026-11-21T08:30:00+09:00").unwrap();
+        assert_eq!(Context::new(tokyo, Device::Tv).day, DayKind::Weekend);
+        assert_eq!(DayKind::of_event(fri.timestamp(), 0), DayKind::Weekday);
+        assert_eq!(DayKind::of_event(fri.timestamp(), 540), DayKind::Weekend);
+        let mon = DateTime::parse_from_rfc3339("2026-11-23T10:00:00Z").unwrap();
+        assert_eq!(DayKind::of_event(mon.timestamp(), 0), DayKind::Weekday);
+        let sun = DateTime::parse_from_rfc3339("2026-11-22T10:00:00Z").unwrap();
+        assert_eq!(DayKind::of_event(sun.timestamp(), 0), DayKind::Weekend);
+    }
+
+    #[test]
+    fn moving_to_a_kind_of_day_goes_back_to_the_latest_such_day() {
+        let tue = DateTime::parse_from_rfc3339("2026-11-24T20:00:00Z").unwrap();
+        let c = Context::new(tue, Device::Tv);
+        assert_eq!(c.on_day(DayKind::Weekday), c);
+        let weekend = c.on_day(DayKind::Weekend);
+        assert_eq!(weekend.now_string(), "2026-11-22T20:00:00Z");
+        assert_eq!(weekend.weekday_name(), "Sunday");
+        assert_eq!(weekend.time_of_day, TimeOfDay::Evening);
+        let sat = Context::new(
+            DateTime::parse_from_rfc3339("2026-11-21T09:00:00Z").unwrap(),
+            Device::Web,
+        );
+        assert_eq!(sat.on_day(DayKind::Weekday).weekday_name(), "Friday");
     }
 }

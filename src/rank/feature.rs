@@ -7,7 +7,7 @@
 use std::fmt;
 
 /// How many features a feature vector holds.
-pub const NF: usize = 10;
+pub const NF: usize = 11;
 
 /// One feature of the learned layer; its discriminant is its index in every feature vector.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -22,6 +22,7 @@ pub enum Feature {
     TimeOfDayMatch,
     DeviceMatch,
     NegativeFeedback,
+    DayOfWeekMatch,
 }
 
 /// Features that belong together, for ablation in evaluation.
@@ -48,6 +49,7 @@ impl Feature {
         Feature::TimeOfDayMatch,
         Feature::DeviceMatch,
         Feature::NegativeFeedback,
+        Feature::DayOfWeekMatch,
     ];
 
     /// Position in a feature vector.
@@ -68,6 +70,7 @@ impl Feature {
             Feature::TimeOfDayMatch => "time_of_day_match",
             Feature::DeviceMatch => "device_match",
             Feature::NegativeFeedback => "negative_feedback",
+            Feature::DayOfWeekMatch => "day_of_week_match",
         }
     }
 
@@ -88,7 +91,9 @@ impl Feature {
                 FeatureGroup::Popularity
             }
             Feature::Completion => FeatureGroup::Completion,
-            Feature::TimeOfDayMatch | Feature::DeviceMatch => FeatureGroup::Context,
+            Feature::TimeOfDayMatch | Feature::DeviceMatch | Feature::DayOfWeekMatch => {
+                FeatureGroup::Context
+            }
             Feature::NegativeFeedback => FeatureGroup::Negative,
         }
     }
@@ -114,6 +119,7 @@ impl Feature {
             Feature::TimeOfDayMatch => "Suits this time of day",
             Feature::DeviceMatch => "Suits this device",
             Feature::NegativeFeedback => "Close to something you rated down",
+            Feature::DayOfWeekMatch => "Suits this day of the week",
         }
     }
 
@@ -122,6 +128,7 @@ impl Feature {
     pub fn reason(
         self,
         time_of_day: impl fmt::Display,
+        day: impl fmt::Display,
         device: impl fmt::Display,
     ) -> Option<String> {
         Some(match self {
@@ -134,6 +141,7 @@ impl Feature {
             Feature::Completion => "Viewers tend to finish it".into(),
             Feature::TimeOfDayMatch => format!("Often watched in the {time_of_day}"),
             Feature::DeviceMatch => format!("Suits watching on {device}"),
+            Feature::DayOfWeekMatch => format!("Often watched on a {day}"),
             Feature::NegativeFeedback => return None,
         })
     }

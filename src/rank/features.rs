@@ -181,6 +181,7 @@ pub fn features(
         Feature::TimeOfDayMatch => signals.tod_lift[t][ctx.time_of_day.index()],
         Feature::DeviceMatch => signals.device_lift[t][ctx.device.index()],
         Feature::NegativeFeedback => p.negative[t],
+        Feature::DayOfWeekMatch => signals.day_lift.get(t).map_or(0.0, |d| d[ctx.day.index()]),
     })
 }
 

@@ -12,15 +12,17 @@ pub mod eligibility;
 pub mod external;
 pub mod feature;
 pub mod features;
+pub mod impressions;
 mod naming;
 pub mod ndcg;
 pub mod serve;
 pub mod train;
 
-pub use config::{DiversityParams, ItemModelParams, RankerConfig, TrainingParams};
-pub use context::{Context, TimeOfDay};
+pub use config::{DiversityParams, FilterParams, ItemModelParams, RankerConfig, TrainingParams};
+pub use context::{Context, DayKind, TimeOfDay};
 pub use naming::region_name;
 pub use serve::assemble::{build_page, PageRequest, DEFAULT_SEED};
+pub use serve::digest;
 pub use serve::explain::{explain_title, TitleExplanation};
 pub use serve::onboarding::{
     check_picks, cluster_set, cover_set, onboarding_set, OnboardingError, MIN_PICKS,
@@ -38,6 +40,7 @@ pub use train::als::{Als, AlsParams};
 pub use train::content::ContentIndex;
 pub use train::ease::{Ease, Positive};
 pub use train::fit::TrainReport;
+pub use train::item_model::{describe as describe_item_model, ItemModel, EXACT_MAX_TITLES};
 pub use train::learn::Platt;
 pub use train::model::{train_log, Model};
 pub use train::progress::{Progress, Step as TrainStep};

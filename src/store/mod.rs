@@ -11,6 +11,7 @@ mod error;
 mod generation;
 mod header;
 mod import;
+mod impressions;
 mod movielens;
 mod queries;
 mod schema;
@@ -18,6 +19,7 @@ mod schema;
 pub use crate::catalog::{Member, NewEvent};
 pub use error::StoreError;
 pub use import::{FirstRun, ImportSummary};
+pub use impressions::{LoggedView, Origin, PageView, ShownTile, ViewBatch};
 pub use queries::Stats;
 pub use schema::{APPLICATION_ID, MIGRATIONS};
 

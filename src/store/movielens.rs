@@ -5,6 +5,7 @@
 //! below a thumbs down (a second later).
 
 use super::import::{ImportSummary, INSERT_EVENT};
+use super::schema::EVENTS_INDEX;
 use super::{Store, StoreError};
 use crate::catalog::movielens::{choose_profiles, MovieLens};
 use crate::catalog::{Action, ImportFile};
@@ -25,6 +26,32 @@ impl Store {
         if !self.is_empty()? {
             return Err(StoreError::NotEmpty(self.path.clone()));
         }
+        let path = self.path.clone();
+        let e = |err| StoreError::sqlite(&path, err);
+        // A bulk load into an empty file: the rollback journal (which then
+        // holds almost nothing) rather than the WAL (which would hold every
+        // new page and copy it into the file again). Still one transaction,
+        // so a failure or a kill leaves the database empty.
+        // Every member id an event names is inserted just before by this
+        // transaction, so the per-row foreign-key lookup is skipped too.
+        self.conn
+            .execute_batch("PRAGMA journal_mode = DELETE; PRAGMA foreign_keys = OFF;")
+            .map_err(e)?;
+        let written = self.write_movielens(ml, profiles, progress);
+        let restored = self
+            .conn
+            .execute_batch("PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL;");
+        let summary = written?;
+        restored.map_err(e)?;
+        Ok(summary)
+    }
+
+    fn write_movielens(
+        &mut self,
+        ml: &MovieLens,
+        profiles: usize,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<ImportSummary, StoreError> {
         let path = self.path.clone();
         let e = |err| StoreError::sqlite(&path, err);
         let (tx, mut summary) = self.begin_import(&[ImportFile::Catalog {
@@ -56,6 +83,9 @@ impl Store {
                 }
             }
         }
+        // The index is built once from the loaded table: faster than keeping
+        // it up to date through every insert.
+        tx.execute_batch("DROP INDEX events_member;").map_err(e)?;
         let mut ins = tx.prepare_cached(INSERT_EVENT).map_err(e)?;
         for (done, r) in ml.ratings.iter().enumerate() {
             let thumb = match r.stars {
@@ -90,6 +120,7 @@ impl Store {
             }
         }
         drop(ins);
+        tx.execute_batch(EVENTS_INDEX).map_err(e)?;
         super::generation::stamp(&tx).map_err(e)?;
         tx.commit().map_err(e)?;
         progress(ml.ratings.len(), ml.ratings.len());

@@ -6,6 +6,10 @@
 /// `PRAGMA application_id` of a Marquee database ("MRQE").
 pub const APPLICATION_ID: i32 = 0x4D52_5145;
 
+/// The events index as migration 1 creates it, for a bulk load that drops
+/// it and builds it again at the end (a test keeps the two the same).
+pub const EVENTS_INDEX: &str = "CREATE INDEX events_member ON events(member_id, at)";
+
 pub const MIGRATIONS: &[&str] = &[
     // 1: the catalog, members (profiles and viewers), events, the model cache.
     r#"
@@ -45,6 +49,30 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE INDEX events_member ON events(member_id, at);
     CREATE TABLE model_cache (key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, data BLOB NOT NULL);
     "#,
+    // 2: impressions, what a page showed in the viewport. One `page_views`
+    // row per page view (member, time, device, where it came from, the
+    // newest event when it was shown); one compact `impressions` row per
+    // tile shown: integers only (the row kind from a small dictionary, the
+    // title by its import order `seq`, the artwork by its place in the
+    // title's list).
+    r#"
+    CREATE TABLE row_kinds (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+    CREATE TABLE page_views (
+        id INTEGER PRIMARY KEY,
+        member_id INTEGER NOT NULL REFERENCES members(id) ON DELETE CASCADE,
+        at INTEGER NOT NULL, offset_min INTEGER NOT NULL, device INTEGER NOT NULL,
+        origin INTEGER NOT NULL, after_event INTEGER NOT NULL
+    );
+    CREATE INDEX page_views_member ON page_views(member_id, at);
+    CREATE TABLE impressions (
+        view_id INTEGER NOT NULL REFERENCES page_views(id) ON DELETE CASCADE,
+        row_pos INTEGER NOT NULL, pos INTEGER NOT NULL,
+        row_kind INTEGER NOT NULL REFERENCES row_kinds(id),
+        title_seq INTEGER NOT NULL, artwork_pos INTEGER NOT NULL,
+        PRIMARY KEY (view_id, row_pos, pos)
+    ) WITHOUT ROWID;
+    CREATE INDEX titles_seq ON titles(seq);
+    "#,
 ];
 
 #[cfg(test)]
@@ -65,6 +93,22 @@ mod tests {
                 |r| r.get(0),
             )
             .unwrap();
-        assert!(n >= 11);
+        assert!(n >= 14);
+    }
+
+    #[test]
+    fn the_bulk_loads_events_index_is_the_one_the_migrations_create() {
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        for m in MIGRATIONS {
+            conn.execute_batch(m).unwrap();
+        }
+        let sql: String = conn
+            .query_row(
+                "SELECT sql FROM sqlite_master WHERE name = 'events_member'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(sql, EVENTS_INDEX);
     }
 }

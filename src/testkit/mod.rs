@@ -8,6 +8,9 @@
 use crate::catalog::{parse_file, Device, Title};
 use crate::rank::features::{Feature, Weights, NF};
 use crate::rank::train::fit::{TrainReport, Trained};
+use crate::rank::train::graph_filter::GraphFilter;
+use crate::rank::train::item_model::ItemModel;
+use crate::rank::train::resume::ResumeModel;
 use crate::rank::train::signals::Signals;
 use crate::rank::{Als, AlsParams, ContentIndex, Context, Model, Platt, RankerConfig};
 use crate::session::Session;
@@ -48,6 +51,7 @@ fn weight(f: Feature) -> f64 {
         Feature::TimeOfDayMatch => 0.1,
         Feature::DeviceMatch => 0.1,
         Feature::NegativeFeedback => -1.0,
+        Feature::DayOfWeekMatch => 0.1,
     }
 }
 
@@ -102,7 +106,8 @@ pub fn tiny_session_at(path: &Path, profile: &str) -> Session {
     session_on(tiny_store_at(path), profile)
 }
 
-fn session_on(store: Store, profile: &str) -> Session {
+/// A session on the tiny model over `store` (the tiny store, changed by a test).
+pub fn session_on(store: Store, profile: &str) -> Session {
     let model = tiny_model(&store);
     let ctx = tiny_context(&model);
     Session::with_model(
@@ -116,9 +121,66 @@ fn session_on(store: Store, profile: &str) -> Session {
     .expect("the tiny profile exists")
 }
 
+/// Log `times` page views to `profile`, each showing `titles` in one
+/// "popular" row with their first artwork, shown before any event (so a
+/// session counts them) and none played.
+pub fn log_shown(store: &mut Store, profile: &str, titles: &[&str], times: usize) {
+    let member = store.profile(profile).expect("the tiny profile exists");
+    let artwork: BTreeMap<String, String> = store
+        .titles()
+        .expect("titles load")
+        .into_iter()
+        .map(|t| (t.id.clone(), t.artwork[0].id.clone()))
+        .collect();
+    for k in 0..times {
+        let view = crate::store::PageView {
+            member_id: member.id,
+            at: k as i64,
+            offset_min: 0,
+            device: Device::Tv,
+            origin: crate::store::Origin::Browse,
+            after_event: 0,
+        };
+        let tiles: Vec<crate::store::ShownTile> = titles
+            .iter()
+            .enumerate()
+            .map(|(i, t)| crate::store::ShownTile {
+                row: 0,
+                pos: i as u32,
+                row_kind: "popular".into(),
+                title_id: t.to_string(),
+                artwork_id: artwork.get(*t).cloned(),
+                theme: None,
+            })
+            .collect();
+        store
+            .log_impressions(&[crate::store::ViewBatch {
+                id: None,
+                view,
+                tiles,
+            }])
+            .expect("impressions are logged");
+    }
+}
+
 /// The catalog's default "now": 20:00 on its as-of day, on a TV.
 pub fn tiny_context(model: &Model) -> Context {
     Context::new(Context::default_now(model.as_of), Device::Tv)
+}
+
+/// The resume model by hand (standardised units, in the order of
+/// `RESUME_FEATURES`): further through, more plays, more recent, episodes
+/// back to back and a series all make a resume likelier, and so does
+/// watching it at this time, on this kind of day and on this device.
+fn tiny_resume() -> ResumeModel {
+    ResumeModel {
+        bias: 1.0,
+        mean: [0.5, 1.0, 0.5, 0.7, 0.5, 0.5, 0.5, 0.5],
+        std: [0.3, 0.5, 0.3, 0.4, 0.5, 0.4, 0.4, 0.4],
+        w: [1.0, 0.5, 0.5, 0.6, 0.3, 0.2, 0.2, 0.2],
+        examples: 0,
+        resumed: 0,
+    }
 }
 
 /// Signals written by hand from the catalog alone: one taste factor per
@@ -147,7 +209,7 @@ fn tiny_trained(titles: &[Title], end: Option<chrono::NaiveDateTime>) -> Trained
             item[[t, g]] = 1.0;
         }
     }
-    let neighbours = (0..n)
+    let neighbours: Vec<Vec<(u32, f32)>> = (0..n)
         .map(|a| {
             (0..n)
                 .filter(|&b| b != a && main_genre(a).is_some() && main_genre(a) == main_genre(b))
@@ -171,13 +233,14 @@ fn tiny_trained(titles: &[Title], end: Option<chrono::NaiveDateTime>) -> Trained
             Array2::zeros((0, genres.len())),
             item,
         ),
-        ease: None,
+        item_model: ItemModel::Filter(GraphFilter::from_links(neighbours.clone())),
         neighbours,
         popularity,
         trending,
         completion: vec![0.5; n],
         tod_lift: vec![[0.0; 4]; n],
         device_lift: vec![[0.0; 4]; n],
+        day_lift: vec![[0.0; 2]; n],
         member_themes: vec![],
     };
     let w: [f64; NF] = Feature::ALL.map(weight);
@@ -190,6 +253,7 @@ fn tiny_trained(titles: &[Title], end: Option<chrono::NaiveDateTime>) -> Trained
             w,
         },
         calibration: Platt { a: 2.0, b: 0.5 },
+        resume: tiny_resume(),
         report: TrainReport::default(),
     }
 }

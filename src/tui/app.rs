@@ -91,8 +91,9 @@ pub struct OnboardingState {
 #[derive(Debug, Clone, Copy)]
 pub struct ContextState {
     pub time_of_day: TimeOfDay,
+    pub day: crate::rank::DayKind,
     pub device: crate::catalog::Device,
-    /// 0: time of day, 1: device.
+    /// 0: time of day, 1: day of the week, 2: device.
     pub focus: usize,
 }
 
@@ -198,6 +199,7 @@ impl App {
             onboarding: OnboardingState::default(),
             context: ContextState {
                 time_of_day: TimeOfDay::Evening,
+                day: crate::rank::DayKind::Weekday,
                 device: crate::catalog::Device::Tv,
                 focus: 0,
             },

@@ -241,7 +241,7 @@ pub const KEYMAP: &[Binding] = &[
         label: "c",
         modes: &[Home],
         action: Msg::OpenContext,
-        help: "change time of day and device",
+        help: "change time of day, day and device",
     },
     Binding {
         keys: &[KeyCode::Char('?')],

@@ -5,6 +5,7 @@
 
 pub mod app;
 pub mod complete;
+pub mod impressions;
 pub mod keys;
 pub mod layout;
 pub mod msg;

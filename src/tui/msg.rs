@@ -142,7 +142,7 @@ pub enum Effect {
     CreateProfile(String, crate::catalog::Maturity),
     LoadOnboarding,
     Picks(Vec<String>),
-    SetContext(TimeOfDay, crate::catalog::Device),
+    SetContext(TimeOfDay, crate::rank::DayKind, crate::catalog::Device),
 }
 
 pub fn mark_label(m: &Mark) -> String {

@@ -4,6 +4,7 @@
 //! terminal, by tests.
 
 use super::app::{App, Catalog, Mode};
+use super::impressions::ImpressionTracker;
 use super::keys::resolve;
 use super::msg::{Cause, Effect, Msg};
 use super::update::update;
@@ -24,6 +25,8 @@ pub struct Runtime {
     pub compare: Option<crate::rank::RankerConfig>,
     /// Tests fix the reported build time so screens are reproducible.
     pub fixed_build_ms: Option<f64>,
+    /// The tiles the home screen has shown, written on ticks.
+    pub impressions: ImpressionTracker,
 }
 
 impl Runtime {
@@ -48,6 +51,7 @@ impl Runtime {
             config_path: None,
             compare: None,
             fixed_build_ms,
+            impressions: ImpressionTracker::default(),
         };
         let first = rt.page_action(first, build_ms, Cause::Fresh);
         rt.dispatch(first);
@@ -58,10 +62,37 @@ impl Runtime {
         rt
     }
 
-    /// Apply an action and everything it leads to.
+    /// Apply an action and everything it leads to; then note the tiles now
+    /// in view (and, on a tick or on quitting, write the ones noted).
     pub fn dispatch(&mut self, action: Msg) {
+        let idle = matches!(action, Msg::Tick | Msg::Quit);
+        self.note_page(&action);
         let effects = update(&mut self.app, action);
         self.dispatch_effects(effects);
+        self.impressions.note_visible(&self.app);
+        if idle || self.app.quit {
+            self.flush_impressions();
+        }
+    }
+
+    /// A new page on screen starts a new page view.
+    fn note_page(&mut self, action: &Msg) {
+        if matches!(action, Msg::PageReady { .. }) {
+            self.impressions.new_view(&self.session);
+        }
+    }
+
+    /// Write the tiles noted so far (one transaction); a failure is reported once.
+    pub fn flush_impressions(&mut self) {
+        if let Err(e) = self.impressions.flush(&mut self.session) {
+            if !self.impressions.failed {
+                self.impressions.failed = true;
+                let _ = update(
+                    &mut self.app,
+                    Msg::Failed(format!("Impressions not saved: {e}")),
+                );
+            }
+        }
     }
 
     fn dispatch_effects(&mut self, effects: Vec<Effect>) {
@@ -94,6 +125,7 @@ impl Runtime {
                 }
                 let rebuilt = actions.iter().any(|a| matches!(a, Msg::PageReady { .. }));
                 for action in actions {
+                    self.note_page(&action);
                     next.extend(update(&mut self.app, action));
                 }
                 if rebuilt {
@@ -294,11 +326,12 @@ impl Runtime {
                 ],
                 Err(e) => vec![Msg::Failed(e.to_string())],
             },
-            Effect::SetContext(tod, device) => {
-                s.set_context(tod, device);
+            Effect::SetContext(tod, day, device) => {
+                s.set_context(tod, day, device);
+                let weekday = s.ctx().weekday_name();
                 vec![
                     self.page_ready(Cause::Rerank),
-                    Msg::Recorded(format!("Context: {tod} on {device}")),
+                    Msg::Recorded(format!("Context: {weekday} ({day}) {tod} on {device}")),
                 ]
             }
         }
@@ -405,8 +438,9 @@ fn journey_step(effect: &Effect) -> Option<Step> {
         }),
         Effect::Undo => Some(Step::Undo),
         Effect::Redo => Some(Step::Redo),
-        Effect::SetContext(time_of_day, device) => Some(Step::Context {
+        Effect::SetContext(time_of_day, day, device) => Some(Step::Context {
             time_of_day: *time_of_day,
+            day: Some(*day),
             device: *device,
         }),
         _ => None,

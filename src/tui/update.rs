@@ -7,7 +7,7 @@ use super::layout;
 use super::msg::{Cause, Effect, Feedback, Msg};
 use super::stable;
 use crate::catalog::{Action as Act, Device, TitleKind};
-use crate::rank::{Page, RowKind, Thumb, TimeOfDay};
+use crate::rank::{DayKind, Page, RowKind, Thumb, TimeOfDay};
 use std::collections::BTreeMap;
 
 /// Status messages stay this many ticks.
@@ -262,6 +262,7 @@ fn home(app: &mut App, action: Msg) -> Vec<Effect> {
             if let Some(p) = &app.page {
                 app.context = ContextState {
                     time_of_day: p.context.time_of_day,
+                    day: p.context.day,
                     device: p.context.device,
                     focus: 0,
                 };
@@ -646,29 +647,38 @@ fn onboarding_find(app: &mut App, action: Msg) -> Vec<Effect> {
     vec![]
 }
 
+/// The context picker's columns: time of day, day of the week, device.
+const CONTEXT_COLUMNS: usize = 3;
+
 fn context(app: &mut App, action: Msg) -> Vec<Effect> {
     let c = &mut app.context;
     let cycle = |i: usize, n: usize, d: isize| ((i as isize + d).rem_euclid(n as isize)) as usize;
-    let step = |c: &mut ContextState, d: isize| {
-        if c.focus == 0 {
+    let step = |c: &mut ContextState, d: isize| match c.focus {
+        0 => {
             let i = TimeOfDay::ALL
                 .iter()
                 .position(|t| *t == c.time_of_day)
                 .unwrap_or(0);
             c.time_of_day = TimeOfDay::ALL[cycle(i, 4, d)];
-        } else {
+        }
+        1 => {
+            let i = DayKind::ALL.iter().position(|t| *t == c.day).unwrap_or(0);
+            c.day = DayKind::ALL[cycle(i, 2, d)];
+        }
+        _ => {
             let i = Device::ALL.iter().position(|t| *t == c.device).unwrap_or(0);
             c.device = Device::ALL[cycle(i, 4, d)];
         }
     };
     match action {
-        Msg::Left | Msg::Right => c.focus = 1 - c.focus,
+        Msg::Left => c.focus = cycle(c.focus, CONTEXT_COLUMNS, -1),
+        Msg::Right => c.focus = cycle(c.focus, CONTEXT_COLUMNS, 1),
         Msg::Up => step(c, -1),
         Msg::Down => step(c, 1),
         Msg::Select => {
-            let (t, d) = (c.time_of_day, c.device);
+            let (t, day, d) = (c.time_of_day, c.day, c.device);
             app.back();
-            return vec![Effect::SetContext(t, d)];
+            return vec![Effect::SetContext(t, day, d)];
         }
         Msg::OpenHelp => app.open(Mode::Help),
         Msg::Back => app.back(),

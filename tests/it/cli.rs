@@ -549,3 +549,46 @@ fn a_profile_named_with_an_accent_and_a_space_keeps_that_name_and_says_its_handl
     let err = fails(&db, &["profile", "add", "日本"]);
     assert!(err.contains("no letter or digit"), "{err}");
 }
+
+#[test]
+fn eval_impressions_reports_take_fractions_and_replays_the_artwork_policy() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sample_db(&dir);
+    let args = [
+        "eval",
+        "--impressions",
+        "--viewers",
+        "150",
+        "--seed",
+        "5",
+        "--json",
+    ];
+    let v = json(&db, &args);
+    // Nothing browsed yet: the stored log is empty, the simulated one is not.
+    assert_eq!(v["stored"]["impressions"], 0);
+    let sim = &v["simulated"];
+    assert!(sim["impressions"].as_u64().unwrap() > 1000, "{sim}");
+    let plays: u64 = sim["by_row_kind"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["plays"].as_u64().unwrap())
+        .sum();
+    assert_eq!(plays, sim["plays"].as_u64().unwrap(), "row kinds add up");
+    let r = &v["replay"];
+    let est = r["estimates"].as_array().unwrap();
+    assert_eq!(est.len(), 3);
+    // The random log matches itself everywhere; a policy matches about 1/k of it.
+    assert_eq!(est[1]["matched"], r["impressions"]);
+    let n = r["impressions"].as_u64().unwrap();
+    for e in [&est[0], &est[2]] {
+        let m = e["matched"].as_u64().unwrap();
+        assert!(m > n / 6 && m < n * 2 / 3, "{e}");
+        let i = &e["replay"];
+        assert!(
+            i["low"].as_f64() <= i["mean"].as_f64() && i["mean"].as_f64() <= i["high"].as_f64()
+        );
+    }
+    assert_eq!(r["differences"].as_array().unwrap().len(), 2);
+    assert_eq!(json(&db, &args), v, "seeded: the same report again");
+}

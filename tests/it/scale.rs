@@ -16,8 +16,10 @@ use std::time::Instant;
 
 const TITLES: usize = 12_000;
 const EVENTS: usize = 30_000;
-/// Peak resident memory allowed for the whole test process.
-const PEAK_LIMIT_KB: u64 = 400_000;
+/// Peak resident memory allowed for the whole test process. 400 MB until
+/// the item model came on above 6,000 titles (the graph filter; 441–554 MB
+/// seen at 12,000 titles); an n × n model at this size would be 2.3 GB.
+const PEAK_LIMIT_KB: u64 = 700_000;
 
 fn peak_kb() -> u64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();

@@ -323,6 +323,8 @@ fn switching_context_re_ranks_and_the_header_says_so() {
         KeyCode::Char('c'),
         KeyCode::Up,
         KeyCode::Up,
+        // Past the day column to the device.
+        KeyCode::Right,
         KeyCode::Right,
         KeyCode::Down,
         KeyCode::Enter,
@@ -1022,7 +1024,7 @@ fn the_header_says_when_in_words_and_d_shows_the_developer_details() {
     let mut h = open("ava");
     let screen = h.screen();
     let first = screen.lines().next().unwrap();
-    assert!(first.contains("Saturday evening · TV"), "{first}");
+    assert!(first.contains("Saturday (weekend) evening · TV"), "{first}");
     assert!(!first.contains("2026-11-21"), "{first}");
     h.keys(&[KeyCode::Char('D')]);
     let first = h.screen().lines().next().unwrap().to_string();

@@ -2,7 +2,9 @@
 //! title from if there is one; otherwise a Thompson sample per variant from
 //! Beta posteriors of the profile's (and its nearest viewers') responses to
 //! artwork themes, so well-liked themes win most of the time and others
-//! still get tried.
+//! still get tried. A theme's failures are the plays other themes won plus
+//! the profile's impressions of that theme passed over (shown and not
+//! played), so a theme shown often and never taken loses ground.
 
 use crate::catalog::ArtworkTheme;
 use crate::rank::train::interactions::{engagement_cells, Engagement};
@@ -17,9 +19,16 @@ const NEIGHBOURS: usize = 20;
 /// How much one neighbour's response counts against one of the profile's own.
 const NEIGHBOUR_WEIGHT: f64 = 0.25;
 
+/// How much one impression passed over counts against its theme, against a
+/// play won by another theme's 1 (most tiles shown are passed over for
+/// reasons that are not the artwork).
+pub const PASSED_OVER_WEIGHT: f64 = 0.1;
+
 pub struct ArtworkChooser {
     hits: [f64; 10],
     total: f64,
+    /// Impressions of each theme passed over, weighted by [`PASSED_OVER_WEIGHT`].
+    passed: [f64; 10],
     own: BTreeMap<usize, String>,
     seed: u64,
 }
@@ -62,9 +71,11 @@ impl ArtworkChooser {
             }
         }
         let total = hits.iter().sum();
+        let passed = profile.passed.themes.map(|n| PASSED_OVER_WEIGHT * n);
         ArtworkChooser {
             hits,
             total,
+            passed,
             own,
             seed,
         }
@@ -84,12 +95,18 @@ impl ArtworkChooser {
         }
         let mut rng =
             ChaCha8Rng::seed_from_u64(self.seed ^ (t as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        let misses = |theme: ArtworkTheme| {
+            let i = theme.index();
+            (self.total - self.hits[i]).max(0.0) + self.passed[i]
+        };
         let posterior = |theme: ArtworkTheme| {
-            let h = self.hits[theme.index()];
-            Beta::new(1.0 + h, 1.0 + (self.total - h).max(0.0))
+            Beta::new(1.0 + self.hits[theme.index()], 1.0 + misses(theme))
                 .expect("Beta parameters are positive")
         };
-        let mean = |theme: ArtworkTheme| (1.0 + self.hits[theme.index()]) / (2.0 + self.total);
+        let mean = |theme: ArtworkTheme| {
+            let h = self.hits[theme.index()];
+            (1.0 + h) / (2.0 + h + misses(theme))
+        };
         let sampled = title
             .artwork
             .iter()
@@ -112,11 +129,20 @@ impl ArtworkChooser {
                 "exploring {theme} artwork (a Thompson sample; {} usually wins for you)",
                 best.theme.as_str()
             )
-        } else if self.total < 1.0 {
+        } else if self.total < 1.0 && self.passed[a.theme.index()] == 0.0 {
             format!("{theme} artwork: no responses to learn from yet")
         } else {
+            let passed = self.passed[a.theme.index()] / PASSED_OVER_WEIGHT;
+            let passes = if passed >= 0.5 {
+                format!(
+                    "; you passed over it {}",
+                    crate::text::count(passed.round() as u64, "time", "times")
+                )
+            } else {
+                String::new()
+            };
             format!(
-                "{theme} artwork: you and similar viewers responded to it {:.0} times of {:.0}",
+                "{theme} artwork: you and similar viewers responded to it {:.0} times of {:.0}{passes}",
                 self.hits[a.theme.index()],
                 self.total
             )
@@ -145,5 +171,47 @@ mod tests {
             id,
             "same seed, same choice"
         );
+    }
+
+    #[test]
+    fn a_theme_shown_and_passed_over_loses_to_the_other_variant() {
+        use crate::catalog::ArtworkTheme;
+        use crate::testkit::{log_shown, session_on, tiny_store};
+        // How often each theme of c1 is chosen over seeds, for a session.
+        let faces_share = |s: &crate::session::Session, theme: ArtworkTheme| {
+            let model = s.model();
+            let c1 = model.title_index("c1").unwrap();
+            (0..200u64)
+                .filter(|&seed| {
+                    let chooser = super::ArtworkChooser::new(
+                        model,
+                        s.profile(),
+                        &s.profile().engagement(),
+                        seed,
+                    );
+                    let id = chooser.choose(model, c1).0;
+                    model.titles[c1]
+                        .artwork
+                        .iter()
+                        .any(|a| a.id == id && a.theme == theme)
+                })
+                .count()
+        };
+        let plain = tiny_session("mia");
+        let c1 = plain.model().title_index("c1").unwrap();
+        let first = plain.model().titles[c1].artwork[0].theme;
+        let before = faces_share(&plain, first);
+        // Twenty page views showed c1 with its first artwork; none was played.
+        let mut store = tiny_store();
+        log_shown(&mut store, "mia", &["c1"], 20);
+        let s = session_on(store, "mia");
+        assert_eq!(s.profile().passed.themes[first.index()], 20.0);
+        let after = faces_share(&s, first);
+        assert!(
+            after < before,
+            "{first:?} artwork chosen {after} times in 200 after 20 passes, {before} before"
+        );
+        let (_, reason) = s.scorer().artwork.choose(s.model(), c1);
+        assert!(!reason.is_empty());
     }
 }

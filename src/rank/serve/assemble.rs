@@ -4,7 +4,7 @@
 
 use super::explore::{explore_picks, ExplorePick};
 use super::page::round6;
-use super::rows::{candidate_rows, Draft, DraftItem};
+use super::rows::{candidate_rows, discounted_mean, Draft, DraftItem, CONTINUE_FIRST};
 use super::score::PageScorer;
 use super::{DISTINCT_ROWS, VISIBLE};
 use crate::rank::{
@@ -51,7 +51,7 @@ pub fn build_page(req: &PageRequest) -> Page {
     let n = config.row_items;
     let depth = n + 2 * VISIBLE;
     let mut drafts = candidate_rows(&s, depth);
-    for d in &mut drafts {
+    for d in drafts.iter_mut().filter(|d| d.resume_likelihood.is_none()) {
         d.relevance = relevance(&s, &d.items);
     }
     let (mut ordered, reasons) = order_rows(&s, drafts, config);
@@ -100,21 +100,18 @@ fn profile_key(name: &str) -> u64 {
 /// Position-discounted mean of the calibrated match probability of the visible tiles.
 fn relevance(s: &PageScorer, items: &[DraftItem]) -> f64 {
     let cal = &s.model.trained.calibration;
-    let (mut num, mut den) = (0.0, 0.0);
-    for (i, item) in items.iter().take(VISIBLE).enumerate() {
-        let w = 1.0 / ((i + 2) as f64).log2();
-        num += w * cal.probability(s.score(item.title));
-        den += w;
-    }
-    if den == 0.0 {
-        0.0
-    } else {
-        num / den
-    }
+    discounted_mean(
+        items
+            .iter()
+            .map(|item| cal.probability(s.score(item.title))),
+    )
 }
 
-/// Continue watching first; then greedily the row with the best relevance
-/// after penalties for repeating titles and genres already visible above.
+/// Continue watching first when a resume is likely enough in this context
+/// (`CONTINUE_FIRST`); then greedily the row with the best relevance after
+/// penalties for repeating titles and genres already visible above
+/// (continue watching among them, by its resume likelihoods, when it did not
+/// go first).
 fn order_rows(
     s: &PageScorer,
     mut drafts: Vec<Draft>,
@@ -122,12 +119,17 @@ fn order_rows(
 ) -> (Vec<Draft>, Vec<String>) {
     let mut ordered = vec![];
     let mut reasons = vec![];
-    if let Some(i) = drafts
-        .iter()
-        .position(|d| d.kind == RowKind::ContinueWatching)
-    {
-        ordered.push(drafts.remove(i));
-        reasons.push("Placed first: resuming is the most likely next play.".to_string());
+    if let Some(i) = drafts.iter().position(|d| {
+        d.kind == RowKind::ContinueWatching
+            && d.resume_likelihood.is_some_and(|p| p >= CONTINUE_FIRST)
+    }) {
+        let d = drafts.remove(i);
+        reasons.push(format!(
+            "Placed first: its first title is {:.0}% likely to be resumed now (first from {:.0}%).",
+            d.resume_likelihood.unwrap_or(0.0) * 100.0,
+            CONTINUE_FIRST * 100.0
+        ));
+        ordered.push(d);
     }
     let mut shown_titles: BTreeSet<usize> = BTreeSet::new();
     let mut shown_genres: BTreeSet<String> = BTreeSet::new();

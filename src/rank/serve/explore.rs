@@ -1,7 +1,8 @@
 //! Exploration: a seeded contextual Thompson-sampling bandit over genres.
 //! Each genre's interest for this profile is a Beta posterior built from
 //! its likes and dislikes in that genre (likes in the current time of day
-//! count extra); genres are drawn from the posteriors, and the best
+//! count extra; a tile shown and passed over counts as a fraction of a
+//! dislike); genres are drawn from the posteriors, and the best
 //! unseen title of a drawn genre that the page does not already show is
 //! placed as an exploratory item. The same seed draws the same titles.
 
@@ -11,6 +12,12 @@ use rand_chacha::ChaCha8Rng;
 use rand_distr::{Beta, Distribution};
 use std::collections::{BTreeMap, BTreeSet};
 
+/// How much one impression passed over counts against its genre, against a
+/// dislike's 1: a viewer passes over most of what a page shows for reasons
+/// that have nothing to do with the genre (they had already chosen, the tile
+/// was at the edge), so it is weak evidence, but many of them are not.
+pub const PASSED_OVER_WEIGHT: f64 = 0.1;
+
 /// One exploratory pick and why.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExplorePick {
@@ -18,6 +25,7 @@ pub struct ExplorePick {
     pub genre: String,
     pub sampled: f64,
     pub likes: f64,
+    /// Dislikes in the genre, with its impressions passed over weighed in.
     pub dislikes: f64,
 }
 
@@ -43,6 +51,11 @@ pub fn explore_picks(
             *likes.entry(g).or_default() += if same_time { 1.5 } else { 1.0 };
         } else {
             *dislikes.entry(g).or_default() += 1.0;
+        }
+    }
+    for (&t, &n) in &s.profile.passed.titles {
+        if let Some(g) = model.titles[t].genres.first() {
+            *dislikes.entry(g).or_default() += PASSED_OVER_WEIGHT * n as f64;
         }
     }
     // The genres the page already leads with are not exploration.
@@ -127,5 +140,37 @@ mod tests {
         }
         assert_eq!(a, explore_picks(&scorer, &shown, 3, 11));
         assert!(explore_picks(&scorer, &shown, 0, 11).is_empty());
+    }
+
+    #[test]
+    fn a_genre_shown_and_passed_over_is_drawn_less() {
+        use crate::testkit::{log_shown, session_on, tiny_store};
+        let comedy_drawn = |s: &crate::session::Session| {
+            (0..200)
+                .filter(|&seed| {
+                    explore_picks(&s.scorer(), &BTreeSet::new(), 1, seed)
+                        .iter()
+                        .any(|p| p.genre == "comedy")
+                })
+                .count()
+        };
+        let without = comedy_drawn(&tiny_session("mia"));
+        let mut store = tiny_store();
+        log_shown(&mut store, "mia", &["c1", "c2", "c3"], 10);
+        let s = session_on(store, "mia");
+        assert_eq!(
+            s.profile().passed.titles.len(),
+            3,
+            "30 comedy impressions, none played"
+        );
+        let pick = explore_picks(&s.scorer(), &BTreeSet::new(), 4, 11);
+        if let Some(p) = pick.iter().find(|p| p.genre == "comedy") {
+            assert!(p.dislikes >= 30.0 * PASSED_OVER_WEIGHT - 1e-9);
+        }
+        let with_passes = comedy_drawn(&s);
+        assert!(
+            with_passes < without,
+            "comedy drawn first {with_passes} times in 200 after 30 passes, {without} before"
+        );
     }
 }

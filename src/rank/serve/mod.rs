@@ -6,6 +6,7 @@
 
 pub(crate) mod artwork;
 pub(crate) mod assemble;
+pub mod digest;
 pub(crate) mod explain;
 pub(crate) mod explore;
 pub(crate) mod onboarding;

@@ -4,7 +4,9 @@
 //! the way the model saw its members.
 
 use crate::catalog::{is_finished, Action, Event, Maturity, TitleKind, DAY_SECONDS as DAY};
+use crate::rank::impressions::{attribute, PassedOver};
 use crate::rank::train::interactions::Engagement;
+use crate::rank::train::resume::ResumeHistory;
 use crate::rank::Model;
 use crate::store::{Member, Store, StoreError};
 use std::collections::BTreeMap;
@@ -29,6 +31,8 @@ pub struct TitleState {
     pub in_list: bool,
     /// The artwork the profile responded to, when an event names one.
     pub artwork_id: Option<String>,
+    /// Its plays as the resume model reads them (when, where, back to back).
+    pub resume: ResumeHistory,
 }
 
 impl TitleState {
@@ -64,6 +68,9 @@ pub struct ProfileState {
     pub titles: BTreeMap<usize, TitleState>,
     /// Event count, for headers and onboarding checks.
     pub events: usize,
+    /// Tiles shown and not played (from the stored impressions): what the
+    /// exploration and artwork bandits count against.
+    pub passed: PassedOver,
 }
 
 impl ProfileState {
@@ -76,6 +83,7 @@ impl ProfileState {
             region: member.region.clone(),
             titles: BTreeMap::new(),
             events: 0,
+            passed: PassedOver::default(),
         };
         let mut ordered: Vec<&Event> = events.iter().collect();
         ordered.sort_by_key(|e| (e.at, e.id));
@@ -85,14 +93,30 @@ impl ProfileState {
         state
     }
 
-    /// The named profile as the store holds it now.
+    /// The named profile as the store holds it now, with the impressions
+    /// of every page view shown before the newest event.
     pub fn load(store: &Store, model: &Model, name: &str) -> Result<ProfileState, StoreError> {
+        ProfileState::load_before(store, model, name, store.last_event_id()?)
+    }
+
+    /// The named profile as the store holds it now, counting only the page
+    /// views shown before event `impressions_before`: a session fixes it when
+    /// it opens on a profile, so browsing during the session (and a replay
+    /// of it) sees the same pages.
+    pub fn load_before(
+        store: &Store,
+        model: &Model,
+        name: &str,
+        impressions_before: i64,
+    ) -> Result<ProfileState, StoreError> {
         let member = store.profile(name)?;
-        Ok(ProfileState::from_events(
-            &member,
-            &store.events_of(member.id)?,
-            model,
-        ))
+        let events = store.events_of(member.id)?;
+        let views = store.impressions_of(member.id, Some(impressions_before))?;
+        let mut state = ProfileState::from_events(&member, &events, model);
+        if !views.is_empty() {
+            state.passed = PassedOver::from_outcomes(model, &attribute(&views, &events));
+        }
+        Ok(state)
     }
 
     /// Fold one more event in (feedback applies here without a reload).
@@ -103,6 +127,7 @@ impl ProfileState {
         self.events += 1;
         let s = self.titles.entry(t).or_default();
         s.eng.add(e);
+        s.resume.add(e);
         match e.action {
             Action::Play => {
                 s.plays += 1;

@@ -7,13 +7,17 @@ use super::VISIBLE;
 use crate::catalog::{is_finished, TitleKind, DAY_SECONDS};
 use crate::rank::features::freshness;
 use crate::rank::naming::region_name;
+use crate::rank::train::resume::RESUME_DAYS;
 use crate::rank::RowKind;
 use std::collections::BTreeSet;
 
 /// Titles each personal source (CF, sims, content) puts forward for "Top Picks".
 const CANDIDATES_PER_SOURCE: usize = 30;
 /// Continue Watching holds what was played in this many days.
-const CONTINUE_DAYS: i64 = 45;
+const CONTINUE_DAYS: i64 = RESUME_DAYS;
+/// Continue Watching goes first when its likeliest resume is at least this
+/// likely in this context; otherwise it is placed by its relevance like any row.
+pub const CONTINUE_FIRST: f64 = 0.5;
 /// "Because You Watched" rows: one per recent positive, at most this many.
 const BECAUSE_YOU_WATCHED_ROWS: usize = 3;
 /// A neighbour of the anchor: co-viewing and content similarity, blended.
@@ -53,6 +57,9 @@ pub struct Draft {
     pub reason: String,
     pub items: Vec<DraftItem>,
     pub relevance: f64,
+    /// Continue Watching: the likeliest resume among its tiles, which is
+    /// also what its relevance is made of (resume likelihoods, not % Match).
+    pub resume_likelihood: Option<f64>,
 }
 
 impl Draft {
@@ -71,6 +78,7 @@ impl Draft {
             reason: reason.into(),
             items,
             relevance: 0.0,
+            resume_likelihood: None,
         })
     }
 
@@ -118,10 +126,29 @@ fn recommendable<'a>(s: &'a PageScorer) -> impl Iterator<Item = usize> + 'a {
     (0..s.model.titles.len()).filter(|&t| s.recommendable(t))
 }
 
-/// What the profile started and may resume, newest first.
+/// Position-discounted mean of the visible tiles' probabilities (of a match,
+/// or of a resume): a row's relevance.
+pub fn discounted_mean(probabilities: impl Iterator<Item = f64>) -> f64 {
+    let (mut num, mut den) = (0.0, 0.0);
+    for (i, p) in probabilities.take(VISIBLE).enumerate() {
+        let w = 1.0 / ((i + 2) as f64).log2();
+        num += w * p;
+        den += w;
+    }
+    if den == 0.0 {
+        0.0
+    } else {
+        num / den
+    }
+}
+
+/// What the profile started and may resume, likeliest to be resumed in this
+/// context first (the resume model learned from the log), each with the
+/// habit that makes it likely.
 fn continue_watching(s: &PageScorer, depth: usize) -> Option<Draft> {
     let now = s.ctx.now_unix();
-    let mut v: Vec<(i64, usize, String)> = vec![];
+    let model = &s.model.trained.resume;
+    let mut v: Vec<(f64, usize, String, String)> = vec![];
     for (&t, st) in &s.profile.titles {
         let stale = now - st.last_at() > CONTINUE_DAYS * DAY_SECONDS;
         if !s.eligible(t)
@@ -144,26 +171,41 @@ fn continue_watching(s: &PageScorer, depth: usize) -> Option<Draft> {
             _ if !is_finished(st.progress) => format!("{:.0}% watched", st.progress * 100.0),
             _ => continue,
         };
-        v.push((st.last_at(), t, resume));
+        let likelihood = model.likelihood(&st.resume.features(title, s.ctx));
+        v.push((likelihood, t, resume, st.resume.habit_words(title)));
     }
-    v.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    v.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    let likelihoods: Vec<f64> = v.iter().map(|x| x.0).collect();
     let items = v
         .into_iter()
         .take(depth)
-        .map(|(_, t, r)| DraftItem {
+        .map(|(p, t, r, habit)| DraftItem {
             title: t,
-            reason: format!("You were watching this: resume at {r}"),
+            reason: format!(
+                "{}: resume at {r} ({:.0}% likely to resume now)",
+                capitalised(&habit),
+                p * 100.0
+            ),
             anchor: None,
             resume: Some(r),
         })
         .collect();
-    Draft::new(
+    let mut row = Draft::new(
         "continue_watching",
         RowKind::ContinueWatching,
         format!("Continue Watching for {}", s.profile.display_name),
-        "Titles you started and have not finished.",
+        "Titles you started and have not finished, likeliest to be resumed now first.",
         items,
-    )
+    )?;
+    row.relevance = discounted_mean(likelihoods.iter().copied());
+    row.resume_likelihood = likelihoods.first().copied();
+    Some(row)
+}
+
+fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map_or(String::new(), |f| f.to_uppercase().chain(c).collect())
 }
 
 /// The profile's best titles across the catalog, from the personal sources.
@@ -397,4 +439,128 @@ fn micro_genre_rows(s: &PageScorer, depth: usize) -> Vec<Draft> {
         ));
     }
     rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::CONTINUE_FIRST;
+    use crate::catalog::{Action, Device, NewEvent, DAY_SECONDS as DAY};
+    use crate::rank::{Page, RankerConfig, RowKind};
+    use crate::session::Session;
+
+    /// A play `days_ago` days before the tiny world's "now" (Sunday 1 Feb 2026,
+    /// 20:00 UTC, on a TV), at `hour` UTC.
+    struct Play {
+        title: &'static str,
+        days_ago: i64,
+        hour: i64,
+        progress: f32,
+        episode: Option<(u32, u32)>,
+        device: Device,
+    }
+
+    /// The "new" profile (no history) after `plays`, and its page.
+    fn page_after(plays: &[Play]) -> Page {
+        let mut store = crate::testkit::tiny_store();
+        let new = store.profile("new").unwrap();
+        let model = crate::testkit::tiny_model(&store);
+        let ctx = crate::testkit::tiny_context(&model);
+        let midnight = ctx.now_unix() - 20 * 3600;
+        for p in plays {
+            let e = NewEvent {
+                title_id: p.title.into(),
+                at: midnight - p.days_ago * DAY + p.hour * 3600,
+                offset_min: 0,
+                action: Action::Play,
+                progress: p.progress,
+                season: p.episode.map(|e| e.0),
+                episode: p.episode.map(|e| e.1),
+                device: p.device,
+                artwork_id: None,
+            };
+            store.add_event(new.id, &e).unwrap();
+        }
+        Session::with_model(
+            store,
+            model,
+            RankerConfig::default(),
+            Some("new"),
+            Some(ctx),
+            crate::rank::DEFAULT_SEED,
+        )
+        .unwrap()
+        .page()
+    }
+
+    fn episode(days_ago: i64, hour: i64, se: u32, ep: u32, progress: f32) -> Play {
+        Play {
+            title: "m4",
+            days_ago,
+            hour,
+            progress,
+            episode: Some((se, ep)),
+            device: Device::Tv,
+        }
+    }
+
+    #[test]
+    fn a_film_sampled_yesterday_does_not_rank_above_a_series_binged_over_two_evenings() {
+        // Salt and Chalk (3 + 2 episodes): three episodes back to back on
+        // Thursday evening, one on Friday, the last one half-watched: 90 %
+        // through. A Lantern in Rye: 5 % of it, yesterday. Newest first put
+        // the film first.
+        let page = page_after(&[
+            episode(3, 19, 1, 1, 1.0),
+            episode(3, 20, 1, 2, 1.0),
+            episode(3, 21, 1, 3, 1.0),
+            episode(2, 20, 2, 1, 1.0),
+            episode(2, 21, 2, 2, 0.5),
+            Play {
+                title: "m5",
+                days_ago: 1,
+                hour: 21,
+                progress: 0.05,
+                episode: None,
+                device: Device::Tv,
+            },
+        ]);
+        let row = &page.rows[0];
+        assert_eq!(row.kind, RowKind::ContinueWatching, "{:?}", row.reason);
+        let order: Vec<&str> = row.items.iter().map(|i| i.title_id.as_str()).collect();
+        assert_eq!(order, ["m4", "m5"]);
+        let why = &row.items[0].explanation.reason;
+        assert!(
+            why.starts_with("You watched 3 episodes in a row on Thursday evenings, 90% through: resume at S2:E2"),
+            "{why}"
+        );
+        assert!(row.reason.contains("Placed first"), "{}", row.reason);
+        assert_eq!(row.items[0].explanation.resume.as_deref(), Some("S2:E2"));
+    }
+
+    #[test]
+    fn an_unlikely_resume_is_placed_by_relevance_not_first() {
+        // One fifth of a film on a phone one morning six days ago: at 20:00 on
+        // a TV a resume is unlikely, so the row competes with the others.
+        let page = page_after(&[Play {
+            title: "m5",
+            days_ago: 6,
+            hour: 8,
+            progress: 0.2,
+            episode: None,
+            device: Device::Mobile,
+        }]);
+        let (pos, row) = page
+            .rows
+            .iter()
+            .enumerate()
+            .find(|(_, r)| r.kind == RowKind::ContinueWatching)
+            .expect("a Continue Watching row");
+        assert!(row.score < CONTINUE_FIRST, "{}", row.score);
+        assert!(pos > 0, "placed by relevance: {}", row.reason);
+        assert!(
+            row.reason.contains(&format!("Row {}", pos + 1)),
+            "{}",
+            row.reason
+        );
+    }
 }

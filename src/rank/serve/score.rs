@@ -294,7 +294,7 @@ impl<'a> PageScorer<'a> {
                 .then(b.cmp(&a))
         });
         best.filter(|f| s.contributions[f.index()] > 0.0)
-            .and_then(|f| f.reason(self.ctx.time_of_day, self.ctx.device))
+            .and_then(|f| f.reason(self.ctx.time_of_day, self.ctx.day, self.ctx.device))
             .unwrap_or_else(|| "A good overall match".into())
     }
 }
@@ -405,7 +405,7 @@ mod tests {
         let f = Feature::from_name(&best.feature).unwrap();
         assert_eq!(
             Some(scorer.top_reason(t)),
-            f.reason(s.ctx().time_of_day, s.ctx().device)
+            f.reason(s.ctx().time_of_day, s.ctx().day, s.ctx().device)
         );
     }
 

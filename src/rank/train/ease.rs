@@ -3,7 +3,6 @@
 //! Σ_i x_i B_ij over the titles it liked, so feedback counts at once, and
 //! B's rows are the "because you watched" neighbours.
 
-use super::interactions::Cell;
 use crate::rank::config::ItemModelParams;
 use faer::linalg::solvers::DenseSolveCore;
 use faer::{Mat, Side};
@@ -40,26 +39,6 @@ pub struct Ease {
 }
 
 impl Ease {
-    /// Train on the positives (pref > 0) of the implicit-feedback cells, each
-    /// of weight 1 at the time of its last engagement.
-    pub fn train(by_member: &[Vec<Cell>], n_titles: usize, params: ItemModelParams) -> Ease {
-        let lists: Vec<Vec<Positive>> = by_member
-            .iter()
-            .map(|cells| {
-                cells
-                    .iter()
-                    .filter(|c| c.pref > 0.0)
-                    .map(|c| Positive {
-                        item: c.title as usize,
-                        weight: 1.0,
-                        at: c.at,
-                    })
-                    .collect()
-            })
-            .collect();
-        Ease::train_weighted(&lists, n_titles, params)
-    }
-
     /// Re-weighted EASE on the Gram matrix G = Σ_u Σ_ij x_ui x_uj k_u(i, j) + λI:
     /// - x_ui = confidence · (n_u / mean)^user_exponent · (n_i / mean)^item_exponent,
     ///   where confidence is the positive's weight (its stars above the threshold);
@@ -217,16 +196,7 @@ mod tests {
 
     #[test]
     fn co_liked_titles_get_positive_weight() {
-        let like = |ts: &[u32]| {
-            ts.iter()
-                .map(|&t| Cell {
-                    title: t,
-                    pref: 1.0,
-                    conf: 1.0,
-                    at: 0,
-                })
-                .collect::<Vec<_>>()
-        };
+        let like = |ts: &[usize]| ts.iter().map(|&t| Positive::plain(t)).collect::<Vec<_>>();
         let members = vec![
             like(&[0, 1]),
             like(&[0, 1]),
@@ -234,7 +204,7 @@ mod tests {
             like(&[2, 3]),
             like(&[0, 1, 2]),
         ];
-        let e = Ease::train(&members, 4, ItemModelParams::plain(1.0));
+        let e = Ease::train_weighted(&members, 4, ItemModelParams::plain(1.0));
         assert!(e.b[[0, 1]] > e.b[[0, 3]]);
         assert_eq!(e.b[[2, 2]], 0.0);
         let s = e.scores(&[(3, 1.0)]);

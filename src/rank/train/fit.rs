@@ -9,6 +9,7 @@ use super::content::ContentIndex;
 use super::interactions::{Engagement, EventKey};
 use super::learn::{fit_logistic_constrained, Platt};
 use super::progress::Progress;
+use super::resume::ResumeModel;
 use super::signals::{LogView, Signals};
 use crate::catalog::{Action, Event, Maturity, Title, DAY_SECONDS as DAY};
 use crate::rank::config::TrainingParams;
@@ -42,6 +43,8 @@ pub struct Trained {
     pub signals: Signals,
     pub weights: Weights,
     pub calibration: Platt,
+    /// Continue Watching's resume likelihood, fitted on the log before the cutoff.
+    pub resume: ResumeModel,
     pub report: TrainReport,
 }
 
@@ -61,6 +64,10 @@ pub struct TrainReport {
     pub ndcg10_popularity: f64,
     /// (mean predicted % match, observed share enjoyed, plays) per decile of score.
     pub calibration: Vec<(f64, f64, usize)>,
+    /// The resume model: its examples, the share resumed, its weights.
+    pub resume_examples: usize,
+    pub resume_rate: f64,
+    pub resume_weights: BTreeMap<String, f64>,
     pub seconds: f64,
 }
 
@@ -85,7 +92,7 @@ struct Split {
     after: Vec<(u32, Engagement, Option<Context>)>,
 }
 
-fn context_of(e: &Event) -> Context {
+pub(super) fn context_of(e: &Event) -> Context {
     let offset =
         FixedOffset::east_opt(e.offset_min * 60).unwrap_or(FixedOffset::east_opt(0).expect("zero"));
     let at = DateTime::from_timestamp(e.at, 0)
@@ -235,6 +242,11 @@ pub fn train(input: &TrainInput, p: &TrainingParams) -> Trained {
     report.learned_weights = weights.named();
     report.bias = weights.bias;
 
+    let resume = ResumeModel::fit(input.titles, input.events, &keys, cutoff, input.end);
+    report.resume_examples = resume.examples;
+    report.resume_rate = resume.resumed as f64 / resume.examples.max(1) as f64;
+    report.resume_weights = resume.named();
+
     input.progress.report("serving pass", 0, 1);
     let (signals, _) = Signals::compute(&log, input.end, p, input.progress);
     report.seconds = (started.elapsed().as_secs_f64() * 1000.0).round() / 1000.0;
@@ -242,6 +254,7 @@ pub fn train(input: &TrainInput, p: &TrainingParams) -> Trained {
         signals,
         weights,
         calibration,
+        resume,
         report,
     }
 }

@@ -7,7 +7,7 @@ use crate::rank::features::{Feature, FeatureVec, Weights, NF};
 use ndarray::{Array1, Array2};
 use serde::{Deserialize, Serialize};
 
-fn sigmoid(z: f64) -> f64 {
+pub fn sigmoid(z: f64) -> f64 {
     1.0 / (1.0 + (-z).exp())
 }
 
@@ -42,10 +42,38 @@ pub fn fit_logistic(xs: &[FeatureVec], ys: &[bool], l2: f64) -> Weights {
 }
 
 fn fit_with_pins(xs: &[FeatureVec], ys: &[bool], l2: f64, pinned: &[bool; NF]) -> Weights {
+    let fit = fit_standardised(xs, ys, l2, pinned);
+    Weights {
+        bias: fit.bias,
+        mean: fit.mean,
+        std: fit.std,
+        w: fit.w,
+    }
+}
+
+/// A logistic regression over `N` standardised features: the bias, each
+/// feature's mean and spread, and its weight per standard deviation.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Standardised<const N: usize> {
+    pub bias: f64,
+    pub mean: [f64; N],
+    pub std: [f64; N],
+    pub w: [f64; N],
+}
+
+/// L2-regularised logistic regression by IRLS on standardised features, for
+/// any number of features (the ranking layer and the resume model). Features
+/// with no spread, and those `pinned`, get weight 0.
+pub fn fit_standardised<const N: usize>(
+    xs: &[[f32; N]],
+    ys: &[bool],
+    l2: f64,
+    pinned: &[bool; N],
+) -> Standardised<N> {
     let n = xs.len().max(1) as f64;
-    let mut mean = [0.0; NF];
-    let mut std = [1.0; NF];
-    for i in 0..NF {
+    let mut mean = [0.0; N];
+    let mut std = [1.0; N];
+    for i in 0..N {
         mean[i] = xs.iter().map(|x| x[i] as f64).sum::<f64>() / n;
         let var = xs
             .iter()
@@ -54,21 +82,22 @@ fn fit_with_pins(xs: &[FeatureVec], ys: &[bool], l2: f64, pinned: &[bool; NF]) -
             / n;
         std[i] = if var > 1e-12 { var.sqrt() } else { 1.0 };
     }
-    let z: Vec<[f64; NF]> = xs
+    let z: Vec<[f64; N]> = xs
         .iter()
         .map(|x| std::array::from_fn(|i| (x[i] as f64 - mean[i]) / std[i]))
         .collect();
-    let active: Vec<bool> = (0..NF)
+    let active: Vec<bool> = (0..N)
         .map(|i| !pinned[i] && xs.iter().any(|x| (x[i] as f64 - mean[i]).abs() > 1e-9))
         .collect();
-    // Parameters: [bias, w_0 … w_{NF-1}].
-    let d = NF + 1;
+    // Parameters: [bias, w_0 … w_{N-1}].
+    let d = N + 1;
     let mut beta = Array1::<f64>::zeros(d);
+    let mut row = vec![1.0; d];
     for _ in 0..25 {
         let mut h = Array2::<f64>::zeros((d, d));
         let mut g = Array1::<f64>::zeros(d);
         for (zi, &y) in z.iter().zip(ys) {
-            let row: [f64; NF + 1] = std::array::from_fn(|k| if k == 0 { 1.0 } else { zi[k - 1] });
+            row[1..].copy_from_slice(zi);
             let eta: f64 = row.iter().zip(beta.iter()).map(|(a, b)| a * b).sum();
             let p = sigmoid(eta);
             let r = if y { 1.0 } else { 0.0 } - p;
@@ -101,8 +130,8 @@ fn fit_with_pins(xs: &[FeatureVec], ys: &[bool], l2: f64, pinned: &[bool; NF]) -
             break;
         }
     }
-    let w: [f64; NF] = std::array::from_fn(|i| if active[i] { round(beta[i + 1]) } else { 0.0 });
-    Weights {
+    let w: [f64; N] = std::array::from_fn(|i| if active[i] { round(beta[i + 1]) } else { 0.0 });
+    Standardised {
         bias: round(beta[0]),
         mean,
         std,

@@ -13,8 +13,9 @@ use crate::store::{Member, Store, StoreError};
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 
-/// Bump when the trained model's layout or meaning changes, so old caches are ignored.
-const MODEL_VERSION: &str = "model-v4";
+/// Bump when the trained model's layout or meaning changes, so old caches are
+/// ignored (v5: the item model is EASE or the graph filter; v6: the resume model).
+const MODEL_VERSION: &str = "model-v6";
 
 pub struct Model {
     pub titles: Vec<Title>,

@@ -6,17 +6,16 @@
 //! once on the whole log (to serve pages).
 
 use super::als::{Als, AlsParams};
-use super::ease::Ease;
+use super::ease::Positive;
 use super::interactions::{Cell, EventKey, Interactions};
+use super::item_model::ItemModel;
 use super::progress::Progress;
 use crate::catalog::{is_finished, Action, Event, DAY_SECONDS as DAY};
 use crate::rank::config::TrainingParams;
-use crate::rank::TimeOfDay;
+use crate::rank::{DayKind, TimeOfDay};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// Above this many titles EASE's dense N×N model is skipped and neighbours come from ALS.
-pub const EASE_MAX_TITLES: usize = 6_000;
 /// Neighbours kept per title.
 pub const NEIGHBOURS: usize = 40;
 
@@ -25,7 +24,7 @@ pub struct Signals {
     /// The moment the signals describe: events at or after it were not used.
     pub end: i64,
     pub als: Als,
-    pub ease: Option<Ease>,
+    pub item_model: ItemModel,
     /// Per title: the most similar titles by co-engagement, best first.
     pub neighbours: Vec<Vec<(u32, f32)>>,
     pub popularity: Vec<f32>,
@@ -37,6 +36,8 @@ pub struct Signals {
     pub tod_lift: Vec<[f32; 4]>,
     /// Per title, log-lift of its plays on each device over the catalog's mix.
     pub device_lift: Vec<[f32; 4]>,
+    /// Per title, log-lift of its plays on weekdays and at weekends over the catalog's mix.
+    pub day_lift: Vec<[f32; 2]>,
     /// Per member row: how often they played titles shown with each artwork theme.
     pub member_themes: Vec<[u16; 10]>,
 }
@@ -83,17 +84,21 @@ impl Signals {
             progress,
         );
         progress.report("item model", 0, 1);
-        let ease = (n <= EASE_MAX_TITLES).then(|| Ease::train(&inter.by_member, n, p.item_model));
+        let item_model =
+            ItemModel::train(&positive_lists(&inter.by_member), n, p.item_model, p.seed);
         progress.report("neighbours", 0, 1);
-        let neighbours = match &ease {
-            Some(e) => {
-                use rayon::prelude::*;
-                (0..n)
-                    .into_par_iter()
-                    .map(|i| top_k(e.b.row(i).iter().copied(), i, NEIGHBOURS))
-                    .collect()
-            }
-            None => als_neighbours(&als),
+        let neighbours = {
+            use rayon::prelude::*;
+            (0..n)
+                .into_par_iter()
+                .map(|i| {
+                    top_k(
+                        item_model.neighbour_candidates(i).into_iter(),
+                        i,
+                        NEIGHBOURS,
+                    )
+                })
+                .collect()
         };
 
         progress.report("counts", 0, 1);
@@ -103,6 +108,7 @@ impl Signals {
         let mut finished = vec![0f32; n];
         let mut tod = vec![[0f32; 4]; n];
         let mut dev = vec![[0f32; 4]; n];
+        let mut day = vec![[0f32; 2]; n];
         let mut member_themes = vec![[0u16; 10]; log.member_index.len()];
         let mut last_pair = (usize::MAX, usize::MAX);
         for (e, key) in log.events.iter().zip(log.keys).filter(|(e, _)| e.at < end) {
@@ -121,6 +127,7 @@ impl Signals {
             }
             tod[t][TimeOfDay::of_event(e.at, e.offset_min).index()] += 1.0;
             dev[t][e.device.index()] += 1.0;
+            day[t][DayKind::of_event(e.at, e.offset_min).index()] += 1.0;
             let age = end - e.at;
             if age < 90 * DAY && last_pair != (m, t) {
                 viewers_90d[t] += 1;
@@ -142,6 +149,7 @@ impl Signals {
             .collect();
         let tod_lift = lifts(&tod);
         let device_lift = lifts(&dev);
+        let day_lift = lifts(&day);
         let popularity = log_normalise(viewers_90d.iter().map(|&v| v as f32));
         for v in trending.values_mut() {
             *v = log_normalise(v.iter().copied());
@@ -149,13 +157,14 @@ impl Signals {
         let signals = Signals {
             end,
             als,
-            ease,
+            item_model,
             neighbours,
             popularity,
             trending,
             completion,
             tod_lift,
             device_lift,
+            day_lift,
             member_themes,
         };
         progress.report("counts", 1, 1);
@@ -183,18 +192,7 @@ impl Signals {
 
     /// Scores of the collaborative item model for a set of weighted liked titles.
     pub fn item_model_scores(&self, liked: &[(usize, f32)]) -> Vec<f32> {
-        match &self.ease {
-            Some(e) => e.scores(liked).to_vec(),
-            None => {
-                let mut s = vec![0.0; self.popularity.len()];
-                for &(i, w) in liked {
-                    for &(j, sim) in &self.neighbours[i] {
-                        s[j as usize] += w * sim;
-                    }
-                }
-                s
-            }
-        }
+        self.item_model.scores(liked).to_vec()
     }
 
     pub fn fold_in(&self, cells: &[Cell]) -> ndarray::Array1<f32> {
@@ -203,10 +201,10 @@ impl Signals {
 }
 
 /// log((count + 1) / (expected + 1)) per title and slot, expected from the overall mix.
-fn lifts(counts: &[[f32; 4]]) -> Vec<[f32; 4]> {
-    let mut total = [0f32; 4];
+fn lifts<const K: usize>(counts: &[[f32; K]]) -> Vec<[f32; K]> {
+    let mut total = [0f32; K];
     for c in counts {
-        for k in 0..4 {
+        for k in 0..K {
             total[k] += c[k];
         }
     }
@@ -215,8 +213,8 @@ fn lifts(counts: &[[f32; 4]]) -> Vec<[f32; 4]> {
         .iter()
         .map(|c| {
             let n: f32 = c.iter().sum();
-            let mut out = [0f32; 4];
-            for k in 0..4 {
+            let mut out = [0f32; K];
+            for k in 0..K {
                 let expected = n * total[k] / sum;
                 out[k] = ((c[k] + 1.0) / (expected + 1.0)).ln();
             }
@@ -238,9 +236,8 @@ fn log_normalise(values: impl Iterator<Item = f32>) -> Vec<f32> {
 /// the best is 1. A partial selection, and a list that owns only `k` slots:
 /// this runs once per title, so a catalog-sized buffer per title would be
 /// quadratic in time and memory.
-fn top_k(weights: impl Iterator<Item = f32>, skip: usize, k: usize) -> Vec<(u32, f32)> {
+fn top_k(weights: impl Iterator<Item = (usize, f32)>, skip: usize, k: usize) -> Vec<(u32, f32)> {
     let mut v: Vec<(u32, f32)> = weights
-        .enumerate()
         .filter(|&(j, w)| j != skip && w > 0.0)
         .map(|(j, w)| (j as u32, w))
         .collect();
@@ -257,26 +254,21 @@ fn top_k(weights: impl Iterator<Item = f32>, skip: usize, k: usize) -> Vec<(u32,
     out
 }
 
-/// Cosine neighbours from ALS title factors, for catalogs too big for EASE.
-fn als_neighbours(als: &Als) -> Vec<Vec<(u32, f32)>> {
-    use rayon::prelude::*;
-    let norms: Vec<f32> = als
-        .item
-        .rows()
-        .into_iter()
-        .map(|r| r.dot(&r).sqrt().max(1e-9))
-        .collect();
-    (0..als.item.nrows())
-        .into_par_iter()
-        .map(|i| {
-            let sims = als.item.dot(&als.item.row(i));
-            top_k(
-                sims.iter()
-                    .enumerate()
-                    .map(|(j, s)| s / (norms[i] * norms[j])),
-                i,
-                NEIGHBOURS,
-            )
+/// The positives (pref > 0) of the implicit-feedback cells, each of weight 1
+/// at the time of its last engagement: what the item model learns from.
+fn positive_lists(by_member: &[Vec<Cell>]) -> Vec<Vec<Positive>> {
+    by_member
+        .iter()
+        .map(|cells| {
+            cells
+                .iter()
+                .filter(|c| c.pref > 0.0)
+                .map(|c| Positive {
+                    item: c.title as usize,
+                    weight: 1.0,
+                    at: c.at,
+                })
+                .collect()
         })
         .collect()
 }
@@ -288,7 +280,11 @@ mod tests {
     #[test]
     fn a_neighbour_list_owns_only_its_k_slots() {
         // Regression: lists kept a catalog-sized buffer each, 16 GB at 50,000 titles.
-        let list = top_k((0..50_000).map(|j| (j % 977) as f32 + 1.0), 3, NEIGHBOURS);
+        let list = top_k(
+            (0..50_000).map(|j| (j, (j % 977) as f32 + 1.0)),
+            3,
+            NEIGHBOURS,
+        );
         assert_eq!(list.len(), NEIGHBOURS);
         assert!(
             list.capacity() <= NEIGHBOURS,

@@ -138,7 +138,7 @@ fn header(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
     }
 }
 
-/// The page's moment in words: "Friday evening · TV".
+/// The page's moment in words: "Friday (weekday) evening · TV".
 pub fn when_words(page: &crate::rank::Page) -> String {
     let device = match page.context.device {
         crate::catalog::Device::Tv => "TV",
@@ -147,8 +147,9 @@ pub fn when_words(page: &crate::rank::Page) -> String {
         crate::catalog::Device::Web => "Web",
     };
     format!(
-        "{} {} · {device}",
-        page.context.now.format("%A"),
+        "{} ({}) {} · {device}",
+        page.context.weekday_name(),
+        page.context.day,
         page.context.time_of_day
     )
 }

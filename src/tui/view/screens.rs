@@ -5,7 +5,7 @@ use super::super::layout::centred;
 use super::super::theme::Theme;
 use super::{fit, panel};
 use crate::catalog::Device;
-use crate::rank::{shown_match, TimeOfDay};
+use crate::rank::{shown_match, DayKind, TimeOfDay};
 use crate::text::sanitize;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -283,7 +283,7 @@ fn avatar(handle: &str, display: &str, kids: bool, theme: &Theme) -> Span<'stati
 }
 
 pub fn context(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
-    let inner = panel(buf, centred(area, 52, 12), "Context", theme);
+    let inner = panel(buf, centred(area, 56, 12), "Context", theme);
     let c = &app.context;
     let col = |focus: bool, items: Vec<(String, bool)>| -> Vec<Line<'static>> {
         items
@@ -310,36 +310,36 @@ pub fn context(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
             .map(|t| (t.as_str().to_string(), *t == c.time_of_day))
             .collect(),
     );
-    let dev = col(
+    let day = col(
         c.focus == 1,
+        DayKind::ALL
+            .iter()
+            .map(|d| (d.as_str().to_string(), *d == c.day))
+            .collect(),
+    );
+    let dev = col(
+        c.focus == 2,
         Device::ALL
             .iter()
             .map(|d| (d.as_str().to_string(), *d == c.device))
             .collect(),
     );
-    let half = inner.width / 2;
-    Paragraph::new(
-        [
-            vec![Line::from(Span::styled("Time of day", theme.title()))],
-            tod,
-        ]
-        .concat(),
-    )
-    .render(
-        Rect {
-            width: half,
-            ..inner
-        },
-        buf,
-    );
-    Paragraph::new([vec![Line::from(Span::styled("Device", theme.title()))], dev].concat()).render(
-        Rect {
-            x: inner.x + half,
-            width: half,
-            ..inner
-        },
-        buf,
-    );
+    let third = inner.width / 3;
+    for (k, (heading, lines)) in [("Time of day", tod), ("Day", day), ("Device", dev)]
+        .into_iter()
+        .enumerate()
+    {
+        let x = inner.x + third * k as u16;
+        let width = if k == 2 { inner.right() - x } else { third };
+        Paragraph::new(
+            [
+                vec![Line::from(Span::styled(heading, theme.title()))],
+                lines,
+            ]
+            .concat(),
+        )
+        .render(Rect { x, width, ..inner }, buf);
+    }
     let hint = Rect {
         y: inner.bottom().saturating_sub(1),
         height: 1,

@@ -1,0 +1,330 @@
+//! The item model for catalogs too large for EASE's dense inverse: a linear
+//! graph filter on the normalised interaction matrix R̃ = D_u^-½ R D_i^-½
+//! (Shen et al. 2021, "How powerful is graph convolution for
+//! recommendation?"). A profile x scores
+//!
+//!   s = x · R̃ᵀR̃  +  α · (x D_i^-½ V) Vᵀ D_i^½
+//!
+//! where R̃ᵀR̃ is the normalised co-occurrence (kept sparse: each title's
+//! strongest links) and V holds R̃'s top right singular vectors (the smooth,
+//! low-frequency part of taste). Memory grows with titles × (links + rank),
+//! not titles², so it serves 60,000-title catalogs; the links are also the
+//! "because you watched" neighbours.
+
+use super::ease::Positive;
+use crate::rank::config::FilterParams;
+use faer::linalg::solvers::Qr;
+use faer::{MatRef, Side};
+use ndarray::{Array1, Array2, Axis};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct GraphFilter {
+    /// Per title: its strongest links in R̃ᵀR̃, as (title, weight), best first.
+    pub links: Vec<Vec<(u32, f32)>>,
+    /// d_i^-½ per title (0 for a title nobody took up).
+    inv_sqrt_degree: Vec<f32>,
+    /// titles × rank: R̃'s top right singular vectors.
+    basis: Array2<f32>,
+    low_pass: f32,
+}
+
+/// Extra directions the randomized range finder carries beyond `rank`.
+const OVERSAMPLE: usize = 16;
+/// Power iterations of the range finder (each one sharpens the spectrum's top).
+const POWER_STEPS: usize = 4;
+
+impl GraphFilter {
+    /// Fit on each member's positives (sorted by item, each once). The
+    /// positives' weights are R's entries; `seed` draws the range finder's start.
+    pub fn train(lists: &[Vec<Positive>], n_titles: usize, p: FilterParams, seed: u64) -> Self {
+        let norm = Normalised::new(lists, n_titles);
+        let links = norm.links(p.links);
+        let basis = if p.rank == 0 {
+            Array2::zeros((n_titles, 0))
+        } else {
+            norm.top_right_singular_vectors(p.rank, seed)
+        };
+        GraphFilter {
+            links,
+            inv_sqrt_degree: norm.inv_sqrt_item,
+            basis,
+            low_pass: p.low_pass,
+        }
+    }
+
+    /// A filter of given links only (no low-pass part): hand-made worlds.
+    pub fn from_links(links: Vec<Vec<(u32, f32)>>) -> GraphFilter {
+        let n = links.len();
+        GraphFilter {
+            links,
+            inv_sqrt_degree: vec![1.0; n],
+            basis: Array2::zeros((n, 0)),
+            low_pass: 0.0,
+        }
+    }
+
+    /// Scores for every title from a profile's liked titles (weights per title).
+    pub fn scores(&self, liked: &[(usize, f32)]) -> Array1<f32> {
+        let n = self.links.len();
+        let mut s = Array1::<f32>::zeros(n);
+        for &(i, w) in liked {
+            for &(j, g) in &self.links[i] {
+                s[j as usize] += w * g;
+            }
+        }
+        if self.basis.ncols() > 0 && self.low_pass != 0.0 {
+            let mut coords = Array1::<f32>::zeros(self.basis.ncols());
+            for &(i, w) in liked {
+                coords.scaled_add(w * self.inv_sqrt_degree[i], &self.basis.row(i));
+            }
+            let smooth = self.basis.dot(&coords);
+            for (j, x) in s.iter_mut().enumerate() {
+                let d = self.inv_sqrt_degree[j];
+                if d > 0.0 {
+                    *x += self.low_pass * smooth[j] / d;
+                }
+            }
+        }
+        s
+    }
+}
+
+/// R̃ = D_u^-½ R D_i^-½ held both ways: by member and by title.
+struct Normalised {
+    /// Per member: (title, R̃ entry).
+    by_member: Vec<Vec<(u32, f32)>>,
+    /// Per title: (member, R̃ entry).
+    by_title: Vec<Vec<(u32, f32)>>,
+    inv_sqrt_item: Vec<f32>,
+}
+
+impl Normalised {
+    fn new(lists: &[Vec<Positive>], n: usize) -> Normalised {
+        let mut item_degree = vec![0f64; n];
+        for x in lists.iter().flatten() {
+            item_degree[x.item] += x.weight as f64;
+        }
+        let inv_sqrt = |d: f64| {
+            if d > 0.0 {
+                (1.0 / d.sqrt()) as f32
+            } else {
+                0.0
+            }
+        };
+        let inv_sqrt_item: Vec<f32> = item_degree.iter().map(|&d| inv_sqrt(d)).collect();
+        let by_member: Vec<Vec<(u32, f32)>> = lists
+            .par_iter()
+            .map(|l| {
+                let du = inv_sqrt(l.iter().map(|x| x.weight as f64).sum());
+                l.iter()
+                    .map(|x| (x.item as u32, x.weight * du * inv_sqrt_item[x.item]))
+                    .collect()
+            })
+            .collect();
+        let mut by_title: Vec<Vec<(u32, f32)>> = vec![vec![]; n];
+        for (u, l) in by_member.iter().enumerate() {
+            for &(i, v) in l {
+                by_title[i as usize].push((u as u32, v));
+            }
+        }
+        Normalised {
+            by_member,
+            by_title,
+            inv_sqrt_item,
+        }
+    }
+
+    /// Each title's `k` strongest links in R̃ᵀR̃ (itself left out), best first.
+    /// Row i is Σ_{u ∋ i} R̃_ui R̃_u, summed in a dense buffer per thread.
+    fn links(&self, k: usize) -> Vec<Vec<(u32, f32)>> {
+        let n = self.by_title.len();
+        (0..n)
+            .into_par_iter()
+            .map_init(
+                || (vec![0f32; n], Vec::<u32>::new()),
+                |(row, touched), i| {
+                    for &(u, a) in &self.by_title[i] {
+                        for &(j, b) in &self.by_member[u as usize] {
+                            if row[j as usize] == 0.0 {
+                                touched.push(j);
+                            }
+                            row[j as usize] += a * b;
+                        }
+                    }
+                    let mut out: Vec<(u32, f32)> = touched
+                        .iter()
+                        .filter(|&&j| j as usize != i)
+                        .map(|&j| (j, row[j as usize]))
+                        .collect();
+                    for &j in touched.iter() {
+                        row[j as usize] = 0.0;
+                    }
+                    touched.clear();
+                    strongest(&mut out, k);
+                    out
+                },
+            )
+            .collect()
+    }
+
+    /// R̃ · Q: one row per member.
+    fn times(&self, q: &Array2<f32>) -> Array2<f32> {
+        sparse_times(&self.by_member, q)
+    }
+
+    /// R̃ᵀ · Z: one row per title.
+    fn transpose_times(&self, z: &Array2<f32>) -> Array2<f32> {
+        sparse_times(&self.by_title, z)
+    }
+
+    /// The top `rank` right singular vectors of R̃ by randomized subspace
+    /// iteration (Halko, Martinsson and Tropp 2011), then Rayleigh–Ritz.
+    fn top_right_singular_vectors(&self, rank: usize, seed: u64) -> Array2<f32> {
+        let n = self.by_title.len();
+        let width = (rank + OVERSAMPLE).min(n);
+        let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x9e37_79b9_7f4a_7c15);
+        let mut q = Array2::<f32>::from_shape_fn((n, width), |_| rng.gen::<f32>() - 0.5);
+        q = orthonormal(&q);
+        for _ in 0..POWER_STEPS {
+            let y = self.transpose_times(&self.times(&q));
+            q = orthonormal(&y);
+        }
+        // Rayleigh–Ritz: Qᵀ R̃ᵀR̃ Q = Zᵀ Z with Z = R̃ Q, a width × width problem.
+        let z = self.times(&q);
+        let zf = as_faer(&z);
+        let small = zf.transpose() * zf;
+        let eig = small
+            .self_adjoint_eigen(Side::Lower)
+            .expect("a Gram matrix is symmetric");
+        let u = eig.U();
+        // Eigenvalues ascend: the last `rank` columns are the strongest directions.
+        let keep = rank.min(width);
+        let mut basis = Array2::<f32>::zeros((n, keep));
+        basis
+            .axis_iter_mut(Axis(0))
+            .into_par_iter()
+            .enumerate()
+            .for_each(|(i, mut row)| {
+                for (c, x) in row.iter_mut().enumerate() {
+                    let col = width - 1 - c;
+                    *x = (0..width).map(|r| q[[i, r]] * u[(r, col)]).sum();
+                }
+            });
+        basis
+    }
+}
+
+/// Keep the `k` largest positive weights, best first (ties by title).
+fn strongest(v: &mut Vec<(u32, f32)>, k: usize) {
+    v.retain(|x| x.1 > 0.0);
+    let best_first = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+    if v.len() > k {
+        v.select_nth_unstable_by(k, best_first);
+        v.truncate(k);
+    }
+    v.sort_by(best_first);
+    v.shrink_to_fit();
+}
+
+/// Rows of a sparse matrix (given as lists of (column, value)) times a dense matrix.
+fn sparse_times(rows: &[Vec<(u32, f32)>], dense: &Array2<f32>) -> Array2<f32> {
+    let mut out = Array2::<f32>::zeros((rows.len(), dense.ncols()));
+    out.axis_iter_mut(Axis(0))
+        .into_par_iter()
+        .zip(rows.par_iter())
+        .for_each(|(mut row, entries)| {
+            for &(c, v) in entries {
+                row.scaled_add(v, &dense.row(c as usize));
+            }
+        });
+    out
+}
+
+fn as_faer(a: &Array2<f32>) -> MatRef<'_, f32> {
+    let slice = a.as_slice().expect("standard layout");
+    MatRef::from_row_major_slice(slice, a.nrows(), a.ncols())
+}
+
+/// An orthonormal basis of `a`'s columns (thin QR).
+fn orthonormal(a: &Array2<f32>) -> Array2<f32> {
+    let q = Qr::new(as_faer(a)).compute_thin_Q();
+    Array2::from_shape_fn((q.nrows(), q.ncols()), |(i, j)| q[(i, j)])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lists(sets: &[&[usize]]) -> Vec<Vec<Positive>> {
+        sets.iter()
+            .map(|s| s.iter().map(|&i| Positive::plain(i)).collect())
+            .collect()
+    }
+
+    /// Two taste groups: {0, 1, 2} and {3, 4, 5}, with one bridge member.
+    fn two_groups() -> Vec<Vec<Positive>> {
+        lists(&[
+            &[0, 1],
+            &[0, 1, 2],
+            &[1, 2],
+            &[0, 2],
+            &[3, 4],
+            &[3, 4, 5],
+            &[4, 5],
+            &[3, 5],
+            &[2, 3],
+        ])
+    }
+
+    #[test]
+    fn a_title_scores_its_own_group_above_the_other() {
+        let f = GraphFilter::train(&two_groups(), 6, FilterParams::default(), 1);
+        let s = f.scores(&[(0, 1.0)]);
+        assert!(s[1] > s[4] && s[2] > s[5], "{s}");
+        let s = f.scores(&[(5, 1.0)]);
+        assert!(s[3] > s[0] && s[4] > s[1], "{s}");
+    }
+
+    #[test]
+    fn links_are_the_normalised_co_occurrence_best_first_without_the_title() {
+        let f = GraphFilter::train(
+            &two_groups(),
+            6,
+            FilterParams {
+                links: 2,
+                ..FilterParams::default()
+            },
+            1,
+        );
+        for (i, l) in f.links.iter().enumerate() {
+            assert!(l.len() <= 2);
+            assert!(l.iter().all(|x| x.0 as usize != i));
+            assert!(l.windows(2).all(|w| w[0].1 >= w[1].1));
+        }
+        // 0 and 1 share two members of degree 2 and 3: (1/2 + 1/3) / √(3·3).
+        let w01 = f.links[0].iter().find(|x| x.0 == 1).unwrap().1;
+        assert!((w01 - (0.5 + 1.0 / 3.0) / 3.0).abs() < 1e-5, "{w01}");
+    }
+
+    #[test]
+    fn the_low_pass_basis_is_orthonormal_and_seeded() {
+        let p = FilterParams {
+            rank: 3,
+            ..FilterParams::default()
+        };
+        let a = GraphFilter::train(&two_groups(), 6, p, 7);
+        let gram = a.basis.t().dot(&a.basis);
+        for i in 0..3 {
+            for j in 0..3 {
+                let want = if i == j { 1.0 } else { 0.0 };
+                assert!((gram[[i, j]] - want).abs() < 1e-4, "{gram}");
+            }
+        }
+        let b = GraphFilter::train(&two_groups(), 6, p, 7);
+        assert_eq!(a.scores(&[(0, 1.0)]), b.scores(&[(0, 1.0)]));
+    }
+}
