@@ -5,7 +5,6 @@
 use anyhow::{anyhow, bail, Result};
 use marquee::export::{catalog, events, write_file, write_text, Format};
 use marquee::store::Store;
-use std::io::IsTerminal;
 use std::path::Path;
 
 pub fn run(

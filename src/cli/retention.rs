@@ -13,7 +13,6 @@ use marquee::eval::retention_report::RetentionReport;
 use marquee::eval::retention_run::{prepare, simulate, Plan};
 use marquee::eval::winback::WinbackReport;
 use marquee::store::Store;
-use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
 /// Width of the chart in the text report (fits 80 columns).

@@ -103,7 +103,7 @@ fn a_scores_csv_orders_the_page_and_what_does_not_match_is_counted() {
         .as_array()
         .unwrap()
         .iter()
-        .filter(|i| i["exploration"] != true)
+        .filter(|i| i["explanation"]["exploration"] != true)
         .map(|i| i["score"].as_f64().unwrap())
         .collect();
     assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
@@ -308,7 +308,11 @@ fn every_tool_takes_an_external_ranker() {
         ],
     ))
     .unwrap();
-    assert!(!json.as_array().unwrap().is_empty());
+    assert_eq!(json["b"], side.as_str());
+    let ava = &json["profiles"][0];
+    assert_eq!(ava["profile"], "ava");
+    // The reversed ranker's page measures differently from Marquee's own.
+    assert_ne!(ava["a"], ava["b"], "{ava}");
 
     let snaps = dir.path().join("golden");
     ok(
