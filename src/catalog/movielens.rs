@@ -313,12 +313,12 @@ fn parse_rating(
     let at = |field: &str| format!("line {n}, field {field}");
     let mut fields: [&str; 4] = [""; 4];
     let mut count = 0;
-    let parts: Box<dyn Iterator<Item = &str>> = match layout {
-        Layout::Ml100k => Box::new(line.split('\t')),
-        Layout::Ml1m => Box::new(line.split("::")),
-        Layout::Latest => Box::new(line.split(',')),
+    let separator = match layout {
+        Layout::Ml100k => "\t",
+        Layout::Ml1m => "::",
+        Layout::Latest => ",",
     };
-    for f in parts {
+    for f in line.split(separator) {
         if count < 4 {
             fields[count] = f;
         }

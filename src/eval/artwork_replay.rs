@@ -1,7 +1,7 @@
 //! Simulated impression logs and the offline replay of the artwork policy.
 //!
 //! A log is one session per sampled population viewer (seeded): the page
-//! the ranker builds for them, scanned by [`Viewer::session_with`] with the
+//! the ranker builds for them, scanned by [`Viewer::scan`] with the
 //! viewer responding to the artwork's theme as well as to the title. The
 //! session's viewport (every row reached, its first tiles) is the log's
 //! impressions; its plays are attributed to the tile played.
@@ -15,9 +15,12 @@
 //! the artwork bandit, the random artwork of the log itself, and the
 //! variant most often played from in the stored events (most popular).
 
-use super::abtest::{play_bar, session_context, usual_device, SessionHooks, SessionShown, Viewer};
 use super::impressions::{Outcome, RESAMPLES};
-use super::metrics::{cluster_ratio_interval, percentile, Interval};
+use super::metrics::{bootstrap_interval, cluster_ratio_interval, Interval};
+use super::viewer::{
+    play_bar, population_of, sample_viewers, session_context, usual_device, SessionHooks,
+    SessionShown, Viewer,
+};
 use crate::catalog::population::Population;
 use crate::catalog::Action;
 use crate::rank::{Model, PageRequest, ProfileState, RankerConfig};
@@ -64,38 +67,23 @@ pub struct SimLog {
 }
 
 /// The viewers of the bundled population the store holds, `n` of them
-/// drawn with `seed`, in population order; with the population.
-fn sample_viewers(
+/// drawn with `seed`, in population order, with their stored states; with the population.
+fn sample_states(
     store: &Store,
     model: &Model,
     n: usize,
     seed: u64,
 ) -> Result<(Population, Vec<(usize, ProfileState)>), StoreError> {
-    let titles = store.titles()?;
-    let population = Population::generate(
-        crate::catalog::sample::POPULATION_SEED,
-        crate::catalog::sample::POPULATION_VIEWERS,
-        &titles,
-    );
-    let members: BTreeMap<String, crate::store::Member> = store
-        .members()?
-        .into_iter()
-        .map(|m| (m.name.clone(), m))
+    let sampled = sample_viewers(store, n, seed ^ 0xA27, "the simulated impression logs need")?;
+    let states = sampled
+        .histories
+        .iter()
+        .map(|(v, events)| {
+            let m = &sampled.members[&sampled.population.viewers[*v].name];
+            (*v, ProfileState::from_events(m, events, model))
+        })
         .collect();
-    let mut chosen: Vec<usize> = (0..population.viewers.len())
-        .filter(|&v| members.contains_key(&population.viewers[v].name))
-        .collect();
-    if chosen.is_empty() {
-        return Err(StoreError::Invalid("the simulated impression logs need the bundled sample population (its viewers' true tastes); this database has none".into()));
-    }
-    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0xA27);
-    for i in (1..chosen.len()).rev() {
-        chosen.swap(i, rng.gen_range(0..=i));
-    }
-    chosen.truncate(n);
-    chosen.sort_unstable();
-    let states = states_of(store, model, &population, &members, &chosen)?;
-    Ok((population, states))
+    Ok((sampled.population, states))
 }
 
 /// The stored state of each of `viewers` (population indices).
@@ -128,7 +116,7 @@ pub fn simulate(
     seed: u64,
     randomized: bool,
 ) -> Result<SimLog, StoreError> {
-    let (population, states) = sample_viewers(store, model, viewers, seed)?;
+    let (population, states) = sample_states(store, model, viewers, seed)?;
     let views = states
         .par_iter()
         .map(|(v, state)| {
@@ -163,7 +151,7 @@ pub fn simulate(
             let mut tiles = vec![];
             let mut record = |s: &SessionShown| tiles = shown_tiles(model, s);
             let mut rng = ChaCha8Rng::seed_from_u64(page_seed ^ 0x5E55);
-            viewer.session_with(
+            viewer.scan(
                 &page,
                 &mut state,
                 model,
@@ -172,6 +160,7 @@ pub fn simulate(
                 &mut SessionHooks {
                     artwork_response: ARTWORK_RESPONSE,
                     record: Some(&mut record),
+                    ..SessionHooks::default()
                 },
             );
             SimView {
@@ -290,16 +279,7 @@ pub fn replay(
     }
     let popular = most_played_variants(store, model)?;
     // The states of the viewers the log holds, as the policy sees them.
-    let population = Population::generate(
-        crate::catalog::sample::POPULATION_SEED,
-        crate::catalog::sample::POPULATION_VIEWERS,
-        &store.titles()?,
-    );
-    let members: BTreeMap<String, crate::store::Member> = store
-        .members()?
-        .into_iter()
-        .map(|m| (m.name.clone(), m))
-        .collect();
+    let (population, members) = population_of(store)?;
     let logged: Vec<usize> = log.views.iter().map(|v| v.viewer).collect();
     let states = states_of(store, model, &population, &members, &logged)?;
     let state_of: BTreeMap<usize, &ProfileState> = states.iter().map(|(v, s)| (*v, s)).collect();
@@ -392,28 +372,7 @@ fn replay_difference(per_viewer: &[[[f64; 4]; 3]], a: usize, b: usize, seed: u64
         }
         s[0] / s[1].max(1.0) - s[2] / s[3].max(1.0)
     };
-    let point = ratio(&mut (0..per_viewer.len()));
-    if per_viewer.is_empty() {
-        return Interval {
-            mean: 0.0,
-            low: 0.0,
-            high: 0.0,
-        };
-    }
-    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0xD1FF);
-    let mut draws: Vec<f64> = (0..RESAMPLES)
-        .map(|_| {
-            let n = per_viewer.len();
-            let idx: Vec<usize> = (0..n).map(|_| rng.gen_range(0..n)).collect();
-            ratio(&mut idx.into_iter())
-        })
-        .collect();
-    draws.sort_by(f64::total_cmp);
-    Interval {
-        mean: point,
-        low: percentile(&draws, 0.025).unwrap_or(point),
-        high: percentile(&draws, 0.975).unwrap_or(point),
-    }
+    bootstrap_interval(per_viewer.len(), RESAMPLES, seed ^ 0xD1FF, ratio)
 }
 
 /// Each title's variant played from most often in the stored events (the

@@ -2,7 +2,7 @@
 //! (tastes drawn from the population's generator, seeded) are shown the
 //! onboarding set and pick the [`MIN_PICKS`] titles of it they like most;
 //! then they live four weeks of sessions ([`SESSION_DAYS`]), each one the
-//! A/B test's scan model (`abtest::Viewer::session`) on the page of that
+//! A/B test's scan model (`viewer::Viewer::session`) on the page of that
 //! moment, with their plays folded in. The same members, with the same
 //! random draws, live the month a second time without onboarding: their
 //! first page is the one a new profile with no history gets (popularity,
@@ -12,10 +12,10 @@
 //! discovery.
 //! Differences are paired by member, with bootstrap 95 % intervals.
 
-use super::abtest::{play_bar, session_context, usual_device, Viewer};
 use super::coldstart_db::onboarded_profile;
 use super::metrics::{paired_interval, percentile, Interval};
 use super::onboarding_set::new_viewers;
+use super::viewer::{play_bar, session_context, usual_device, Viewer};
 use crate::catalog::population::{Population, SimViewer};
 use crate::catalog::MemberKind;
 use crate::rank::{
@@ -167,29 +167,22 @@ pub fn simulate(model: &Model, config: &RankerConfig, n: usize, seed: u64) -> Mo
             );
             let picks = favourite_picks(&population, sim, model, &sets[sim.maturity.as_str()]);
             let draws = seed ^ (i as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-            let onboarded = onboarded_profile(&member, &picks, model, &join);
-            let fresh = ProfileState::from_events(&member, &[], model);
+            // The same member and draws from either first page.
+            let month = |start| {
+                live_month(
+                    model,
+                    config,
+                    &population,
+                    sim,
+                    &member,
+                    start,
+                    &picks,
+                    draws,
+                )
+            };
             (
-                live_month(
-                    model,
-                    config,
-                    &population,
-                    sim,
-                    &member,
-                    onboarded,
-                    &picks,
-                    draws,
-                ),
-                live_month(
-                    model,
-                    config,
-                    &population,
-                    sim,
-                    &member,
-                    fresh,
-                    &picks,
-                    draws,
-                ),
+                month(onboarded_profile(&member, &picks, model, &join)),
+                month(ProfileState::from_events(&member, &[], model)),
             )
         })
         .collect();

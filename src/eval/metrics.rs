@@ -161,28 +161,27 @@ pub struct Interval {
     pub high: f64,
 }
 
-/// The mean of `a[i] − b[i]` with a paired percentile bootstrap 95 % interval:
-/// `resamples` draws of the pairs with replacement, seeded.
-pub fn paired_interval(a: &[f64], b: &[f64], resamples: usize, seed: u64) -> Interval {
+/// A statistic of `n` units with a 95 % percentile bootstrap interval:
+/// `resamples` draws of `n` units with replacement, seeded. `stat` is given
+/// the units' indices (each unit once, in order, for the point estimate).
+pub fn bootstrap_interval(
+    n: usize,
+    resamples: usize,
+    seed: u64,
+    mut stat: impl FnMut(&mut dyn Iterator<Item = usize>) -> f64,
+) -> Interval {
     use rand::{Rng, SeedableRng};
-    let d: Vec<f64> = a.iter().zip(b).map(|(x, y)| x - y).collect();
-    let mean = |v: &mut dyn Iterator<Item = f64>, n: usize| v.sum::<f64>() / n.max(1) as f64;
-    let point = mean(&mut d.iter().copied(), d.len());
-    if d.is_empty() {
+    if n == 0 {
         return Interval {
             mean: 0.0,
             low: 0.0,
             high: 0.0,
         };
     }
+    let point = stat(&mut (0..n));
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
     let mut draws: Vec<f64> = (0..resamples)
-        .map(|_| {
-            mean(
-                &mut (0..d.len()).map(|_| d[rng.gen_range(0..d.len())]),
-                d.len(),
-            )
-        })
+        .map(|_| stat(&mut (0..n).map(|_| rng.gen_range(0..n))))
         .collect();
     draws.sort_by(f64::total_cmp);
     Interval {
@@ -192,40 +191,61 @@ pub fn paired_interval(a: &[f64], b: &[f64], resamples: usize, seed: u64) -> Int
     }
 }
 
+/// `f(B) − f(A)` of two independent samples with a 95 % percentile bootstrap
+/// interval: `resamples` times, A and then B resampled with replacement,
+/// each on its own, seeded. `None` when either sample is empty.
+pub fn two_sample_interval<T>(
+    a: &[&T],
+    b: &[&T],
+    resamples: usize,
+    seed: u64,
+    f: impl Fn(&[&T]) -> f64,
+) -> Option<(f64, f64)> {
+    use rand::{Rng, SeedableRng};
+    if a.is_empty() || b.is_empty() {
+        return None;
+    }
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+    let mut resample = |arm: &[&T]| -> f64 {
+        let drawn: Vec<&T> = (0..arm.len())
+            .map(|_| arm[rng.gen_range(0..arm.len())])
+            .collect();
+        f(&drawn)
+    };
+    let mut draws: Vec<f64> = (0..resamples)
+        .map(|_| {
+            let fa = resample(a);
+            resample(b) - fa
+        })
+        .collect();
+    draws.sort_by(f64::total_cmp);
+    Some((percentile(&draws, 0.025)?, percentile(&draws, 0.975)?))
+}
+
+/// The mean of `a[i] − b[i]` with a paired percentile bootstrap 95 % interval:
+/// `resamples` draws of the pairs with replacement, seeded.
+pub fn paired_interval(a: &[f64], b: &[f64], resamples: usize, seed: u64) -> Interval {
+    let d: Vec<f64> = a.iter().zip(b).map(|(x, y)| x - y).collect();
+    bootstrap_interval(d.len(), resamples, seed, |draw| {
+        draw.map(|i| d[i]).sum::<f64>() / d.len() as f64
+    })
+}
+
 /// A ratio Σ numerator / Σ denominator over clusters (e.g. plays over
 /// impressions, one cluster per member) with a 95 % percentile bootstrap
 /// interval that resamples whole clusters, `resamples` times, seeded: the
 /// tiles of one member are not independent draws.
 pub fn cluster_ratio_interval(clusters: &[(f64, f64)], resamples: usize, seed: u64) -> Interval {
-    use rand::{Rng, SeedableRng};
-    let ratio = |it: &mut dyn Iterator<Item = (f64, f64)>| {
-        let (n, d) = it.fold((0.0, 0.0), |(n, d), (x, y)| (n + x, d + y));
+    bootstrap_interval(clusters.len(), resamples, seed, |draw| {
+        let (n, d) = draw
+            .map(|i| clusters[i])
+            .fold((0.0, 0.0), |(n, d), (x, y)| (n + x, d + y));
         if d > 0.0 {
             n / d
         } else {
             0.0
         }
-    };
-    let point = ratio(&mut clusters.iter().copied());
-    if clusters.is_empty() {
-        return Interval {
-            mean: 0.0,
-            low: 0.0,
-            high: 0.0,
-        };
-    }
-    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
-    let mut draws: Vec<f64> = (0..resamples)
-        .map(|_| {
-            ratio(&mut (0..clusters.len()).map(|_| clusters[rng.gen_range(0..clusters.len())]))
-        })
-        .collect();
-    draws.sort_by(f64::total_cmp);
-    Interval {
-        mean: point,
-        low: percentile(&draws, 0.025).unwrap_or(point),
-        high: percentile(&draws, 0.975).unwrap_or(point),
-    }
+    })
 }
 
 #[cfg(test)]

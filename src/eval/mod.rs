@@ -23,4 +23,5 @@ pub mod retention_chart;
 pub mod retention_report;
 pub mod retention_run;
 pub mod snapshot;
+pub mod viewer;
 pub mod winback;

@@ -1,13 +1,13 @@
 //! The onboarding set itself, scored on simulated new members: viewers drawn
 //! afresh from the sample population's generator (seeded; the titles'
 //! latent quality is the population's own), who like a title when its true
-//! appeal reaches their bar (`abtest::play_bar`: their top 10 % of the
+//! appeal reaches their bar (`viewer::play_bar`: their top 10 % of the
 //! catalog). A set works for a member when it shows them at least
 //! [`MIN_PICKS`] titles they like; its diversity is the number of distinct
 //! first genres and the mean pairwise content distance of its titles.
 
-use super::abtest::play_bar;
 use super::metrics::{paired_interval, Interval};
+use super::viewer::play_bar;
 use crate::catalog::population::{Population, SimViewer};
 use crate::catalog::sample::POPULATION_SEED;
 use crate::catalog::{Maturity, Title};

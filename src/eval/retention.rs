@@ -6,7 +6,7 @@
 //!
 //! In words: a member opens the service `habit` times a week, evenly spread,
 //! at their usual hour on their usual device. Each session is the A/B test's
-//! scan model (`abtest::Viewer`) cut off after `patience` tiles (10–20). If
+//! scan model (`viewer::Viewer`) cut off after `patience` tiles (10–20). If
 //! nothing was played by then, the member searches for one of their three
 //! strongest tastes (a genre or a tag, by name) and reads the first
 //! [`SEARCH_READ`] results; a play there saves the session, otherwise it
@@ -16,7 +16,7 @@
 //! times the rate of one who never fails. Every draw comes from the
 //! member's own seeded generator.
 
-use super::abtest::{play, play_bar, session_context, usual_device, Viewer};
+use super::viewer::{play, play_bar, session_context, usual_device, SessionHooks, Viewer};
 use crate::catalog::population::{Population, SimViewer};
 use crate::rank::{search, Model, PageRequest, ProfileState, RankerConfig};
 use crate::store::Member;
@@ -157,8 +157,11 @@ impl Liver<'_> {
                 };
                 n += 1;
                 let page = req.page();
-                let scan =
-                    viewer.session_within(&page, state, self.model, &ctx, rng, habits.patience);
+                let mut hooks = SessionHooks {
+                    patience: Some(habits.patience),
+                    ..SessionHooks::default()
+                };
+                let scan = viewer.scan(&page, state, self.model, &ctx, rng, &mut hooks);
                 let record = if !scan.plays.is_empty() {
                     SessionRecord {
                         week,
@@ -184,7 +187,7 @@ impl Liver<'_> {
                     let hit = results.iter().enumerate().find_map(|(i, r)| {
                         let t = self.model.title_index(&r.title_id)?;
                         viewer
-                            .would_play(t, &[], state, self.model, rng)
+                            .would_play(t, &[], state, self.model, rng, 0.0)
                             .then_some((i, t))
                     });
                     match hit {

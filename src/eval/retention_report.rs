@@ -5,11 +5,9 @@
 //! resampled within each arm, [`BOOTSTRAP`] times, seeded).
 
 use super::abtest::Difference;
-use super::metrics::{effective_catalog_size, percentile};
+use super::metrics::{effective_catalog_size, percentile, two_sample_interval};
 use super::retention::{Found, MemberWeeks};
 use super::retention_run::Outcome;
-use rand::{Rng, SeedableRng};
-use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 
 /// Bootstrap resamples per interval.
@@ -149,30 +147,10 @@ pub fn bootstrap_difference(
     seed: u64,
 ) -> Difference {
     let point = f(b) - f(a);
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    fn resample<'a>(arm: &[&'a MemberWeeks], rng: &mut ChaCha8Rng) -> Vec<&'a MemberWeeks> {
-        (0..arm.len())
-            .map(|_| arm[rng.gen_range(0..arm.len())])
-            .collect()
-    }
-    let mut draws: Vec<f64> = if a.is_empty() || b.is_empty() {
-        vec![point]
-    } else {
-        (0..BOOTSTRAP)
-            .map(|_| {
-                let (ra, rb) = (resample(a, &mut rng), resample(b, &mut rng));
-                f(&rb) - f(&ra)
-            })
-            .collect()
-    };
-    draws.sort_by(f64::total_cmp);
     Difference {
         metric: name.to_string(),
         b_minus_a: point,
-        ci95: (
-            percentile(&draws, 0.025).unwrap_or(point),
-            percentile(&draws, 0.975).unwrap_or(point),
-        ),
+        ci95: two_sample_interval(a, b, BOOTSTRAP, seed, f).unwrap_or((point, point)),
     }
 }
 

@@ -5,9 +5,10 @@
 //! in parallel within a chunk, so a caller sees the curves grow and can
 //! stop between chunks. The report is `retention_report.rs`.
 
-use super::abtest::{sample_viewers, Arms};
+use super::abtest::Arms;
 use super::retention::{member_rng, Liver, MemberWeeks};
 use super::retention_report::{curve, report, RetentionReport};
+use super::viewer::sample_viewers;
 use crate::rank::ProfileState;
 use crate::store::{Store, StoreError};
 use rand::Rng;
@@ -48,13 +49,13 @@ pub struct Plan<'a> {
 
 /// The members (read from the store on this thread) ready to be simulated.
 pub struct Prepared {
-    sampled: super::abtest::Sampled,
+    sampled: super::viewer::Sampled,
 }
 
 /// Read the sampled members' histories; the rest runs without the store.
 pub fn prepare(store: &Store, members: usize, seed: u64) -> Result<Prepared, StoreError> {
     Ok(Prepared {
-        sampled: sample_viewers(store, members, seed)?,
+        sampled: sample_viewers(store, members, seed, super::abtest::WHO_NEEDS)?,
     })
 }
 

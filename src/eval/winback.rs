@@ -13,9 +13,10 @@
 //! series itself reaching it. A tempted member comes back with chance
 //! [`RETURN_IF_TEMPTED`] (on top of the base chance).
 
-use super::abtest::{play_bar, session_context, usual_device, Arms, Viewer};
+use super::abtest::Arms;
 use super::metrics::{paired_interval, Interval};
 use super::retention_run::{member, population, Outcome, Prepared};
+use super::viewer::{play_bar, session_context, usual_device, Viewer};
 use crate::rank::digest::{compose, generic, Digest};
 use crate::rank::PageRequest;
 use rand::{Rng, SeedableRng};
@@ -103,9 +104,9 @@ pub fn simulate(
                             return false;
                         };
                         if o.state.titles.contains_key(&t) {
-                            l.kind == "new_episodes" && viewer.likes(t, model, &mut noise)
+                            l.kind == "new_episodes" && viewer.likes(t, model, &mut noise, 0.0)
                         } else {
-                            viewer.would_play(t, &[], &o.state, model, &mut noise)
+                            viewer.would_play(t, &[], &o.state, model, &mut noise, 0.0)
                         }
                     })
                 });

@@ -48,24 +48,7 @@ impl Ease {
     ///
     /// Scores use the same column weights. Zero exponents and γ = 0 give plain EASE.
     pub fn train_weighted(lists: &[Vec<Positive>], n_titles: usize, p: ItemModelParams) -> Ease {
-        let sorted: Vec<Vec<Positive>>;
-        let lists = if lists
-            .iter()
-            .all(|l| l.windows(2).all(|w| w[0].item < w[1].item))
-        {
-            lists
-        } else {
-            sorted = lists
-                .iter()
-                .map(|l| {
-                    let mut l = l.clone();
-                    l.sort_by_key(|x| x.item);
-                    l.dedup_by_key(|x| x.item);
-                    l
-                })
-                .collect();
-            &sorted
-        };
+        let lists = &*by_item(lists);
         let mut item_count = vec![0f64; n_titles];
         for list in lists {
             for x in list {
@@ -139,6 +122,27 @@ impl Ease {
         }
         s
     }
+}
+
+/// Each list sorted by item with each item once (the first of a repeat
+/// kept), borrowed as it is when it already is.
+pub(super) fn by_item(lists: &[Vec<Positive>]) -> std::borrow::Cow<'_, [Vec<Positive>]> {
+    if lists
+        .iter()
+        .all(|l| l.windows(2).all(|w| w[0].item < w[1].item))
+    {
+        return lists.into();
+    }
+    lists
+        .par_iter()
+        .map(|l| {
+            let mut l = l.clone();
+            l.sort_by_key(|x| x.item);
+            l.dedup_by_key(|x| x.item);
+            l
+        })
+        .collect::<Vec<_>>()
+        .into()
 }
 
 /// Titles per block of Gram columns that one thread fills.

@@ -200,21 +200,12 @@ impl Normalised {
         let eig = small
             .self_adjoint_eigen(Side::Lower)
             .expect("a Gram matrix is symmetric");
-        let u = eig.U();
-        // Eigenvalues ascend: the last `rank` columns are the strongest directions.
+        // Eigenvalues ascend: the last `keep` columns are the strongest
+        // directions, taken strongest first.
         let keep = rank.min(width);
-        let mut basis = Array2::<f32>::zeros((n, keep));
-        basis
-            .axis_iter_mut(Axis(0))
-            .into_par_iter()
-            .enumerate()
-            .for_each(|(i, mut row)| {
-                for (c, x) in row.iter_mut().enumerate() {
-                    let col = width - 1 - c;
-                    *x = (0..width).map(|r| q[[i, r]] * u[(r, col)]).sum();
-                }
-            });
-        basis
+        let strongest = eig.U().subcols(width - keep, keep).reverse_cols();
+        let basis = as_faer(&q) * strongest;
+        Array2::from_shape_fn((n, keep), |(i, j)| basis[(i, j)])
     }
 }
 

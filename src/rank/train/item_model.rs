@@ -3,11 +3,10 @@
 //! its liked titles at once (so feedback counts without retraining) and give
 //! each title its neighbours.
 
-use super::ease::{Ease, Positive};
+use super::ease::{by_item, Ease, Positive};
 use super::graph_filter::GraphFilter;
 use crate::rank::config::ItemModelParams;
 use ndarray::Array1;
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// Up to this many titles the exact EASE inverse is used (two n × n f64
@@ -23,19 +22,11 @@ pub enum ItemModel {
 impl ItemModel {
     /// Train the form that suits `n_titles` on each member's positives.
     pub fn train(lists: &[Vec<Positive>], n_titles: usize, p: ItemModelParams, seed: u64) -> Self {
+        let lists = by_item(lists);
         if n_titles <= EXACT_MAX_TITLES {
-            ItemModel::Exact(Ease::train_weighted(lists, n_titles, p))
+            ItemModel::Exact(Ease::train_weighted(&lists, n_titles, p))
         } else {
-            let sorted: Vec<Vec<Positive>> = lists
-                .par_iter()
-                .map(|l| {
-                    let mut l = l.clone();
-                    l.sort_by_key(|x| x.item);
-                    l.dedup_by_key(|x| x.item);
-                    l
-                })
-                .collect();
-            ItemModel::Filter(GraphFilter::train(&sorted, n_titles, p.filter, seed))
+            ItemModel::Filter(GraphFilter::train(&lists, n_titles, p.filter, seed))
         }
     }
 
@@ -47,22 +38,15 @@ impl ItemModel {
         }
     }
 
-    /// Each title's weights to every other title, as (title, weight) rows for
-    /// choosing neighbours: EASE's dense row, or the filter's kept links.
-    pub fn neighbour_candidates(&self, title: usize) -> Vec<(usize, f32)> {
+    /// Each title's weights to other titles, as (title, weight), for choosing
+    /// neighbours: EASE's dense row, or the filter's kept links.
+    pub fn neighbour_candidates(&self, title: usize) -> impl Iterator<Item = (usize, f32)> + '_ {
+        use rayon::iter::Either;
         match self {
-            ItemModel::Exact(e) => e.b.row(title).iter().copied().enumerate().collect(),
-            ItemModel::Filter(f) => f.links[title]
-                .iter()
-                .map(|&(j, w)| (j as usize, w))
-                .collect(),
-        }
-    }
-
-    pub fn n_titles(&self) -> usize {
-        match self {
-            ItemModel::Exact(e) => e.b.nrows(),
-            ItemModel::Filter(f) => f.links.len(),
+            ItemModel::Exact(e) => Either::Left(e.b.row(title).into_iter().copied().enumerate()),
+            ItemModel::Filter(f) => {
+                Either::Right(f.links[title].iter().map(|&(j, w)| (j as usize, w)))
+            }
         }
     }
 }

@@ -91,13 +91,7 @@ impl Signals {
             use rayon::prelude::*;
             (0..n)
                 .into_par_iter()
-                .map(|i| {
-                    top_k(
-                        item_model.neighbour_candidates(i).into_iter(),
-                        i,
-                        NEIGHBOURS,
-                    )
-                })
+                .map(|i| top_k(item_model.neighbour_candidates(i), i, NEIGHBOURS))
                 .collect()
         };
 
