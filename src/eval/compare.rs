@@ -87,12 +87,40 @@ pub struct WhyMoved {
     #[serde(flatten)]
     pub change: Move,
     pub changes: Vec<FeatureChange>,
+    /// Set when a side's scores came from an external ranker: Marquee's
+    /// features and weights do not explain that side, its score does.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scored_by: Option<ScoredBy>,
+}
+
+/// A move on a page whose scores came from outside Marquee.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScoredBy {
+    /// The external side(s), e.g. "ranker-file:scores.parquet on B".
+    pub source: String,
+    pub score_a: f64,
+    pub score_b: f64,
+}
+
+/// The ranker a page's scores came from, when not Marquee's own (a
+/// fallback page is Marquee's).
+fn external_source(page: &Page) -> Option<&str> {
+    page.ranker
+        .as_ref()
+        .filter(|r| r.fallback.is_none())
+        .map(|r| r.source.as_str())
 }
 
 impl WhyMoved {
     /// "↑7: device_match +0.21 (weight 0.16 → 0.40)" for the biggest change.
     pub fn summary(&self) -> String {
         let mut s = format!("{} {} in {}", self.change.label(), self.name, self.row);
+        if let Some(by) = &self.scored_by {
+            return s + &format!(
+                "; score {:+.2} → {:+.2} (scores from {})",
+                by.score_a, by.score_b, by.source
+            );
+        }
         for c in self.changes.iter().take(2) {
             s += &format!(
                 "; {} {:+.2} ({:+.2} → {:+.2}, weight {:.2} → {:.2})",
@@ -166,6 +194,13 @@ pub fn why_moved(
             .cmp(&x.1.change.size())
             .then(x.1.title_id.cmp(&y.1.title_id))
     });
+    let external = match (external_source(a), external_source(b)) {
+        (None, None) => None,
+        (Some(x), None) => Some(format!("{x} on A")),
+        (None, Some(y)) => Some(format!("{y} on B")),
+        (Some(x), Some(y)) => Some(format!("{x} on A, {y} on B")),
+    };
+    let score = |p: &Page, id: &str| p.item(id).map_or(0.0, |i| i.score);
     moves
         .into_iter()
         .take(n)
@@ -174,9 +209,16 @@ pub fn why_moved(
             title_id: tile.title_id.clone(),
             name: tile.name.clone(),
             change: tile.change,
-            // Learned features only: the baseline has no weight to show.
+            scored_by: external.as_ref().map(|source| ScoredBy {
+                source: source.clone(),
+                score_a: score(a, &tile.title_id),
+                score_b: score(b, &tile.title_id),
+            }),
+            // Learned features only (the baseline has no weight to show),
+            // and none when a side's scores are not Marquee's.
             changes: changed_contributions(a, b, &tile.title_id)
                 .into_iter()
+                .filter(|_| external.is_none())
                 .filter_map(|(feature, ca, cb)| {
                     let i = Feature::from_name(&feature)?.index();
                     Some(FeatureChange {
@@ -240,5 +282,44 @@ mod tests {
         assert_eq!(tile("trending", "t2"), Move::Up(1));
         assert_eq!(tile("old", "o"), Move::Gone);
         assert_eq!(Move::Up(3).label(), "↑3");
+    }
+
+    #[test]
+    fn a_move_on_an_external_rankers_page_is_told_by_its_score_not_marquees_weights() {
+        let contributed = |t: &str, score: f64| {
+            let mut i = fixtures::item(t, 80);
+            i.score = score;
+            i.explanation.contributions = vec![crate::rank::serve::page::Contribution {
+                feature: "freshness".into(),
+                value: 0.5,
+            }];
+            i
+        };
+        let a = fixtures::page(vec![(
+            "picks",
+            vec![contributed("x", 0.9), contributed("y", 0.4)],
+        )]);
+        let mut b = fixtures::page(vec![(
+            "picks",
+            vec![fixtures::item("y", 80), fixtures::item("x", 80)],
+        )]);
+        b.rows[0].items[0].score = 0.8;
+        b.ranker = Some(crate::rank::external::RankerStatus {
+            source: "ranker-file:s.csv".into(),
+            fallback: None,
+        });
+        let w = [1.0; NF];
+        let why = why_moved(&a, &b, &diff_pages(&a, &b), &w, &w, 5);
+        let y = why.iter().find(|m| m.title_id == "y").unwrap();
+        assert!(y.changes.is_empty(), "{:?}", y.changes);
+        assert_eq!(
+            y.summary(),
+            "↑1 y in picks; score +0.40 → +0.80 (scores from ranker-file:s.csv on B)"
+        );
+        // A page that fell back is Marquee's own: its features explain it.
+        b.ranker.as_mut().unwrap().fallback = Some("the ranker died".into());
+        let why = why_moved(&a, &b, &diff_pages(&a, &b), &w, &w, 5);
+        assert!(why.iter().all(|m| m.scored_by.is_none()));
+        assert!(why.iter().any(|m| !m.changes.is_empty()));
     }
 }
