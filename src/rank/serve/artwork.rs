@@ -54,17 +54,7 @@ impl ArtworkChooser {
         let cells = engagement_cells(engagement, model.alpha);
         if !cells.is_empty() && signals.als.user.nrows() == signals.member_themes.len() {
             let x = signals.fold_in(&cells);
-            let xn = x.dot(&x).sqrt().max(1e-9);
-            let mut sims: Vec<(f32, usize)> = signals
-                .als
-                .user
-                .rows()
-                .into_iter()
-                .enumerate()
-                .map(|(m, u)| (u.dot(&x) / (u.dot(&u).sqrt().max(1e-9) * xn), m))
-                .collect();
-            sims.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-            for &(_, m) in sims.iter().take(NEIGHBOURS) {
+            for m in signals.als.nearest_users(&x, NEIGHBOURS) {
                 for (h, &c) in hits.iter_mut().zip(&signals.member_themes[m]) {
                     *h += NEIGHBOUR_WEIGHT * c as f64;
                 }

@@ -6,6 +6,7 @@
 
 use super::page::round6;
 use super::score::PageScorer;
+use crate::rank::Model;
 use fuzzy_matcher::skim::SkimMatcherV2;
 use fuzzy_matcher::FuzzyMatcher;
 use serde::Serialize;
@@ -57,29 +58,32 @@ pub struct SearchResult {
     pub rated_down: bool,
 }
 
-/// A title that matched, before it is ranked and resolved.
-struct Hit {
+/// A title that matched a query's text, before any profile is involved.
+#[derive(Debug, Clone)]
+pub struct TextHit {
     title: usize,
+    quality: i64,
     field: MatchField,
     matched: String,
     positions: Vec<usize>,
-    score: f64,
-    rated_down: bool,
 }
 
 /// Search the catalog for `query`; at most `limit` hits, best first.
 pub fn search(s: &PageScorer, query: &str, limit: usize) -> Vec<SearchResult> {
+    rank_hits(s, &text_hits(s.model, query), limit)
+}
+
+/// Every title whose text matches `query`, at every maturity (ranking
+/// applies the profile's limit). It depends on the query and the catalog
+/// only, so one query searched for many profiles is matched once.
+pub fn text_hits(model: &Model, query: &str) -> Vec<TextHit> {
     let query = query.trim();
     if query.is_empty() {
         return vec![];
     }
     let matcher = SkimMatcherV2::default().ignore_case();
-    let model = s.model;
-    let mut hits: Vec<(i64, Hit)> = vec![];
+    let mut hits = vec![];
     for (t, title) in model.titles.iter().enumerate() {
-        if !s.profile.maturity.allows(title.maturity) {
-            continue;
-        }
         let mut best: Option<(i64, MatchField, String, Vec<usize>)> = None;
         let mut consider = |field: MatchField, text: &str, penalty: i64| {
             if let Some((q, pos)) = matcher.fuzzy_indices(text, query) {
@@ -121,51 +125,66 @@ pub fn search(s: &PageScorer, query: &str, limit: usize) -> Vec<SearchResult> {
                 best = Some((q, MatchField::Title, title.name.clone(), pos));
             }
         }
-        if let Some((q, field, matched, positions)) = best {
-            hits.push((
-                q,
-                Hit {
-                    title: t,
-                    field,
-                    matched,
-                    positions,
-                    score: 0.0,
-                    rated_down: s.profile.thumbed_down(t),
-                },
-            ));
+        if let Some((quality, field, matched, positions)) = best {
+            hits.push(TextHit {
+                title: t,
+                quality,
+                field,
+                matched,
+                positions,
+            });
         }
     }
-    let top = hits.iter().map(|h| h.0).max().unwrap_or(1).max(1) as f64;
+    hits
+}
+
+/// The text hits within the profile's maturity limit, ordered by match
+/// quality blended with its own score; at most `limit`, resolved.
+pub fn rank_hits(s: &PageScorer, hits: &[TextHit], limit: usize) -> Vec<SearchResult> {
+    let model = s.model;
+    let allowed: Vec<&TextHit> = hits
+        .iter()
+        .filter(|h| s.profile.maturity.allows(model.titles[h.title].maturity))
+        .collect();
+    let top = allowed.iter().map(|h| h.quality).max().unwrap_or(1).max(1) as f64;
     let cal = &model.trained.calibration;
-    for (q, h) in &mut hits {
-        // A title rated down has told us its personal part: none. It is still
-        // found by name, but sinks below every other match of the same quality.
-        let personal = if h.rated_down {
-            0.0
-        } else {
-            cal.probability(s.score(h.title))
-        };
-        h.score = 0.7 * (*q as f64 / top) + 0.3 * personal;
-    }
-    hits.sort_by(|a, b| {
-        b.1.score
-            .total_cmp(&a.1.score)
-            .then_with(|| model.titles[a.1.title].id.cmp(&model.titles[b.1.title].id))
+    let mut ranked: Vec<(f64, bool, &TextHit)> = allowed
+        .into_iter()
+        .map(|h| {
+            // A title rated down has told us its personal part: none. It is still
+            // found by name, but sinks below every other match of the same quality.
+            let rated_down = s.profile.thumbed_down(h.title);
+            let personal = if rated_down {
+                0.0
+            } else {
+                cal.probability(s.score(h.title))
+            };
+            (
+                0.7 * (h.quality as f64 / top) + 0.3 * personal,
+                rated_down,
+                h,
+            )
+        })
+        .collect();
+    ranked.sort_by(|a, b| {
+        b.0.total_cmp(&a.0)
+            .then_with(|| model.titles[a.2.title].id.cmp(&model.titles[b.2.title].id))
     });
-    hits.into_iter()
+    ranked
+        .into_iter()
         .take(limit)
-        .map(|(_, h)| {
+        .map(|(score, rated_down, h)| {
             let t = &model.titles[h.title];
             SearchResult {
                 title_id: t.id.clone(),
                 name: t.name.clone(),
                 year: t.year,
                 field: h.field.as_str(),
-                matched: h.matched,
-                positions: h.positions,
-                score: round6(h.score),
+                matched: h.matched.clone(),
+                positions: h.positions.clone(),
+                score: round6(score),
                 match_pct: s.scored[h.title].match_pct,
-                rated_down: h.rated_down,
+                rated_down,
             }
         })
         .collect()

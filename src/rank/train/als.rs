@@ -29,6 +29,10 @@ pub struct Als {
     /// every fold-in needs it, and it costs titles × factors² to make.
     #[serde(skip)]
     item_gram: OnceLock<Array2<f64>>,
+    /// ‖x_u‖ of every member's factors, made on first use and kept: every
+    /// page's artwork chooser compares the profile with all members.
+    #[serde(skip)]
+    user_norms: OnceLock<Vec<f32>>,
 }
 
 /// Solve (YᵀY + Σ (c−1) y yᵀ + λI) x = Σ c p y for one row.
@@ -148,7 +152,36 @@ impl Als {
             user,
             item,
             item_gram: OnceLock::new(),
+            user_norms: OnceLock::new(),
         }
+    }
+
+    /// The `n` members nearest to `x` by cosine of their factors, nearest
+    /// first (ties by member row).
+    pub fn nearest_users(&self, x: &Array1<f32>, n: usize) -> Vec<usize> {
+        let norms = self.user_norms.get_or_init(|| {
+            self.user
+                .rows()
+                .into_iter()
+                .map(|u| u.dot(&u).sqrt().max(1e-9))
+                .collect()
+        });
+        let xn = x.dot(x).sqrt().max(1e-9);
+        let mut sims: Vec<(f32, usize)> = self
+            .user
+            .rows()
+            .into_iter()
+            .zip(norms)
+            .enumerate()
+            .map(|(m, (u, norm))| (u.dot(x) / (norm * xn), m))
+            .collect();
+        let nearer = |a: &(f32, usize), b: &(f32, usize)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
+        if sims.len() > n {
+            sims.select_nth_unstable_by(n, nearer);
+            sims.truncate(n);
+        }
+        sims.sort_by(nearer);
+        sims.into_iter().map(|(_, m)| m).collect()
     }
 
     /// A profile's vector from its cells, without retraining (fold-in).
