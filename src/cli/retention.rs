@@ -110,9 +110,9 @@ fn print_win_back(w: &WinbackReport) {
 
 fn print_report(r: &RetentionReport) {
     outln!(
-        "Weekly retention, {} weeks ({} members)",
+        "Weekly retention, {} weeks ({} members, each living both arms from one seed)",
         r.weeks,
-        r.a.members + r.b.members
+        r.a.members
     );
     for line in chart(
         &r.a.retention,

@@ -128,6 +128,10 @@ impl Liver<'_> {
         rng: &mut ChaCha8Rng,
     ) -> MemberWeeks {
         let habits = Habits::draw(self.sim, rng);
+        // The weekly cancel draws have a generator of their own, so a member
+        // living both arms from one seed meets the same draw each week and
+        // cancels in one arm only when that week's chance differs.
+        let mut cancel_rng = ChaCha8Rng::seed_from_u64(rng.gen());
         let viewer = Viewer {
             population: self.population,
             sim: self.sim,
@@ -136,6 +140,8 @@ impl Liver<'_> {
             seen_elsewhere: vec![],
         };
         let queries = search_queries(self.model, self.sim);
+        // A query's matches depend on the catalog only: matched once, ranked per session.
+        let mut matched: Vec<Option<Vec<search::TextHit>>> = vec![None; queries.len()];
         let device = usual_device(self.sim);
         let mut out = MemberWeeks {
             habits,
@@ -181,8 +187,10 @@ impl Liver<'_> {
                     let results = if queries.is_empty() {
                         vec![]
                     } else {
-                        let query = &queries[rng.gen_range(0..queries.len())];
-                        search::search(&scorer, query, SEARCH_READ)
+                        let q = rng.gen_range(0..queries.len());
+                        let hits = matched[q]
+                            .get_or_insert_with(|| search::text_hits(self.model, &queries[q]));
+                        search::rank_hits(&scorer, hits, SEARCH_READ)
                     };
                     let hit = results.iter().enumerate().find_map(|(i, r)| {
                         let t = self.model.title_index(&r.title_id)?;
@@ -214,7 +222,7 @@ impl Liver<'_> {
                 };
                 out.sessions.push(record);
             }
-            if rng.gen_bool(weekly_cancel_chance(failed, days.len()).min(1.0)) {
+            if cancel_rng.gen::<f64>() < weekly_cancel_chance(failed, days.len()) {
                 out.cancelled_after = Some(week);
                 break;
             }

@@ -1,7 +1,8 @@
 //! The weekly retention experiment (`marquee abtest --weeks N`, the TUI's
-//! experiment screen): sampled population members, each assigned to arm A
-//! or B by a seeded coin, live N weeks of the retention model
-//! (`retention.rs`) on their arm's pages. Members are simulated in chunks,
+//! experiment screen): sampled population members live N weeks of the
+//! retention model (`retention.rs`) on arm A's pages and, from the same
+//! seed, on arm B's: a paired design, so B − A compares each member with
+//! themselves and a gap of a point or two is not lost in who was drawn. Members are simulated in chunks,
 //! in parallel within a chunk, so a caller sees the curves grow and can
 //! stop between chunks. The report is `retention_report.rs`.
 
@@ -11,14 +12,14 @@ use super::retention_report::{curve, report, RetentionReport};
 use super::viewer::sample_viewers;
 use crate::rank::ProfileState;
 use crate::store::{Store, StoreError};
-use rand::Rng;
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Members simulated between two progress reports.
 pub const CHUNK: usize = 50;
 
-/// One member's outcome, kept for the report and the win-back simulation.
+/// One member's outcome on one arm, kept for the report and the win-back
+/// simulation (every member has one on each arm, A first).
 #[derive(Debug, Clone)]
 pub struct Outcome {
     /// The population index.
@@ -68,34 +69,37 @@ pub fn simulate(
 ) -> Option<(RetentionReport, Vec<Outcome>)> {
     let s = &prepared.sampled;
     let total = s.histories.len();
-    let mut outcomes: Vec<Outcome> = Vec::with_capacity(total);
+    let mut outcomes: Vec<Outcome> = Vec::with_capacity(2 * total);
     for chunk in s.histories.chunks(CHUNK) {
         if cancel.load(Ordering::Relaxed) {
             return None;
         }
         let mut done: Vec<Outcome> = chunk
             .par_iter()
-            .map(|(v, events)| {
+            .flat_map_iter(|(v, events)| {
                 let sim = &s.population.viewers[*v];
                 let member = &s.members[&sim.name];
-                let mut rng = member_rng(plan.seed, *v);
-                let arm_b = rng.gen_bool(0.5);
-                let (model, config) = if arm_b { plan.arms.b } else { plan.arms.a };
-                let mut state = ProfileState::from_events(member, events, model);
-                let liver = Liver {
-                    model,
-                    config,
-                    population: &s.population,
-                    sim,
-                    member,
-                };
-                let weeks = liver.live(&mut state, plan.weeks, &mut rng);
-                Outcome {
-                    viewer: *v,
-                    arm_b,
-                    weeks,
-                    state,
-                }
+                // Paired: the member lives each arm from the same seed (the
+                // same habits, patience and weekly cancel draws).
+                [false, true].map(|arm_b| {
+                    let mut rng = member_rng(plan.seed, *v);
+                    let (model, config) = if arm_b { plan.arms.b } else { plan.arms.a };
+                    let mut state = ProfileState::from_events(member, events, model);
+                    let liver = Liver {
+                        model,
+                        config,
+                        population: &s.population,
+                        sim,
+                        member,
+                    };
+                    let weeks = liver.live(&mut state, plan.weeks, &mut rng);
+                    Outcome {
+                        viewer: *v,
+                        arm_b,
+                        weeks,
+                        state,
+                    }
+                })
             })
             .collect();
         outcomes.append(&mut done);
@@ -107,7 +111,7 @@ pub fn simulate(
                 .collect()
         };
         progress(&Partial {
-            done: outcomes.len(),
+            done: outcomes.len() / 2,
             total,
             retention_a: curve(&arm(false), plan.weeks),
             retention_b: curve(&arm(true), plan.weeks),

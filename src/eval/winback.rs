@@ -4,7 +4,8 @@
 //! as it would be that day), the generic digest everyone gets (the
 //! most-watched titles), or nothing. The same lapsed members receive each
 //! message with the same random draws (common random numbers), so the
-//! differences are paired by member.
+//! differences are paired by member. A member of the retention run who
+//! lapsed on both arms is two lapses here, each with draws of its own.
 //!
 //! In words: a lapsed member comes back on their own with chance
 //! [`BASE_RETURN`]. Reading a message, they are tempted when a line names a
@@ -93,7 +94,7 @@ pub fn simulate(
                 seen_elsewhere: vec![],
             };
             let mut rng = ChaCha8Rng::seed_from_u64(
-                seed ^ 0x0B4C_u64 ^ (o.viewer as u64).wrapping_mul(0x9E37_79B9),
+                seed ^ 0x0B4C_u64 ^ (o.viewer as u64).wrapping_mul(0x9E37_79B9) ^ o.arm_b as u64,
             );
             let u: f64 = rng.gen();
             let read = |d: Option<&Digest>| -> (bool, bool) {
