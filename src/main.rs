@@ -10,13 +10,9 @@ mod cli;
 use clap::Parser;
 
 fn main() {
-    // Rust ignores SIGPIPE, so `marquee rows | head` would panic on the closed
-    // pipe; take the default action and end quietly, as other tools do.
-    #[cfg(unix)]
-    // SAFETY: setting a signal's disposition to the default before any thread starts.
-    unsafe {
-        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
-    }
+    // SIGPIPE stays ignored (Rust's default): an external ranker process that
+    // dies must not take Marquee with it. A closed stdout (`marquee rows |
+    // head`) ends the process quietly in `text::print_out` instead.
     let args = match cli::Cli::try_parse() {
         Ok(args) => args,
         Err(e) => {

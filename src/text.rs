@@ -135,6 +135,10 @@ pub fn print_out(args: std::fmt::Arguments) {
     use std::io::Write;
     let mut out = stdout();
     if let Err(e) = out.write_fmt(args).and_then(|_| out.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            // The reader went away (`| head`): end as a tool killed by SIGPIPE would.
+            std::process::exit(141);
+        }
         panic!("failed printing to stdout: {e}");
     }
 }

@@ -125,7 +125,8 @@ class Ranker:
             if rank < EXPLAINED:
                 _, parts, weights = self.model.explain(0, row, item, user_weights=weights, N=3)
                 top = sorted(parts, key=lambda p: -p[1])[:3]
-                entry["contributions"] = {self.titles[i]: float(c) for i, c in top}
+                # Named by the history title each part comes from.
+                entry["contributions"] = {self.names.get(self.titles[i], self.titles[i]): float(c) for i, c in top}
                 if top and top[0][1] > 0:
                     anchor = self.titles[top[0][0]]
                     entry["reason"] = f"Because you watched {self.names.get(anchor, anchor)} (ALS)"

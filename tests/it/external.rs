@@ -52,6 +52,32 @@ fn page_json(db: &Path, extra: &[&str]) -> serde_json::Value {
     serde_json::from_str(&ok(db, &args)).unwrap()
 }
 
+/// Says hello, then closes its end of the request pipe: Marquee's next
+/// write meets a closed pipe (SIGPIPE once took the whole process down).
+const CLOSES_ITS_INPUT: &str = r#"
+import json, os, sys, time
+os.close(0)
+print(json.dumps({"version": 1, "type": "hello", "name": "closes"}), flush=True)
+time.sleep(5)
+"#;
+
+#[test]
+fn a_ranker_that_stops_reading_gets_a_fallback_page_not_a_dead_marquee() {
+    let Some(py) = python("a_ranker_that_stops_reading") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let db = sample_db(&dir);
+    let script = dir.path().join("closes.py");
+    std::fs::write(&script, CLOSES_ITS_INPUT).unwrap();
+    let ranker = format!("{py} {}", script.display());
+    let out = marquee(&db, &["--ranker", &ranker, "rows", "--profile", "ava"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{:?} {stdout}", out.status);
+    assert!(stdout.contains("fallback"), "{stdout}");
+    assert!(stdout.contains("Top Picks for Ava"), "{stdout}");
+}
+
 #[test]
 fn a_scores_csv_orders_the_page_and_what_does_not_match_is_counted() {
     let dir = tempfile::tempdir().unwrap();

@@ -347,7 +347,16 @@ fn explain_lines_on(
     let mut lines = vec![Line::from(vec![
         Span::styled(format!("score {:+.3}", item.score), theme.title()),
         Span::styled(format!("   {}% match", item.match_pct), theme.matched()),
-        Span::styled("   = sum of the contributions below", theme.dim()),
+        Span::styled(
+            // An external ranker's scores are placed on Marquee's scale by
+            // rank: its own contributions do not add up to that score.
+            if page.is_some_and(|p| p.ranker.as_ref().is_some_and(|r| r.fallback.is_none())) {
+                "   placed by the ranker's order; its parts below"
+            } else {
+                "   = sum of the contributions below"
+            },
+            theme.dim(),
+        ),
     ])];
     lines.push(Line::from(""));
     let contributions = &item.explanation.contributions;
