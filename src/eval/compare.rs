@@ -98,6 +98,8 @@ pub struct WhyMoved {
 pub struct ScoredBy {
     /// The external side(s), e.g. "ranker-file:scores.parquet on B".
     pub source: String,
+    /// Which sides: "A", "B" or "A and B".
+    pub sides: &'static str,
     pub score_a: f64,
     pub score_b: f64,
 }
@@ -117,8 +119,8 @@ impl WhyMoved {
         let mut s = format!("{} {} in {}", self.change.label(), self.name, self.row);
         if let Some(by) = &self.scored_by {
             return s + &format!(
-                "; score {:+.2} → {:+.2} (scores from {})",
-                by.score_a, by.score_b, by.source
+                "; score {:+.2} → {:+.2} (the external ranker's order on {})",
+                by.score_a, by.score_b, by.sides
             );
         }
         for c in self.changes.iter().take(2) {
@@ -196,9 +198,9 @@ pub fn why_moved(
     });
     let external = match (external_source(a), external_source(b)) {
         (None, None) => None,
-        (Some(x), None) => Some(format!("{x} on A")),
-        (None, Some(y)) => Some(format!("{y} on B")),
-        (Some(x), Some(y)) => Some(format!("{x} on A, {y} on B")),
+        (Some(x), None) => Some((format!("{x} on A"), "A")),
+        (None, Some(y)) => Some((format!("{y} on B"), "B")),
+        (Some(x), Some(y)) => Some((format!("{x} on A, {y} on B"), "A and B")),
     };
     let score = |p: &Page, id: &str| p.item(id).map_or(0.0, |i| i.score);
     moves
@@ -209,8 +211,9 @@ pub fn why_moved(
             title_id: tile.title_id.clone(),
             name: tile.name.clone(),
             change: tile.change,
-            scored_by: external.as_ref().map(|source| ScoredBy {
+            scored_by: external.as_ref().map(|(source, sides)| ScoredBy {
                 source: source.clone(),
+                sides,
                 score_a: score(a, &tile.title_id),
                 score_b: score(b, &tile.title_id),
             }),
@@ -314,7 +317,7 @@ mod tests {
         assert!(y.changes.is_empty(), "{:?}", y.changes);
         assert_eq!(
             y.summary(),
-            "↑1 y in picks; score +0.40 → +0.80 (scores from ranker-file:s.csv on B)"
+            "↑1 y in picks; score +0.40 → +0.80 (the external ranker's order on B)"
         );
         // A page that fell back is Marquee's own: its features explain it.
         b.ranker.as_mut().unwrap().fallback = Some("the ranker died".into());
