@@ -95,8 +95,8 @@ fn header(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
         Span::styled(format!("  ·  {}", when_words(page)), theme.text()),
     ]);
     match page.ranker.as_ref().map(|r| (r, &r.fallback)) {
-        Some((_, Some(_))) => spans.push(Span::styled(
-            "  ·  FALLBACK: Marquee's own ranker",
+        Some((_, Some(why))) => spans.push(Span::styled(
+            format!("  ·  FALLBACK: Marquee's own ranker ({})", sanitize(why)),
             theme.warn(),
         )),
         Some((r, None)) => spans.push(Span::styled(
