@@ -1,8 +1,13 @@
 //! The app's state: what is on screen and where the selection is. It is
 //! changed only by `update`; drawing borrows it and never writes.
 
+use super::experiment::{Spec, POPULARITY_ONLY};
 use crate::catalog::{Genre, ProfileSummary, Tag, Title};
+use crate::eval::churn_risk::ChurnRisk;
 use crate::eval::compare::{diff_pages, RowDiff};
+use crate::eval::retention_report::RetentionReport;
+use crate::eval::retention_run::Partial;
+use crate::rank::digest::Digest;
 use crate::rank::{Item, Page, Row, Thumb, TimeOfDay};
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -27,6 +32,10 @@ pub enum Mode {
     Moved,
     /// Typing the path of a second config to compare with.
     PickConfig,
+    /// The weekly retention experiment running or finished (`e`).
+    Experiment,
+    /// "For you this week": the profile's digest (`f`).
+    Digest,
 }
 
 /// How a tile moved when the page re-ranked.
@@ -59,6 +68,8 @@ pub struct SearchState {
 #[derive(Debug, Default, Clone)]
 pub struct ProfilesState {
     pub list: Vec<ProfileSummary>,
+    /// Each profile's churn risk, in the order of `list` (`marquee profiles`'s).
+    pub risks: Vec<ChurnRisk>,
     pub selected: usize,
     /// The new profile's name as typed (shown as is; its handle is made from it).
     pub new_name: String,
@@ -86,6 +97,55 @@ pub struct OnboardingState {
     pub filter: String,
     /// Esc was pressed once: the screen asks before leaving.
     pub confirm_leave: bool,
+}
+
+/// The experiment screen: what was asked, what has come back so far.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExperimentState {
+    pub spec: Spec,
+    /// The arms' config names, A then B.
+    pub arms: (String, String),
+    /// What the run is doing before its first chunk.
+    pub stage: String,
+    /// The curves over the members simulated so far.
+    pub partial: Option<Partial>,
+    pub report: Option<RetentionReport>,
+    pub error: Option<String>,
+}
+
+impl ExperimentState {
+    pub fn new(spec: Spec, arm_a: &str) -> ExperimentState {
+        ExperimentState {
+            spec,
+            arms: (arm_a.to_string(), POPULARITY_ONLY.to_string()),
+            stage: "Starting …".into(),
+            partial: None,
+            report: None,
+            error: None,
+        }
+    }
+
+    /// Still simulating: neither finished nor failed.
+    pub fn running(&self) -> bool {
+        self.report.is_none() && self.error.is_none()
+    }
+
+    /// Members simulated so far, of how many.
+    pub fn done(&self) -> (usize, usize) {
+        match (&self.report, &self.partial) {
+            (Some(r), _) => (r.a.members + r.b.members, r.a.members + r.b.members),
+            (None, Some(p)) => (p.done, p.total),
+            (None, None) => (0, self.spec.members),
+        }
+    }
+}
+
+/// "For you this week" as the digest screen shows it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DigestState {
+    /// None until the runtime has composed it.
+    pub digest: Option<Digest>,
+    pub selected: usize,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -149,6 +209,9 @@ pub struct App {
     pub profiles: ProfilesState,
     pub onboarding: OnboardingState,
     pub context: ContextState,
+    /// The experiment screen's run, while it is open.
+    pub experiment: Option<ExperimentState>,
+    pub digest: DigestState,
     pub loading: String,
     /// The terminal's size, for mouse hit-testing (drawing gets its own area).
     pub size: (u16, u16),
@@ -203,6 +266,8 @@ impl App {
                 device: crate::catalog::Device::Tv,
                 focus: 0,
             },
+            experiment: None,
+            digest: DigestState::default(),
             loading: "Starting…".into(),
             size: (0, 0),
             quit: false,

@@ -24,9 +24,12 @@ const LISTS: &[Mode] = &[
     Onboarding,
     OnboardingFind,
     Context,
+    Digest,
 ];
 /// Screens that scroll: ↑↓ and PgUp/PgDn move their text.
 const SCROLLS: &[Mode] = &[Detail, Explain, Help, Moved];
+/// Screens `q` closes.
+const CLOSES: &[Mode] = &[Detail, Explain, Help, Moved, Experiment, Digest];
 /// Every screen over the home page: Esc goes back one level from each.
 const OVER: &[Mode] = &[
     Detail,
@@ -41,6 +44,8 @@ const OVER: &[Mode] = &[
     OnboardingFind,
     Context,
     PickConfig,
+    Experiment,
+    Digest,
 ];
 
 pub const KEYMAP: &[Binding] = &[
@@ -127,6 +132,7 @@ pub const KEYMAP: &[Binding] = &[
             Context,
             NewProfile,
             PickConfig,
+            Digest,
         ],
         action: Msg::Select,
         help: "open details / choose / confirm",
@@ -258,6 +264,20 @@ pub const KEYMAP: &[Binding] = &[
         help: "what moved at the last re-rank, and why",
     },
     Binding {
+        keys: &[KeyCode::Char('e')],
+        label: "e",
+        modes: &[Home],
+        action: Msg::OpenExperiment,
+        help: "weekly retention: ranker vs popularity",
+    },
+    Binding {
+        keys: &[KeyCode::Char('f')],
+        label: "f",
+        modes: &[Home],
+        action: Msg::OpenDigest,
+        help: "for you this week: the profile's digest",
+    },
+    Binding {
         keys: &[KeyCode::Char('D')],
         label: "D",
         modes: &[Home],
@@ -288,7 +308,7 @@ pub const KEYMAP: &[Binding] = &[
     Binding {
         keys: &[KeyCode::Char('q')],
         label: "q",
-        modes: SCROLLS,
+        modes: CLOSES,
         action: Msg::Back,
         help: "close",
     },
@@ -390,6 +410,28 @@ mod tests {
             assert_eq!(resolve(m, key(KeyCode::Esc)), Some(Msg::Back), "{m:?}");
         }
         assert_eq!(resolve(Home, key(KeyCode::Char('q'))), Some(Msg::Quit));
+    }
+
+    #[test]
+    fn e_opens_the_experiment_and_f_the_digest_and_esc_leaves_both() {
+        assert_eq!(
+            resolve(Home, key(KeyCode::Char('e'))),
+            Some(Msg::OpenExperiment)
+        );
+        assert_eq!(
+            resolve(Home, key(KeyCode::Char('f'))),
+            Some(Msg::OpenDigest)
+        );
+        for m in [Experiment, Digest] {
+            assert_eq!(resolve(m, key(KeyCode::Esc)), Some(Msg::Back), "{m:?}");
+            assert_eq!(
+                resolve(m, key(KeyCode::Char('q'))),
+                Some(Msg::Back),
+                "{m:?}"
+            );
+        }
+        assert_eq!(resolve(Digest, key(KeyCode::Down)), Some(Msg::Down));
+        assert_eq!(resolve(Digest, key(KeyCode::Enter)), Some(Msg::Select));
     }
 
     #[test]

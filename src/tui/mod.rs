@@ -5,6 +5,7 @@
 
 pub mod app;
 pub mod complete;
+pub mod experiment;
 pub mod impressions;
 pub mod keys;
 pub mod layout;
@@ -35,6 +36,8 @@ use std::time::Duration;
 
 /// How often the loop ticks when no input arrives (marks fade on ticks).
 pub const TICK: Duration = Duration::from_millis(250);
+/// How often the loop looks for the experiment's reports while it runs.
+const EXPERIMENT_POLL: Duration = Duration::from_millis(100);
 
 /// Put the terminal back: raw mode off, main screen, mouse off, cursor shown.
 pub fn restore_terminal() {
@@ -204,6 +207,7 @@ fn run_loop(launch: Launch) -> anyhow::Result<()> {
     let size = terminal.size()?;
     rt.dispatch(Msg::Resize(size.width, size.height));
     let panic_for_test = std::env::var("MARQUEE_PANIC_AFTER_DRAW").is_ok_and(|v| v == "1");
+    let mut last_tick = std::time::Instant::now();
     loop {
         terminal.draw(|f| view::draw(f, &rt.app, &theme))?;
         if panic_for_test {
@@ -215,8 +219,20 @@ fn run_loop(launch: Launch) -> anyhow::Result<()> {
         if saved_rx.try_iter().count() > 0 {
             rt.dispatch(Msg::ReloadConfig);
         }
-        if !event::poll(TICK)? {
-            rt.dispatch(Msg::Tick);
+        if rt.poll_experiment() {
+            continue;
+        }
+        // While the experiment runs, its reports are looked for more often than ticks come.
+        let wait = if rt.experiment_running() {
+            EXPERIMENT_POLL
+        } else {
+            TICK
+        };
+        if !event::poll(wait)? {
+            if last_tick.elapsed() >= TICK {
+                last_tick = std::time::Instant::now();
+                rt.dispatch(Msg::Tick);
+            }
             continue;
         }
         match event::read()? {

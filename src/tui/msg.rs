@@ -3,7 +3,10 @@
 //! into state changes; only the runtime performs Effects.
 
 use super::app::{Mark, SearchResult};
+use super::experiment;
 use crate::catalog::ProfileSummary;
+use crate::eval::churn_risk::ChurnRisk;
+use crate::rank::digest::Digest;
 use crate::rank::{Page, Thumb, TimeOfDay};
 use std::collections::BTreeMap;
 
@@ -74,6 +77,10 @@ pub enum Msg {
     ToggleDeveloper,
     /// `M`: what moved at the last re-rank and why.
     OpenMoved,
+    /// `e`: run the weekly retention experiment (ranker in force vs popularity alone).
+    OpenExperiment,
+    /// `f`: "For you this week", the profile's digest.
+    OpenDigest,
     Toggle,
     Tick,
     ScrollUp,
@@ -107,7 +114,11 @@ pub enum Msg {
     SearchResults(Vec<SearchResult>),
     /// After a rebuild: which of the current search results the profile now rates down.
     SearchRatedDown(Vec<String>),
-    ProfilesLoaded(Vec<ProfileSummary>),
+    /// The profiles, each with its churn risk.
+    ProfilesLoaded(Vec<ProfileSummary>, Vec<ChurnRisk>),
+    /// The experiment's run reports (stages, chunks, the end).
+    Experiment(experiment::Report),
+    DigestReady(Digest),
     OnboardingOffered(Vec<String>),
     Recorded(String),
     Failed(String),
@@ -143,6 +154,12 @@ pub enum Effect {
     LoadOnboarding,
     Picks(Vec<String>),
     SetContext(TimeOfDay, crate::rank::DayKind, crate::catalog::Device),
+    /// Start the retention experiment on its own thread (one at a time).
+    StartExperiment(experiment::Spec),
+    /// Stop it at its next chunk; nothing waits for it.
+    CancelExperiment,
+    /// Compose the profile's digest.
+    LoadDigest,
 }
 
 pub fn mark_label(m: &Mark) -> String {

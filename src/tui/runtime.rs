@@ -4,10 +4,12 @@
 //! terminal, by tests.
 
 use super::app::{App, Catalog, Mode};
+use super::experiment::{Job, Report};
 use super::impressions::ImpressionTracker;
 use super::keys::resolve;
 use super::msg::{Cause, Effect, Msg};
 use super::update::update;
+use crate::eval::churn_risk::churn_risk;
 use crate::eval::journey::{Journey, Step};
 use crate::session::Session;
 use crossterm::event::KeyEvent;
@@ -27,6 +29,10 @@ pub struct Runtime {
     pub fixed_build_ms: Option<f64>,
     /// The tiles the home screen has shown, written on ticks.
     pub impressions: ImpressionTracker,
+    /// The experiment screen's run, while it runs.
+    experiment: Option<Job>,
+    /// Runs cancelled and not yet ended (each stops at its next chunk).
+    stopping: Vec<Job>,
 }
 
 impl Runtime {
@@ -52,6 +58,8 @@ impl Runtime {
             compare: None,
             fixed_build_ms,
             impressions: ImpressionTracker::default(),
+            experiment: None,
+            stopping: vec![],
         };
         let first = rt.page_action(first, build_ms, Cause::Fresh);
         rt.dispatch(first);
@@ -214,9 +222,81 @@ impl Runtime {
         }
     }
 
+    /// Apply what the experiment's run reported since the last call (the
+    /// terminal loop calls this every turn); true if anything arrived.
+    pub fn poll_experiment(&mut self) -> bool {
+        self.stopping.retain(|j| !j.finished());
+        let Some(job) = &self.experiment else {
+            return false;
+        };
+        let mut reports = vec![];
+        let ended = loop {
+            match job.reports.try_recv() {
+                Ok(r) => {
+                    let last = matches!(r, Report::Done(_) | Report::Cancelled | Report::Failed(_));
+                    reports.push(r);
+                    if last {
+                        break true;
+                    }
+                }
+                Err(std::sync::mpsc::TryRecvError::Empty) => break false,
+                Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+                    reports.push(Report::Failed(
+                        "The experiment stopped unexpectedly (its thread ended without a report)"
+                            .into(),
+                    ));
+                    break true;
+                }
+            }
+        };
+        if ended {
+            self.experiment = None;
+        }
+        let any = !reports.is_empty();
+        for r in reports {
+            self.dispatch(Msg::Experiment(r));
+        }
+        any
+    }
+
+    /// An experiment is running (the loop then looks for its reports more often).
+    pub fn experiment_running(&self) -> bool {
+        self.experiment.is_some()
+    }
+
+    /// Wait until every run, cancelled or not, has ended, then apply what
+    /// came back (tests; the terminal loop never waits).
+    pub fn wait_for_experiments(&mut self) {
+        for job in self.stopping.iter_mut().chain(self.experiment.as_mut()) {
+            job.wait();
+        }
+        self.poll_experiment();
+        self.stopping.clear();
+    }
+
     fn execute(&mut self, effect: Effect) -> Vec<Msg> {
+        match effect {
+            Effect::StartExperiment(spec) => {
+                // One run at a time: one still going is stopped first.
+                self.stop_experiment();
+                let db = self.session.store().path().to_path_buf();
+                self.experiment = Some(Job::start(db, self.session.config().clone(), spec));
+                return vec![];
+            }
+            Effect::CancelExperiment => {
+                self.stop_experiment();
+                return vec![];
+            }
+            Effect::LoadDigest => {
+                let s = &self.session;
+                let digest = crate::rank::digest::compose(s.model(), s.profile(), &s.page());
+                return vec![Msg::DigestReady(digest)];
+            }
+            _ => {}
+        }
         let s = &mut self.session;
         match effect {
+            Effect::StartExperiment(_) | Effect::CancelExperiment | Effect::LoadDigest => vec![],
             Effect::Feedback {
                 title_id,
                 action,
@@ -287,10 +367,21 @@ impl Runtime {
                 let results = crate::rank::search::search(&s.scorer(), &q, 50);
                 vec![Msg::SearchResults(results)]
             }
-            Effect::LoadProfiles => match s.profiles() {
-                Ok(list) => vec![Msg::ProfilesLoaded(list)],
-                Err(e) => vec![Msg::Failed(e.to_string())],
-            },
+            Effect::LoadProfiles => {
+                // Each profile's risk as `marquee profiles` gives it, as of the context's now.
+                let now = s.ctx().now_unix();
+                let loaded = s.profiles().and_then(|list| {
+                    let risks = list
+                        .iter()
+                        .map(|p| Ok(churn_risk(&s.store().events_of(p.id)?, now)))
+                        .collect::<Result<Vec<_>, crate::store::StoreError>>()?;
+                    Ok((list, risks))
+                });
+                match loaded {
+                    Ok((list, risks)) => vec![Msg::ProfilesLoaded(list, risks)],
+                    Err(e) => vec![Msg::Failed(e.to_string())],
+                }
+            }
             Effect::SwitchProfile(name) => match s.switch_profile(&name) {
                 Ok(()) => {
                     let mut out = vec![self.page_ready(Cause::Fresh)];
@@ -334,6 +425,14 @@ impl Runtime {
                     Msg::Recorded(format!("Context: {weekday} ({day}) {tod} on {device}")),
                 ]
             }
+        }
+    }
+
+    /// Cancel the running experiment; it ends at its next chunk, unwaited for.
+    fn stop_experiment(&mut self) {
+        if let Some(job) = self.experiment.take() {
+            job.cancel();
+            self.stopping.push(job);
         }
     }
 

@@ -49,6 +49,8 @@ const PANEL: Rgb = Rgb(0x1c, 0x1c, 0x24);
 const WARN: Rgb = Rgb(0xff, 0x8a, 0x3d);
 const UP: Rgb = Rgb(0x46, 0xd3, 0x69);
 const DOWN: Rgb = Rgb(0xff, 0x5c, 0x5c);
+/// The experiment's arm B (arm A is the accent).
+const ARM_B: Rgb = Rgb(0x3d, 0xd6, 0xe0);
 const KIDS_BG: Rgb = Rgb(0x0c, 0x1f, 0x45);
 const KIDS_PANEL: Rgb = Rgb(0x16, 0x31, 0x63);
 const KIDS_BRAND: Rgb = Rgb(0x1e, 0x9b, 0xf0);
@@ -103,6 +105,7 @@ impl Theme {
             SELECT => Color::White,
             WARN => Color::LightYellow,
             DOWN => Color::LightRed,
+            ARM_B => Color::LightCyan,
             other => ansi16(other),
         }
     }
@@ -178,6 +181,16 @@ impl Theme {
     }
     pub fn down(&self) -> Style {
         self.fg(DOWN).add_modifier(Modifier::BOLD)
+    }
+    /// An experiment arm's curve and numbers: A in the accent, B in cyan
+    /// (with no colour, A is bold; the chart's marks tell them apart too).
+    pub fn arm(&self, b: bool) -> Style {
+        match (self.mode, b) {
+            (ColorMode::None, false) => Style::default().add_modifier(Modifier::BOLD),
+            (ColorMode::None, true) => Style::default(),
+            (_, false) => self.fg(ACCENT),
+            (_, true) => self.fg(ARM_B),
+        }
     }
     /// The frame around the selected tile or line.
     pub fn selected(&self) -> Style {

@@ -2,7 +2,7 @@
 //! the app's state. It never touches the store or the ranker; it asks the
 //! runtime for that with Effects, and the results come back as messages.
 
-use super::app::{App, ContextState, Mark, Mode};
+use super::app::{App, ContextState, ExperimentState, Mark, Mode};
 use super::layout;
 use super::msg::{Cause, Effect, Feedback, Msg};
 use super::stable;
@@ -116,7 +116,7 @@ pub fn update(app: &mut App, action: Msg) -> Vec<Effect> {
             }
             vec![]
         }
-        Msg::ProfilesLoaded(list) => {
+        Msg::ProfilesLoaded(list, risks) => {
             let current = app
                 .page
                 .as_ref()
@@ -124,6 +124,18 @@ pub fn update(app: &mut App, action: Msg) -> Vec<Effect> {
                 .unwrap_or_default();
             app.profiles.selected = list.iter().position(|p| p.name == current).unwrap_or(0);
             app.profiles.list = list;
+            app.profiles.risks = risks;
+            vec![]
+        }
+        Msg::Experiment(report) => {
+            experiment_report(app, report);
+            vec![]
+        }
+        Msg::DigestReady(digest) => {
+            app.digest = super::app::DigestState {
+                digest: Some(digest),
+                selected: 0,
+            };
             vec![]
         }
         Msg::OnboardingOffered(ids) => {
@@ -162,6 +174,8 @@ pub fn update(app: &mut App, action: Msg) -> Vec<Effect> {
             Mode::OnboardingFind => onboarding_find(app, other),
             Mode::Context => context(app, other),
             Mode::PickConfig => pick_config(app, other),
+            Mode::Experiment => experiment(app, other),
+            Mode::Digest => digest(app, other),
         },
     }
 }
@@ -180,7 +194,9 @@ fn from_viewer(action: &Msg) -> bool {
             | Msg::Completed(..)
             | Msg::SearchResults(_)
             | Msg::SearchRatedDown(_)
-            | Msg::ProfilesLoaded(_)
+            | Msg::ProfilesLoaded(..)
+            | Msg::Experiment(_)
+            | Msg::DigestReady(_)
             | Msg::OnboardingOffered(_)
             | Msg::Recorded(_)
             | Msg::Failed(_)
@@ -257,6 +273,21 @@ fn home(app: &mut App, action: Msg) -> Vec<Effect> {
         Msg::OpenProfiles => {
             app.open(Mode::Profiles);
             return vec![Effect::LoadProfiles];
+        }
+        Msg::OpenExperiment => {
+            let spec = super::experiment::Spec::default();
+            let arm_a = app
+                .page
+                .as_ref()
+                .map_or("default".to_string(), |p| p.config.name.clone());
+            app.experiment = Some(ExperimentState::new(spec, &arm_a));
+            app.open(Mode::Experiment);
+            return vec![Effect::StartExperiment(spec)];
+        }
+        Msg::OpenDigest => {
+            app.digest = Default::default();
+            app.open(Mode::Digest);
+            return vec![Effect::LoadDigest];
         }
         Msg::OpenContext => {
             if let Some(p) = &app.page {
@@ -642,6 +673,72 @@ fn onboarding_find(app: &mut App, action: Msg) -> Vec<Effect> {
             app.onboarding.selected = 0;
             app.back();
         }
+        _ => {}
+    }
+    vec![]
+}
+
+/// The experiment screen: Esc (or q) leaves it, stopping a run that is
+/// still going at its next chunk; nothing waits for it.
+fn experiment(app: &mut App, action: Msg) -> Vec<Effect> {
+    if action != Msg::Back {
+        return vec![];
+    }
+    let running = app.experiment.take().filter(ExperimentState::running);
+    app.back();
+    match running {
+        Some(e) => {
+            let (done, total) = e.done();
+            set_status(
+                app,
+                format!("Experiment cancelled after {done} of {total} members"),
+                false,
+            );
+            vec![Effect::CancelExperiment]
+        }
+        None => vec![],
+    }
+}
+
+/// What the experiment's run reported, onto its screen; a report for a
+/// screen that is gone (left, or started again) changes nothing.
+fn experiment_report(app: &mut App, report: super::experiment::Report) {
+    use super::experiment::Report;
+    let Some(e) = app.experiment.as_mut().filter(|e| e.running()) else {
+        return;
+    };
+    match report {
+        Report::Stage(s) => e.stage = s,
+        Report::Progress(p) => e.partial = Some(p),
+        Report::Done(r) => {
+            e.partial = None;
+            e.report = Some(*r);
+        }
+        Report::Cancelled => e.error = Some("Cancelled.".into()),
+        Report::Failed(msg) => e.error = Some(msg),
+    }
+}
+
+/// "For you this week": ↑↓ choose a line, Enter opens its title's details.
+fn digest(app: &mut App, action: Msg) -> Vec<Effect> {
+    let n = app.digest.digest.as_ref().map_or(0, |d| d.lines.len());
+    let sel = &mut app.digest.selected;
+    match action {
+        Msg::Up => *sel = sel.saturating_sub(1),
+        Msg::Down => *sel = (*sel + 1).min(n.saturating_sub(1)),
+        Msg::Select => {
+            let id = app
+                .digest
+                .digest
+                .as_ref()
+                .and_then(|d| d.lines.get(app.digest.selected))
+                .map(|l| l.title_id.clone());
+            if let Some(id) = id {
+                app.detail_title = Some(id);
+                app.open(Mode::Detail);
+            }
+        }
+        Msg::Back => app.back(),
         _ => {}
     }
     vec![]

@@ -72,7 +72,7 @@ impl Harness {
         }
     }
 
-    fn screen(&self) -> String {
+    pub fn screen(&self) -> String {
         let mut t = Terminal::new(TestBackend::new(W, H)).unwrap();
         t.draw(|f| draw(f, &self.rt.app, &Theme::new(ColorMode::TrueColor)))
             .unwrap();
@@ -1342,4 +1342,104 @@ fn a_kids_profile_has_its_own_palette() {
         assert_ne!(bg(&kid, mode), bg(&adult, mode), "{mode:?}");
     }
     assert!(kid.screen().starts_with(" MARQUEE KIDS "));
+}
+
+/// The walk-through: a kids profile is refused a love on a TV-MA
+/// title, and its "For you this week" names no title above its limit, in
+/// its lines or their reasons.
+#[test]
+fn a_kids_profiles_digest_names_no_title_above_its_limit() {
+    let mut h = tiny("kit");
+    let refused =
+        h.rt.session
+            .feedback("m1", marquee::catalog::Action::Love, 0.0, None);
+    assert!(refused.is_err(), "a love on a TV-MA title is refused");
+    h.keys(&[KeyCode::Char('f')]);
+    assert_eq!(h.rt.mode(), Mode::Digest);
+    let digest =
+        h.rt.app
+            .digest
+            .digest
+            .clone()
+            .expect("the digest is composed");
+    assert!(!digest.lines.is_empty(), "kit's digest has lines");
+    let limit = h.rt.session.profile().maturity;
+    let above: Vec<String> =
+        h.rt.session
+            .model()
+            .titles
+            .iter()
+            .filter(|t| !limit.allows(t.maturity))
+            .map(|t| t.name.clone())
+            .collect();
+    assert!(above.len() >= 8, "the tiny world has titles above TV-Y7");
+    let screen = h.screen();
+    for name in &above {
+        assert!(
+            !screen.contains(name.as_str()),
+            "{name} on kit's screen:\n{screen}"
+        );
+    }
+    for l in &digest.lines {
+        assert!(
+            screen.contains(l.name.as_str()),
+            "{} is not shown:\n{screen}",
+            l.name
+        );
+    }
+}
+
+/// The experiment on the sample: a cancel is seen at the next chunk (one
+/// chunk of members is simulated after the first report, no more), and the
+/// run ends with `Cancelled`, not a report.
+#[test]
+fn a_cancelled_experiment_stops_within_one_chunk() {
+    use marquee::eval::retention_run::CHUNK;
+    use marquee::tui::experiment::{run, Report, Spec};
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let dir = tempfile::tempdir().unwrap();
+    let db = crate::common::sample_db(&dir);
+    let cancel = AtomicBool::new(false);
+    let mut seen = vec![];
+    run(
+        &db,
+        &RankerConfig::default(),
+        Spec::default(),
+        &cancel,
+        &mut |r| {
+            if matches!(r, Report::Progress(_)) {
+                // The screen's Esc, as the first chunk comes in.
+                cancel.store(true, Ordering::Relaxed);
+            }
+            seen.push(r);
+        },
+    );
+    let progress: Vec<usize> = seen
+        .iter()
+        .filter_map(|r| match r {
+            Report::Progress(p) => Some(p.done),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(progress, vec![CHUNK], "{seen:?}");
+    assert_eq!(seen.last(), Some(&Report::Cancelled));
+}
+
+/// Esc on the running experiment screen leaves it at once; the run it
+/// started ends on its own (waiting for it returns) and nothing it sends
+/// afterwards reaches the screen.
+#[test]
+fn esc_leaves_a_running_experiment_and_the_run_ends() {
+    let mut h = open("ava");
+    h.keys(&[KeyCode::Char('e')]);
+    assert_eq!(h.rt.mode(), Mode::Experiment);
+    assert!(h.rt.experiment_running());
+    h.keys(&[KeyCode::Esc]);
+    assert_eq!(h.rt.mode(), Mode::Home);
+    assert!(!h.rt.experiment_running());
+    let (said, _) = h.rt.app.status.clone().unwrap();
+    assert!(said.starts_with("Experiment cancelled"), "{said}");
+    h.rt.wait_for_experiments();
+    assert!(h.rt.app.experiment.is_none());
+    assert_eq!(h.rt.mode(), Mode::Home);
 }

@@ -205,3 +205,60 @@ fn sixteen_colour_home_with_its_styles() {
     assert!(cells(&|c| c.modifier.contains(Modifier::ITALIC)) > 0);
     insta::assert_debug_snapshot!("home_16_colours_80x24", buf);
 }
+
+/// The experiment screen opened through `update` alone (the tiny world's
+/// database is in memory, so no run starts), fed a fixed report.
+fn experiment(h: &mut Harness, report: marquee::tui::experiment::Report) {
+    use marquee::tui::update::update;
+    let effects = update(&mut h.rt.app, Msg::OpenExperiment);
+    assert_eq!(h.rt.mode(), Mode::Experiment, "{effects:?}");
+    update(&mut h.rt.app, Msg::Experiment(report));
+}
+
+#[test]
+fn experiment_mid_run() {
+    use marquee::tui::experiment::{fixtures, Report};
+    let mut h = tiny("mia");
+    experiment(&mut h, Report::Progress(fixtures::partial(150)));
+    both(&mut h, "experiment_running");
+}
+
+#[test]
+fn experiment_finished() {
+    use marquee::tui::experiment::{fixtures, Report};
+    let mut h = tiny("mia");
+    experiment(&mut h, Report::Done(Box::new(fixtures::report())));
+    both(&mut h, "experiment_done");
+}
+
+/// Without colour the two curves still differ: each arm has its own mark
+/// on the chart and its legend names the arm beside that mark.
+#[test]
+fn experiment_arms_differ_without_colour() {
+    use marquee::tui::experiment::{fixtures, Report};
+    use marquee::tui::view::experiment_marks;
+    let mut h = tiny("mia");
+    experiment(&mut h, Report::Progress(fixtures::partial(150)));
+    h.rt.dispatch(Msg::Resize(80, 24));
+    let buf = h.buffer(ColorMode::None, 80, 24);
+    let text = lines_of(&buf);
+    let [a, b] = experiment_marks();
+    assert!(text.contains(&format!("{a} A: default")), "{text}");
+    assert!(text.contains(&format!("{b} B: popularity-only")), "{text}");
+    for mark in [a, b] {
+        let n = buf.content().iter().filter(|c| c.symbol() == mark).count();
+        assert!(n >= 8, "{mark} drawn {n} times:\n{text}");
+    }
+    assert!(buf
+        .content()
+        .iter()
+        .all(|c| c.fg == Color::Reset && c.bg == Color::Reset));
+}
+
+#[test]
+fn digest() {
+    let mut h = tiny("mia");
+    h.keys(&[KeyCode::Char('f'), KeyCode::Down]);
+    assert_eq!(h.rt.mode(), Mode::Digest);
+    both(&mut h, "digest");
+}

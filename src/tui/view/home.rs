@@ -269,6 +269,8 @@ fn mode_hint(mode: crate::tui::app::Mode) -> &'static str {
         Mode::Detail | Mode::Explain => " y thumbs up · n thumbs down · L love · w watch · m My List · x explain · Esc back",
         Mode::Help | Mode::Moved => " ↑↓ scroll · Esc back",
         Mode::PickConfig => " type a config file's path · Enter compare · Esc back",
+        Mode::Experiment => " simulated members: A the ranker in force, B popularity alone · Esc back (a run still going stops)",
+        Mode::Digest => " ↑↓ choose · Enter details · Esc back",
         Mode::Home | Mode::Loading => " Enter details · x explain · y thumbs up · n thumbs down · L love · w watch · m My List",
     }
 }

@@ -1,6 +1,8 @@
 //! Drawing: a pure function of the app state. Every catalog string is
 //! sanitized before it reaches the buffer.
 
+mod digest;
+mod experiment;
 mod home;
 mod onboarding;
 mod overlays;
@@ -53,8 +55,15 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
         Mode::Onboarding | Mode::OnboardingFind => onboarding::draw(buf, area, app, theme),
         Mode::Context => screens::context(buf, area, app, theme),
         Mode::PickConfig => screens::pick_config(buf, area, app, theme),
+        Mode::Experiment => experiment::draw(buf, area, app, theme),
+        Mode::Digest => digest::draw(buf, area, app, theme),
         Mode::Home | Mode::Loading => {}
     }
+}
+
+/// The experiment chart's marks for arm A and arm B.
+pub fn experiment_marks() -> [&'static str; 2] {
+    experiment::MARKS.map(|(_, s)| s)
 }
 
 /// How far the open overlay can scroll at the current terminal size (its

@@ -199,11 +199,14 @@ fn detail_lines(app: &App, theme: &Theme, inner: Rect) -> Vec<(u16, Line<'static
                 .results
                 .iter()
                 .any(|r| r.title_id == *id && r.rated_down);
+            let found = app.search.results.iter().any(|r| r.title_id == *id);
             why.extend(para(
                 if rated_down {
                     "Not on your home page: you rated it down. y (thumbs up) or L (love) changes that."
-                } else {
+                } else if found {
                     "Not on your home page right now (found by search)."
+                } else {
+                    "Not on your home page right now."
                 },
                 w,
                 theme.dim(),

@@ -166,13 +166,26 @@ fn highlighted(
 }
 
 /// The profile picker: an avatar (the name's initial on a colour of its own,
-/// a star for a kids profile) and the name, events and limit of each profile;
-/// below them a new profile's name, its handle and its maturity limit.
+/// a star for a kids profile), the name, events, limit and churn risk of
+/// each profile, and the selected profile's risk in words (as `marquee
+/// profiles` gives them); below them a new profile's name, its handle and
+/// its maturity limit.
 pub fn profiles(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
     let form = if app.mode == Mode::NewProfile { 4 } else { 0 };
+    let width = 76u16.min(area.width);
+    let text_w = width.saturating_sub(4) as usize;
+    let risk_lines = if app.mode == Mode::Profiles {
+        risk_reasons(app, text_w, theme)
+    } else {
+        vec![]
+    };
     let inner = panel(
         buf,
-        centred(area, 64, (app.profiles.list.len() + 8 + form) as u16),
+        centred(
+            area,
+            width,
+            (app.profiles.list.len() + 8 + form + risk_lines.len()) as u16,
+        ),
         "Who's watching?",
         theme,
     );
@@ -183,13 +196,13 @@ pub fn profiles(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
         } else {
             theme.text()
         };
-        let kids = if p.maturity.is_kids() { "  kids" } else { "" };
-        lines.push(Line::from(vec![
+        let kids = if p.maturity.is_kids() { "kids" } else { "" };
+        let mut spans = vec![
             Span::raw(" "),
             avatar(&p.name, &p.display_name, p.maturity.is_kids(), theme),
             Span::styled(
                 format!(
-                    " {:<20} {:>14}  {:<6} {}{kids}",
+                    " {:<20} {:>12}  {:<6} {:<3} {kids:<4}  ",
                     fit(&sanitize(&p.display_name), 20),
                     crate::text::count(p.events, "event", "events"),
                     p.maturity,
@@ -197,7 +210,15 @@ pub fn profiles(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
                 ),
                 style,
             ),
-        ]));
+        ];
+        if let Some(r) = app.profiles.risks.get(i) {
+            spans.push(Span::styled("risk ", theme.dim()));
+            spans.push(Span::styled(
+                format!("{:<6}", r.level),
+                risk_style(r.level, theme),
+            ));
+        }
+        lines.push(Line::from(spans));
     }
     let new_sel = app.profiles.selected == app.profiles.list.len() && app.mode == Mode::Profiles;
     lines.push(Line::from(vec![
@@ -257,12 +278,48 @@ pub fn profiles(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) {
             )));
         }
     } else {
+        lines.extend(risk_lines);
         lines.push(Line::from(Span::styled(
             " ↑↓ choose · Enter switch · Esc back",
             theme.dim(),
         )));
     }
     Paragraph::new(lines).render(inner, buf);
+}
+
+/// A risk level's colour; the word itself says it without colour.
+fn risk_style(level: &str, theme: &Theme) -> ratatui::style::Style {
+    match level {
+        "high" => theme.warn(),
+        "medium" => theme.accent(),
+        _ => theme.dim(),
+    }
+}
+
+/// The selected profile's churn risk in words, wrapped, with a blank line
+/// after; nothing on the new-profile line.
+fn risk_reasons(app: &App, width: usize, theme: &Theme) -> Vec<Line<'static>> {
+    let i = app.profiles.selected;
+    let (Some(p), Some(r)) = (app.profiles.list.get(i), app.profiles.risks.get(i)) else {
+        return vec![];
+    };
+    let text = format!(
+        "{} is at {} risk of leaving: {:.1} % a week — {}",
+        sanitize(&p.display_name),
+        r.level,
+        100.0 * r.weekly_cancel_chance,
+        r.reasons.join("; ")
+    );
+    let mut lines: Vec<Line<'static>> = super::wrap::para(&text, width, theme.text())
+        .into_iter()
+        .map(|l| {
+            let mut spans = vec![Span::raw(" ")];
+            spans.extend(l.spans);
+            Line::from(spans)
+        })
+        .collect();
+    lines.push(Line::from(""));
+    lines
 }
 
 /// A profile's avatar: its initial on a colour of its own (from its handle,
