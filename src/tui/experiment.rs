@@ -234,7 +234,7 @@ pub mod fixtures {
         RetentionReport {
             seed: SEED,
             weeks: WEEKS,
-            intervals: "95 % percentile bootstrap over members, each arm resampled on its own, 400 resamples".into(),
+            intervals: "95 % percentile bootstrap over members, each resampled with both arms (paired), 400 resamples".into(),
             a: arm("default", &A, 5.68, 0.362, 0.081, 140.8),
             b: arm(POPULARITY_ONLY, &B, 8.91, 0.438, 0.141, 105.7),
             retention_difference: (0..WEEKS)
