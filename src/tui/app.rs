@@ -133,7 +133,8 @@ impl ExperimentState {
     /// Members simulated so far, of how many.
     pub fn done(&self) -> (usize, usize) {
         match (&self.report, &self.partial) {
-            (Some(r), _) => (r.a.members + r.b.members, r.a.members + r.b.members),
+            // Every member lives both arms: each arm counts them all.
+            (Some(r), _) => (r.a.members, r.a.members),
             (None, Some(p)) => (p.done, p.total),
             (None, None) => (0, self.spec.members),
         }

@@ -215,7 +215,7 @@ pub mod fixtures {
     ) -> RetentionArm {
         RetentionArm {
             config: config.to_string(),
-            members: MEMBERS / 2,
+            members: MEMBERS,
             sessions: 2400,
             retention: retention.to_vec(),
             churn: 1.0 - retention[retention.len() - 1],
