@@ -104,15 +104,6 @@ pub struct ScoredBy {
     pub score_b: f64,
 }
 
-/// The ranker a page's scores came from, when not Marquee's own (a
-/// fallback page is Marquee's).
-fn external_source(page: &Page) -> Option<&str> {
-    page.ranker
-        .as_ref()
-        .filter(|r| r.fallback.is_none())
-        .map(|r| r.source.as_str())
-}
-
 impl WhyMoved {
     /// "↑7: device_match +0.21 (weight 0.16 → 0.40)" for the biggest change.
     pub fn summary(&self) -> String {
@@ -196,7 +187,7 @@ pub fn why_moved(
             .cmp(&x.1.change.size())
             .then(x.1.title_id.cmp(&y.1.title_id))
     });
-    let external = match (external_source(a), external_source(b)) {
+    let external = match (a.external_source(), b.external_source()) {
         (None, None) => None,
         (Some(x), None) => Some((format!("{x} on A"), "A")),
         (None, Some(y)) => Some((format!("{y} on B"), "B")),

@@ -49,6 +49,13 @@ pub struct RetentionReport {
     pub differences: Vec<Difference>,
 }
 
+impl RetentionReport {
+    /// B − A of `metric`.
+    pub fn difference(&self, metric: Metric) -> Option<&Difference> {
+        self.differences.iter().find(|d| d.metric == metric.name())
+    }
+}
+
 /// The share still a member after each of `weeks` weeks.
 pub fn curve(members: &[&MemberWeeks], weeks: usize) -> Vec<f64> {
     let n = members.len().max(1) as f64;
@@ -58,8 +65,8 @@ pub fn curve(members: &[&MemberWeeks], weeks: usize) -> Vec<f64> {
 }
 
 /// What the arms are compared on (besides the curve).
-#[derive(Debug, Clone, Copy)]
-enum Metric {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Metric {
     Churn,
     FailedSessions,
     MeanTilesToFirstPlay,
@@ -76,7 +83,8 @@ impl Metric {
         Metric::Ecs,
     ];
 
-    fn name(self) -> &'static str {
+    /// Its name in the report's `differences`.
+    pub fn name(self) -> &'static str {
         match self {
             Metric::Churn => "churn",
             Metric::FailedSessions => "failed_sessions",

@@ -275,28 +275,23 @@ impl Runtime {
     }
 
     fn execute(&mut self, effect: Effect) -> Vec<Msg> {
+        let s = &mut self.session;
         match effect {
             Effect::StartExperiment(spec) => {
                 // One run at a time: one still going is stopped first.
                 self.stop_experiment();
                 let db = self.session.store().path().to_path_buf();
                 self.experiment = Some(Job::start(db, self.session.config().clone(), spec));
-                return vec![];
+                vec![]
             }
             Effect::CancelExperiment => {
                 self.stop_experiment();
-                return vec![];
+                vec![]
             }
             Effect::LoadDigest => {
-                let s = &self.session;
                 let digest = crate::rank::digest::compose(s.model(), s.profile(), &s.page());
-                return vec![Msg::DigestReady(digest)];
+                vec![Msg::DigestReady(digest)]
             }
-            _ => {}
-        }
-        let s = &mut self.session;
-        match effect {
-            Effect::StartExperiment(_) | Effect::CancelExperiment | Effect::LoadDigest => vec![],
             Effect::Feedback {
                 title_id,
                 action,

@@ -116,6 +116,15 @@ impl Page {
         out
     }
 
+    /// The external ranker that scored this page, when one did (a page
+    /// that fell back is Marquee's own).
+    pub fn external_source(&self) -> Option<&str> {
+        self.ranker
+            .as_ref()
+            .filter(|r| r.fallback.is_none())
+            .map(|r| r.source.as_str())
+    }
+
     /// The first tile showing a title, in row order.
     pub fn item(&self, title_id: &str) -> Option<&Item> {
         self.rows

@@ -8,7 +8,7 @@ use super::super::layout::centred;
 use super::super::theme::Theme;
 use super::{fit, panel};
 use crate::eval::abtest::Difference;
-use crate::eval::retention_report::{RetentionArm, RetentionReport};
+use crate::eval::retention_report::{Metric as ReportMetric, RetentionArm, RetentionReport};
 use crate::text::sanitize;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Rect};
@@ -203,7 +203,7 @@ struct Metric {
 
 /// The headline numbers: per arm, B − A and its 95 % interval, a line each.
 fn result_lines(r: &RetentionReport, width: usize, theme: &Theme) -> Vec<Line<'static>> {
-    let find = |name: &str| r.differences.iter().find(|d| d.metric == name).cloned();
+    let find = |m: ReportMetric| r.difference(m).cloned();
     let metrics = [
         Metric {
             label: format!("still a member after week {}", r.weeks),
@@ -215,31 +215,31 @@ fn result_lines(r: &RetentionReport, width: usize, theme: &Theme) -> Vec<Line<'s
             label: "churn".into(),
             value: |a| a.churn,
             share: true,
-            difference: find("churn"),
+            difference: find(ReportMetric::Churn),
         },
         Metric {
             label: "failed sessions".into(),
             value: |a| a.failed_sessions,
             share: true,
-            difference: find("failed_sessions"),
+            difference: find(ReportMetric::FailedSessions),
         },
         Metric {
             label: "tiles read to first play".into(),
             value: |a| a.mean_tiles_to_first_play,
             share: false,
-            difference: find("mean_tiles_to_first_play"),
+            difference: find(ReportMetric::MeanTilesToFirstPlay),
         },
         Metric {
             label: "plays from search".into(),
             value: |a| a.plays_from_search,
             share: true,
-            difference: find("plays_from_search"),
+            difference: find(ReportMetric::PlaysFromSearch),
         },
         Metric {
             label: "effective catalog size".into(),
             value: |a| a.ecs_of_plays,
             share: false,
-            difference: find("ecs_of_plays"),
+            difference: find(ReportMetric::Ecs),
         },
     ];
     let label_w = width.saturating_sub(9 * 3 + 2 + 17).clamp(12, 30);

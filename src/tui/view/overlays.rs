@@ -353,7 +353,7 @@ fn explain_lines_on(
         Span::styled(
             // An external ranker's scores are placed on Marquee's scale by
             // rank: its own contributions do not add up to that score.
-            if page.is_some_and(|p| p.ranker.as_ref().is_some_and(|r| r.fallback.is_none())) {
+            if page.is_some_and(|p| p.external_source().is_some()) {
                 "   placed by the ranker's order; its parts below"
             } else {
                 "   = sum of the contributions below"
