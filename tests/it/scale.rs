@@ -16,10 +16,11 @@ use std::time::Instant;
 
 const TITLES: usize = 12_000;
 const EVENTS: usize = 30_000;
-/// Peak resident memory allowed for the whole test process. 400 MB until
-/// the item model came on above 6,000 titles (the graph filter; 441–554 MB
-/// seen at 12,000 titles); an n × n model at this size would be 2.3 GB.
-const PEAK_LIMIT_KB: u64 = 700_000;
+/// Peak resident memory allowed for the process that does the work (334 MB
+/// seen, measured alone: the other tests in this binary once shared the
+/// figure and moved it between 440 and 760 MB); an n × n model at this size
+/// would be 2.3 GB.
+const PEAK_LIMIT_KB: u64 = 450_000;
 
 fn peak_kb() -> u64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
@@ -116,8 +117,26 @@ fn heavy_profile(rng: &mut impl Rng) -> ProfileFile {
     }
 }
 
+/// Set in the child process that does the measured work.
+const CHILD: &str = "MARQUEE_SCALE_TEST_CHILD";
+
 #[test]
 fn a_large_catalog_and_a_heavy_profile_import_and_rank_within_bounds() {
+    // Peak memory is per process and the other tests share this one, so the
+    // work runs again in a process of its own, with only this test in it.
+    if std::env::var_os(CHILD).is_none() {
+        let name = format!(
+            "{}::a_large_catalog_and_a_heavy_profile_import_and_rank_within_bounds",
+            module_path!().split_once("::").map_or("", |(_, m)| m)
+        );
+        let status = std::process::Command::new(std::env::current_exe().unwrap())
+            .args(["--exact", &name, "--nocapture", "--test-threads=1"])
+            .env(CHILD, "1")
+            .status()
+            .expect("the test binary runs again");
+        assert!(status.success(), "the measured run failed: {status}");
+        return;
+    }
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(12);
     let files = [
         ImportFile::Catalog {

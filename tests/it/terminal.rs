@@ -129,11 +129,14 @@ impl Drop for Tmux {
     }
 }
 
+/// Printed after the terminal's state is: the screen is complete once it shows.
+const REPORTED: &str = "REPORT-END";
+
 /// A shell command that runs Marquee, then reports its exit code and whether
 /// the terminal is back in canonical (cooked) mode, and stays open to be read.
 fn marquee_then_report(db: &Path, env: &str) -> String {
     format!(
-        "{env} {bin} --db {db} ; echo \"EXITED:$?\"; stty -a | tr ' ' '\\n' | grep -x -e icanon -e -icanon; sleep 60",
+        "{env} {bin} --db {db} ; echo \"EXITED:$?\"; stty -a | tr ' ' '\\n' | grep -x -e icanon -e -icanon; echo {REPORTED}; sleep 60",
         bin = env!("CARGO_BIN_EXE_marquee"),
         db = db.display(),
     )
@@ -183,7 +186,7 @@ fn a_person_sees_the_rows_and_a_thumbs_down_takes_effect_and_is_saved() {
     );
 
     t.keys(&["q"]);
-    let screen = t.wait_for("EXITED:", Duration::from_secs(10));
+    let screen = t.wait_for(REPORTED, Duration::from_secs(10));
     assert!(screen.contains("EXITED:0"), "{screen}");
     t.assert_restored(&screen, "Top Picks for Ava");
 }
@@ -197,7 +200,7 @@ fn ctrl_c_quits_and_restores_the_terminal() {
     };
     t.wait_for("Top Picks for Ava", LOAD);
     t.keys(&["C-c"]);
-    let screen = t.wait_for("EXITED:", Duration::from_secs(10));
+    let screen = t.wait_for(REPORTED, Duration::from_secs(10));
     assert!(screen.contains("EXITED:0"), "{screen}");
     t.assert_restored(&screen, "MARQUEE");
 }
@@ -212,7 +215,7 @@ fn a_panic_restores_the_terminal_and_says_where_the_log_is() {
     ) else {
         return;
     };
-    let screen = t.wait_for("EXITED:", LOAD);
+    let screen = t.wait_for(REPORTED, LOAD);
     assert!(
         !screen.contains("EXITED:0"),
         "a panic exits non-zero:\n{screen}"
