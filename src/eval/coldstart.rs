@@ -43,15 +43,18 @@ pub enum Recommender {
     /// The external mode's cold blend: the item model's scores and popularity
     /// (see `coldstart_tsv::blend`).
     ItemModelAndPopularity,
+    /// Co-viewing with the picks (see `external::Fitted::co_viewing`).
+    CoViewing,
 }
 
 impl Recommender {
-    pub const ALL: [Recommender; 5] = [
+    pub const ALL: [Recommender; 6] = [
         Recommender::Ranker,
         Recommender::Popularity,
         Recommender::ItemModel,
         Recommender::Content,
         Recommender::ItemModelAndPopularity,
+        Recommender::CoViewing,
     ];
 
     pub fn name(self) -> &'static str {
@@ -61,6 +64,7 @@ impl Recommender {
             Recommender::ItemModel => "item model alone",
             Recommender::Content => "content alone",
             Recommender::ItemModelAndPopularity => "item model + popularity",
+            Recommender::CoViewing => "co-viewing",
         }
     }
 }

@@ -104,6 +104,7 @@ pub fn evaluate_onboarding_tsv(
                                 (Recommender::Popularity, rank(fitted.popularity())),
                                 (Recommender::ItemModel, rank(&item)),
                                 (Recommender::ItemModelAndPopularity, rank(&mixed)),
+                                (Recommender::CoViewing, rank(&fitted.co_viewing(&picked))),
                             ])
                         },
                         page_first_play: None,
@@ -179,6 +180,9 @@ mod tests {
         assert!(item.metrics.ndcg > 0.7, "{:?}", item.metrics);
         assert!(item.ndcg_vs_popularity.mean > 0.0);
         assert!(pop.metrics.ndcg < item.metrics.ndcg);
+        let co = get(Recommender::CoViewing);
+        assert_eq!(co.metrics.train_leaks, 0);
+        assert!(co.ndcg_vs_popularity.low > 0.0, "{:?}", co.ndcg_vs_popularity);
         assert!(
             three.page_time_to_first_play.is_none(),
             "no page in this mode"
@@ -197,6 +201,29 @@ mod tests {
             [0.0],
             "nothing to scale: no NaN"
         );
+    }
+
+    #[test]
+    fn co_viewing_counts_the_users_who_share_each_pick() {
+        let mut train = Rows::new();
+        let row = Taken {
+            rating: None,
+            at: None,
+        };
+        for (u, items) in [("1", "p x"), ("2", "p q x"), ("3", "q y"), ("4", "y z")] {
+            for i in items.split(' ') {
+                train.entry(u.into()).or_default().insert(i.into(), row);
+            }
+        }
+        let fitted = Fitted::fit(&train, ItemModelParams::default());
+        let picks = BTreeMap::from([("p".to_string(), row), ("q".to_string(), row)]);
+        let co = fitted.co_viewing(&picks);
+        let ranked = fitted.rank(&picks, &co, 9, None);
+        let names: Vec<&str> = ranked.iter().map(|x| x.0.as_str()).collect();
+        // x: users 1 and 2 (2 shares both picks): 3; y: user 3: 1; z: nobody.
+        assert_eq!(names, ["x", "y", "z"]);
+        let scores: Vec<f32> = ranked.iter().map(|x| x.1).collect();
+        assert_eq!(scores, [3.0, 1.0, 0.0]);
     }
 
     #[test]

@@ -186,6 +186,9 @@ pub struct Fitted<'a> {
     first_seen: Vec<Option<i64>>,
     /// How many training users have each title: the popularity baseline.
     counts: Vec<f32>,
+    /// Each training user's items, and each item's users (indices into it).
+    user_items: Vec<Vec<u32>>,
+    item_users: Vec<Vec<u32>>,
     lowest: f64,
     params: ItemModelParams,
 }
@@ -202,6 +205,16 @@ impl<'a> Fitted<'a> {
         let weigh = |m: &BTreeMap<String, Taken>| weighted(m, &index, lowest, params);
         let lists: Vec<Vec<Positive>> = train.values().map(weigh).collect();
         let model = ItemModel::train(&lists, items.len(), params, FIT_SEED);
+        let user_items: Vec<Vec<u32>> = lists
+            .iter()
+            .map(|l| l.iter().map(|x| x.item as u32).collect())
+            .collect();
+        let mut item_users = vec![vec![]; items.len()];
+        for (u, l) in user_items.iter().enumerate() {
+            for &i in l {
+                item_users[i as usize].push(u as u32);
+            }
+        }
         let mut first_seen = vec![None; items.len()];
         let mut counts = vec![0.0; items.len()];
         for (id, t) in train.values().flatten() {
@@ -218,6 +231,8 @@ impl<'a> Fitted<'a> {
             model,
             first_seen,
             counts,
+            user_items,
+            item_users,
             lowest,
             params,
         }
@@ -235,6 +250,24 @@ impl<'a> Fitted<'a> {
             .map(|x| (x.item, x.weight))
             .collect();
         self.model.scores(&liked).to_vec()
+    }
+
+    /// Co-viewing with a new user's few picks: each item's count of
+    /// training users who have it together with a pick, summed over the picks
+    /// (a user sharing two picks counts twice). Popularity among the people
+    /// who chose like the new user; chosen over weighting users by the square
+    /// of what they share, or by their history's length, on validation
+    /// splits (docs/evaluation.md).
+    pub fn co_viewing(&self, rows: &BTreeMap<String, Taken>) -> Vec<f32> {
+        let mut scores = vec![0f32; self.items.len()];
+        for pick in self.positives(rows) {
+            for &u in &self.item_users[pick.item] {
+                for &i in &self.user_items[u as usize] {
+                    scores[i as usize] += 1.0;
+                }
+            }
+        }
+        scores
     }
 
     /// How many training users have each item.
