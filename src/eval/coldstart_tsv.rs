@@ -182,7 +182,11 @@ mod tests {
         assert!(pop.metrics.ndcg < item.metrics.ndcg);
         let co = get(Recommender::CoViewing);
         assert_eq!(co.metrics.train_leaks, 0);
-        assert!(co.ndcg_vs_popularity.low > 0.0, "{:?}", co.ndcg_vs_popularity);
+        assert!(
+            co.ndcg_vs_popularity.low > 0.0,
+            "{:?}",
+            co.ndcg_vs_popularity
+        );
         assert!(
             three.page_time_to_first_play.is_none(),
             "no page in this mode"

@@ -22,6 +22,7 @@ use crate::rank::{search, Model, PageRequest, ProfileState, RankerConfig};
 use crate::store::Member;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// A member who never fails cancels with this chance each week.
 pub const BASE_WEEKLY_CANCEL: f64 = 0.03;
@@ -117,6 +118,36 @@ pub struct Liver<'a> {
     pub population: &'a Population,
     pub sim: &'a SimViewer,
     pub member: &'a Member,
+    /// The catalog's text matches of every member's queries.
+    pub matches: &'a QueryMatches,
+}
+
+/// The text matches of the queries members type (see [`search_queries`]):
+/// they depend on the catalog only, and many members share a taste, so each
+/// query is matched once for the whole experiment.
+#[derive(Debug, Clone, Default)]
+pub struct QueryMatches(BTreeMap<String, Vec<search::TextHit>>);
+
+impl QueryMatches {
+    /// Match every query of these viewers in `model`'s catalog, in parallel.
+    pub fn of<'v>(model: &Model, viewers: impl Iterator<Item = &'v SimViewer>) -> QueryMatches {
+        use rayon::prelude::*;
+        let queries: BTreeSet<String> = viewers.flat_map(|v| search_queries(model, v)).collect();
+        QueryMatches(
+            queries
+                .into_par_iter()
+                .map(|q| {
+                    let hits = search::text_hits(model, &q);
+                    (q, hits)
+                })
+                .collect(),
+        )
+    }
+
+    /// The matches of `query` (none for a query not matched here).
+    pub fn get(&self, query: &str) -> &[search::TextHit] {
+        self.0.get(query).map_or(&[], Vec::as_slice)
+    }
 }
 
 impl Liver<'_> {
@@ -140,8 +171,6 @@ impl Liver<'_> {
             seen_elsewhere: vec![],
         };
         let queries = search_queries(self.model, self.sim);
-        // A query's matches depend on the catalog only: matched once, ranked per session.
-        let mut matched: Vec<Option<Vec<search::TextHit>>> = vec![None; queries.len()];
         let device = usual_device(self.sim);
         let mut out = MemberWeeks {
             habits,
@@ -162,12 +191,16 @@ impl Liver<'_> {
                     seed: rng.gen::<u64>() ^ n,
                 };
                 n += 1;
-                let page = req.page();
+                // One scorer for the page and, when browsing fails, the
+                // search: nothing was played in between, so the profile is
+                // the same (its seed picks artwork only).
+                let scorer = req.scorer();
+                let page = req.page_with(&scorer);
                 let mut hooks = SessionHooks {
                     patience: Some(habits.patience),
                     ..SessionHooks::default()
                 };
-                let scan = viewer.scan(&page, state, self.model, &ctx, rng, &mut hooks);
+                let scan = viewer.look(&page, state, self.model, &ctx, rng, &mut hooks);
                 let record = if !scan.plays.is_empty() {
                     SessionRecord {
                         week,
@@ -176,21 +209,11 @@ impl Liver<'_> {
                         plays: scan.plays,
                     }
                 } else {
-                    let scorer = PageRequest {
-                        model: self.model,
-                        profile: state,
-                        ctx: &ctx,
-                        config: self.config,
-                        seed: 0,
-                    }
-                    .scorer();
                     let results = if queries.is_empty() {
                         vec![]
                     } else {
                         let q = rng.gen_range(0..queries.len());
-                        let hits = matched[q]
-                            .get_or_insert_with(|| search::text_hits(self.model, &queries[q]));
-                        search::rank_hits(&scorer, hits, SEARCH_READ)
+                        search::rank_hits(&scorer, self.matches.get(&queries[q]), SEARCH_READ)
                     };
                     let hit = results.iter().enumerate().find_map(|(i, r)| {
                         let t = self.model.title_index(&r.title_id)?;
@@ -199,16 +222,12 @@ impl Liver<'_> {
                             .then_some((i, t))
                     });
                     match hit {
-                        Some((i, t)) => {
-                            let id = self.model.titles[t].id.clone();
-                            play(state, self.member.id, self.model, &id, &ctx, 1);
-                            SessionRecord {
-                                week,
-                                found: Found::Search,
-                                tiles_to_first_play: Some(scan.read + i + 1),
-                                plays: vec![t],
-                            }
-                        }
+                        Some((i, t)) => SessionRecord {
+                            week,
+                            found: Found::Search,
+                            tiles_to_first_play: Some(scan.read + i + 1),
+                            plays: vec![t],
+                        },
                         None => {
                             failed += 1;
                             SessionRecord {
@@ -220,6 +239,11 @@ impl Liver<'_> {
                         }
                     }
                 };
+                drop(scorer);
+                for (nth, &t) in record.plays.iter().enumerate() {
+                    let id = &self.model.titles[t].id;
+                    play(state, self.member.id, self.model, id, &ctx, nth + 1);
+                }
                 out.sessions.push(record);
             }
             if cancel_rng.gen::<f64>() < weekly_cancel_chance(failed, days.len()) {
@@ -299,12 +323,14 @@ mod tests {
                 maturity: sim.maturity,
                 region: sim.region.to_string(),
             };
+            let matches = QueryMatches::of(&model, std::iter::once(sim));
             let liver = Liver {
                 model: &model,
                 config: &config,
                 population: &population,
                 sim,
                 member: &member,
+                matches: &matches,
             };
             let live = || {
                 let mut state = ProfileState::from_events(&member, &[], &model);

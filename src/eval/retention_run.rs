@@ -7,7 +7,7 @@
 //! stop between chunks. The report is `retention_report.rs`.
 
 use super::abtest::Arms;
-use super::retention::{member_rng, Liver, MemberWeeks};
+use super::retention::{member_rng, Liver, MemberWeeks, QueryMatches};
 use super::retention_report::{curve, report, RetentionReport};
 use super::viewer::sample_viewers;
 use crate::rank::ProfileState;
@@ -70,6 +70,13 @@ pub fn simulate(
     let s = &prepared.sampled;
     let total = s.histories.len();
     let mut outcomes: Vec<Outcome> = Vec::with_capacity(2 * total);
+    let viewers = || s.histories.iter().map(|(v, _)| &s.population.viewers[*v]);
+    let matches_a = QueryMatches::of(plan.arms.a.0, viewers());
+    let matches_b = if std::ptr::eq(plan.arms.a.0, plan.arms.b.0) {
+        None
+    } else {
+        Some(QueryMatches::of(plan.arms.b.0, viewers()))
+    };
     for chunk in s.histories.chunks(CHUNK) {
         if cancel.load(Ordering::Relaxed) {
             return None;
@@ -85,12 +92,17 @@ pub fn simulate(
                     let mut rng = member_rng(plan.seed, *v);
                     let (model, config) = if arm_b { plan.arms.b } else { plan.arms.a };
                     let mut state = ProfileState::from_events(member, events, model);
+                    let matches = match (&matches_b, arm_b) {
+                        (Some(b), true) => b,
+                        _ => &matches_a,
+                    };
                     let liver = Liver {
                         model,
                         config,
                         population: &s.population,
                         sim,
                         member,
+                        matches,
                     };
                     let weeks = liver.live(&mut state, plan.weeks, &mut rng);
                     Outcome {

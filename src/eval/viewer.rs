@@ -187,11 +187,38 @@ impl Viewer<'_> {
 
     /// One scan of a page (the scan model above) with hooks: the viewer's
     /// patience, their response to the artwork, and a recorder of what the
-    /// session showed. With the default hooks it is [`Viewer::session`].
+    /// session showed. The titles played are folded into `state` at the end,
+    /// in order. With the default hooks it is [`Viewer::session`].
     pub fn scan(
         &self,
         page: &Page,
         state: &mut ProfileState,
+        model: &Model,
+        ctx: &Context,
+        rng: &mut ChaCha8Rng,
+        hooks: &mut SessionHooks,
+    ) -> Scan {
+        let scan = self.look(page, state, model, ctx, rng, hooks);
+        for (nth, &t) in scan.plays.iter().enumerate() {
+            play(
+                state,
+                self.member_id,
+                model,
+                &model.titles[t].id,
+                ctx,
+                nth + 1,
+            );
+        }
+        scan
+    }
+
+    /// [`Viewer::scan`] without folding the plays into `state`: a title
+    /// played earlier in the session is never played twice, because
+    /// [`Viewer::would_play`] is told the session's plays.
+    pub fn look(
+        &self,
+        page: &Page,
+        state: &ProfileState,
         model: &Model,
         ctx: &Context,
         rng: &mut ChaCha8Rng,
@@ -226,14 +253,6 @@ impl Viewer<'_> {
                 first.get_or_insert(scanned);
                 plays.push(t);
                 played_at.push((r, i));
-                play(
-                    state,
-                    self.member_id,
-                    model,
-                    &item.title_id,
-                    ctx,
-                    plays.len(),
-                );
                 if plays.len() >= MAX_PLAYS {
                     break 'page;
                 }

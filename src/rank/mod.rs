@@ -21,7 +21,7 @@ pub mod train;
 pub use config::{DiversityParams, FilterParams, ItemModelParams, RankerConfig, TrainingParams};
 pub use context::{Context, DayKind, TimeOfDay};
 pub use naming::region_name;
-pub use serve::assemble::{build_page, PageRequest, DEFAULT_SEED};
+pub use serve::assemble::{PageRequest, DEFAULT_SEED};
 pub use serve::digest;
 pub use serve::explain::{explain_title, TitleExplanation};
 pub use serve::onboarding::{

@@ -40,21 +40,26 @@ impl<'a> PageRequest<'a> {
 
     /// The home page.
     pub fn page(&self) -> Page {
-        build_page(self)
+        build_page(self, &self.scorer())
+    }
+
+    /// The home page from this request's [`PageRequest::scorer`], made by
+    /// the caller so that it can score more with it (a search, say).
+    pub fn page_with(&self, scorer: &PageScorer) -> Page {
+        build_page(self, scorer)
     }
 }
 
 /// Build the home page for one profile in one context.
-pub fn build_page(req: &PageRequest) -> Page {
+fn build_page(req: &PageRequest, s: &PageScorer) -> Page {
     let (profile, ctx, config, seed) = (req.profile, req.ctx, req.config, req.seed);
-    let s = req.scorer();
     let n = config.row_items;
     let depth = n + 2 * VISIBLE;
-    let mut drafts = candidate_rows(&s, depth);
+    let mut drafts = candidate_rows(s, depth);
     for d in drafts.iter_mut().filter(|d| d.resume_likelihood.is_none()) {
-        d.relevance = relevance(&s, &d.items);
+        d.relevance = relevance(s, &d.items);
     }
-    let (mut ordered, reasons) = order_rows(&s, drafts, config);
+    let (mut ordered, reasons) = order_rows(s, drafts, config);
     distinct_visible(&mut ordered);
     let mut rows: Vec<Row> = ordered
         .into_iter()
@@ -76,7 +81,7 @@ pub fn build_page(req: &PageRequest) -> Page {
             }
         })
         .collect();
-    add_exploration(&s, &mut rows, config, seed);
+    add_exploration(s, &mut rows, config, seed);
     Page {
         profile: profile.name.clone(),
         context: *ctx,

@@ -272,11 +272,17 @@ impl<'a> PageScorer<'a> {
         n: usize,
     ) -> Vec<usize> {
         let mut v: Vec<(f64, usize)> = candidates.map(|t| (key(t), t)).collect();
-        v.sort_by(|a, b| {
+        let order = |a: &(f64, usize), b: &(f64, usize)| {
             b.0.total_cmp(&a.0)
                 .then_with(|| self.model.titles[a.1].id.cmp(&self.model.titles[b.1].id))
-        });
-        v.into_iter().take(n).map(|x| x.1).collect()
+        };
+        // A total order, so selecting the best n first gives the same list as sorting all.
+        if n < v.len() {
+            v.select_nth_unstable_by(n, order);
+            v.truncate(n);
+        }
+        v.sort_by(order);
+        v.into_iter().map(|x| x.1).collect()
     }
 
     /// The feature that lifts this title most, in words, for item reasons.

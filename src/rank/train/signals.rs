@@ -176,14 +176,6 @@ impl Signals {
         }
     }
 
-    /// Item-to-item similarity in [0, 1] from the neighbour lists (0 if not a neighbour).
-    pub fn neighbour_weight(&self, a: usize, b: usize) -> f32 {
-        self.neighbours[a]
-            .iter()
-            .find(|x| x.0 as usize == b)
-            .map_or(0.0, |x| x.1)
-    }
-
     /// Scores of the collaborative item model for a set of weighted liked titles.
     pub fn item_model_scores(&self, liked: &[(usize, f32)]) -> Vec<f32> {
         self.item_model.scores(liked).to_vec()
