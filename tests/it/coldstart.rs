@@ -93,9 +93,19 @@ fn eval_onboarding_json_reports_every_pick_count_in_the_external_mode() {
         .collect();
     assert_eq!(
         names,
-        ["popularity", "item_model", "item_model_and_popularity"]
+        [
+            "popularity",
+            "item_model",
+            "item_model_and_popularity",
+            "co_viewing"
+        ]
     );
     assert!(three[1]["ndcg_vs_popularity"]["low"].as_f64().unwrap() > 0.0);
+    assert!(
+        three[3]["ndcg_vs_popularity"]["low"].as_f64().unwrap() > 0.0,
+        "co-viewing, the cold path, beats popularity: {}",
+        three[3]
+    );
     assert!(!db.exists(), "the external mode needs no database");
 }
 
