@@ -131,10 +131,13 @@ impl ArtworkChooser {
             } else {
                 String::new()
             };
+            // Whole numbers as `{:.0}` would round them (ties to even), without
+            // its exact decimal expansion, which is slow on every tile.
+            let whole = |x: f64| x.round_ties_even() as i64;
             format!(
-                "{theme} artwork: you and similar viewers responded to it {:.0} times of {:.0}{passes}",
-                self.hits[a.theme.index()],
-                self.total
+                "{theme} artwork: you and similar viewers responded to it {} times of {}{passes}",
+                whole(self.hits[a.theme.index()]),
+                whole(self.total)
             )
         };
         (a.id.clone(), reason)
