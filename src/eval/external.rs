@@ -5,6 +5,7 @@
 //! definitions, so others' tools can check the numbers.
 
 use super::metrics::{evaluate, RankingMetrics};
+use crate::rank::top::keep_best;
 use crate::rank::{ItemModel, ItemModelParams, Positive};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufWriter, Write};
@@ -306,11 +307,7 @@ impl<'a> Fitted<'a> {
                 .then_with(|| b.1.total_cmp(&a.1))
                 .then_with(|| items[a.2].cmp(items[b.2]))
         };
-        if k < ranked.len() {
-            ranked.select_nth_unstable_by(k, order);
-            ranked.truncate(k);
-        }
-        ranked.sort_by(order);
+        keep_best(&mut ranked, k, order);
         ranked
             .into_iter()
             .map(|(_, s, i)| (items[i].clone(), s))

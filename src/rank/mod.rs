@@ -16,6 +16,7 @@ pub mod impressions;
 mod naming;
 pub mod ndcg;
 pub mod serve;
+pub mod top;
 pub mod train;
 
 pub use config::{DiversityParams, FilterParams, ItemModelParams, RankerConfig, TrainingParams};

@@ -10,6 +10,7 @@ use super::page::round6;
 use crate::rank::eligibility::{may_show, Exclusion};
 use crate::rank::external::{self, Answer, Ask, RankerStatus};
 use crate::rank::features::{features, Feature, FeatureVec, ProfileSignals, NF};
+use crate::rank::top::keep_best;
 use crate::rank::{Context, Contribution, Explanation, Item, Model, ProfileState, RankerConfig};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -276,12 +277,7 @@ impl<'a> PageScorer<'a> {
             b.0.total_cmp(&a.0)
                 .then_with(|| self.model.titles[a.1].id.cmp(&self.model.titles[b.1].id))
         };
-        // A total order, so selecting the best n first gives the same list as sorting all.
-        if n < v.len() {
-            v.select_nth_unstable_by(n, order);
-            v.truncate(n);
-        }
-        v.sort_by(order);
+        keep_best(&mut v, n, order);
         v.into_iter().map(|x| x.1).collect()
     }
 

@@ -6,6 +6,7 @@
 use super::interactions::Cell;
 use super::linalg::{cholesky_lower_flat, cholesky_solve_flat};
 use super::progress::Progress;
+use crate::rank::top::keep_best;
 use ndarray::{Array1, Array2, Axis};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -176,11 +177,7 @@ impl Als {
             .map(|(m, (u, norm))| (u.dot(x) / (norm * xn), m))
             .collect();
         let nearer = |a: &(f32, usize), b: &(f32, usize)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
-        if sims.len() > n {
-            sims.select_nth_unstable_by(n, nearer);
-            sims.truncate(n);
-        }
-        sims.sort_by(nearer);
+        keep_best(&mut sims, n, nearer);
         sims.into_iter().map(|(_, m)| m).collect()
     }
 

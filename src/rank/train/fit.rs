@@ -17,6 +17,7 @@ use crate::rank::eligibility::Exclusion;
 use crate::rank::features::{
     features, Feature, FeatureGroup, FeatureVec, ProfileSignals, Weights, NF,
 };
+use crate::rank::top::keep_best;
 use crate::rank::Context;
 use crate::store::Member;
 use chrono::{DateTime, FixedOffset};
@@ -380,11 +381,7 @@ fn evaluate(
                     key(b).total_cmp(&key(a)).then(a.0.cmp(&b.0))
                 };
                 let mut v = scored.clone();
-                if v.len() > 10 {
-                    v.select_nth_unstable_by(10, order);
-                    v.truncate(10);
-                }
-                v.sort_by(order);
+                keep_best(&mut v, 10, order);
                 v.into_iter().map(|x| x.0).collect::<Vec<_>>()
             };
             let ndcg = [

@@ -13,6 +13,7 @@
 
 use super::ease::Positive;
 use crate::rank::config::FilterParams;
+use crate::rank::top::keep_best;
 use faer::linalg::solvers::Qr;
 use faer::{MatRef, Side};
 use ndarray::{Array1, Array2, Axis};
@@ -213,11 +214,7 @@ impl Normalised {
 fn strongest(v: &mut Vec<(u32, f32)>, k: usize) {
     v.retain(|x| x.1 > 0.0);
     let best_first = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
-    if v.len() > k {
-        v.select_nth_unstable_by(k, best_first);
-        v.truncate(k);
-    }
-    v.sort_by(best_first);
+    keep_best(v, k, best_first);
     v.shrink_to_fit();
 }
 

@@ -12,6 +12,7 @@ use super::item_model::ItemModel;
 use super::progress::Progress;
 use crate::catalog::{is_finished, Action, Event, DAY_SECONDS as DAY};
 use crate::rank::config::TrainingParams;
+use crate::rank::top::keep_best;
 use crate::rank::{DayKind, TimeOfDay};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -228,11 +229,7 @@ fn top_k(weights: impl Iterator<Item = (usize, f32)>, skip: usize, k: usize) -> 
         .map(|(j, w)| (j as u32, w))
         .collect();
     let best_first = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
-    if v.len() > k {
-        v.select_nth_unstable_by(k, best_first);
-        v.truncate(k);
-    }
-    v.sort_by(best_first);
+    keep_best(&mut v, k, best_first);
     let max = v.first().map_or(1.0, |x| x.1);
     // A fresh, exact-size list: collecting from `v` would reuse (and keep) its buffer.
     let mut out = Vec::with_capacity(v.len());
