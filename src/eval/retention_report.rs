@@ -75,7 +75,7 @@ pub enum Metric {
 }
 
 impl Metric {
-    const ALL: [Metric; 5] = [
+    pub const ALL: [Metric; 5] = [
         Metric::Churn,
         Metric::FailedSessions,
         Metric::MeanTilesToFirstPlay,
@@ -91,6 +91,33 @@ impl Metric {
             Metric::MeanTilesToFirstPlay => "mean_tiles_to_first_play",
             Metric::PlaysFromSearch => "plays_from_search",
             Metric::Ecs => "ecs_of_plays",
+        }
+    }
+
+    /// Its label on screen.
+    pub fn label(self) -> &'static str {
+        match self {
+            Metric::Churn => "churn",
+            Metric::FailedSessions => "failed sessions",
+            Metric::MeanTilesToFirstPlay => "tiles read to first play",
+            Metric::PlaysFromSearch => "plays from search",
+            Metric::Ecs => "effective catalog size",
+        }
+    }
+
+    /// A share (of members, sessions or plays) rather than a count.
+    pub fn is_share(self) -> bool {
+        !matches!(self, Metric::MeanTilesToFirstPlay | Metric::Ecs)
+    }
+
+    /// An arm's figure.
+    pub fn value(self, arm: &RetentionArm) -> f64 {
+        match self {
+            Metric::Churn => arm.churn,
+            Metric::FailedSessions => arm.failed_sessions,
+            Metric::MeanTilesToFirstPlay => arm.mean_tiles_to_first_play,
+            Metric::PlaysFromSearch => arm.plays_from_search,
+            Metric::Ecs => arm.ecs_of_plays,
         }
     }
 

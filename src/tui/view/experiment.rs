@@ -192,10 +192,11 @@ fn chart(
         .render(area, buf);
 }
 
-/// One metric of the report: its label, how each arm has it, its difference.
+/// One metric of the report: its label, each arm's figure, its difference.
 struct Metric {
     label: String,
-    value: fn(&RetentionArm) -> f64,
+    a: f64,
+    b: f64,
     /// A share (shown in % and its difference in points) or a plain number.
     share: bool,
     difference: Option<Difference>,
@@ -203,45 +204,21 @@ struct Metric {
 
 /// The headline numbers: per arm, B − A and its 95 % interval, a line each.
 fn result_lines(r: &RetentionReport, width: usize, theme: &Theme) -> Vec<Line<'static>> {
-    let find = |m: ReportMetric| r.difference(m).cloned();
-    let metrics = [
-        Metric {
-            label: format!("still a member after week {}", r.weeks),
-            value: |a| a.retention.last().copied().unwrap_or(1.0),
-            share: true,
-            difference: r.retention_difference.last().cloned(),
-        },
-        Metric {
-            label: "churn".into(),
-            value: |a| a.churn,
-            share: true,
-            difference: find(ReportMetric::Churn),
-        },
-        Metric {
-            label: "failed sessions".into(),
-            value: |a| a.failed_sessions,
-            share: true,
-            difference: find(ReportMetric::FailedSessions),
-        },
-        Metric {
-            label: "tiles read to first play".into(),
-            value: |a| a.mean_tiles_to_first_play,
-            share: false,
-            difference: find(ReportMetric::MeanTilesToFirstPlay),
-        },
-        Metric {
-            label: "plays from search".into(),
-            value: |a| a.plays_from_search,
-            share: true,
-            difference: find(ReportMetric::PlaysFromSearch),
-        },
-        Metric {
-            label: "effective catalog size".into(),
-            value: |a| a.ecs_of_plays,
-            share: false,
-            difference: find(ReportMetric::Ecs),
-        },
-    ];
+    let retained = |a: &RetentionArm| a.retention.last().copied().unwrap_or(1.0);
+    let mut metrics = vec![Metric {
+        label: format!("still a member after week {}", r.weeks),
+        a: retained(&r.a),
+        b: retained(&r.b),
+        share: true,
+        difference: r.retention_difference.last().cloned(),
+    }];
+    metrics.extend(ReportMetric::ALL.map(|m| Metric {
+        label: m.label().into(),
+        a: m.value(&r.a),
+        b: m.value(&r.b),
+        share: m.is_share(),
+        difference: r.difference(m).cloned(),
+    }));
     let label_w = width.saturating_sub(9 * 3 + 2 + 17).clamp(12, 30);
     let mut lines = vec![Line::from(Span::styled(
         format!(
@@ -251,7 +228,7 @@ fn result_lines(r: &RetentionReport, width: usize, theme: &Theme) -> Vec<Line<'s
         theme.title(),
     ))];
     for m in &metrics {
-        let (a, b) = ((m.value)(&r.a), (m.value)(&r.b));
+        let (a, b) = (m.a, m.b);
         // Shares in % (differences in points), small numbers with two decimals, others with one.
         let number = |v: f64, signed: bool| {
             let v = if m.share { 100.0 * v } else { v };
