@@ -18,7 +18,7 @@
 
 use super::viewer::{play, play_bar, session_context, usual_device, SessionHooks, Viewer};
 use crate::catalog::population::{Population, SimViewer};
-use crate::rank::{search, Model, PageRequest, ProfileState, RankerConfig};
+use crate::rank::{search, Context, Model, PageRequest, ProfileState, RankerConfig};
 use crate::store::Member;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -183,63 +183,17 @@ impl Liver<'_> {
             let days = habits.days(week);
             for &day in &days {
                 let ctx = session_context(self.model, self.sim, day, device);
-                let req = PageRequest {
-                    model: self.model,
-                    profile: state,
-                    ctx: &ctx,
-                    config: self.config,
-                    seed: rng.gen::<u64>() ^ n,
-                };
+                let seed = rng.gen::<u64>() ^ n;
                 n += 1;
-                // One scorer for the page and, when browsing fails, the
-                // search: nothing was played in between, so the profile is
-                // the same (its seed picks artwork only).
-                let scorer = req.scorer();
-                let page = req.page_with(&scorer);
-                let mut hooks = SessionHooks {
-                    patience: Some(habits.patience),
-                    ..SessionHooks::default()
+                let session = Session {
+                    viewer: &viewer,
+                    queries: &queries,
+                    patience: habits.patience,
+                    ctx: &ctx,
+                    week,
                 };
-                let scan = viewer.look(&page, state, self.model, &ctx, rng, &mut hooks);
-                let record = if !scan.plays.is_empty() {
-                    SessionRecord {
-                        week,
-                        found: Found::Rows,
-                        tiles_to_first_play: scan.first,
-                        plays: scan.plays,
-                    }
-                } else {
-                    let results = if queries.is_empty() {
-                        vec![]
-                    } else {
-                        let q = rng.gen_range(0..queries.len());
-                        search::rank_hits(&scorer, self.matches.get(&queries[q]), SEARCH_READ)
-                    };
-                    let hit = results.iter().enumerate().find_map(|(i, r)| {
-                        let t = self.model.title_index(&r.title_id)?;
-                        viewer
-                            .would_play(t, &[], state, self.model, rng, 0.0)
-                            .then_some((i, t))
-                    });
-                    match hit {
-                        Some((i, t)) => SessionRecord {
-                            week,
-                            found: Found::Search,
-                            tiles_to_first_play: Some(scan.read + i + 1),
-                            plays: vec![t],
-                        },
-                        None => {
-                            failed += 1;
-                            SessionRecord {
-                                week,
-                                found: Found::Failed,
-                                tiles_to_first_play: None,
-                                plays: vec![],
-                            }
-                        }
-                    }
-                };
-                drop(scorer);
+                let record = self.session(&session, state, seed, rng);
+                failed += usize::from(record.found == Found::Failed);
                 for (nth, &t) in record.plays.iter().enumerate() {
                     let id = &self.model.titles[t].id;
                     play(state, self.member.id, self.model, id, &ctx, nth + 1);
@@ -252,6 +206,82 @@ impl Liver<'_> {
             }
         }
         out
+    }
+}
+
+/// One session's setting: who, what they would search for, how far they
+/// read, when.
+struct Session<'s> {
+    viewer: &'s Viewer<'s>,
+    queries: &'s [String],
+    patience: usize,
+    ctx: &'s Context,
+    week: usize,
+}
+
+impl Liver<'_> {
+    /// One session from `state`: the page (read up to the patience), then
+    /// search when browsing found nothing. Its plays are for the caller to
+    /// fold in.
+    fn session(
+        &self,
+        s: &Session,
+        state: &ProfileState,
+        seed: u64,
+        rng: &mut ChaCha8Rng,
+    ) -> SessionRecord {
+        let req = PageRequest {
+            model: self.model,
+            profile: state,
+            ctx: s.ctx,
+            config: self.config,
+            seed,
+        };
+        // One scorer for the page and, when browsing fails, the search:
+        // nothing was played in between, so the profile is the same (its
+        // seed picks artwork only).
+        let scorer = req.scorer();
+        let page = req.page_with(&scorer);
+        let mut hooks = SessionHooks {
+            patience: Some(s.patience),
+            ..SessionHooks::default()
+        };
+        let scan = s.viewer.look(&page, state, self.model, s.ctx, rng, &mut hooks);
+        let week = s.week;
+        if !scan.plays.is_empty() {
+            return SessionRecord {
+                week,
+                found: Found::Rows,
+                tiles_to_first_play: scan.first,
+                plays: scan.plays,
+            };
+        }
+        let results = if s.queries.is_empty() {
+            vec![]
+        } else {
+            let q = rng.gen_range(0..s.queries.len());
+            search::rank_hits(&scorer, self.matches.get(&s.queries[q]), SEARCH_READ)
+        };
+        let hit = results.iter().enumerate().find_map(|(i, r)| {
+            let t = self.model.title_index(&r.title_id)?;
+            s.viewer
+                .would_play(t, &[], state, self.model, rng, 0.0)
+                .then_some((i, t))
+        });
+        match hit {
+            Some((i, t)) => SessionRecord {
+                week,
+                found: Found::Search,
+                tiles_to_first_play: Some(scan.read + i + 1),
+                plays: vec![t],
+            },
+            None => SessionRecord {
+                week,
+                found: Found::Failed,
+                tiles_to_first_play: None,
+                plays: vec![],
+            },
+        }
     }
 }
 
