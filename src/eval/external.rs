@@ -10,6 +10,7 @@ use crate::rank::{ItemModel, ItemModelParams, Positive};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 #[derive(Debug, thiserror::Error)]
 pub enum EvalError {
@@ -177,6 +178,12 @@ pub fn recommend(
 /// exact model above needs none): fixed, so two runs agree.
 const FIT_SEED: u64 = 7;
 
+/// Which training users have which items (indices into `Fitted::items`).
+struct CoViewingIndex {
+    user_items: Vec<Vec<u32>>,
+    item_users: Vec<Vec<u32>>,
+}
+
 /// The item model trained on a split file, ready to rank for any user's rows
 /// (those of a training user, or a new user's few picks).
 pub struct Fitted<'a> {
@@ -187,9 +194,10 @@ pub struct Fitted<'a> {
     first_seen: Vec<Option<i64>>,
     /// How many training users have each title: the popularity baseline.
     counts: Vec<f32>,
-    /// Each training user's items, and each item's users (indices into it).
-    user_items: Vec<Vec<u32>>,
-    item_users: Vec<Vec<u32>>,
+    train: &'a Rows,
+    /// Each training user's items, and each item's users: made on the first
+    /// [`Fitted::co_viewing`], which only the cold-start protocol asks for.
+    co_viewing_index: OnceLock<CoViewingIndex>,
     lowest: f64,
     params: ItemModelParams,
 }
@@ -206,16 +214,6 @@ impl<'a> Fitted<'a> {
         let weigh = |m: &BTreeMap<String, Taken>| weighted(m, &index, lowest, params);
         let lists: Vec<Vec<Positive>> = train.values().map(weigh).collect();
         let model = ItemModel::train(&lists, items.len(), params, FIT_SEED);
-        let user_items: Vec<Vec<u32>> = lists
-            .iter()
-            .map(|l| l.iter().map(|x| x.item as u32).collect())
-            .collect();
-        let mut item_users = vec![vec![]; items.len()];
-        for (u, l) in user_items.iter().enumerate() {
-            for &i in l {
-                item_users[i as usize].push(u as u32);
-            }
-        }
         let mut first_seen = vec![None; items.len()];
         let mut counts = vec![0.0; items.len()];
         for (id, t) in train.values().flatten() {
@@ -232,8 +230,8 @@ impl<'a> Fitted<'a> {
             model,
             first_seen,
             counts,
-            user_items,
-            item_users,
+            train,
+            co_viewing_index: OnceLock::new(),
             lowest,
             params,
         }
@@ -260,10 +258,27 @@ impl<'a> Fitted<'a> {
     /// of what they share, or by their history's length, on validation
     /// splits (docs/evaluation.md).
     pub fn co_viewing(&self, rows: &BTreeMap<String, Taken>) -> Vec<f32> {
+        let index = self.co_viewing_index.get_or_init(|| {
+            let user_items: Vec<Vec<u32>> = self
+                .train
+                .values()
+                .map(|m| self.positives(m).iter().map(|x| x.item as u32).collect())
+                .collect();
+            let mut item_users = vec![vec![]; self.items.len()];
+            for (u, l) in user_items.iter().enumerate() {
+                for &i in l {
+                    item_users[i as usize].push(u as u32);
+                }
+            }
+            CoViewingIndex {
+                user_items,
+                item_users,
+            }
+        });
         let mut scores = vec![0f32; self.items.len()];
         for pick in self.positives(rows) {
-            for &u in &self.item_users[pick.item] {
-                for &i in &self.user_items[u as usize] {
+            for &u in &index.item_users[pick.item] {
+                for &i in &index.user_items[u as usize] {
                     scores[i as usize] += 1.0;
                 }
             }

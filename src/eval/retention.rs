@@ -246,7 +246,9 @@ impl Liver<'_> {
             patience: Some(s.patience),
             ..SessionHooks::default()
         };
-        let scan = s.viewer.look(&page, state, self.model, s.ctx, rng, &mut hooks);
+        let scan = s
+            .viewer
+            .look(&page, state, self.model, s.ctx, rng, &mut hooks);
         let week = s.week;
         if !scan.plays.is_empty() {
             return SessionRecord {
