@@ -301,7 +301,7 @@ pub fn replay(
             .scorer();
             let mut c = [[0.0; 4]; 3];
             for t in v.tiles.iter().filter(|t| t.variants > 1) {
-                let bandit_id = scorer.artwork.choose(model, t.title).0;
+                let bandit_id = scorer.artwork().choose(model, t.title).0;
                 let bandit = model.titles[t.title]
                     .artwork
                     .iter()

@@ -241,7 +241,8 @@ impl Liver<'_> {
         // nothing was played in between, so the profile is the same (its
         // seed picks artwork only).
         let scorer = req.scorer();
-        let page = req.page_with(&scorer);
+        // The member reads titles and positions only (no artwork response).
+        let page = req.sketch_with(&scorer);
         let mut hooks = SessionHooks {
             patience: Some(s.patience),
             ..SessionHooks::default()

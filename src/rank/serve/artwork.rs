@@ -154,9 +154,9 @@ mod tests {
         let model = s.model();
         let scorer = s.scorer();
         let m2 = model.title_index("m2").unwrap();
-        assert_eq!(scorer.artwork.choose(model, m2).0, "m2-a1");
+        assert_eq!(scorer.artwork().choose(model, m2).0, "m2-a1");
         let m4 = model.title_index("m4").unwrap();
-        let (id, reason) = scorer.artwork.choose(model, m4);
+        let (id, reason) = scorer.artwork().choose(model, m4);
         assert!(model.titles[m4].artwork.iter().any(|a| a.id == id));
         assert!(!reason.is_empty());
         assert_eq!(

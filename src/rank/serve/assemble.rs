@@ -40,18 +40,33 @@ impl<'a> PageRequest<'a> {
 
     /// The home page.
     pub fn page(&self) -> Page {
-        build_page(self, &self.scorer())
+        build_page(self, &self.scorer(), Detail::Full)
     }
 
     /// The home page from this request's [`PageRequest::scorer`], made by
     /// the caller so that it can score more with it (a search, say).
     pub fn page_with(&self, scorer: &PageScorer) -> Page {
-        build_page(self, scorer)
+        build_page(self, scorer, Detail::Full)
+    }
+
+    /// The same rows and tiles as [`PageRequest::page_with`], in the same
+    /// order and with the same scores, without what only a person reads:
+    /// no artwork, no reasons, no contributions. For simulated viewers who
+    /// read titles and positions only (the weekly retention sessions).
+    pub fn sketch_with(&self, scorer: &PageScorer) -> Page {
+        build_page(self, scorer, Detail::Sketch)
     }
 }
 
+/// How much of each tile and row a page carries.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Detail {
+    Full,
+    Sketch,
+}
+
 /// Build the home page for one profile in one context.
-fn build_page(req: &PageRequest, s: &PageScorer) -> Page {
+fn build_page(req: &PageRequest, s: &PageScorer, detail: Detail) -> Page {
     let (profile, ctx, config, seed) = (req.profile, req.ctx, req.config, req.seed);
     let n = config.row_items;
     let depth = n + 2 * VISIBLE;
@@ -69,19 +84,25 @@ fn build_page(req: &PageRequest, s: &PageScorer) -> Page {
                 .items
                 .into_iter()
                 .take(n)
-                .map(|i| s.item(i.title, i.reason, i.anchor, i.resume))
+                .map(|i| match detail {
+                    Detail::Full => s.item(i.title, i.reason, i.anchor, i.resume),
+                    Detail::Sketch => s.sketch_item(i.title),
+                })
                 .collect();
             Row {
                 id: d.id,
                 kind: d.kind,
                 title: d.title,
                 score: round6(d.relevance),
-                reason: format!("{} {position_reason}", d.reason),
+                reason: match detail {
+                    Detail::Full => format!("{} {position_reason}", d.reason),
+                    Detail::Sketch => String::new(),
+                },
                 items,
             }
         })
         .collect();
-    add_exploration(s, &mut rows, config, seed);
+    add_exploration(s, &mut rows, config, seed, detail);
     Page {
         profile: profile.name.clone(),
         context: *ctx,
@@ -228,7 +249,13 @@ fn distinct_visible(rows: &mut [Draft]) {
 
 /// Exploration: a share of the page's tiles given to bandit picks, one per
 /// row in the middle of the visible tiles, the rest in an "Explore" row.
-fn add_exploration(s: &PageScorer, rows: &mut Vec<Row>, config: &RankerConfig, seed: u64) {
+fn add_exploration(
+    s: &PageScorer,
+    rows: &mut Vec<Row>,
+    config: &RankerConfig,
+    seed: u64,
+    detail: Detail,
+) {
     let total: usize = rows.iter().map(|r| r.items.len()).sum();
     let quota = (config.exploration_share * total as f64 / (1.0 - config.exploration_share)).round()
         as usize;
@@ -257,10 +284,10 @@ fn add_exploration(s: &PageScorer, rows: &mut Vec<Row>, config: &RankerConfig, s
     for &r in hosts.iter().take(inline) {
         let Some(p) = picks.next() else { break };
         let at = rows[r].items.len().min(3);
-        rows[r].items.insert(at, exploration_item(s, &p));
+        rows[r].items.insert(at, exploration_item(s, &p, detail));
         rows[r].items.truncate(config.row_items);
     }
-    let rest: Vec<Item> = picks.map(|p| exploration_item(s, &p)).collect();
+    let rest: Vec<Item> = picks.map(|p| exploration_item(s, &p, detail)).collect();
     if !rest.is_empty() {
         let score = round6(
             rest.iter()
@@ -279,7 +306,12 @@ fn add_exploration(s: &PageScorer, rows: &mut Vec<Row>, config: &RankerConfig, s
     }
 }
 
-fn exploration_item(s: &PageScorer, p: &ExplorePick) -> Item {
+fn exploration_item(s: &PageScorer, p: &ExplorePick, detail: Detail) -> Item {
+    if detail == Detail::Sketch {
+        let mut item = s.sketch_item(p.title);
+        item.explanation.exploration = true;
+        return item;
+    }
     let genre = s
         .model
         .genres
@@ -358,6 +390,36 @@ mod tests {
         assert!(!titles_on(&page).contains("m1"));
         for row in &page.rows {
             assert!(!row.title.contains(&name), "{}", row.title);
+        }
+    }
+
+    #[test]
+    fn a_sketch_has_the_pages_rows_and_tiles_in_order_without_the_reading() {
+        for name in ["mia", "kit"] {
+            let session = tiny_session(name);
+            let req = session.request();
+            let scorer = req.scorer();
+            let (page, sketch) = (req.page_with(&scorer), req.sketch_with(&scorer));
+            let tiles = |p: &Page| -> Vec<(String, Vec<(String, f64, bool)>)> {
+                p.rows
+                    .iter()
+                    .map(|r| {
+                        let items = r
+                            .items
+                            .iter()
+                            .map(|i| (i.title_id.clone(), i.score, i.explanation.exploration));
+                        (r.id.clone(), items.collect())
+                    })
+                    .collect()
+            };
+            assert_eq!(tiles(&sketch), tiles(&page), "{name}");
+            assert!(page
+                .rows
+                .iter()
+                .any(|r| r.items.iter().any(|i| i.explanation.exploration)));
+            for item in sketch.rows.iter().flat_map(|r| &r.items) {
+                assert!(item.artwork_id.is_empty() && item.explanation.contributions.is_empty());
+            }
         }
     }
 

@@ -84,23 +84,34 @@ pub fn explore_picks(
         })
         .collect();
     draws.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+    // Each genre's best fresh title the page does not show, in one pass: a
+    // pick belongs to its own genre only, so one genre's pick never changes
+    // another's best.
+    let mut best: BTreeMap<&str, usize> = BTreeMap::new();
+    for t in (0..model.titles.len()).filter(|&t| s.recommendable(t) && !shown.contains(&t)) {
+        let Some(g) = model.titles[t].genres.first() else {
+            continue;
+        };
+        let better = |b: usize| {
+            s.score(t)
+                .total_cmp(&s.score(b))
+                .then_with(|| model.titles[b].id.cmp(&model.titles[t].id))
+                .is_gt()
+        };
+        match best.get_mut(g.as_str()) {
+            Some(b) if !better(*b) => {}
+            Some(b) => *b = t,
+            None => {
+                best.insert(g, t);
+            }
+        }
+    }
     let mut picks = vec![];
-    let mut taken = shown.clone();
     for (sampled, g) in draws {
         if picks.len() >= n {
             break;
         }
-        let best = s.top_by(
-            (0..model.titles.len()).filter(|&t| {
-                s.recommendable(t)
-                    && !taken.contains(&t)
-                    && model.titles[t].genres.first().map(String::as_str) == Some(g)
-            }),
-            |t| s.score(t),
-            1,
-        );
-        if let Some(&t) = best.first() {
-            taken.insert(t);
+        if let Some(&t) = best.get(g) {
             picks.push(ExplorePick {
                 title: t,
                 genre: g.to_string(),

@@ -12,6 +12,7 @@ use crate::rank::external::{self, Answer, Ask, RankerStatus};
 use crate::rank::features::{features, Feature, FeatureVec, ProfileSignals, NF};
 use crate::rank::top::keep_best;
 use crate::rank::{Context, Contribution, Explanation, Item, Model, ProfileState, RankerConfig};
+use std::sync::OnceLock;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scored {
@@ -48,7 +49,10 @@ pub struct PageScorer<'a> {
     pub trending: &'a [f32],
     pub regional_trending: bool,
     pub scored: Vec<Scored>,
-    pub artwork: ArtworkChooser,
+    /// Made on the first tile that needs artwork (a simulated session's
+    /// sketch of a page never does); the same for any order of asking.
+    artwork: OnceLock<ArtworkChooser>,
+    seed: u64,
     /// Per title: why it is not a fresh recommendation, if it is not.
     exclusions: Vec<Option<Exclusion>>,
     /// Which external ranker scored this page, or that it failed and Marquee's own scores stand.
@@ -66,7 +70,6 @@ impl<'a> PageScorer<'a> {
         seed: u64,
     ) -> Self {
         let (trending, regional_trending) = model.trained.signals.trending_in(&profile.region);
-        let engagement = profile.engagement();
         let w = model.trained.weights.effective(config);
         let mut scored: Vec<Scored> = title_features(model, profile, ctx)
             .iter()
@@ -79,7 +82,6 @@ impl<'a> PageScorer<'a> {
                 }
             })
             .collect();
-        let artwork = ArtworkChooser::new(model, profile, &engagement, seed);
         let exclusions: Vec<Option<Exclusion>> = (0..model.titles.len())
             .map(|t| {
                 let g = profile.titles.get(&t).map(|s| &s.eng);
@@ -128,11 +130,24 @@ impl<'a> PageScorer<'a> {
             trending,
             regional_trending,
             scored,
-            artwork,
+            artwork: OnceLock::new(),
+            seed,
             exclusions,
             ranker,
             answers,
         }
+    }
+
+    /// The chooser of this page's artwork.
+    pub fn artwork(&self) -> &ArtworkChooser {
+        self.artwork.get_or_init(|| {
+            ArtworkChooser::new(
+                self.model,
+                self.profile,
+                &self.profile.engagement(),
+                self.seed,
+            )
+        })
     }
 
     /// The external ranker's answer for a title, when it scored this page.
@@ -243,7 +258,7 @@ impl<'a> PageScorer<'a> {
         resume: Option<String>,
     ) -> Item {
         let title = &self.model.titles[t];
-        let (artwork_id, artwork_reason) = self.artwork.choose(self.model, t);
+        let (artwork_id, artwork_reason) = self.artwork().choose(self.model, t);
         let reason = self
             .answer(t)
             .and_then(|a| a.reason.clone())
@@ -261,6 +276,27 @@ impl<'a> PageScorer<'a> {
                 exploration: false,
                 artwork_reason,
                 resume,
+            },
+        }
+    }
+
+    /// Title `t` as a tile with its score and nothing a person reads
+    /// (no artwork, reason or contributions): a page's sketch.
+    pub fn sketch_item(&self, t: usize) -> Item {
+        let title = &self.model.titles[t];
+        Item {
+            title_id: title.id.clone(),
+            name: title.name.clone(),
+            score: self.shown_score(t),
+            match_pct: self.scored[t].match_pct,
+            artwork_id: String::new(),
+            explanation: Explanation {
+                reason: String::new(),
+                contributions: vec![],
+                anchor: None,
+                exploration: false,
+                artwork_reason: String::new(),
+                resume: None,
             },
         }
     }
