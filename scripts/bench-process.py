@@ -4,9 +4,11 @@
 Runs `marquee stats` (the peer: open the store, count) and `marquee rows`
 (open, load the cached model, build and print a page) alternately on the
 same database and prints the median of each and their difference, which is
-what serving a page costs on top of starting at all. Use:
+what serving a page costs on top of starting at all. `--command digest`
+times `marquee digest` (the profile's "For you this week") the same way.
+Use:
 
-    scripts/bench-process.py --db marquee.db --profile ava [--runs 30] [--bin target/release/marquee]
+    scripts/bench-process.py --db marquee.db --profile ava [--command rows|digest] [--runs 30] [--bin target/release/marquee]
 """
 import argparse
 import statistics
@@ -24,20 +26,22 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--db", required=True)
     ap.add_argument("--profile", required=True)
+    ap.add_argument("--command", choices=["rows", "digest"], default="rows")
     ap.add_argument("--runs", type=int, default=30)
     ap.add_argument("--bin", default="target/release/marquee")
     a = ap.parse_args()
     stats = [a.bin, "--db", a.db, "stats"]
-    rows = [a.bin, "--db", a.db, "rows", "--profile", a.profile]
+    rows = [a.bin, "--db", a.db, a.command, "--profile", a.profile]
     once(rows)  # warm the cache (and train, if the model is stale)
     t_stats, t_rows = [], []
     for _ in range(a.runs):
         t_stats.append(once(stats))
         t_rows.append(once(rows))
     ms = lambda xs: statistics.median(xs) * 1000
+    name = a.command
     print(f"stats  median {ms(t_stats):7.1f} ms")
-    print(f"rows   median {ms(t_rows):7.1f} ms")
-    print(f"rows - stats  {ms(t_rows) - ms(t_stats):7.1f} ms  (runs: {a.runs})")
+    print(f"{name:6} median {ms(t_rows):7.1f} ms")
+    print(f"{name} - stats {ms(t_rows) - ms(t_stats):7.1f} ms  (runs: {a.runs})")
 
 
 if __name__ == "__main__":
