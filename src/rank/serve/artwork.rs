@@ -160,7 +160,7 @@ mod tests {
         assert!(model.titles[m4].artwork.iter().any(|a| a.id == id));
         assert!(!reason.is_empty());
         assert_eq!(
-            s.scorer().artwork.choose(model, m4).0,
+            s.scorer().artwork().choose(model, m4).0,
             id,
             "same seed, same choice"
         );
@@ -204,7 +204,7 @@ mod tests {
             after < before,
             "{first:?} artwork chosen {after} times in 200 after 20 passes, {before} before"
         );
-        let (_, reason) = s.scorer().artwork.choose(s.model(), c1);
+        let (_, reason) = s.scorer().artwork().choose(s.model(), c1);
         assert!(!reason.is_empty());
     }
 }
