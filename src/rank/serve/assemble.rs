@@ -413,10 +413,6 @@ mod tests {
                     .collect()
             };
             assert_eq!(tiles(&sketch), tiles(&page), "{name}");
-            assert!(page
-                .rows
-                .iter()
-                .any(|r| r.items.iter().any(|i| i.explanation.exploration)));
             for item in sketch.rows.iter().flat_map(|r| &r.items) {
                 assert!(item.artwork_id.is_empty() && item.explanation.contributions.is_empty());
             }
