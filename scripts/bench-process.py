@@ -31,17 +31,17 @@ def main():
     ap.add_argument("--bin", default="target/release/marquee")
     a = ap.parse_args()
     stats = [a.bin, "--db", a.db, "stats"]
-    rows = [a.bin, "--db", a.db, a.command, "--profile", a.profile]
-    once(rows)  # warm the cache (and train, if the model is stale)
-    t_stats, t_rows = [], []
+    served = [a.bin, "--db", a.db, a.command, "--profile", a.profile]
+    once(served)  # warm the cache (and train, if the model is stale)
+    t_stats, t_served = [], []
     for _ in range(a.runs):
         t_stats.append(once(stats))
-        t_rows.append(once(rows))
+        t_served.append(once(served))
     ms = lambda xs: statistics.median(xs) * 1000
     name = a.command
     print(f"stats  median {ms(t_stats):7.1f} ms")
-    print(f"{name:6} median {ms(t_rows):7.1f} ms")
-    print(f"{name} - stats {ms(t_rows) - ms(t_stats):7.1f} ms  (runs: {a.runs})")
+    print(f"{name:6} median {ms(t_served):7.1f} ms")
+    print(f"{name} - stats {ms(t_served) - ms(t_stats):7.1f} ms  (runs: {a.runs})")
 
 
 if __name__ == "__main__":

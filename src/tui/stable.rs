@@ -97,14 +97,7 @@ mod tests {
             score: 0.0,
             match_pct: pct,
             artwork_id: format!("{id}-a1"),
-            explanation: Explanation {
-                reason: String::new(),
-                contributions: vec![],
-                anchor: None,
-                exploration: false,
-                artwork_reason: String::new(),
-                resume: None,
-            },
+            explanation: Explanation::default(),
         }
     }
 

@@ -59,7 +59,7 @@ impl<'a> PageRequest<'a> {
 }
 
 /// How much of each tile and row a page carries.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy)]
 enum Detail {
     Full,
     Sketch,
@@ -307,21 +307,21 @@ fn add_exploration(
 }
 
 fn exploration_item(s: &PageScorer, p: &ExplorePick, detail: Detail) -> Item {
-    if detail == Detail::Sketch {
-        let mut item = s.sketch_item(p.title);
-        item.explanation.exploration = true;
-        return item;
-    }
-    let genre = s
-        .model
-        .genres
-        .get(&p.genre)
-        .map_or(p.genre.clone(), |g| g.name.clone());
-    let reason = format!(
-        "Exploring {genre}: a draw of your interest gave {:.2} ({} likes, {} dislikes so far)",
-        p.sampled, p.likes, p.dislikes
-    );
-    let mut item = s.item(p.title, reason, None, None);
+    let mut item = match detail {
+        Detail::Sketch => s.sketch_item(p.title),
+        Detail::Full => {
+            let genre = s
+                .model
+                .genres
+                .get(&p.genre)
+                .map_or(p.genre.clone(), |g| g.name.clone());
+            let reason = format!(
+                "Exploring {genre}: a draw of your interest gave {:.2} ({} likes, {} dislikes so far)",
+                p.sampled, p.likes, p.dislikes
+            );
+            s.item(p.title, reason, None, None)
+        }
+    };
     item.explanation.exploration = true;
     item
 }

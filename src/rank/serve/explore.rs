@@ -84,26 +84,13 @@ pub fn explore_picks(
         })
         .collect();
     draws.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
-    // Each genre's best fresh title the page does not show, in one pass: a
+    // The fresh titles the page does not show, by genre, in one pass; a
     // pick belongs to its own genre only, so one genre's pick never changes
     // another's best.
-    let mut best: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut by_genre: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for t in (0..model.titles.len()).filter(|&t| s.recommendable(t) && !shown.contains(&t)) {
-        let Some(g) = model.titles[t].genres.first() else {
-            continue;
-        };
-        let better = |b: usize| {
-            s.score(t)
-                .total_cmp(&s.score(b))
-                .then_with(|| model.titles[b].id.cmp(&model.titles[t].id))
-                .is_gt()
-        };
-        match best.get_mut(g.as_str()) {
-            Some(b) if !better(*b) => {}
-            Some(b) => *b = t,
-            None => {
-                best.insert(g, t);
-            }
+        if let Some(g) = model.titles[t].genres.first() {
+            by_genre.entry(g).or_default().push(t);
         }
     }
     let mut picks = vec![];
@@ -111,7 +98,8 @@ pub fn explore_picks(
         if picks.len() >= n {
             break;
         }
-        if let Some(&t) = best.get(g) {
+        let pool = by_genre.get(g).into_iter().flatten().copied();
+        if let Some(&t) = s.top_by(pool, |t| s.score(t), 1).first() {
             picks.push(ExplorePick {
                 title: t,
                 genre: g.to_string(),

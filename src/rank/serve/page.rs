@@ -80,7 +80,8 @@ pub struct Item {
     pub explanation: Explanation,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// The default is an explanation with nothing in it (a page's sketch, a test's tile).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Explanation {
     /// One sentence a viewer could be shown.
     pub reason: String,
@@ -182,14 +183,7 @@ pub(crate) mod fixtures {
             score: 0.0,
             match_pct,
             artwork_id: format!("{title_id}-a1"),
-            explanation: Explanation {
-                reason: String::new(),
-                contributions: vec![],
-                anchor: None,
-                exploration: false,
-                artwork_reason: String::new(),
-                resume: None,
-            },
+            explanation: Explanation::default(),
         }
     }
 

@@ -290,14 +290,7 @@ impl<'a> PageScorer<'a> {
             score: self.shown_score(t),
             match_pct: self.scored[t].match_pct,
             artwork_id: String::new(),
-            explanation: Explanation {
-                reason: String::new(),
-                contributions: vec![],
-                anchor: None,
-                exploration: false,
-                artwork_reason: String::new(),
-                resume: None,
-            },
+            explanation: Explanation::default(),
         }
     }
 
