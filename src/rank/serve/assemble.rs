@@ -393,6 +393,9 @@ mod tests {
         }
     }
 
+    /// Each row's id and its tiles' (title id, score, exploration mark).
+    type Tiles = Vec<(String, Vec<(String, f64, bool)>)>;
+
     #[test]
     fn a_sketch_has_the_pages_rows_and_tiles_in_order_without_the_reading() {
         for name in ["mia", "kit"] {
@@ -400,7 +403,7 @@ mod tests {
             let req = session.request();
             let scorer = req.scorer();
             let (page, sketch) = (req.page_with(&scorer), req.sketch_with(&scorer));
-            let tiles = |p: &Page| -> Vec<(String, Vec<(String, f64, bool)>)> {
+            let tiles = |p: &Page| -> Tiles {
                 p.rows
                     .iter()
                     .map(|r| {
