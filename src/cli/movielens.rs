@@ -15,17 +15,18 @@ pub fn import(db: &Path, dir: &Path, profiles: usize) -> Result<()> {
     let mut store = Store::open(db)?;
     let bar = super::print::Progress::new(ml.ratings.len(), "{msg} {bar:40} {pos}/{len} ratings");
     bar.set_message(format!("Importing {}", ml.layout.name()));
-    let summary = store.import_movielens(&ml, profiles, &mut |done, _| bar.set(done))?;
+    let (layout, ratings) = (ml.layout, ml.ratings.len());
+    let summary = store.import_movielens(ml, profiles, &mut |done, _| bar.set(done))?;
     bar.finish();
     outln!(
         "Imported {} from {}: {} titles, {} viewers, {} profiles ({}), {} ratings as {} events, in {:.2} s.",
-        ml.layout.name(),
+        layout.name(),
         dir.display(),
         summary.titles,
         summary.viewers,
         summary.profiles.len(),
         summary.profiles.join(", "),
-        ml.ratings.len(),
+        ratings,
         summary.events,
         started.elapsed().as_secs_f64()
     );
