@@ -6,6 +6,12 @@
 //! (which writes the tiles the new page showed, one transaction), with
 //! impressions logged and with them off.
 //! Run with `cargo bench --bench tui`.
+//!
+//! `MARQUEE_BENCH_DB=FILE MARQUEE_BENCH_PROFILE=NAME` runs the same on a
+//! copy of another database (an imported MovieLens log, say), whose cached
+//! model is used as it is: train it first with any command (`marquee --db
+//! FILE rows --profile NAME`). The copy takes the benchmark's feedback; the
+//! file itself is left alone.
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -24,13 +30,13 @@ const H: u16 = 50;
 
 fn benches(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&dir.path().join("bench.db")).unwrap();
-    store.install_sample().unwrap();
+    let (store, profile) = bench_store(dir.path());
     let ctx = Context::new(
         chrono::DateTime::parse_from_rfc3339("2026-11-21T20:30:00Z").unwrap(),
         marquee::catalog::Device::Tv,
     );
-    let session = Session::open(store, RankerConfig::default(), Some("ava"), Some(ctx), 7).unwrap();
+    let session =
+        Session::open(store, RankerConfig::default(), Some(&profile), Some(ctx), 7).unwrap();
     let mut rt = Runtime::new(session, None);
     rt.dispatch(Msg::Resize(W, H));
     let theme = Theme::new(ColorMode::TrueColor);
@@ -112,6 +118,26 @@ fn benches(c: &mut Criterion) {
     c.bench_function("draw split (A/B) frame 200x50", |b| {
         b.iter(|| terminal.draw(|f| draw(f, &rt.app, &theme)).unwrap().area)
     });
+}
+
+/// The sample and "ava", or a copy (with its write-ahead log) of
+/// `MARQUEE_BENCH_DB` and `MARQUEE_BENCH_PROFILE`.
+fn bench_store(dir: &std::path::Path) -> (Store, String) {
+    let copy = dir.join("bench.db");
+    let Some(source) = std::env::var_os("MARQUEE_BENCH_DB") else {
+        let mut store = Store::open(&copy).unwrap();
+        store.install_sample().unwrap();
+        return (store, "ava".into());
+    };
+    let profile = std::env::var("MARQUEE_BENCH_PROFILE")
+        .expect("MARQUEE_BENCH_PROFILE names a profile of MARQUEE_BENCH_DB");
+    std::fs::copy(&source, &copy).expect("MARQUEE_BENCH_DB copies");
+    let mut wal = source.clone();
+    wal.push("-wal");
+    if std::path::Path::new(&wal).exists() {
+        std::fs::copy(&wal, dir.join("bench.db-wal")).expect("its write-ahead log copies");
+    }
+    (Store::open(&copy).expect("the copy opens"), profile)
 }
 
 criterion_group!(tui, benches);
