@@ -24,7 +24,9 @@ pub struct AlsParams {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Als {
     pub params: AlsParams,
+    #[serde(with = "super::packed::matrix")]
     pub user: Array2<f32>,
+    #[serde(with = "super::packed::matrix")]
     pub item: Array2<f32>,
     /// YᵀY of the title factors, computed on the first fold-in and kept:
     /// every fold-in needs it, and it costs titles × factors² to make.

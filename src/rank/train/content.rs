@@ -12,6 +12,7 @@ pub struct ContentIndex {
     /// Feature names, e.g. `g:mystery`, `t:dark`, `p:Ines Calloway`, `l:en`, `e:1990s`.
     pub features: Vec<String>,
     /// Per title: (feature index, weight), sorted by feature index, unit length.
+    #[serde(with = "super::packed::pairs")]
     pub vectors: Vec<Vec<(u32, f32)>>,
 }
 

@@ -33,6 +33,7 @@ impl Positive {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Ease {
     /// n_titles × n_titles item weights.
+    #[serde(with = "super::packed::matrix")]
     pub b: Array2<f32>,
     /// The column weight each item's row of B is scaled by when scoring (1 in plain EASE).
     pub item_weight: Vec<f32>,

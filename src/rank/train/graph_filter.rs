@@ -25,10 +25,12 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct GraphFilter {
     /// Per title: its strongest links in R̃ᵀR̃, as (title, weight), best first.
+    #[serde(with = "super::packed::pairs")]
     pub links: Vec<Vec<(u32, f32)>>,
     /// d_i^-½ per title (0 for a title nobody took up).
     inv_sqrt_degree: Vec<f32>,
     /// titles × rank: R̃'s top right singular vectors.
+    #[serde(with = "super::packed::matrix")]
     basis: Array2<f32>,
     low_pass: f32,
 }

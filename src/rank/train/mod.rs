@@ -14,6 +14,7 @@ pub(crate) mod learn;
 pub(crate) mod linalg;
 pub(crate) mod micro;
 pub(crate) mod model;
+pub(crate) mod packed;
 pub mod progress;
 pub mod resume;
 pub mod signals;

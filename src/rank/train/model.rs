@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 
 /// Bump when the trained model's layout or meaning changes, so old caches are
 /// ignored (v5: the item model is EASE or the graph filter; v6: the resume model).
-const MODEL_VERSION: &str = "model-v6";
+const MODEL_VERSION: &str = "model-v7";
 
 pub struct Model {
     pub titles: Vec<Title>,
@@ -199,6 +199,7 @@ pub fn train_log(
 /// bincode cannot read back).
 #[derive(serde::Serialize, serde::Deserialize)]
 struct Cached {
+    #[serde(with = "super::packed::bytes")]
     catalog: Vec<u8>,
     as_of: NaiveDate,
     content: ContentIndex,
@@ -219,6 +220,7 @@ impl Cached {
         // Borrowed, field for field the layout of `Cached`: no copy of the model.
         #[derive(serde::Serialize)]
         struct CachedRef<'a> {
+            #[serde(with = "super::packed::bytes")]
             catalog: Vec<u8>,
             as_of: NaiveDate,
             content: &'a ContentIndex,

@@ -27,6 +27,7 @@ pub struct Signals {
     pub als: Als,
     pub item_model: ItemModel,
     /// Per title: the most similar titles by co-engagement, best first.
+    #[serde(with = "super::packed::pairs")]
     pub neighbours: Vec<Vec<(u32, f32)>>,
     pub popularity: Vec<f32>,
     /// Region code → 0–1 trending score per title; `""` is everywhere.
