@@ -46,7 +46,7 @@ impl<T> Visitor<'_> for PackedVisitor<T> {
         f.write_str("packed little-endian bytes")
     }
     fn visit_bytes<E: Error>(self, bytes: &[u8]) -> Result<Self::Value, E> {
-        if bytes.len() % self.width != 0 {
+        if !bytes.len().is_multiple_of(self.width) {
             return Err(E::invalid_length(bytes.len(), &self));
         }
         Ok(Packed((self.read)(bytes)))
