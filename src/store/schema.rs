@@ -6,10 +6,6 @@
 /// `PRAGMA application_id` of a Marquee database ("MRQE").
 pub const APPLICATION_ID: i32 = 0x4D52_5145;
 
-/// The events index as migration 1 creates it, for a bulk load that drops
-/// it and builds it again at the end (a test keeps the two the same).
-pub const EVENTS_INDEX: &str = "CREATE INDEX events_member ON events(member_id, at)";
-
 pub const MIGRATIONS: &[&str] = &[
     // 1: the catalog, members (profiles and viewers), events, the model cache.
     r#"
@@ -94,21 +90,5 @@ mod tests {
             )
             .unwrap();
         assert!(n >= 14);
-    }
-
-    #[test]
-    fn the_bulk_loads_events_index_is_the_one_the_migrations_create() {
-        let conn = rusqlite::Connection::open_in_memory().unwrap();
-        for m in MIGRATIONS {
-            conn.execute_batch(m).unwrap();
-        }
-        let sql: String = conn
-            .query_row(
-                "SELECT sql FROM sqlite_master WHERE name = 'events_member'",
-                [],
-                |r| r.get(0),
-            )
-            .unwrap();
-        assert_eq!(sql, EVENTS_INDEX);
     }
 }

@@ -85,6 +85,46 @@ fn ml_100k_imports_titles_viewers_profiles_and_ratings() {
 }
 
 #[test]
+fn an_import_keeps_the_events_index_and_writes_each_members_events_together_in_time_order() {
+    // The fixture's ratings, last line first: out of (user, time) order.
+    let dir = tempfile::tempdir().unwrap();
+    let src = ml("ml-100k");
+    let set = dir.path().join("ml-100k");
+    std::fs::create_dir(&set).unwrap();
+    std::fs::copy(src.join("u.item"), set.join("u.item")).unwrap();
+    let ratings = std::fs::read_to_string(src.join("u.data")).unwrap();
+    let reversed: Vec<&str> = ratings.lines().rev().collect();
+    std::fs::write(set.join("u.data"), reversed.join("\n") + "\n").unwrap();
+    let db = dir.path().join("ml.db");
+    let out = ok(&db, &["import-movielens", set.to_str().unwrap()]);
+    assert!(out.starts_with("Imported"), "{out}");
+    let c = rusqlite::Connection::open(&db).unwrap();
+    let plan: String = c
+        .query_row(
+            "EXPLAIN QUERY PLAN SELECT id FROM events WHERE member_id = 1 ORDER BY at",
+            [],
+            |r| r.get(3),
+        )
+        .unwrap();
+    assert!(
+        plan.contains("events_member"),
+        "a member's events are found by the index: {plan}"
+    );
+    // The import writes them in the index's order: event ids follow (member, time).
+    let order: Vec<(i64, i64)> = c
+        .prepare("SELECT member_id, at FROM events ORDER BY id")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let mut sorted = order.clone();
+    sorted.sort();
+    assert_eq!(order, sorted);
+    assert_eq!(order.len(), 19);
+}
+
+#[test]
 fn ml_1m_reads_latin1_and_maps_genres() {
     let dir = tempfile::tempdir().unwrap();
     let db = import(&dir, "ml-1m");
