@@ -5,6 +5,7 @@
 use super::interactions::Engagement;
 use crate::catalog::Title;
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 /// Sparse vectors over a shared feature vocabulary.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
@@ -14,6 +15,11 @@ pub struct ContentIndex {
     /// Per title: (feature index, weight), sorted by feature index, unit length.
     #[serde(with = "super::packed::pairs")]
     pub vectors: Vec<Vec<(u32, f32)>>,
+    /// Per feature: (title, weight), by title. Made on first use: a
+    /// profile's page asks for one anchor's closeness to every title many
+    /// times, and only the titles sharing a feature with the anchor add to it.
+    #[serde(skip)]
+    postings: OnceLock<Vec<Vec<(u32, f32)>>>,
 }
 
 impl ContentIndex {
@@ -39,7 +45,11 @@ impl ContentIndex {
         for (f, i) in ids {
             features[i as usize] = f;
         }
-        ContentIndex { features, vectors }
+        ContentIndex {
+            features,
+            vectors,
+            postings: OnceLock::new(),
+        }
     }
 
     /// Cosine similarity of two titles' content (0 to 1).
@@ -48,15 +58,25 @@ impl ContentIndex {
     }
 
     /// [`Self::similarity`] of `anchor` to every title, in one pass.
+    /// The anchor's features are visited in index order, so each title's sum
+    /// adds the same products in the same order as [`Self::similarity`].
     pub fn similarities_to(&self, anchor: usize) -> Vec<f32> {
-        let mut dense = vec![0.0f32; self.features.len()];
+        let postings = self.postings.get_or_init(|| {
+            let mut by_feature = vec![vec![]; self.features.len()];
+            for (t, v) in self.vectors.iter().enumerate() {
+                for &(f, w) in v {
+                    by_feature[f as usize].push((t as u32, w));
+                }
+            }
+            by_feature
+        });
+        let mut row = vec![0.0f32; self.vectors.len()];
         for &(f, w) in &self.vectors[anchor] {
-            dense[f as usize] = w;
+            for &(t, wt) in &postings[f as usize] {
+                row[t as usize] += w * wt;
+            }
         }
-        self.vectors
-            .iter()
-            .map(|v| v.iter().map(|&(f, w)| dense[f as usize] * w).sum())
-            .collect()
+        row
     }
 
     /// A profile's content preferences: liked titles pull (more if loved and
@@ -129,4 +149,27 @@ pub fn sparse_dot(a: &[(u32, f32)], b: &[(u32, f32)]) -> f32 {
         }
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_anchors_row_of_closeness_is_each_pairs_similarity_exactly() {
+        let store = crate::testkit::tiny_store();
+        let index = ContentIndex::build(&store.titles().unwrap());
+        let n = index.vectors.len();
+        assert!(n > 3);
+        let mut shared = 0;
+        for a in 0..n {
+            let row = index.similarities_to(a);
+            assert_eq!(row.len(), n);
+            for (b, &s) in row.iter().enumerate() {
+                assert_eq!(s, index.similarity(a, b), "titles {a} and {b}");
+                shared += usize::from(a != b && s > 0.0);
+            }
+        }
+        assert!(shared > 0, "some titles share a feature");
+    }
 }
