@@ -61,8 +61,8 @@ impl Model {
             None
         } else {
             store
-                .cached("model", &fingerprint)?
-                .and_then(|b| Cached::decode(&b))
+                .cached("model", &fingerprint, Cached::decode)?
+                .flatten()
         };
         if let Some(c) = cached {
             let mut model = c.into_model();
