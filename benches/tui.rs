@@ -120,8 +120,8 @@ fn benches(c: &mut Criterion) {
     });
 }
 
-/// The sample and "ava", or a copy (with its write-ahead log) of
-/// `MARQUEE_BENCH_DB` and `MARQUEE_BENCH_PROFILE`.
+/// The sample and "ava", or a copy of `MARQUEE_BENCH_DB` (`Store::copy_to`,
+/// a consistent copy) and `MARQUEE_BENCH_PROFILE`.
 fn bench_store(dir: &std::path::Path) -> (Store, String) {
     let copy = dir.join("bench.db");
     let Some(source) = std::env::var_os("MARQUEE_BENCH_DB") else {
@@ -131,12 +131,10 @@ fn bench_store(dir: &std::path::Path) -> (Store, String) {
     };
     let profile = std::env::var("MARQUEE_BENCH_PROFILE")
         .expect("MARQUEE_BENCH_PROFILE names a profile of MARQUEE_BENCH_DB");
-    std::fs::copy(&source, &copy).expect("MARQUEE_BENCH_DB copies");
-    let mut wal = source.clone();
-    wal.push("-wal");
-    if std::path::Path::new(&wal).exists() {
-        std::fs::copy(&wal, dir.join("bench.db-wal")).expect("its write-ahead log copies");
-    }
+    Store::open(std::path::Path::new(&source))
+        .expect("MARQUEE_BENCH_DB opens")
+        .copy_to(&copy)
+        .expect("MARQUEE_BENCH_DB copies");
     (Store::open(&copy).expect("the copy opens"), profile)
 }
 
