@@ -84,29 +84,25 @@ pub fn text_hits(model: &Model, query: &str) -> Vec<TextHit> {
         return vec![];
     }
     let matcher = SkimMatcherV2::default().ignore_case();
-    model
-        .titles
-        .par_iter()
-        .enumerate()
-        .filter_map(|(t, title)| title_hit(model, &matcher, t, title, query))
+    (0..model.titles.len())
+        .into_par_iter()
+        .filter_map(|t| title_hit(model, &matcher, t, query))
         .collect()
 }
 
-/// The best match of `query` in one title's fields, if any.
-fn title_hit(
-    model: &Model,
-    matcher: &SkimMatcherV2,
-    t: usize,
-    title: &crate::catalog::Title,
-    query: &str,
-) -> Option<TextHit> {
-    let mut best: Option<(i64, MatchField, String, Vec<usize>)> = None;
-    let mut consider = |field: MatchField, text: &str, penalty: i64| {
-        if let Some((q, pos)) = matcher.fuzzy_indices(text, query) {
-            let q = q - penalty;
-            if best.as_ref().is_none_or(|b| q > b.0) {
-                best = Some((q, field, text.to_string(), pos));
-            }
+/// The best match of `query` in title `t`'s fields, if any.
+fn title_hit(model: &Model, matcher: &SkimMatcherV2, t: usize, query: &str) -> Option<TextHit> {
+    let title = &model.titles[t];
+    let mut best: Option<TextHit> = None;
+    let mut keep = |quality: i64, field: MatchField, matched: String, positions: Vec<usize>| {
+        if best.as_ref().is_none_or(|b| quality > b.quality) {
+            best = Some(TextHit {
+                title: t,
+                quality,
+                field,
+                matched,
+                positions,
+            });
         }
     };
     let mut fields: Vec<(MatchField, String, i64)> =
@@ -127,27 +123,19 @@ fn title_hit(
         fields.push((MatchField::Tag, label, 25));
     }
     for (field, text, penalty) in &fields {
-        consider(*field, text, *penalty);
+        if let Some((q, pos)) = matcher.fuzzy_indices(text, query) {
+            keep(q - penalty, *field, text.clone(), pos);
+        }
     }
     // Several words may sit in several fields: "british mystery" is a tag and a genre.
     if let Some((q, matched, pos)) = words_across_fields(&fields, query) {
-        if best.as_ref().is_none_or(|b| q > b.0) {
-            best = Some((q, MatchField::Fields, matched, pos));
-        }
+        keep(q, MatchField::Fields, matched, pos);
     }
     // A typo defeats subsequence matching; the title may still be meant.
     if let Some((q, pos)) = typo_match(&title.name, query) {
-        if best.as_ref().is_none_or(|b| q > b.0) {
-            best = Some((q, MatchField::Title, title.name.clone(), pos));
-        }
+        keep(q, MatchField::Title, title.name.clone(), pos);
     }
-    best.map(|(quality, field, matched, positions)| TextHit {
-        title: t,
-        quality,
-        field,
-        matched,
-        positions,
-    })
+    best
 }
 
 /// The text hits within the profile's maturity limit, ordered by match
