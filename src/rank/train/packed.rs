@@ -1,33 +1,26 @@
 //! The model cache's big arrays as packed little-endian bytes. bincode
 //! writes a `Vec<f32>` or an `Array2<f32>` one element at a time and reads it
-//! back the same way; a 60,000-title model holds about 50 million numbers,
-//! so a page waited on that loop. As bytes, a load is one pass of
-//! `from_le_bytes` over a borrowed slice. Use with `#[serde(with = "...")]`.
+//! back the same way, and a 60,000-title model holds about 50 million
+//! numbers; packed, a load is one pass of `from_le_bytes` over a borrowed
+//! slice. (On ML-25M the whole-process effect was within noise: the time
+//! there is moving the bytes. See docs/evaluation.md.) Use with
+//! `#[serde(with = "...")]`.
 
 use serde::de::{Deserializer, Error, Visitor};
 use serde::ser::Serializer;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-fn f32_bytes(values: impl Iterator<Item = f32>) -> Vec<u8> {
-    values.flat_map(f32::to_le_bytes).collect()
+/// Four-byte numbers as their little-endian bytes, one after another.
+fn to_le<T>(values: impl Iterator<Item = T>, to: fn(T) -> [u8; 4]) -> Vec<u8> {
+    values.flat_map(to).collect()
 }
 
-fn u32_bytes(values: impl Iterator<Item = u32>) -> Vec<u8> {
-    values.flat_map(u32::to_le_bytes).collect()
-}
-
-fn read_f32s(bytes: &[u8]) -> Vec<f32> {
+/// The inverse of [`to_le`] (the caller checks the length is a multiple of 4).
+fn from_le<T>(bytes: &[u8], from: fn([u8; 4]) -> T) -> Vec<T> {
     bytes
         .chunks_exact(4)
-        .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-        .collect()
-}
-
-fn read_u32s(bytes: &[u8]) -> Vec<u32> {
-    bytes
-        .chunks_exact(4)
-        .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+        .map(|c| from([c[0], c[1], c[2], c[3]]))
         .collect()
 }
 
@@ -59,7 +52,7 @@ impl<T> Visitor<'_> for PackedVisitor<T> {
 impl<'de> Deserialize<'de> for Packed<Vec<f32>> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         d.deserialize_bytes(PackedVisitor {
-            read: read_f32s,
+            read: |b| from_le(b, f32::from_le_bytes),
             width: 4,
         })
     }
@@ -68,7 +61,7 @@ impl<'de> Deserialize<'de> for Packed<Vec<f32>> {
 impl<'de> Deserialize<'de> for Packed<Vec<u32>> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         d.deserialize_bytes(PackedVisitor {
-            read: read_u32s,
+            read: |b| from_le(b, u32::from_le_bytes),
             width: 4,
         })
     }
@@ -80,7 +73,7 @@ pub mod matrix {
     use ndarray::Array2;
 
     pub fn serialize<S: Serializer>(m: &Array2<f32>, s: S) -> Result<S::Ok, S::Error> {
-        let bytes = Bytes(f32_bytes(m.iter().copied()));
+        let bytes = Bytes(to_le(m.iter().copied(), f32::to_le_bytes));
         (m.nrows() as u64, m.ncols() as u64, bytes).serialize(s)
     }
 
@@ -97,9 +90,9 @@ pub mod pairs {
     use super::*;
 
     pub fn serialize<S: Serializer>(lists: &[Vec<(u32, f32)>], s: S) -> Result<S::Ok, S::Error> {
-        let lens = u32_bytes(lists.iter().map(|l| l.len() as u32));
-        let ids = u32_bytes(lists.iter().flatten().map(|p| p.0));
-        let weights = f32_bytes(lists.iter().flatten().map(|p| p.1));
+        let lens = to_le(lists.iter().map(|l| l.len() as u32), u32::to_le_bytes);
+        let ids = to_le(lists.iter().flatten().map(|p| p.0), u32::to_le_bytes);
+        let weights = to_le(lists.iter().flatten().map(|p| p.1), f32::to_le_bytes);
         (Bytes(lens), Bytes(ids), Bytes(weights)).serialize(s)
     }
 
