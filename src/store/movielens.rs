@@ -22,7 +22,7 @@ pub const PROGRESS_STEP: usize = 20_000;
 impl Store {
     /// Import `ml`, turning `profiles` users with different tastes into profiles.
     /// `progress(done, total)` is called as events are written. `ml` is
-    /// taken whole so its ratings can be put in the index's order in place.
+    /// taken whole so its ratings are put in the index's order in place.
     pub fn import_movielens(
         &mut self,
         ml: MovieLens,
@@ -59,7 +59,7 @@ impl Store {
 
     fn write_movielens(
         &mut self,
-        ml: MovieLens,
+        mut ml: MovieLens,
         profiles: usize,
         progress: &mut dyn FnMut(usize, usize),
     ) -> Result<ImportSummary, StoreError> {
@@ -97,7 +97,6 @@ impl Store {
         // Written in the order of the events index (member, then time), so
         // each index entry lands at the index's right edge: no sort of 36
         // million entries at the end, and a member's events sit together.
-        let mut ml = ml;
         ml.ratings.sort_unstable_by_key(|r| (r.user, r.at, r.title));
         let mut ins = tx.prepare_cached(INSERT_RATING_EVENT).map_err(e)?;
         for (done, r) in ml.ratings.iter().enumerate() {
@@ -127,11 +126,9 @@ impl Store {
             }
         }
         drop(ins);
-        let total = ml.ratings.len();
-        drop(ml.ratings);
         super::generation::stamp(&tx).map_err(e)?;
         tx.commit().map_err(e)?;
-        progress(total, total);
+        progress(ml.ratings.len(), ml.ratings.len());
         Ok(summary)
     }
 }
