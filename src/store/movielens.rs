@@ -41,7 +41,12 @@ impl Store {
         // Every member id an event names is inserted just before by this
         // transaction, so the per-row foreign-key lookup is skipped too.
         // A 256 MB page cache holds the growing edges of the table and its
-        // index (SQLite's 2 MB default writes them out again and again).
+        // index (SQLite's 2 MB default writes them out again and again); the
+        // connection's own size comes back afterwards.
+        let cache_size: i64 = self
+            .conn
+            .query_row("PRAGMA cache_size", [], |r| r.get(0))
+            .map_err(e)?;
         self.conn
             .execute_batch(
                 "PRAGMA journal_mode = DELETE; PRAGMA foreign_keys = OFF;
@@ -49,9 +54,9 @@ impl Store {
             )
             .map_err(e)?;
         let written = self.write_movielens(ml, profiles, progress);
-        let restored = self.conn.execute_batch(
-            "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; PRAGMA cache_size = -2000;",
-        );
+        let restored = self.conn.execute_batch(&format!(
+            "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; PRAGMA cache_size = {cache_size};"
+        ));
         let summary = written?;
         restored.map_err(e)?;
         Ok(summary)
