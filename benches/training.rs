@@ -5,42 +5,10 @@
 //! (equal digests: equal models, for checking that a speed-up changed no
 //! number). Run with `cargo bench --bench training`; one run, not a loop.
 
-use marquee::rank::{train_log, ContentIndex, Progress, RankerConfig, TrainStep};
+use marquee::rank::{train_log, ContentIndex, Progress, RankerConfig};
 use marquee::store::Store;
 use sha2::{Digest, Sha256};
-use std::sync::Mutex;
 use std::time::Instant;
-
-/// The stages in the order they ran: (pass, stage, seconds).
-struct Timeline {
-    started: Instant,
-    segments: Vec<(&'static str, &'static str, f64)>,
-    current: Option<(&'static str, &'static str, Instant)>,
-    pass: &'static str,
-}
-
-impl Timeline {
-    fn step(&mut self, s: TrainStep) {
-        if s.stage == "serving pass" {
-            self.pass = "serving";
-        }
-        if self
-            .current
-            .is_some_and(|c| c.0 == self.pass && c.1 == s.stage)
-        {
-            return;
-        }
-        self.close();
-        self.current = Some((self.pass, s.stage, Instant::now()));
-    }
-
-    fn close(&mut self) {
-        if let Some((pass, stage, at)) = self.current.take() {
-            self.segments
-                .push((pass, stage, at.elapsed().as_secs_f64()));
-        }
-    }
-}
 
 fn peak_rss_mb() -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
@@ -75,13 +43,7 @@ fn main() {
         events.len()
     );
 
-    let timeline = Mutex::new(Timeline {
-        started: Instant::now(),
-        segments: vec![],
-        current: None,
-        pass: "cutoff",
-    });
-    let sink = |s: TrainStep| timeline.lock().expect("not poisoned").step(s);
+    let started = Instant::now();
     let trained = train_log(
         &titles,
         &content,
@@ -89,21 +51,21 @@ fn main() {
         &events,
         as_of,
         &config,
-        Progress::to(&sink),
+        Progress::NONE,
     );
-    let mut t = timeline.into_inner().expect("not poisoned");
-    t.close();
-    let total = t.started.elapsed().as_secs_f64();
+    let total = started.elapsed().as_secs_f64();
     println!("{:<8} {:<28} {:>9}", "pass", "stage", "seconds");
-    for (pass, stage, s) in &t.segments {
-        println!("{pass:<8} {stage:<28} {s:>9.2}");
+    for s in &trained.report.stages {
+        println!("{:<8} {:<28} {:>9.2}", s.pass, s.stage, s.seconds);
     }
     println!("{:<8} {:<28} {total:>9.2}", "", "all training");
     if let Some(mb) = peak_rss_mb() {
         println!("peak resident memory {mb:.0} MB (the log in memory included)");
     }
     let mut report = trained.report.clone();
+    // What varies from run to run is left out of the digest.
     report.seconds = 0.0;
+    report.stages.clear();
     let digest = Sha256::new()
         .chain_update(bincode::serialize(&trained.signals).expect("serialises"))
         .chain_update(bincode::serialize(&trained.weights).expect("serialises"))

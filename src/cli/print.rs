@@ -243,6 +243,10 @@ pub fn train_text(r: &TrainReport, seconds: f64) {
     for (f, w) in &r.resume_weights {
         outln!("  {f:<20} {w:+.3}");
     }
+    outln!("Time per stage, in the order they ran (the cutoff pass fits the layer, the serving pass serves pages):");
+    for s in &r.stages {
+        outln!("  {:<8} {:<20} {:>8.2} s", s.pass, s.stage, s.seconds);
+    }
 }
 
 /// A count of tiles, or "–" when there is none.

@@ -6,7 +6,7 @@
 
 use super::metrics::{evaluate, RankingMetrics};
 use crate::rank::top::keep_best;
-use crate::rank::{ItemModel, ItemModelParams, Positive};
+use crate::rank::{ItemModel, ItemModelParams, Positive, Progress};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -213,7 +213,7 @@ impl<'a> Fitted<'a> {
             .fold(f64::INFINITY, f64::min);
         let weigh = |m: &BTreeMap<String, Taken>| weighted(m, &index, lowest, params);
         let lists: Vec<Vec<Positive>> = train.values().map(weigh).collect();
-        let model = ItemModel::train(&lists, items.len(), params, FIT_SEED);
+        let model = ItemModel::train(&lists, items.len(), params, FIT_SEED, Progress::NONE);
         let mut first_seen = vec![None; items.len()];
         let mut counts = vec![0.0; items.len()];
         for (id, t) in train.values().flatten() {

@@ -6,9 +6,9 @@
 //! are learned again on the whole log to serve pages.
 
 use super::content::ContentIndex;
-use super::interactions::{Engagement, EventKey};
+use super::interactions::{Engagement, EventKey, EventsByMember};
 use super::learn::{fit_logistic_constrained, Platt};
-use super::progress::Progress;
+use super::progress::{Progress, StageClock, StageTime};
 use super::resume::ResumeModel;
 use super::signals::{LogView, Signals};
 use crate::catalog::{Action, Event, Maturity, Title, DAY_SECONDS as DAY};
@@ -70,6 +70,8 @@ pub struct TrainReport {
     pub resume_rate: f64,
     pub resume_weights: BTreeMap<String, f64>,
     pub seconds: f64,
+    /// Where the time went: each stage in the order it ran.
+    pub stages: Vec<StageTime>,
 }
 
 /// Everything training reads.
@@ -104,6 +106,12 @@ pub(super) fn context_of(e: &Event) -> Context {
 
 pub fn train(input: &TrainInput, p: &TrainingParams) -> Trained {
     let started = Instant::now();
+    let clock = StageClock::new(input.progress, "cutoff");
+    let observe = |s| clock.observe(s);
+    let input = &TrainInput {
+        progress: Progress::to(&observe),
+        ..*input
+    };
     let member_index: BTreeMap<i64, usize> = input
         .members
         .iter()
@@ -137,12 +145,11 @@ pub fn train(input: &TrainInput, p: &TrainingParams) -> Trained {
     let cutoff = input.end - p.holdout_days * DAY;
     let (early, _) = Signals::compute(&log, cutoff, p, input.progress);
     input.progress.report("splitting the log", 0, 1);
-    let splits = split_members(input, &keys, cutoff);
+    let (splits, uptake) = split_members(input, &keys, cutoff);
 
     // Deterministic member split: 80 % fit the layer, 20 % evaluate and calibrate it.
     let (fit, eval): (Vec<&Split>, Vec<&Split>) = splits
         .iter()
-        .filter(|s| !s.after.is_empty() && !s.before.is_empty())
         .partition(|s| !(s.row as u64).wrapping_mul(0x9E37_79B9).is_multiple_of(5));
     let fit: Vec<&Split> = fit.into_iter().take(MAX_FIT_MEMBERS).collect();
     let eval: Vec<&Split> = eval.into_iter().take(MAX_EVAL_MEMBERS).collect();
@@ -153,12 +160,6 @@ pub fn train(input: &TrainInput, p: &TrainingParams) -> Trained {
     // layer then learns little about the member; exposure-matched negatives
     // make it learn what sets this member's choices apart from everyone's.
     input.progress.report("ranking layer", 0, 1);
-    let mut uptake = vec![1.0f64; input.titles.len()];
-    for s in &splits {
-        for a in s.after.iter().filter(|a| a.1.is_positive()) {
-            uptake[a.0 as usize] += 1.0;
-        }
-    }
     let by_uptake = WeightedIndex::new(&uptake).expect("uptake weights are positive");
     let examples: Vec<(Vec<FeatureVec>, Vec<bool>)> = fit
         .par_iter()
@@ -248,9 +249,15 @@ pub fn train(input: &TrainInput, p: &TrainingParams) -> Trained {
     report.resume_rate = resume.resumed as f64 / resume.examples.max(1) as f64;
     report.resume_weights = resume.named();
 
+    // The serving pass is where memory peaks: what only the cutoff pass
+    // needed (every member's split log, the early signals) goes first.
+    drop(splits);
+    drop(early);
+    clock.begin_pass("serving");
     input.progress.report("serving pass", 0, 1);
     let (signals, _) = Signals::compute(&log, input.end, p, input.progress);
     report.seconds = (started.elapsed().as_secs_f64() * 1000.0).round() / 1000.0;
+    report.stages = clock.finish();
     Trained {
         signals,
         weights,
@@ -271,44 +278,58 @@ fn profile_signals(
     ProfileSignals::compute(signals, content, before, &prefs, alpha, now)
 }
 
-fn split_members(input: &TrainInput, keys: &[EventKey], cutoff: i64) -> Vec<Split> {
-    let mut splits: Vec<Split> = input
+/// Every member's log split at the cutoff, on all cores. Returns the splits
+/// the layer can learn from or be checked on (something before the cutoff
+/// and something new after it), and, over all members, how many took up
+/// each title after the cutoff (plus one).
+fn split_members(input: &TrainInput, keys: &[EventKey], cutoff: i64) -> (Vec<Split>, Vec<f64>) {
+    let grouped = EventsByMember::group(keys, input.members.len(), |i| {
+        input.events[i].at < input.end
+    });
+    let splits: Vec<Split> = input
         .members
-        .iter()
+        .par_iter()
         .enumerate()
-        .map(|(row, m)| Split {
-            row,
-            maturity: m.maturity,
-            before: BTreeMap::new(),
-            after: vec![],
+        .map(|(row, m)| {
+            let mut before: BTreeMap<u32, Engagement> = BTreeMap::new();
+            let mut after: BTreeMap<u32, (Engagement, Option<Context>)> = BTreeMap::new();
+            for &i in grouped.of(row) {
+                let (e, t) = (&input.events[i as usize], keys[i as usize].title());
+                if e.at < cutoff {
+                    before.entry(t).or_default().add(e);
+                } else if !before.contains_key(&t) {
+                    let slot = after.entry(t).or_default();
+                    slot.0.add(e);
+                    if slot.1.is_none() && e.action == Action::Play {
+                        slot.1 = Some(context_of(e));
+                    }
+                }
+            }
+            // Titles engaged before the cutoff but touched again after are not "new" positives.
+            let after = after
+                .into_iter()
+                .filter(|(t, _)| !before.contains_key(t))
+                .map(|(t, (g, c))| (t, g, c))
+                .collect();
+            Split {
+                row,
+                maturity: m.maturity,
+                before,
+                after,
+            }
         })
         .collect();
-    let mut after_eng: Vec<BTreeMap<u32, (Engagement, Option<Context>)>> =
-        vec![BTreeMap::new(); splits.len()];
-    for (e, key) in input.events.iter().zip(keys) {
-        let Some((m, t)) = key.get() else {
-            continue;
-        };
-        let t = t as u32;
-        if e.at < cutoff {
-            splits[m].before.entry(t).or_default().add(e);
-        } else if e.at < input.end && !splits[m].before.contains_key(&t) {
-            let slot = after_eng[m].entry(t).or_default();
-            slot.0.add(e);
-            if slot.1.is_none() && e.action == Action::Play {
-                slot.1 = Some(context_of(e));
-            }
+    let mut uptake = vec![1.0f64; input.titles.len()];
+    for s in &splits {
+        for a in s.after.iter().filter(|a| a.1.is_positive()) {
+            uptake[a.0 as usize] += 1.0;
         }
     }
-    for (s, after) in splits.iter_mut().zip(after_eng) {
-        // Titles engaged before the cutoff but touched again after are not "new" positives.
-        s.after = after
-            .into_iter()
-            .filter(|(t, _)| !s.before.contains_key(t))
-            .map(|(t, (g, c))| (t, g, c))
-            .collect();
-    }
-    splits
+    let usable = splits
+        .into_iter()
+        .filter(|s| !s.after.is_empty() && !s.before.is_empty())
+        .collect();
+    (usable, uptake)
 }
 
 fn ndcg_at(ranked: &[usize], relevant: &BTreeSet<usize>, k: usize) -> f64 {

@@ -12,6 +12,7 @@
 //! "because you watched" neighbours.
 
 use super::ease::Positive;
+use super::progress::Progress;
 use crate::rank::config::FilterParams;
 use crate::rank::top::keep_best;
 use faer::linalg::solvers::Qr;
@@ -44,12 +45,25 @@ impl GraphFilter {
     /// Fit on each member's positives (sorted by item, each once). The
     /// positives' weights are R's entries; `seed` draws the range finder's start.
     pub fn train(lists: &[Vec<Positive>], n_titles: usize, p: FilterParams, seed: u64) -> Self {
+        GraphFilter::train_reporting(lists, n_titles, p, seed, Progress::NONE)
+    }
+
+    /// [`GraphFilter::train`], reporting its two stages: the links, then
+    /// the low-pass basis one power step at a time.
+    pub fn train_reporting(
+        lists: &[Vec<Positive>],
+        n_titles: usize,
+        p: FilterParams,
+        seed: u64,
+        progress: Progress,
+    ) -> Self {
+        progress.report("item links", 0, 1);
         let norm = Normalised::new(lists, n_titles);
         let links = norm.links(p.links);
         let basis = if p.rank == 0 {
             Array2::zeros((n_titles, 0))
         } else {
-            norm.top_right_singular_vectors(p.rank, seed)
+            norm.top_right_singular_vectors(p.rank, seed, progress)
         };
         GraphFilter {
             links,
@@ -186,16 +200,23 @@ impl Normalised {
 
     /// The top `rank` right singular vectors of R̃ by randomized subspace
     /// iteration (Halko, Martinsson and Tropp 2011), then Rayleigh–Ritz.
-    fn top_right_singular_vectors(&self, rank: usize, seed: u64) -> Array2<f32> {
+    fn top_right_singular_vectors(
+        &self,
+        rank: usize,
+        seed: u64,
+        progress: Progress,
+    ) -> Array2<f32> {
         let n = self.by_title.len();
         let width = (rank + OVERSAMPLE).min(n);
         let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x9e37_79b9_7f4a_7c15);
         let mut q = Array2::<f32>::from_shape_fn((n, width), |_| rng.gen::<f32>() - 0.5);
         q = orthonormal(&q);
-        for _ in 0..POWER_STEPS {
+        for step in 0..POWER_STEPS {
+            progress.report("item low-pass", step, POWER_STEPS + 1);
             let y = self.transpose_times(&self.times(&q));
             q = orthonormal(&y);
         }
+        progress.report("item low-pass", POWER_STEPS, POWER_STEPS + 1);
         // Rayleigh–Ritz: Qᵀ R̃ᵀR̃ Q = Zᵀ Z with Z = R̃ Q, a width × width problem.
         let z = self.times(&q);
         let zf = as_faer(&z);

@@ -98,19 +98,22 @@ impl Interactions {
         cutoff: Option<i64>,
         alpha: f32,
     ) -> Interactions {
-        let mut agg: Vec<BTreeMap<u32, Engagement>> = vec![BTreeMap::new(); n_members];
-        for (e, k) in events.iter().zip(keys) {
-            if cutoff.is_some_and(|c| e.at >= c) {
-                continue;
-            }
-            let Some((m, t)) = k.get() else {
-                continue;
-            };
-            agg[m].entry(t as u32).or_default().add(e);
-        }
-        let by_member = agg
-            .into_iter()
-            .map(|cells| engagement_cells(&cells, alpha))
+        use rayon::prelude::*;
+        let kept = |i: usize| cutoff.is_none_or(|c| events[i].at < c);
+        let grouped = EventsByMember::group(keys, n_members, kept);
+        // Each member's events in log order, one member at a time on all
+        // cores: only the members being summed hold a map at once.
+        let by_member = (0..n_members)
+            .into_par_iter()
+            .map(|m| {
+                let mut agg: BTreeMap<u32, Engagement> = BTreeMap::new();
+                for &i in grouped.of(m) {
+                    agg.entry(keys[i as usize].title)
+                        .or_default()
+                        .add(&events[i as usize]);
+                }
+                engagement_cells(&agg, alpha)
+            })
             .collect();
         Interactions {
             n_titles,
@@ -127,6 +130,44 @@ impl Interactions {
             }
         }
         out
+    }
+}
+
+/// Event positions grouped by member row, each member's in log order (a
+/// counting sort of the keys): lets a member's events be read together
+/// without a map per member for the whole log.
+pub struct EventsByMember {
+    /// Member m's events are `order[starts[m]..starts[m + 1]]`.
+    starts: Vec<usize>,
+    order: Vec<u32>,
+}
+
+impl EventsByMember {
+    /// The events with a member and a title that `keep` (given the event's
+    /// position) accepts.
+    pub fn group(keys: &[EventKey], n_members: usize, keep: impl Fn(usize) -> bool) -> Self {
+        let member = |i: usize| keys[i].get().filter(|_| keep(i)).map(|(m, _)| m);
+        let mut starts = vec![0usize; n_members + 1];
+        for m in (0..keys.len()).filter_map(member) {
+            starts[m + 1] += 1;
+        }
+        for m in 0..n_members {
+            starts[m + 1] += starts[m];
+        }
+        let mut next = starts.clone();
+        let mut order = vec![0u32; starts[n_members]];
+        for i in 0..keys.len() {
+            if let Some(m) = member(i) {
+                order[next[m]] = i as u32;
+                next[m] += 1;
+            }
+        }
+        EventsByMember { starts, order }
+    }
+
+    /// Positions of member row `m`'s events, in log order.
+    pub fn of(&self, m: usize) -> &[u32] {
+        &self.order[self.starts[m]..self.starts[m + 1]]
     }
 }
 
@@ -172,6 +213,11 @@ impl EventKey {
     pub fn get(&self) -> Option<(usize, usize)> {
         (self.member != Self::NONE && self.title != Self::NONE)
             .then_some((self.member as usize, self.title as usize))
+    }
+
+    /// The title column (only meaningful when [`EventKey::get`] is `Some`).
+    pub fn title(&self) -> u32 {
+        self.title
     }
 
     /// The theme index of the artwork the event was shown with, if known.

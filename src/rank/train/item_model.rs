@@ -5,6 +5,7 @@
 
 use super::ease::{by_item, Ease, Positive};
 use super::graph_filter::GraphFilter;
+use super::progress::Progress;
 use crate::rank::config::ItemModelParams;
 use ndarray::Array1;
 use serde::{Deserialize, Serialize};
@@ -21,12 +22,20 @@ pub enum ItemModel {
 
 impl ItemModel {
     /// Train the form that suits `n_titles` on each member's positives.
-    pub fn train(lists: &[Vec<Positive>], n_titles: usize, p: ItemModelParams, seed: u64) -> Self {
+    /// `progress` hears the graph filter's stages.
+    pub fn train(
+        lists: &[Vec<Positive>],
+        n_titles: usize,
+        p: ItemModelParams,
+        seed: u64,
+        progress: Progress,
+    ) -> Self {
         let lists = by_item(lists);
         if n_titles <= EXACT_MAX_TITLES {
             ItemModel::Exact(Ease::train_weighted(&lists, n_titles, p))
         } else {
-            ItemModel::Filter(GraphFilter::train(&lists, n_titles, p.filter, seed))
+            let filter = GraphFilter::train_reporting(&lists, n_titles, p.filter, seed, progress);
+            ItemModel::Filter(filter)
         }
     }
 

@@ -15,8 +15,8 @@ use std::collections::BTreeMap;
 
 /// Bump when the trained model's layout or meaning changes, so old caches are
 /// ignored (v5: the item model is EASE or the graph filter; v6: the resume model;
-/// v7: big arrays as packed bytes, `packed.rs`).
-const MODEL_VERSION: &str = "model-v7";
+/// v7: big arrays as packed bytes, `packed.rs`; v8: the report times each stage).
+const MODEL_VERSION: &str = "model-v8";
 
 pub struct Model {
     pub titles: Vec<Title>,

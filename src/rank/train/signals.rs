@@ -86,8 +86,13 @@ impl Signals {
             progress,
         );
         progress.report("item model", 0, 1);
-        let item_model =
-            ItemModel::train(&positive_lists(&inter.by_member), n, p.item_model, p.seed);
+        let item_model = ItemModel::train(
+            &positive_lists(&inter.by_member),
+            n,
+            p.item_model,
+            p.seed,
+            progress,
+        );
         progress.report("neighbours", 0, 1);
         let neighbours = {
             use rayon::prelude::*;
