@@ -35,6 +35,13 @@ fn bad_value(col: usize, what: &str, v: &str) -> rusqlite::Error {
     )
 }
 
+/// A text column borrowed from the row.
+fn text_at<'r>(r: &'r rusqlite::Row, col: usize) -> rusqlite::Result<&'r str> {
+    r.get_ref(col)?.as_str().map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(col, rusqlite::types::Type::Text, Box::new(e))
+    })
+}
+
 fn maturity_at(r: &rusqlite::Row, col: usize) -> rusqlite::Result<Maturity> {
     let s: String = r.get(col)?;
     Maturity::parse(&s).ok_or_else(|| bad_value(col, "maturity", &s))
@@ -382,19 +389,19 @@ impl Store {
         );
         let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
         let rows = stmt.query_map(args, |r| {
-            let action: String = r.get(5)?;
-            let device: String = r.get(9)?;
+            // Read in place, not copied out: a training read makes tens of millions of rows.
+            let (action, device) = (text_at(r, 5)?, text_at(r, 9)?);
             Ok(Event {
                 id: r.get(0)?,
                 member_id: r.get(1)?,
                 title_id: r.get(2)?,
                 at: r.get(3)?,
                 offset_min: r.get(4)?,
-                action: Action::parse(&action).ok_or_else(|| bad_value(5, "action", &action))?,
+                action: Action::parse(action).ok_or_else(|| bad_value(5, "action", action))?,
                 progress: r.get::<_, f64>(6)? as f32,
                 season: r.get(7)?,
                 episode: r.get(8)?,
-                device: Device::parse(&device).ok_or_else(|| bad_value(9, "device", &device))?,
+                device: Device::parse(device).ok_or_else(|| bad_value(9, "device", device))?,
                 artwork_id: r.get(10)?,
             })
         });

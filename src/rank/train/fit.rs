@@ -143,7 +143,7 @@ pub fn train(input: &TrainInput, p: &TrainingParams) -> Trained {
     };
 
     let cutoff = input.end - p.holdout_days * DAY;
-    let (early, _) = Signals::compute(&log, cutoff, p, input.progress);
+    let early = Signals::compute(&log, cutoff, p, input.progress);
     input.progress.report("splitting the log", 0, 1);
     let (splits, uptake) = split_members(input, &keys, cutoff);
 
@@ -255,7 +255,7 @@ pub fn train(input: &TrainInput, p: &TrainingParams) -> Trained {
     drop(early);
     clock.begin_pass("serving");
     input.progress.report("serving pass", 0, 1);
-    let (signals, _) = Signals::compute(&log, input.end, p, input.progress);
+    let signals = Signals::compute(&log, input.end, p, input.progress);
     report.seconds = (started.elapsed().as_secs_f64() * 1000.0).round() / 1000.0;
     report.stages = clock.finish();
     Trained {

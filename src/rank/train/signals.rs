@@ -57,12 +57,7 @@ pub struct LogView<'a> {
 }
 
 impl Signals {
-    pub fn compute(
-        log: &LogView,
-        end: i64,
-        p: &TrainingParams,
-        progress: Progress,
-    ) -> (Signals, Interactions) {
+    pub fn compute(log: &LogView, end: i64, p: &TrainingParams, progress: Progress) -> Signals {
         progress.report("reading the log", 0, 1);
         let n = log.title_index.len();
         let inter = Interactions::from_keys(
@@ -169,7 +164,7 @@ impl Signals {
             member_themes,
         };
         progress.report("counts", 1, 1);
-        (signals, inter)
+        signals
     }
 
     /// Trending for a region, or everywhere when the region has too little data.
