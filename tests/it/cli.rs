@@ -592,3 +592,30 @@ fn eval_impressions_reports_take_fractions_and_replays_the_artwork_policy() {
     assert_eq!(r["differences"].as_array().unwrap().len(), 2);
     assert_eq!(json(&db, &args), v, "seeded: the same report again");
 }
+
+#[test]
+fn train_says_where_the_time_went_stage_by_stage_in_both_passes() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("tiny.db");
+    let catalog = fixture("tiny-catalog.json");
+    let tess = fixture("tiny-profile.json");
+    ok(
+        &db,
+        &["import", catalog.to_str().unwrap(), tess.to_str().unwrap()],
+    );
+    let report: serde_json::Value = serde_json::from_str(&ok(&db, &["train", "--json"])).unwrap();
+    let stages = report["stages"].as_array().expect("a list of stages");
+    let ran = |pass: &str, stage: &str| {
+        stages
+            .iter()
+            .any(|s| s["pass"] == pass && s["stage"] == stage && s["seconds"].as_f64().is_some())
+    };
+    for pass in ["cutoff", "serving"] {
+        assert!(ran(pass, "taste factors"), "{pass}: {stages:?}");
+        assert!(ran(pass, "item model"), "{pass}: {stages:?}");
+    }
+    assert!(ran("cutoff", "held-out check"), "{stages:?}");
+    let text = ok(&db, &["train"]);
+    assert!(text.contains("Time per stage"), "{text}");
+    assert!(text.contains("serving  taste factors"), "{text}");
+}
