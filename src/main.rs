@@ -9,12 +9,6 @@ mod cli;
 
 use clap::Parser;
 
-/// mimalloc rather than the system allocator: training on a large log frees
-/// and reallocates gigabytes across threads, and glibc's per-thread arenas
-/// kept what was freed (the ML-25M peak grew stage by stage).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() {
     // SIGPIPE stays ignored (Rust's default): an external ranker process that
     // dies must not take Marquee with it. A closed stdout (`marquee rows |
