@@ -447,16 +447,23 @@ fn counts_of_one_are_singular() {
     assert!(stats.contains("1 profile,"), "{stats}");
 }
 
-#[test]
-fn feedback_never_waits_on_training_and_leaves_the_cached_model_valid() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("tiny.db");
+/// A database in `dir` with the tiny catalog and its one profile, Tess.
+fn tiny_db(dir: &std::path::Path) -> std::path::PathBuf {
+    let db = dir.join("tiny.db");
     let catalog = fixture("tiny-catalog.json");
     let tess = fixture("tiny-profile.json");
     ok(
         &db,
         &["import", catalog.to_str().unwrap(), tess.to_str().unwrap()],
     );
+    db
+}
+
+#[test]
+fn feedback_never_waits_on_training_and_leaves_the_cached_model_valid() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = tiny_db(dir.path());
+    let tess = fixture("tiny-profile.json");
     let trained = |args: &[&str]| {
         let out = marquee(&db, args);
         assert!(
@@ -596,13 +603,7 @@ fn eval_impressions_reports_take_fractions_and_replays_the_artwork_policy() {
 #[test]
 fn train_says_where_the_time_went_stage_by_stage_in_both_passes() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("tiny.db");
-    let catalog = fixture("tiny-catalog.json");
-    let tess = fixture("tiny-profile.json");
-    ok(
-        &db,
-        &["import", catalog.to_str().unwrap(), tess.to_str().unwrap()],
-    );
+    let db = tiny_db(dir.path());
     let report: serde_json::Value = serde_json::from_str(&ok(&db, &["train", "--json"])).unwrap();
     let stages = report["stages"].as_array().expect("a list of stages");
     let ran = |pass: &str, stage: &str| {
