@@ -81,13 +81,11 @@ impl Signals {
             progress,
         );
         progress.report("item model", 0, 1);
-        let item_model = ItemModel::train(
-            &positive_lists(&inter.by_member),
-            n,
-            p.item_model,
-            p.seed,
-            progress,
-        );
+        let positives = positive_lists(&inter.by_member);
+        // A pass's memory peaks in the item model: ALS's cells go first.
+        drop((inter, by_title));
+        let item_model = ItemModel::train(&positives, n, p.item_model, p.seed, progress);
+        drop(positives);
         progress.report("neighbours", 0, 1);
         let neighbours = {
             use rayon::prelude::*;
