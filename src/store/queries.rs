@@ -43,8 +43,8 @@ fn text_at<'r>(r: &'r rusqlite::Row, col: usize) -> rusqlite::Result<&'r str> {
 }
 
 fn maturity_at(r: &rusqlite::Row, col: usize) -> rusqlite::Result<Maturity> {
-    let s: String = r.get(col)?;
-    Maturity::parse(&s).ok_or_else(|| bad_value(col, "maturity", &s))
+    let s = text_at(r, col)?;
+    Maturity::parse(s).ok_or_else(|| bad_value(col, "maturity", s))
 }
 
 /// Every title with genres, tags, people, seasons and artwork, in import order.

@@ -7,7 +7,7 @@ use super::interactions::Cell;
 use super::linalg::{cholesky_lower_flat, cholesky_solve_flat};
 use super::progress::Progress;
 use crate::rank::top::keep_best;
-use ndarray::{Array1, Array2, Axis};
+use ndarray::{Array1, Array2, ArrayView1, ArrayViewMut1, Axis};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
@@ -98,29 +98,14 @@ pub const EXACT_MAX_CELLS: usize = 2_000_000;
 /// Conjugate-gradient steps per row and iteration.
 const CG_STEPS: usize = 3;
 
-/// Σ a·b over two equal-length slices, in eight lanes so it vectorises.
+/// Σ a·b (ndarray's unrolled dot product, over plain slices).
 fn dot(a: &[f32], b: &[f32]) -> f32 {
-    let mut lanes = [0f32; 8];
-    let (ca, cb) = (a.chunks_exact(8), b.chunks_exact(8));
-    let tail: f32 = ca
-        .remainder()
-        .iter()
-        .zip(cb.remainder())
-        .map(|(x, y)| x * y)
-        .sum();
-    for (x, y) in ca.zip(cb) {
-        for l in 0..8 {
-            lanes[l] += x[l] * y[l];
-        }
-    }
-    lanes.iter().sum::<f32>() + tail
+    ArrayView1::from(a).dot(&ArrayView1::from(b))
 }
 
 /// to += w · from.
 fn axpy(w: f32, from: &[f32], to: &mut [f32]) {
-    for (t, f) in to.iter_mut().zip(from) {
-        *t += w * f;
-    }
+    ArrayViewMut1::from(to).scaled_add(w, &ArrayView1::from(from));
 }
 
 /// Move `x` towards the solution of the same system as [`solve_row`] by
@@ -360,19 +345,20 @@ mod tests {
         out
     }
 
-    #[test]
-    fn recovers_held_out_likes_within_a_taste_group() {
+    /// Trained on `two_groups` by the exact solve or by conjugate gradient.
+    fn two_groups_trained(exact: bool) -> Als {
         let cells = two_groups();
-        let als = Als::train(
-            &cells,
-            &by_title(&cells, 4),
-            AlsParams {
-                factors: 4,
-                iterations: 10,
-                lambda: 0.1,
-            },
-            1,
-        );
+        let p = AlsParams {
+            factors: 4,
+            iterations: 10,
+            lambda: 0.1,
+        };
+        Als::train_solving(&cells, &by_title(&cells, 4), p, 1, Progress::NONE, exact)
+    }
+
+    /// Members 0 and 3 each had one like of their group left out: it must
+    /// score above the other group's titles.
+    fn assert_recovers_held_out_likes(als: &Als) {
         let s0 = als.scores(&als.user.row(0).to_owned());
         assert!(s0[1] > s0[2] && s0[1] > s0[3], "{s0}");
         let s3 = als.scores(&als.user.row(3).to_owned());
@@ -380,18 +366,13 @@ mod tests {
     }
 
     #[test]
+    fn recovers_held_out_likes_within_a_taste_group() {
+        assert_recovers_held_out_likes(&two_groups_trained(true));
+    }
+
+    #[test]
     fn fold_in_of_a_new_profile_follows_its_likes() {
-        let cells = two_groups();
-        let als = Als::train(
-            &cells,
-            &by_title(&cells, 4),
-            AlsParams {
-                factors: 4,
-                iterations: 10,
-                lambda: 0.1,
-            },
-            1,
-        );
+        let als = two_groups_trained(true);
         let x = als.fold_in(&[Cell {
             title: 2,
             pref: 1.0,
@@ -437,17 +418,7 @@ mod tests {
 
     #[test]
     fn factors_refined_by_conjugate_gradient_recover_held_out_likes_too() {
-        let cells = two_groups();
-        let p = AlsParams {
-            factors: 4,
-            iterations: 10,
-            lambda: 0.1,
-        };
-        let als = Als::train_solving(&cells, &by_title(&cells, 4), p, 1, Progress::NONE, false);
-        let s0 = als.scores(&als.user.row(0).to_owned());
-        assert!(s0[1] > s0[2] && s0[1] > s0[3], "{s0}");
-        let s3 = als.scores(&als.user.row(3).to_owned());
-        assert!(s3[3] > s3[0] && s3[3] > s3[1], "{s3}");
+        assert_recovers_held_out_likes(&two_groups_trained(false));
     }
 
     #[test]
