@@ -7,7 +7,7 @@ use super::interactions::Cell;
 use super::linalg::{cholesky_lower_flat, cholesky_solve_flat};
 use super::progress::Progress;
 use crate::rank::top::keep_best;
-use ndarray::{Array1, Array2, ArrayView1, ArrayViewMut1, Axis};
+use ndarray::{Array1, Array2, Axis};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
@@ -98,14 +98,35 @@ pub const EXACT_MAX_CELLS: usize = 2_000_000;
 /// Conjugate-gradient steps per row and iteration.
 const CG_STEPS: usize = 3;
 
-/// Σ a·b (ndarray's unrolled dot product, over plain slices).
+// `dot` and `axpy` are written out rather than taken from ndarray's views:
+// they run on 32-element rows about ten times per cell, and with ndarray's
+// `dot` and `scaled_add` (their checks paid on every call) the ML-25M taste
+// factors took 40 + 41 s, against 27–33 + 28–38 s with these, in runs of
+// the same day.
+
+/// Σ a·b over two equal-length slices, in eight lanes so it vectorises.
 fn dot(a: &[f32], b: &[f32]) -> f32 {
-    ArrayView1::from(a).dot(&ArrayView1::from(b))
+    let mut lanes = [0f32; 8];
+    let (ca, cb) = (a.chunks_exact(8), b.chunks_exact(8));
+    let tail: f32 = ca
+        .remainder()
+        .iter()
+        .zip(cb.remainder())
+        .map(|(x, y)| x * y)
+        .sum();
+    for (x, y) in ca.zip(cb) {
+        for l in 0..8 {
+            lanes[l] += x[l] * y[l];
+        }
+    }
+    lanes.iter().sum::<f32>() + tail
 }
 
 /// to += w · from.
 fn axpy(w: f32, from: &[f32], to: &mut [f32]) {
-    ArrayViewMut1::from(to).scaled_add(w, &ArrayView1::from(from));
+    for (t, f) in to.iter_mut().zip(from) {
+        *t += w * f;
+    }
 }
 
 /// Move `x` towards the solution of the same system as [`solve_row`] by
