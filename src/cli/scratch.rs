@@ -27,7 +27,7 @@ impl ScratchCopy {
     }
 
     fn remove(&self) {
-        for suffix in ["", "-wal", "-shm", "-journal"] {
+        for suffix in ["", "-wal", "-shm", "-journal", ".model"] {
             let _ = std::fs::remove_file(format!("{}{suffix}", self.path.display()));
         }
     }
@@ -39,7 +39,7 @@ impl Drop for ScratchCopy {
     }
 }
 
-/// The pid in a scratch copy's name `marquee-<purpose>-<pid>.db[-wal|-shm|-journal]`.
+/// The pid in a scratch copy's name `marquee-<purpose>-<pid>.db[-wal|-shm|-journal|.model]`.
 fn scratch_pid(name: &str) -> Option<i32> {
     let rest = name.strip_prefix("marquee-")?;
     let (stem, _) = rest.split_once(".db")?;
@@ -77,6 +77,7 @@ mod tests {
     fn only_marquee_scratch_names_carry_a_pid() {
         assert_eq!(scratch_pid("marquee-replay-4242.db"), Some(4242));
         assert_eq!(scratch_pid("marquee-sandbox-17.db-wal"), Some(17));
+        assert_eq!(scratch_pid("marquee-sandbox-17.db.model"), Some(17));
         assert_eq!(scratch_pid("marquee-crash.log"), None);
         assert_eq!(scratch_pid("marquee-other-17.db"), None);
         assert_eq!(scratch_pid("notes-replay-17.db"), None);

@@ -145,7 +145,7 @@ fn closeness_row(signals: &Signals, content: &ContentIndex, anchor: usize) -> Ve
         .into_iter()
         .map(|s| 0.6 * s)
         .collect();
-    for &(b, w) in &signals.neighbours[anchor] {
+    for (b, w) in signals.neighbours.get(anchor) {
         row[b as usize] += 0.4 * w;
     }
     row

@@ -12,6 +12,7 @@ mod generation;
 mod header;
 mod import;
 mod impressions;
+mod model_file;
 mod movielens;
 mod queries;
 mod schema;
@@ -20,6 +21,7 @@ pub use crate::catalog::{Member, NewEvent};
 pub use error::StoreError;
 pub use import::{FirstRun, ImportSummary};
 pub use impressions::{LoggedView, Origin, PageView, ShownTile, ViewBatch};
+pub use model_file::beside as model_file_of;
 pub use queries::Stats;
 pub use schema::{APPLICATION_ID, MIGRATIONS};
 

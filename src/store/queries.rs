@@ -472,11 +472,14 @@ impl Store {
             .map_err(|e| self.err(e))
     }
 
-    /// A consistent copy of the whole database at `to` (SQLite's VACUUM INTO).
+    /// A consistent copy of the whole database at `to` (SQLite's VACUUM
+    /// INTO), with its cached model.
     pub fn copy_to(&self, to: &std::path::Path) -> Result<(), StoreError> {
         self.conn
             .execute("VACUUM INTO ?1", [to.to_string_lossy()])
             .map_err(|e| self.err(e))?;
+        // Without it the copy trains again: slower, never wrong.
+        let _ = self.copy_model_file_to(to);
         Ok(())
     }
 
@@ -496,58 +499,6 @@ impl Store {
             Err(StoreError::Invalid(format!(
                 "event {id} is not feedback of this profile, so it cannot be undone"
             )))
-        }
-    }
-
-    /// A cached blob (a trained model), read by `decode`, if its fingerprint
-    /// still matches. `decode` reads SQLite's own copy of the blob: a model of
-    /// a 60,000-title catalog is 216 MB, and a second copy costs a page load
-    /// tens of milliseconds.
-    pub fn cached<T>(
-        &self,
-        key: &str,
-        fingerprint: &str,
-        decode: impl FnOnce(&[u8]) -> T,
-    ) -> Result<Option<T>, StoreError> {
-        self.conn
-            .query_row(
-                "SELECT data FROM model_cache WHERE key = ?1 AND fingerprint = ?2",
-                [key, fingerprint],
-                |r| {
-                    let blob = r.get_ref(0)?.as_blob().map_err(|e| {
-                        rusqlite::Error::FromSqlConversionFailure(
-                            0,
-                            rusqlite::types::Type::Blob,
-                            Box::new(e),
-                        )
-                    })?;
-                    Ok(decode(blob))
-                },
-            )
-            .optional()
-            .map_err(|e| self.err(e))
-    }
-
-    /// Cache a blob. The cache only saves time, so a disk too full to hold
-    /// it is not an error: nothing is cached, and whatever needed the model
-    /// (feedback, a page) goes on; the next run trains again.
-    pub fn put_cached(
-        &mut self,
-        key: &str,
-        fingerprint: &str,
-        data: &[u8],
-    ) -> Result<(), StoreError> {
-        let written = self
-            .conn
-            .execute(
-                "INSERT INTO model_cache(key, fingerprint, data) VALUES (?1, ?2, ?3)
-                 ON CONFLICT(key) DO UPDATE SET fingerprint = excluded.fingerprint, data = excluded.data",
-                params![key, fingerprint, data],
-            )
-            .map_err(|e| self.err(e));
-        match written {
-            Ok(_) | Err(StoreError::DiskFull { .. }) => Ok(()),
-            Err(e) => Err(e),
         }
     }
 

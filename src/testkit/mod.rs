@@ -234,7 +234,7 @@ fn tiny_trained(titles: &[Title], end: Option<chrono::NaiveDateTime>) -> Trained
             item,
         ),
         item_model: ItemModel::Filter(GraphFilter::from_links(neighbours.clone())),
-        neighbours,
+        neighbours: neighbours.into(),
         popularity,
         trending,
         completion: vec![0.5; n],

@@ -59,6 +59,8 @@ pub fn sample_db(dir: &tempfile::TempDir) -> PathBuf {
     });
     let db = dir.path().join("marquee.db");
     std::fs::copy(template, &db).expect("copy the template database");
+    let model = marquee::store::model_file_of(template);
+    std::fs::copy(&model, marquee::store::model_file_of(&db)).expect("copy its model file");
     db
 }
 

@@ -257,8 +257,11 @@ fn a_thumbs_down_removes_the_title_everywhere_and_demotes_its_neighbours() {
     );
     assert!(e.not_shown.unwrap().contains("thumbed down"));
     // Its nearest neighbours score lower than before.
-    let neighbours: Vec<usize> = model.trained.signals.neighbours[t]
-        .iter()
+    let neighbours: Vec<usize> = model
+        .trained
+        .signals
+        .neighbours
+        .get(t)
         .take(5)
         .map(|x| x.0 as usize)
         .collect();
@@ -283,8 +286,11 @@ fn a_thumbs_up_promotes_similar_titles() {
         .position(|t| t.genres[0] == "anime" && theo.maturity.allows(t.maturity))
         .unwrap();
     let after = with_events(&theo, &[(&model.titles[anime].id, Action::Love)]);
-    let neighbours: Vec<usize> = model.trained.signals.neighbours[anime]
-        .iter()
+    let neighbours: Vec<usize> = model
+        .trained
+        .signals
+        .neighbours
+        .get(anime)
         .take(5)
         .map(|x| x.0 as usize)
         .collect();

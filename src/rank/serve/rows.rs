@@ -278,7 +278,7 @@ fn because_you_watched(s: &PageScorer, depth: usize) -> Vec<Draft> {
         let name = &model.titles[anchor].name;
         // The anchor's closeness to every title, each made in one pass.
         let mut coviewing = vec![0f32; model.titles.len()];
-        for &(t, w) in &model.trained.signals.neighbours[anchor] {
+        for (t, w) in model.trained.signals.neighbours.get(anchor) {
             coviewing[t as usize] = w;
         }
         let content = model.content.similarities_to(anchor);

@@ -5,14 +5,15 @@
 
 use super::interactions::Cell;
 use super::linalg::{cholesky_lower_flat, cholesky_solve_flat};
+use super::mapped::Numbers;
+use super::packed::Dense;
 use super::progress::Progress;
 use crate::rank::top::keep_best;
-use ndarray::{Array1, Array2, Axis};
+use ndarray::{Array1, Array2, ArrayView2, Axis};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use std::sync::OnceLock;
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct AlsParams {
@@ -24,18 +25,15 @@ pub struct AlsParams {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Als {
     pub params: AlsParams,
-    #[serde(with = "super::packed::matrix")]
-    pub user: Array2<f32>,
-    #[serde(with = "super::packed::matrix")]
-    pub item: Array2<f32>,
-    /// YᵀY of the title factors, computed on the first fold-in and kept:
-    /// every fold-in needs it, and it costs titles × factors² to make.
-    #[serde(skip)]
-    item_gram: OnceLock<Array2<f64>>,
-    /// ‖x_u‖ of every member's factors, made on first use and kept: every
-    /// page's artwork chooser compares the profile with all members.
-    #[serde(skip)]
-    user_norms: OnceLock<Vec<f32>>,
+    pub user: Dense,
+    pub item: Dense,
+    /// YᵀY of the title factors (factors × factors, row order), made once
+    /// with the factors: every fold-in needs it, and it costs titles ×
+    /// factors² to make.
+    item_gram: Vec<f64>,
+    /// ‖x_u‖ of every member's factors, made with them: every page's
+    /// artwork chooser compares the profile with all members.
+    user_norms: Numbers<f32>,
 }
 
 /// Solve (YᵀY + Σ (c−1) y yᵀ + λI) x = Σ c p y for one row.
@@ -45,8 +43,8 @@ pub struct Als {
 /// the same additions in the same order as a textbook loop, so the factors
 /// are the same to the last bit.
 fn solve_row(
-    gram: &Array2<f64>,
-    other: &Array2<f32>,
+    gram: ArrayView2<f64>,
+    other: ArrayView2<f32>,
     cells: impl Iterator<Item = (usize, f32, f32)>,
     lambda: f32,
 ) -> Array1<f32> {
@@ -193,7 +191,7 @@ fn refine_row(
     }
 }
 
-fn gram(m: &Array2<f32>) -> Array2<f64> {
+fn gram(m: ArrayView2<f32>) -> Array2<f64> {
     let m64 = m.mapv(|x| x as f64);
     m64.t().dot(&m64)
 }
@@ -209,7 +207,7 @@ fn update_rows<C>(
 ) where
     C: Iterator<Item = (usize, f32, f32)>,
 {
-    let g = gram(other);
+    let g = gram(other.view());
     let g32 = g.mapv(|x| x as f32);
     rows.axis_iter_mut(Axis(0))
         .into_par_iter()
@@ -218,7 +216,7 @@ fn update_rows<C>(
             || (vec![], vec![]),
             |scratch, (mut row, cells)| {
                 if exact {
-                    row.assign(&solve_row(&g, other, cells, lambda));
+                    row.assign(&solve_row(g.view(), other.view(), cells, lambda));
                 } else {
                     let x = row.as_slice_mut().expect("standard-layout factors");
                     refine_row(&g32, other, cells, lambda, x, scratch);
@@ -282,31 +280,31 @@ impl Als {
 
     /// A model from its factors.
     pub fn new(params: AlsParams, user: Array2<f32>, item: Array2<f32>) -> Als {
+        let item_gram = gram(item.view()).into_raw_vec_and_offset().0;
+        let user_norms: Vec<f32> = user
+            .rows()
+            .into_iter()
+            .map(|u| u.dot(&u).sqrt().max(1e-9))
+            .collect();
         Als {
             params,
-            user,
-            item,
-            item_gram: OnceLock::new(),
-            user_norms: OnceLock::new(),
+            user: user.into(),
+            item: item.into(),
+            item_gram,
+            user_norms: user_norms.into(),
         }
     }
 
     /// The `n` members nearest to `x` by cosine of their factors, nearest
     /// first (ties by member row).
     pub fn nearest_users(&self, x: &Array1<f32>, n: usize) -> Vec<usize> {
-        let norms = self.user_norms.get_or_init(|| {
-            self.user
-                .rows()
-                .into_iter()
-                .map(|u| u.dot(&u).sqrt().max(1e-9))
-                .collect()
-        });
         let xn = x.dot(x).sqrt().max(1e-9);
         let mut sims: Vec<(f32, usize)> = self
             .user
+            .view()
             .rows()
             .into_iter()
-            .zip(norms)
+            .zip(self.user_norms.iter())
             .enumerate()
             .map(|(m, (u, norm))| (u.dot(x) / (norm * xn), m))
             .collect();
@@ -317,10 +315,10 @@ impl Als {
 
     /// A profile's vector from its cells, without retraining (fold-in).
     pub fn fold_in(&self, cells: &[Cell]) -> Array1<f32> {
-        let g = self.item_gram.get_or_init(|| gram(&self.item));
+        let k = self.item.ncols();
         solve_row(
-            g,
-            &self.item,
+            ArrayView2::from_shape((k, k), &self.item_gram).expect("k × k, made with the factors"),
+            self.item.view(),
             cells.iter().map(|c| (c.title as usize, c.pref, c.conf)),
             self.params.lambda,
         )
@@ -328,7 +326,7 @@ impl Als {
 
     /// x · y_i for every title.
     pub fn scores(&self, user: &Array1<f32>) -> Array1<f32> {
-        self.item.dot(user)
+        self.item.view().dot(user)
     }
 }
 
@@ -412,8 +410,8 @@ mod tests {
             .step_by(3)
             .map(|j| (j, (j % 2) as f32, 1.0 + j as f32 / 4.0))
             .collect();
-        let g = gram(&other);
-        let exact = solve_row(&g, &other, cells.iter().copied(), 0.1);
+        let g = gram(other.view());
+        let exact = solve_row(g.view(), other.view(), cells.iter().copied(), 0.1);
         let (g32, mut x, mut scratch) = (g.mapv(|v| v as f32), vec![0f32; 8], (vec![], vec![]));
         // Each training iteration refines the row from where the last one left it.
         for _ in 0..4 {

@@ -3,6 +3,7 @@
 //! Σ_i x_i B_ij over the titles it liked, so feedback counts at once, and
 //! B's rows are the "because you watched" neighbours.
 
+use super::packed::Dense;
 use crate::rank::config::ItemModelParams;
 use faer::linalg::solvers::DenseSolveCore;
 use faer::{Mat, Side};
@@ -33,8 +34,7 @@ impl Positive {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Ease {
     /// n_titles × n_titles item weights.
-    #[serde(with = "super::packed::matrix")]
-    pub b: Array2<f32>,
+    pub b: Dense,
     /// The column weight each item's row of B is scaled by when scoring (1 in plain EASE).
     pub item_weight: Vec<f32>,
 }
@@ -110,7 +110,7 @@ impl Ease {
                 }
             });
         Ease {
-            b,
+            b: b.into(),
             item_weight: item_weight.into_iter().map(|w| w as f32).collect(),
         }
     }
@@ -210,8 +210,8 @@ mod tests {
             like(&[0, 1, 2]),
         ];
         let e = Ease::train_weighted(&members, 4, ItemModelParams::plain(1.0));
-        assert!(e.b[[0, 1]] > e.b[[0, 3]]);
-        assert_eq!(e.b[[2, 2]], 0.0);
+        assert!(e.b.view()[[0, 1]] > e.b.view()[[0, 3]]);
+        assert_eq!(e.b.view()[[2, 2]], 0.0);
         let s = e.scores(&[(3, 1.0)]);
         assert!(s[2] > s[0] && s[2] > s[1], "{s}");
     }
@@ -241,9 +241,9 @@ mod tests {
         let params = ItemModelParams::plain(1.0);
         let plain = Ease::train_weighted(&sittings(), 4, params);
         assert!(
-            (plain.b[[0, 1]] - plain.b[[0, 2]]).abs() < 1e-6,
+            (plain.b.view()[[0, 1]] - plain.b.view()[[0, 2]]).abs() < 1e-6,
             "without the session term, 1 and 2 are alike: {}",
-            plain.b
+            plain.b.view()
         );
         let sessions = Ease::train_weighted(
             &sittings(),

@@ -12,6 +12,7 @@
 //! "because you watched" neighbours.
 
 use super::ease::Positive;
+use super::packed::{Dense, Lists};
 use super::progress::Progress;
 use crate::rank::config::FilterParams;
 use crate::rank::top::keep_best;
@@ -26,13 +27,11 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct GraphFilter {
     /// Per title: its strongest links in R̃ᵀR̃, as (title, weight), best first.
-    #[serde(with = "super::packed::pairs")]
-    pub links: Vec<Vec<(u32, f32)>>,
+    pub links: Lists,
     /// d_i^-½ per title (0 for a title nobody took up).
     inv_sqrt_degree: Vec<f32>,
     /// titles × rank: R̃'s top right singular vectors.
-    #[serde(with = "super::packed::matrix")]
-    basis: Array2<f32>,
+    basis: Dense,
     low_pass: f32,
 }
 
@@ -66,9 +65,9 @@ impl GraphFilter {
             norm.top_right_singular_vectors(p.rank, seed, progress)
         };
         GraphFilter {
-            links,
+            links: links.into(),
             inv_sqrt_degree: norm.inv_sqrt_item,
-            basis,
+            basis: basis.into(),
             low_pass: p.low_pass,
         }
     }
@@ -77,9 +76,9 @@ impl GraphFilter {
     pub fn from_links(links: Vec<Vec<(u32, f32)>>) -> GraphFilter {
         let n = links.len();
         GraphFilter {
-            links,
+            links: links.into(),
             inv_sqrt_degree: vec![1.0; n],
-            basis: Array2::zeros((n, 0)),
+            basis: Array2::zeros((n, 0)).into(),
             low_pass: 0.0,
         }
     }
@@ -89,7 +88,7 @@ impl GraphFilter {
         let n = self.links.len();
         let mut s = Array1::<f32>::zeros(n);
         for &(i, w) in liked {
-            for &(j, g) in &self.links[i] {
+            for (j, g) in self.links.get(i) {
                 s[j as usize] += w * g;
             }
         }
@@ -98,7 +97,7 @@ impl GraphFilter {
             for &(i, w) in liked {
                 coords.scaled_add(w * self.inv_sqrt_degree[i], &self.basis.row(i));
             }
-            let smooth = self.basis.dot(&coords);
+            let smooth = self.basis.view().dot(&coords);
             for (j, x) in s.iter_mut().enumerate() {
                 let d = self.inv_sqrt_degree[j];
                 if d > 0.0 {
@@ -311,13 +310,14 @@ mod tests {
             },
             1,
         );
-        for (i, l) in f.links.iter().enumerate() {
+        for i in 0..f.links.len() {
+            let l: Vec<_> = f.links.get(i).collect();
             assert!(l.len() <= 2);
             assert!(l.iter().all(|x| x.0 as usize != i));
             assert!(l.windows(2).all(|w| w[0].1 >= w[1].1));
         }
         // 0 and 1 share two members of degree 2 and 3: (1/2 + 1/3) / √(3·3).
-        let w01 = f.links[0].iter().find(|x| x.0 == 1).unwrap().1;
+        let w01 = f.links.get(0).find(|x| x.0 == 1).unwrap().1;
         assert!((w01 - (0.5 + 1.0 / 3.0) / 3.0).abs() < 1e-5, "{w01}");
     }
 
@@ -328,7 +328,8 @@ mod tests {
             ..FilterParams::default()
         };
         let a = GraphFilter::train(&two_groups(), 6, p, 7);
-        let gram = a.basis.t().dot(&a.basis);
+        let basis = a.basis.view();
+        let gram = basis.t().dot(&basis);
         for i in 0..3 {
             for j in 0..3 {
                 let want = if i == j { 1.0 } else { 0.0 };

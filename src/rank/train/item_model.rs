@@ -53,9 +53,7 @@ impl ItemModel {
         use rayon::iter::Either;
         match self {
             ItemModel::Exact(e) => Either::Left(e.b.row(title).into_iter().copied().enumerate()),
-            ItemModel::Filter(f) => {
-                Either::Right(f.links[title].iter().map(|&(j, w)| (j as usize, w)))
-            }
+            ItemModel::Filter(f) => Either::Right(f.links.get(title).map(|(j, w)| (j as usize, w))),
         }
     }
 }

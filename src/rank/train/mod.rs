@@ -12,6 +12,7 @@ pub mod interactions;
 pub(crate) mod item_model;
 pub(crate) mod learn;
 pub(crate) mod linalg;
+pub(crate) mod mapped;
 pub(crate) mod micro;
 pub(crate) mod model;
 pub(crate) mod packed;

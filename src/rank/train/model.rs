@@ -5,6 +5,7 @@
 
 use super::content::ContentIndex;
 use super::fit::{train, TrainInput, Trained};
+use super::mapped::{self, Numbers};
 use super::micro::{micro_groups, MicroGroup};
 use super::progress::Progress;
 use crate::catalog::{Event, Genre, Tag, Title};
@@ -15,8 +16,9 @@ use std::collections::BTreeMap;
 
 /// Bump when the trained model's layout or meaning changes, so old caches are
 /// ignored (v5: the item model is EASE or the graph filter; v6: the resume model;
-/// v7: big arrays as packed bytes, `packed.rs`; v8: the report times each stage).
-const MODEL_VERSION: &str = "model-v8";
+/// v7: big arrays as packed bytes, `packed.rs`; v8: the report times each stage;
+/// v9: a file of its own beside the database, mapped, `mapped.rs`).
+const MODEL_VERSION: &str = "model-v9";
 
 pub struct Model {
     pub titles: Vec<Title>,
@@ -62,17 +64,17 @@ impl Model {
             None
         } else {
             store
-                .cached("model", &fingerprint, Cached::decode)?
-                .flatten()
+                .cached_model(&fingerprint)?
+                .and_then(|(path, id)| mapped::read::<Cached>(&path, id))
+                .and_then(Cached::into_model)
         };
-        if let Some(c) = cached {
-            let mut model = c.into_model();
+        if let Some(mut model) = cached {
             model.freshly_trained = false;
             return Ok(model);
         }
         let (members, events) = (store.members()?, store.training_events()?);
         let model = Model::train_on(store, config, &members, &events, progress)?;
-        store.put_cached("model", &fingerprint, &Cached::encode(&model))?;
+        store.put_cached_model(&fingerprint, |file, id| Cached::write(&model, file, id))?;
         Ok(model)
     }
 
@@ -193,15 +195,17 @@ pub fn train_log(
     )
 }
 
-/// What a warm start reads: the whole model in one blob, the catalog with its
+/// What a warm start reads: the whole model in one file, the catalog with its
 /// derived indexes beside the trained part, so a page never reloads the
 /// catalog row by row or rebuilds its indexes. The catalog's own types are
 /// kept in their JSON form, since their serde skips empty fields (which
-/// bincode cannot read back).
+/// bincode cannot read back): the titles in chunks of [`TITLES_PER_CHUNK`],
+/// which a warm start parses on every core (the titles' JSON is most of a
+/// large catalog's start), and the genres and tags in one.
 #[derive(serde::Serialize, serde::Deserialize)]
 struct Cached {
-    #[serde(with = "super::packed::bytes")]
-    catalog: Vec<u8>,
+    titles: Vec<Numbers<u8>>,
+    genres_and_tags: Numbers<u8>,
     as_of: NaiveDate,
     content: ContentIndex,
     micro: Vec<MicroGroup>,
@@ -209,20 +213,22 @@ struct Cached {
     alpha: f32,
 }
 
-type CatalogParts = (Vec<Title>, Vec<Genre>, Vec<Tag>);
+const TITLES_PER_CHUNK: usize = 4096;
+
+fn json<T: serde::Serialize + ?Sized>(value: &T) -> Numbers<u8> {
+    serde_json::to_vec(value)
+        .expect("the catalog serialises")
+        .into()
+}
 
 impl Cached {
-    fn encode(m: &Model) -> Vec<u8> {
-        let parts = (
-            &m.titles,
-            m.genres.values().collect::<Vec<_>>(),
-            m.tags.values().collect::<Vec<_>>(),
-        );
+    /// Write `m` as a model file under `id`.
+    fn write(m: &Model, file: std::fs::File, id: u64) -> std::io::Result<()> {
         // Borrowed, field for field the layout of `Cached`: no copy of the model.
         #[derive(serde::Serialize)]
         struct CachedRef<'a> {
-            #[serde(with = "super::packed::bytes")]
-            catalog: Vec<u8>,
+            titles: Vec<Numbers<u8>>,
+            genres_and_tags: Numbers<u8>,
             as_of: NaiveDate,
             content: &'a ContentIndex,
             micro: &'a [MicroGroup],
@@ -230,33 +236,40 @@ impl Cached {
             alpha: f32,
         }
         let cached = CachedRef {
-            catalog: serde_json::to_vec(&parts).expect("the catalog serialises"),
+            titles: m.titles.chunks(TITLES_PER_CHUNK).map(json).collect(),
+            genres_and_tags: json(&(
+                m.genres.values().collect::<Vec<_>>(),
+                m.tags.values().collect::<Vec<_>>(),
+            )),
             as_of: m.as_of,
             content: &m.content,
             micro: &m.micro,
             trained: &m.trained,
             alpha: m.alpha,
         };
-        bincode::serialize(&cached).expect("the model serialises")
+        mapped::write(file, id, &cached)
     }
 
-    /// `None` for a blob this build cannot read: the caller trains again.
-    fn decode(bytes: &[u8]) -> Option<Cached> {
-        bincode::deserialize(bytes).ok()
-    }
-
-    fn into_model(self) -> Model {
-        let (titles, genres, tags): CatalogParts =
-            serde_json::from_slice(&self.catalog).expect("written by encode");
+    /// The model, or `None` if the catalog's JSON does not read back (the
+    /// caller trains again).
+    fn into_model(self) -> Option<Model> {
+        use rayon::prelude::*;
+        let chunks: Vec<Vec<Title>> = self
+            .titles
+            .par_iter()
+            .map(|c| serde_json::from_slice(c).ok())
+            .collect::<Option<_>>()?;
+        let (genres, tags): (Vec<Genre>, Vec<Tag>) =
+            serde_json::from_slice(&self.genres_and_tags).ok()?;
         let tags = tags.into_iter().map(|t| (t.id.clone(), t)).collect();
-        Model::finish(
-            (titles, genres, tags),
+        Some(Model::finish(
+            (chunks.into_iter().flatten().collect(), genres, tags),
             self.content,
             self.as_of,
             self.micro,
             self.trained,
             self.alpha,
-        )
+        ))
     }
 }
 
@@ -268,7 +281,13 @@ mod tests {
     #[test]
     fn a_cached_model_reads_back_as_the_model_it_was() {
         let m = tiny_model(&tiny_store());
-        let back = Cached::decode(&Cached::encode(&m)).unwrap().into_model();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("model");
+        Cached::write(&m, std::fs::File::create(&path).unwrap(), 5).unwrap();
+        let back = mapped::read::<Cached>(&path, 5)
+            .unwrap()
+            .into_model()
+            .unwrap();
         assert_eq!(back.titles, m.titles);
         assert_eq!(back.index, m.index);
         assert_eq!(back.added, m.added);
@@ -343,7 +362,10 @@ mod tests {
     }
 
     #[test]
-    fn a_blob_from_another_layout_is_not_read() {
-        assert!(Cached::decode(b"not a model").is_none());
+    fn a_file_of_another_layout_is_not_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("model");
+        std::fs::write(&path, b"not a model").unwrap();
+        assert!(mapped::read::<Cached>(&path, 5).is_none());
     }
 }

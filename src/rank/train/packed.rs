@@ -1,195 +1,238 @@
-//! The model cache's big arrays as packed little-endian bytes. bincode
-//! writes a `Vec<f32>` or an `Array2<f32>` one element at a time and reads it
-//! back the same way, and a 60,000-title model holds about 50 million
-//! numbers; packed, a load is one pass of `from_le_bytes` over a borrowed
-//! slice. (On ML-25M the whole-process effect was within noise: the time
-//! there is moving the bytes. See docs/evaluation.md.) Use with
-//! `#[serde(with = "...")]`.
+//! The model's big arrays in forms a warm start reads in place from the
+//! model file (`mapped.rs`): a dense matrix and per-title lists, each one
+//! to three runs of numbers rather than millions of small allocations.
+//! Training builds them from ndarray's matrices and nested vectors.
 
-use serde::de::{Deserializer, Error, Visitor};
-use serde::ser::Serializer;
+use super::mapped::Numbers;
+use ndarray::{Array2, ArrayView1, ArrayView2};
 use serde::{Deserialize, Serialize};
-use std::fmt;
 
-/// Four-byte numbers as their little-endian bytes, one after another.
-fn to_le<T>(values: impl Iterator<Item = T>, to: fn(T) -> [u8; 4]) -> Vec<u8> {
-    values.flat_map(to).collect()
+/// A rows × cols matrix of f32 in row order (taste factors, the low-pass basis).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "DenseParts")]
+pub struct Dense {
+    rows: u64,
+    cols: u64,
+    values: Numbers<f32>,
 }
 
-/// The inverse of [`to_le`] (the caller checks the length is a multiple of 4).
-fn from_le<T>(bytes: &[u8], from: fn([u8; 4]) -> T) -> Vec<T> {
-    bytes
-        .chunks_exact(4)
-        .map(|c| from([c[0], c[1], c[2], c[3]]))
-        .collect()
+#[derive(Deserialize)]
+struct DenseParts {
+    rows: u64,
+    cols: u64,
+    values: Numbers<f32>,
 }
 
-/// One packed field, decoded from the bytes as written.
-struct Packed<T>(T);
-
-/// Decodes a byte string of `width`-byte elements with `read`.
-struct PackedVisitor<T> {
-    read: fn(&[u8]) -> T,
-    width: usize,
-}
-
-impl<T> Visitor<'_> for PackedVisitor<T> {
-    type Value = Packed<T>;
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("packed little-endian bytes")
-    }
-    fn visit_bytes<E: Error>(self, bytes: &[u8]) -> Result<Self::Value, E> {
-        if !bytes.len().is_multiple_of(self.width) {
-            return Err(E::invalid_length(bytes.len(), &self));
+impl TryFrom<DenseParts> for Dense {
+    type Error = String;
+    fn try_from(p: DenseParts) -> Result<Dense, String> {
+        if p.rows.checked_mul(p.cols) != Some(p.values.len() as u64) {
+            return Err(format!(
+                "a {} × {} matrix holds {} values",
+                p.rows,
+                p.cols,
+                p.values.len()
+            ));
         }
-        Ok(Packed((self.read)(bytes)))
-    }
-    fn visit_byte_buf<E: Error>(self, bytes: Vec<u8>) -> Result<Self::Value, E> {
-        self.visit_bytes(&bytes)
-    }
-}
-
-impl<'de> Deserialize<'de> for Packed<Vec<f32>> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_bytes(PackedVisitor {
-            read: |b| from_le(b, f32::from_le_bytes),
-            width: 4,
+        Ok(Dense {
+            rows: p.rows,
+            cols: p.cols,
+            values: p.values,
         })
     }
 }
 
-impl<'de> Deserialize<'de> for Packed<Vec<u32>> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_bytes(PackedVisitor {
-            read: |b| from_le(b, u32::from_le_bytes),
-            width: 4,
+impl Dense {
+    pub fn view(&self) -> ArrayView2<'_, f32> {
+        ArrayView2::from_shape((self.nrows(), self.ncols()), &self.values)
+            .expect("the shape was checked when the matrix was made")
+    }
+
+    pub fn row(&self, r: usize) -> ArrayView1<'_, f32> {
+        let cols = self.ncols();
+        ArrayView1::from(&self.values[r * cols..(r + 1) * cols])
+    }
+
+    pub fn nrows(&self) -> usize {
+        self.rows as usize
+    }
+
+    pub fn ncols(&self) -> usize {
+        self.cols as usize
+    }
+}
+
+impl From<Array2<f32>> for Dense {
+    fn from(a: Array2<f32>) -> Dense {
+        let (rows, cols) = a.dim();
+        let values = if a.is_standard_layout() {
+            a.into_raw_vec_and_offset().0
+        } else {
+            a.iter().copied().collect()
+        };
+        Dense {
+            rows: rows as u64,
+            cols: cols as u64,
+            values: values.into(),
+        }
+    }
+}
+
+/// Per title, a list of (title, weight), best first: list `i` is entries
+/// `starts[i]..starts[i + 1]` of `ids` and `weights`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "ListsParts")]
+pub struct Lists {
+    starts: Numbers<u64>,
+    ids: Numbers<u32>,
+    weights: Numbers<f32>,
+}
+
+#[derive(Deserialize)]
+struct ListsParts {
+    starts: Numbers<u64>,
+    ids: Numbers<u32>,
+    weights: Numbers<f32>,
+}
+
+impl TryFrom<ListsParts> for Lists {
+    type Error = String;
+    fn try_from(p: ListsParts) -> Result<Lists, String> {
+        let total = p.ids.len() as u64;
+        let ordered = p.starts.first() == Some(&0)
+            && p.starts.windows(2).all(|w| w[0] <= w[1])
+            && p.starts.last() == Some(&total);
+        if !ordered || p.weights.len() as u64 != total {
+            return Err("per-title lists: their bounds and entries disagree".into());
+        }
+        Ok(Lists {
+            starts: p.starts,
+            ids: p.ids,
+            weights: p.weights,
         })
     }
 }
 
-/// A titles × k (or members × k) matrix: its shape, then its values in row order.
-pub mod matrix {
-    use super::*;
-    use ndarray::Array2;
-
-    pub fn serialize<S: Serializer>(m: &Array2<f32>, s: S) -> Result<S::Ok, S::Error> {
-        let bytes = Bytes(to_le(m.iter().copied(), f32::to_le_bytes));
-        (m.nrows() as u64, m.ncols() as u64, bytes).serialize(s)
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Array2<f32>, D::Error> {
-        let (rows, cols, Packed(values)) = <(u64, u64, Packed<Vec<f32>>)>::deserialize(d)?;
-        Array2::from_shape_vec((rows as usize, cols as usize), values)
-            .map_err(|e| D::Error::custom(format!("a packed matrix: {e}")))
+impl Default for Lists {
+    fn default() -> Lists {
+        Lists::from(Vec::new())
     }
 }
 
-/// Per title, a list of (title or feature, weight): the lists' lengths, then
-/// every index, then every weight.
+impl Lists {
+    /// How many lists (titles).
+    pub fn len(&self) -> usize {
+        self.starts.len() - 1
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// List `i`, best first.
+    pub fn get(&self, i: usize) -> impl ExactSizeIterator<Item = (u32, f32)> + '_ {
+        let range = self.starts[i] as usize..self.starts[i + 1] as usize;
+        self.ids[range.clone()]
+            .iter()
+            .copied()
+            .zip(self.weights[range].iter().copied())
+    }
+}
+
+impl From<Vec<Vec<(u32, f32)>>> for Lists {
+    fn from(lists: Vec<Vec<(u32, f32)>>) -> Lists {
+        let mut starts = Vec::with_capacity(lists.len() + 1);
+        starts.push(0u64);
+        for l in &lists {
+            starts.push(starts[starts.len() - 1] + l.len() as u64);
+        }
+        let flat = lists.iter().flatten();
+        Lists {
+            starts: starts.into(),
+            ids: flat.clone().map(|p| p.0).collect::<Vec<_>>().into(),
+            weights: flat.map(|p| p.1).collect::<Vec<_>>().into(),
+        }
+    }
+}
+
+/// Per title, a list of (feature, weight) kept as nested vectors (the
+/// content index, small and read everywhere): packed as [`Lists`].
+/// Use with `#[serde(with = "...")]`.
 pub mod pairs {
-    use super::*;
+    use super::Lists;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
     pub fn serialize<S: Serializer>(lists: &[Vec<(u32, f32)>], s: S) -> Result<S::Ok, S::Error> {
-        let lens = to_le(lists.iter().map(|l| l.len() as u32), u32::to_le_bytes);
-        let ids = to_le(lists.iter().flatten().map(|p| p.0), u32::to_le_bytes);
-        let weights = to_le(lists.iter().flatten().map(|p| p.1), f32::to_le_bytes);
-        (Bytes(lens), Bytes(ids), Bytes(weights)).serialize(s)
+        Lists::from(lists.to_vec()).serialize(s)
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Vec<(u32, f32)>>, D::Error> {
-        let (Packed(lens), Packed(ids), Packed(weights)) =
-            <(Packed<Vec<u32>>, Packed<Vec<u32>>, Packed<Vec<f32>>)>::deserialize(d)?;
-        let total: usize = lens.iter().map(|&n| n as usize).sum();
-        if ids.len() != total || weights.len() != total {
-            return Err(D::Error::custom("packed lists: lengths disagree"));
-        }
-        let mut at = 0;
-        Ok(lens
-            .iter()
-            .map(|&n| {
-                let end = at + n as usize;
-                let list = ids[at..end]
-                    .iter()
-                    .copied()
-                    .zip(weights[at..end].iter().copied())
-                    .collect();
-                at = end;
-                list
-            })
-            .collect())
-    }
-}
-
-/// A byte string (the cache's catalog, which is JSON) as one piece.
-pub mod bytes {
-    use super::*;
-
-    pub fn serialize<S: Serializer>(b: &[u8], s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_bytes(b)
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
-        let Packed(b) = <Packed<Vec<u8>>>::deserialize(d)?;
-        Ok(b)
-    }
-}
-
-impl<'de> Deserialize<'de> for Packed<Vec<u8>> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_bytes(PackedVisitor {
-            read: <[u8]>::to_vec,
-            width: 1,
-        })
-    }
-}
-
-/// Bytes that serialise as one byte string, not as a sequence of numbers.
-struct Bytes(Vec<u8>);
-
-impl Serialize for Bytes {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_bytes(&self.0)
+        let lists = Lists::deserialize(d)?;
+        Ok((0..lists.len()).map(|i| lists.get(i).collect()).collect())
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ndarray::Array2;
 
     #[derive(Serialize, Deserialize, PartialEq, Debug)]
     struct Both {
-        #[serde(with = "matrix")]
-        m: Array2<f32>,
+        m: Dense,
+        lists: Lists,
         #[serde(with = "pairs")]
-        lists: Vec<Vec<(u32, f32)>>,
+        nested: Vec<Vec<(u32, f32)>>,
+    }
+
+    fn nested() -> Vec<Vec<(u32, f32)>> {
+        vec![
+            vec![(4, 0.25), (1, -1.5)],
+            vec![],
+            vec![(7, f32::MIN_POSITIVE)],
+        ]
     }
 
     #[test]
     fn packed_fields_come_back_as_they_were_written() {
+        let a = Array2::from_shape_fn((3, 2), |(r, c)| r as f32 - 0.5 * c as f32);
         let both = Both {
-            m: Array2::from_shape_fn((3, 2), |(r, c)| r as f32 - 0.5 * c as f32),
-            lists: vec![
-                vec![(4, 0.25), (1, -1.5)],
-                vec![],
-                vec![(7, f32::MIN_POSITIVE)],
-            ],
+            m: Dense::from(a.clone()),
+            lists: Lists::from(nested()),
+            nested: nested(),
         };
+        assert_eq!(both.m.view(), a.view());
+        assert_eq!(both.m.row(2), a.row(2));
+        assert_eq!(both.lists.len(), 3);
+        assert_eq!(both.lists.get(0).collect::<Vec<_>>(), nested()[0]);
+        assert_eq!(both.lists.get(1).len(), 0);
         let bytes = bincode::serialize(&both).unwrap();
         assert_eq!(bincode::deserialize::<Both>(&bytes).unwrap(), both);
     }
 
     #[test]
-    fn a_truncated_blob_is_an_error_not_a_panic() {
-        let both = Both {
-            m: Array2::zeros((4, 4)),
-            lists: vec![vec![(1, 1.0)]; 3],
+    fn a_transposed_matrix_is_stored_in_its_own_row_order() {
+        let a = Array2::from_shape_fn((2, 3), |(r, c)| (3 * r + c) as f32);
+        let t = a.t().to_owned();
+        assert_eq!(Dense::from(a.reversed_axes()).view(), t.view());
+    }
+
+    #[test]
+    fn a_shape_or_bounds_that_disagree_are_an_error_not_a_panic() {
+        let bad_shape = bincode::serialize(&(3u64, 3u64, Numbers::from(vec![0f32; 8]))).unwrap();
+        assert!(bincode::deserialize::<Dense>(&bad_shape).is_err());
+        let parts = |starts: Vec<u64>| {
+            bincode::serialize(&(
+                Numbers::from(starts),
+                Numbers::from(vec![1u32, 2]),
+                Numbers::from(vec![0.5f32, 0.25]),
+            ))
+            .unwrap()
         };
-        let bytes = bincode::serialize(&both).unwrap();
-        for cut in [1, 9, bytes.len() / 2, bytes.len() - 1] {
+        assert!(bincode::deserialize::<Lists>(&parts(vec![0, 1, 2])).is_ok());
+        for starts in [vec![0, 2, 1, 2], vec![0, 1], vec![1, 2], vec![]] {
             assert!(
-                bincode::deserialize::<Both>(&bytes[..cut]).is_err(),
-                "cut at {cut}"
+                bincode::deserialize::<Lists>(&parts(starts.clone())).is_err(),
+                "{starts:?}"
             );
         }
     }

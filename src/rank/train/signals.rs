@@ -9,6 +9,7 @@ use super::als::{Als, AlsParams};
 use super::ease::Positive;
 use super::interactions::{Cell, EventKey, Interactions};
 use super::item_model::ItemModel;
+use super::packed::Lists;
 use super::progress::Progress;
 use crate::catalog::{is_finished, Action, Event, DAY_SECONDS as DAY};
 use crate::rank::config::TrainingParams;
@@ -27,8 +28,7 @@ pub struct Signals {
     pub als: Als,
     pub item_model: ItemModel,
     /// Per title: the most similar titles by co-engagement, best first.
-    #[serde(with = "super::packed::pairs")]
-    pub neighbours: Vec<Vec<(u32, f32)>>,
+    pub neighbours: Lists,
     pub popularity: Vec<f32>,
     /// Region code → 0–1 trending score per title; `""` is everywhere.
     pub trending: BTreeMap<String, Vec<f32>>,
@@ -92,7 +92,8 @@ impl Signals {
             (0..n)
                 .into_par_iter()
                 .map(|i| top_k(item_model.neighbour_candidates(i), i, NEIGHBOURS))
-                .collect()
+                .collect::<Vec<_>>()
+                .into()
         };
 
         progress.report("counts", 0, 1);
