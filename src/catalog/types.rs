@@ -55,9 +55,9 @@ impl TagKind {
 pub struct Tag {
     pub id: String,
     pub kind: TagKind,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub label: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub suffix: Option<String>,
 }
 
@@ -167,7 +167,7 @@ pub struct Title {
     #[serde(default)]
     pub directors: Vec<String>,
     pub added: NaiveDate,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub seasons: Vec<Season>,
     pub artwork: Vec<Artwork>,
 }

@@ -17,12 +17,16 @@ use std::collections::BTreeMap;
 /// Bump when the trained model's layout or meaning changes, so old caches are
 /// ignored (v5: the item model is EASE or the graph filter; v6: the resume model;
 /// v7: big arrays as packed bytes, `packed.rs`; v8: the report times each stage;
-/// v9: a file of its own beside the database, mapped, `mapped.rs`).
-const MODEL_VERSION: &str = "model-v9";
+/// v9: a file of its own beside the database, mapped, `mapped.rs`; v10: the
+/// titles in bincode).
+const MODEL_VERSION: &str = "model-v10";
 
 pub struct Model {
     pub titles: Vec<Title>,
     pub index: BTreeMap<String, usize>,
+    /// Per title, the place of its id among all ids in order: ties between
+    /// titles break by id, and a page breaks thousands of them.
+    id_rank: Vec<u32>,
     pub genres: BTreeMap<String, Genre>,
     pub tags: BTreeMap<String, Tag>,
     pub as_of: NaiveDate,
@@ -135,16 +139,21 @@ impl Model {
         trained: Trained,
         alpha: f32,
     ) -> Model {
-        let index = titles
+        let index: BTreeMap<String, usize> = titles
             .iter()
             .enumerate()
             .map(|(i, t)| (t.id.clone(), i))
             .collect();
+        let mut id_rank = vec![0; titles.len()];
+        for (rank, &t) in index.values().enumerate() {
+            id_rank[t] = rank as u32;
+        }
         let added = titles.iter().map(Title::added_at).collect();
         Model {
             genres: genres.into_iter().map(|g| (g.id.clone(), g)).collect(),
             tags,
             index,
+            id_rank,
             added,
             micro,
             content,
@@ -158,6 +167,11 @@ impl Model {
 
     pub fn title_index(&self, id: &str) -> Option<usize> {
         self.index.get(id).copied()
+    }
+
+    /// Titles `a` and `b` in the order of their ids.
+    pub fn by_id(&self, a: usize, b: usize) -> std::cmp::Ordering {
+        self.id_rank[a].cmp(&self.id_rank[b])
     }
 }
 
@@ -197,11 +211,11 @@ pub fn train_log(
 
 /// What a warm start reads: the whole model in one file, the catalog with its
 /// derived indexes beside the trained part, so a page never reloads the
-/// catalog row by row or rebuilds its indexes. The catalog's own types are
-/// kept in their JSON form, since their serde skips empty fields (which
-/// bincode cannot read back): the titles in chunks of [`TITLES_PER_CHUNK`],
-/// which a warm start parses on every core (the titles' JSON is most of a
-/// large catalog's start), and the genres and tags in one.
+/// catalog row by row or rebuilds its indexes. The titles are kept in chunks
+/// of [`TITLES_PER_CHUNK`], each its own bincode run, which a warm start reads
+/// on every core: reading the titles is most of a large catalog's start.
+/// (The catalog's types never skip a field when serialised, which bincode
+/// could not read back.)
 #[derive(serde::Serialize, serde::Deserialize)]
 struct Cached {
     titles: Vec<Numbers<u8>>,
@@ -215,8 +229,8 @@ struct Cached {
 
 const TITLES_PER_CHUNK: usize = 4096;
 
-fn json<T: serde::Serialize + ?Sized>(value: &T) -> Numbers<u8> {
-    serde_json::to_vec(value)
+fn encoded<T: serde::Serialize + ?Sized>(value: &T) -> Numbers<u8> {
+    bincode::serialize(value)
         .expect("the catalog serialises")
         .into()
 }
@@ -236,8 +250,8 @@ impl Cached {
             alpha: f32,
         }
         let cached = CachedRef {
-            titles: m.titles.chunks(TITLES_PER_CHUNK).map(json).collect(),
-            genres_and_tags: json(&(
+            titles: m.titles.chunks(TITLES_PER_CHUNK).map(encoded).collect(),
+            genres_and_tags: encoded(&(
                 m.genres.values().collect::<Vec<_>>(),
                 m.tags.values().collect::<Vec<_>>(),
             )),
@@ -250,17 +264,17 @@ impl Cached {
         mapped::write(file, id, &cached)
     }
 
-    /// The model, or `None` if the catalog's JSON does not read back (the
-    /// caller trains again).
+    /// The model, or `None` if the catalog does not read back (the caller
+    /// trains again).
     fn into_model(self) -> Option<Model> {
         use rayon::prelude::*;
         let chunks: Vec<Vec<Title>> = self
             .titles
             .par_iter()
-            .map(|c| serde_json::from_slice(c).ok())
+            .map(|c| bincode::deserialize(c).ok())
             .collect::<Option<_>>()?;
         let (genres, tags): (Vec<Genre>, Vec<Tag>) =
-            serde_json::from_slice(&self.genres_and_tags).ok()?;
+            bincode::deserialize(&self.genres_and_tags).ok()?;
         let tags = tags.into_iter().map(|t| (t.id.clone(), t)).collect();
         Some(Model::finish(
             (chunks.into_iter().flatten().collect(), genres, tags),
