@@ -416,10 +416,7 @@ fn top_k(
     model: &Model,
 ) -> Vec<usize> {
     let mut v: Vec<(f64, usize)> = candidates.iter().map(|&t| (score(t), t)).collect();
-    v.sort_by(|a, b| {
-        b.0.total_cmp(&a.0)
-            .then_with(|| model.titles[a.1].id.cmp(&model.titles[b.1].id))
-    });
+    v.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| model.by_id(a.1, b.1)));
     v.into_iter().take(k).map(|x| x.1).collect()
 }
 

@@ -7,6 +7,7 @@ use crate::rank::train::content::ContentIndex;
 use crate::rank::train::interactions::{engagement_cells, Engagement};
 use crate::rank::train::signals::Signals;
 use crate::rank::{Context, RankerConfig};
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -94,7 +95,11 @@ fn complete_with_cf(
     } else {
         signals.item_model_scores(&liked)
     };
-    let affinity_scores = (0..n).map(|t| content.affinity(affinity, t)).collect();
+    let affinity_scores = (0..n)
+        .into_par_iter()
+        .with_min_len(1024)
+        .map(|t| content.affinity(affinity, t))
+        .collect();
     // How much closer a title is to something thumbed down than to anything
     // liked. Plain closeness to a dislike predicts *more* plays (a viewer only
     // watches, and so dislikes, titles inside their taste); the margin over
@@ -114,17 +119,29 @@ fn complete_with_cf(
         .collect();
     let mut negative = vec![0.0f32; n];
     if !disliked.is_empty() {
-        let nearest = |anchors: &mut dyn Iterator<Item = usize>| {
-            let mut best = vec![0.0f32; n];
-            for a in anchors {
-                for (b, c) in best.iter_mut().zip(closeness_row(signals, content, a)) {
-                    *b = b.max(c);
+        // The closest anchor per title, anchors on every core (a maximum is
+        // the same in any order).
+        let nearest = |anchors: &[usize]| {
+            let most = |mut a: Vec<f32>, b: &[f32]| {
+                for (x, &y) in a.iter_mut().zip(b) {
+                    *x = x.max(y);
                 }
-            }
-            best
+                a
+            };
+            anchors
+                .par_iter()
+                .fold(
+                    || (vec![0.0f32; n], vec![0.0f32; n]),
+                    |(best, mut row), &a| {
+                        closeness_into(signals, content, a, &mut row);
+                        (most(best, &row), row)
+                    },
+                )
+                .map(|(best, _)| best)
+                .reduce(|| vec![0.0f32; n], |a, b| most(a, &b))
         };
-        let to_dislike = nearest(&mut disliked.iter().copied());
-        let to_like = nearest(&mut liked.iter().map(|&(l, _)| l));
+        let to_dislike = nearest(&disliked);
+        let to_like = nearest(&liked.iter().map(|&(l, _)| l).collect::<Vec<_>>());
         for (t, neg) in negative.iter_mut().enumerate() {
             *neg = (to_dislike[t] - to_like[t]).max(0.0);
         }
@@ -138,17 +155,15 @@ fn complete_with_cf(
 }
 
 /// Closeness of every title to `anchor`: content similarity blended with
-/// co-engagement (the anchor's neighbour list), one dense row.
-fn closeness_row(signals: &Signals, content: &ContentIndex, anchor: usize) -> Vec<f32> {
-    let mut row: Vec<f32> = content
-        .similarities_to(anchor)
-        .into_iter()
-        .map(|s| 0.6 * s)
-        .collect();
+/// co-engagement (the anchor's neighbour list), one dense row into `row`.
+fn closeness_into(signals: &Signals, content: &ContentIndex, anchor: usize, row: &mut [f32]) {
+    content.similarities_into(anchor, row);
+    for s in row.iter_mut() {
+        *s *= 0.6;
+    }
     for (b, w) in signals.neighbours.get(anchor) {
         row[b as usize] += 0.4 * w;
     }
-    row
 }
 
 /// A title's freshness on the service: 1 on the day it was added, 0 after 60 days.

@@ -71,7 +71,7 @@ pub fn explain_title(req: &PageRequest, t: usize) -> TitleExplanation {
     ranked.sort_by(|&a, &b| {
         s.score(b)
             .total_cmp(&s.score(a))
-            .then_with(|| model.titles[a].id.cmp(&model.titles[b].id))
+            .then_with(|| model.by_id(a, b))
     });
     let rank = ranked.iter().position(|&x| x == t).map(|p| p + 1);
     let not_shown = placements

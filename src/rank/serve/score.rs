@@ -12,6 +12,7 @@ use crate::rank::external::{self, Answer, Ask, RankerStatus};
 use crate::rank::features::{features, Feature, FeatureVec, ProfileSignals, NF};
 use crate::rank::top::keep_best;
 use crate::rank::{Context, Contribution, Explanation, Item, Model, ProfileState, RankerConfig};
+use rayon::prelude::*;
 use std::sync::OnceLock;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -37,6 +38,8 @@ pub fn title_features(model: &Model, profile: &ProfileState, ctx: &Context) -> V
         ctx.now_unix(),
     );
     (0..model.titles.len())
+        .into_par_iter()
+        .with_min_len(1024)
         .map(|t| features(signals, &ps, trending, model.added[t], t, ctx))
         .collect()
 }
@@ -72,7 +75,8 @@ impl<'a> PageScorer<'a> {
         let (trending, regional_trending) = model.trained.signals.trending_in(&profile.region);
         let w = model.trained.weights.effective(config);
         let mut scored: Vec<Scored> = title_features(model, profile, ctx)
-            .iter()
+            .par_iter()
+            .with_min_len(1024)
             .map(|x| {
                 let (score, contributions) = model.trained.weights.score(&w, x);
                 Scored {
@@ -303,8 +307,7 @@ impl<'a> PageScorer<'a> {
     ) -> Vec<usize> {
         let mut v: Vec<(f64, usize)> = candidates.map(|t| (key(t), t)).collect();
         let order = |a: &(f64, usize), b: &(f64, usize)| {
-            b.0.total_cmp(&a.0)
-                .then_with(|| self.model.titles[a.1].id.cmp(&self.model.titles[b.1].id))
+            b.0.total_cmp(&a.0).then_with(|| self.model.by_id(a.1, b.1))
         };
         keep_best(&mut v, n, order);
         v.into_iter().map(|x| x.1).collect()

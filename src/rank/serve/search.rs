@@ -168,7 +168,7 @@ pub fn rank_hits(s: &PageScorer, hits: &[TextHit], limit: usize) -> Vec<SearchRe
         .collect();
     ranked.sort_by(|a, b| {
         b.0.total_cmp(&a.0)
-            .then_with(|| model.titles[a.2.title].id.cmp(&model.titles[b.2.title].id))
+            .then_with(|| model.by_id(a.2.title, b.2.title))
     });
     ranked
         .into_iter()

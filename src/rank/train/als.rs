@@ -299,14 +299,10 @@ impl Als {
     /// first (ties by member row).
     pub fn nearest_users(&self, x: &Array1<f32>, n: usize) -> Vec<usize> {
         let xn = x.dot(x).sqrt().max(1e-9);
-        let mut sims: Vec<(f32, usize)> = self
-            .user
-            .view()
-            .rows()
-            .into_iter()
-            .zip(self.user_norms.iter())
-            .enumerate()
-            .map(|(m, (u, norm))| (u.dot(x) / (norm * xn), m))
+        let mut sims: Vec<(f32, usize)> = (0..self.user.nrows())
+            .into_par_iter()
+            .with_min_len(4096)
+            .map(|m| (self.user.row(m).dot(x) / (self.user_norms[m] * xn), m))
             .collect();
         let nearer = |a: &(f32, usize), b: &(f32, usize)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
         keep_best(&mut sims, n, nearer);
@@ -326,7 +322,7 @@ impl Als {
 
     /// x · y_i for every title.
     pub fn scores(&self, user: &Array1<f32>) -> Array1<f32> {
-        self.item.view().dot(user)
+        self.item.times(user)
     }
 }
 

@@ -61,6 +61,14 @@ impl ContentIndex {
     /// The anchor's features are visited in index order, so each title's sum
     /// adds the same products in the same order as [`Self::similarity`].
     pub fn similarities_to(&self, anchor: usize) -> Vec<f32> {
+        let mut row = vec![0.0f32; self.vectors.len()];
+        self.similarities_into(anchor, &mut row);
+        row
+    }
+
+    /// [`ContentIndex::similarities_to`] written into `row` (one per title),
+    /// for callers that make many rows.
+    pub fn similarities_into(&self, anchor: usize, row: &mut [f32]) {
         let postings = self.postings.get_or_init(|| {
             let mut by_feature = vec![vec![]; self.features.len()];
             for (t, v) in self.vectors.iter().enumerate() {
@@ -70,13 +78,12 @@ impl ContentIndex {
             }
             by_feature
         });
-        let mut row = vec![0.0f32; self.vectors.len()];
+        row.fill(0.0);
         for &(f, w) in &self.vectors[anchor] {
             for &(t, wt) in &postings[f as usize] {
                 row[t as usize] += w * wt;
             }
         }
-        row
     }
 
     /// A profile's content preferences: liked titles pull (more if loved and

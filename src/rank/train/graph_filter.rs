@@ -97,7 +97,7 @@ impl GraphFilter {
             for &(i, w) in liked {
                 coords.scaled_add(w * self.inv_sqrt_degree[i], &self.basis.row(i));
             }
-            let smooth = self.basis.view().dot(&coords);
+            let smooth = self.basis.times(&coords);
             for (j, x) in s.iter_mut().enumerate() {
                 let d = self.inv_sqrt_degree[j];
                 if d > 0.0 {
