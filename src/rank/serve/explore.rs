@@ -84,21 +84,20 @@ pub fn explore_picks(
         })
         .collect();
     draws.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
-    // The fresh titles the page does not show, by genre, in one pass; a
-    // pick belongs to its own genre only, so one genre's pick never changes
-    // another's best.
-    let mut by_genre: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    for t in (0..model.titles.len()).filter(|&t| s.recommendable(t) && !shown.contains(&t)) {
-        if let Some(g) = model.titles[t].genres.first() {
-            by_genre.entry(g).or_default().push(t);
-        }
-    }
+    // A pick belongs to its own genre only, so one genre's pick never
+    // changes another's best; only the genres drawn are looked at.
     let mut picks = vec![];
     for (sampled, g) in draws {
         if picks.len() >= n {
             break;
         }
-        let pool = by_genre.get(g).into_iter().flatten().copied();
+        let pool = model
+            .led_by
+            .get(g)
+            .into_iter()
+            .flatten()
+            .copied()
+            .filter(|&t| s.recommendable(t) && !shown.contains(&t));
         if let Some(&t) = s.top_by(pool, |t| s.score(t), 1).first() {
             picks.push(ExplorePick {
                 title: t,

@@ -28,6 +28,9 @@ pub struct Model {
     /// titles break by id, and a page breaks thousands of them.
     id_rank: Vec<u32>,
     pub genres: BTreeMap<String, Genre>,
+    /// The titles each genre leads (is first among their genres), by
+    /// position: exploration draws a genre and looks only at its titles.
+    pub led_by: BTreeMap<String, Vec<usize>>,
     pub tags: BTreeMap<String, Tag>,
     pub as_of: NaiveDate,
     pub content: ContentIndex,
@@ -149,7 +152,14 @@ impl Model {
             id_rank[t] = rank as u32;
         }
         let added = titles.iter().map(Title::added_at).collect();
+        let mut led_by: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for (t, title) in titles.iter().enumerate() {
+            if let Some(g) = title.genres.first() {
+                led_by.entry(g.clone()).or_default().push(t);
+            }
+        }
         Model {
+            led_by,
             genres: genres.into_iter().map(|g| (g.id.clone(), g)).collect(),
             tags,
             index,
