@@ -10,6 +10,7 @@ use super::{DISTINCT_ROWS, VISIBLE};
 use crate::rank::{
     ConfigRef, Context, Item, Model, Page, ProfileState, RankerConfig, Row, RowKind,
 };
+use rayon::prelude::*;
 use std::collections::BTreeSet;
 
 /// The seed pages use when none is given, so the same command gives the same page.
@@ -76,8 +77,9 @@ fn build_page(req: &PageRequest, s: &PageScorer, detail: Detail) -> Page {
     }
     let (mut ordered, reasons) = order_rows(s, drafts, config);
     distinct_visible(&mut ordered);
+    // Tiles are made row by row on both cores (artwork, reasons, parts).
     let mut rows: Vec<Row> = ordered
-        .into_iter()
+        .into_par_iter()
         .zip(reasons)
         .map(|(d, position_reason)| {
             let items = d

@@ -10,14 +10,16 @@ use super::page::round6;
 use crate::rank::eligibility::{may_show, Exclusion};
 use crate::rank::external::{self, Answer, Ask, RankerStatus};
 use crate::rank::features::{features, Feature, FeatureVec, ProfileSignals, NF};
-use crate::rank::top::keep_best;
+use crate::rank::top::{best_of, Best};
 use crate::rank::{Context, Contribution, Explanation, Item, Model, ProfileState, RankerConfig};
 use rayon::prelude::*;
 use std::sync::OnceLock;
 
+/// A title's score in parts. The score itself is kept apart
+/// (`PageScorer::score`): rows read every title's score many times over, and
+/// a dense list of them stays in the cache.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scored {
-    pub score: f64,
     pub contributions: [f64; NF],
     pub match_pct: u8,
 }
@@ -51,6 +53,7 @@ pub struct PageScorer<'a> {
     pub config: &'a RankerConfig,
     pub trending: &'a [f32],
     pub regional_trending: bool,
+    scores: Vec<f64>,
     pub scored: Vec<Scored>,
     /// Made on the first tile that needs artwork (a simulated session's
     /// sketch of a page never does); the same for any order of asking.
@@ -74,24 +77,27 @@ impl<'a> PageScorer<'a> {
     ) -> Self {
         let (trending, regional_trending) = model.trained.signals.trending_in(&profile.region);
         let w = model.trained.weights.effective(config);
-        let mut scored: Vec<Scored> = title_features(model, profile, ctx)
+        let (mut scores, mut scored): (Vec<f64>, Vec<Scored>) = title_features(model, profile, ctx)
             .par_iter()
             .with_min_len(1024)
             .map(|x| {
                 let (score, contributions) = model.trained.weights.score(&w, x);
-                Scored {
-                    score: round6(score),
+                let parts = Scored {
                     contributions,
                     match_pct: model.trained.calibration.match_pct(score),
-                }
+                };
+                (round6(score), parts)
             })
+            .unzip();
+        // Untouched titles by rating alone, then what the profile did.
+        let mut exclusions: Vec<Option<Exclusion>> = model
+            .maturity
+            .iter()
+            .map(|&rating| Exclusion::of(profile.maturity, rating, None))
             .collect();
-        let exclusions: Vec<Option<Exclusion>> = (0..model.titles.len())
-            .map(|t| {
-                let g = profile.titles.get(&t).map(|s| &s.eng);
-                Exclusion::of(profile.maturity, model.titles[t].maturity, g)
-            })
-            .collect();
+        for (&t, st) in &profile.titles {
+            exclusions[t] = Exclusion::of(profile.maturity, model.maturity[t], Some(&st.eng));
+        }
         let mut answers = vec![];
         let ranker = config.external.as_ref().map(|r| {
             let candidates: Vec<usize> = (0..model.titles.len())
@@ -106,10 +112,9 @@ impl<'a> PageScorer<'a> {
             };
             let fallback = match r.score(&ask) {
                 Ok(got) => {
-                    let own: Vec<f64> = scored.iter().map(|s| s.score).collect();
                     let ids: Vec<&str> = model.titles.iter().map(|t| t.id.as_str()).collect();
-                    for (t, v) in external::place(&own, &ids, &candidates, &got) {
-                        scored[t].score = v;
+                    for (t, v) in external::place(&scores, &ids, &candidates, &got) {
+                        scores[t] = v;
                         scored[t].match_pct = model.trained.calibration.match_pct(v);
                     }
                     answers = vec![None; model.titles.len()];
@@ -133,6 +138,7 @@ impl<'a> PageScorer<'a> {
             config,
             trending,
             regional_trending,
+            scores,
             scored,
             artwork: OnceLock::new(),
             seed,
@@ -167,12 +173,11 @@ impl<'a> PageScorer<'a> {
     /// The score a tile and an explanation show: the external ranker's own
     /// when it scored the title, else Marquee's.
     pub fn shown_score(&self, t: usize) -> f64 {
-        self.answer(t)
-            .map_or(self.scored[t].score, |a| round6(a.score))
+        self.answer(t).map_or(self.scores[t], |a| round6(a.score))
     }
 
     pub fn score(&self, t: usize) -> f64 {
-        self.scored[t].score
+        self.scores[t]
     }
 
     /// The part of a title's score that is about this profile's taste (CF,
@@ -195,15 +200,23 @@ impl<'a> PageScorer<'a> {
             let n = per_source * personal_features().count();
             return self.top_by(pool, |t| self.score(t), n);
         }
-        let mut out = std::collections::BTreeSet::new();
-        for f in personal_features() {
-            let pool = (0..self.model.titles.len()).filter(|&t| self.recommendable(t));
-            out.extend(self.top_by(
-                pool,
-                |t| self.scored[t].contributions[f.index()],
-                per_source,
-            ));
+        // Every source's best in one pass over the titles' parts.
+        let sources: Vec<usize> = personal_features().map(Feature::index).collect();
+        let order = |a: &(f64, usize), b: &(f64, usize)| self.best_first(a, b);
+        let mut best: Vec<_> = sources
+            .iter()
+            .map(|_| Best::new(per_source, order))
+            .collect();
+        for t in (0..self.model.titles.len()).filter(|&t| self.recommendable(t)) {
+            let parts = &self.scored[t].contributions;
+            for (b, &f) in best.iter_mut().zip(&sources) {
+                b.push((parts[f], t));
+            }
         }
+        let out: std::collections::BTreeSet<usize> = best
+            .into_iter()
+            .flat_map(|b| b.into_sorted().into_iter().map(|x| x.1))
+            .collect();
         out.into_iter().collect()
     }
 
@@ -305,12 +318,17 @@ impl<'a> PageScorer<'a> {
         key: impl Fn(usize) -> f64,
         n: usize,
     ) -> Vec<usize> {
-        let mut v: Vec<(f64, usize)> = candidates.map(|t| (key(t), t)).collect();
-        let order = |a: &(f64, usize), b: &(f64, usize)| {
-            b.0.total_cmp(&a.0).then_with(|| self.model.by_id(a.1, b.1))
-        };
-        keep_best(&mut v, n, order);
-        v.into_iter().map(|x| x.1).collect()
+        best_of(candidates.map(|t| (key(t), t)), n, |a, b| {
+            self.best_first(a, b)
+        })
+        .into_iter()
+        .map(|x| x.1)
+        .collect()
+    }
+
+    /// Higher value first; ties by title id.
+    fn best_first(&self, a: &(f64, usize), b: &(f64, usize)) -> std::cmp::Ordering {
+        b.0.total_cmp(&a.0).then_with(|| self.model.by_id(a.1, b.1))
     }
 
     /// The feature that lifts this title most, in words, for item reasons.

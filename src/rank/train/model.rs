@@ -8,7 +8,7 @@ use super::fit::{train, TrainInput, Trained};
 use super::mapped::{self, Numbers};
 use super::micro::{micro_groups, MicroGroup};
 use super::progress::Progress;
-use crate::catalog::{Event, Genre, Tag, Title};
+use crate::catalog::{Event, Genre, Maturity, Tag, Title};
 use crate::rank::config::RankerConfig;
 use crate::store::{Member, Store, StoreError};
 use chrono::NaiveDate;
@@ -36,6 +36,8 @@ pub struct Model {
     pub content: ContentIndex,
     /// Unix time each title was added.
     pub added: Vec<i64>,
+    /// Each title's maturity rating, in one place: every page checks them all.
+    pub maturity: Vec<Maturity>,
     pub micro: Vec<MicroGroup>,
     pub trained: Trained,
     /// The confidence scale the model was trained with (used again for fold-in).
@@ -152,6 +154,7 @@ impl Model {
             id_rank[t] = rank as u32;
         }
         let added = titles.iter().map(Title::added_at).collect();
+        let maturity = titles.iter().map(|t| t.maturity).collect();
         let mut led_by: BTreeMap<String, Vec<usize>> = BTreeMap::new();
         for (t, title) in titles.iter().enumerate() {
             if let Some(g) = title.genres.first() {
@@ -165,6 +168,7 @@ impl Model {
             index,
             id_rank,
             added,
+            maturity,
             micro,
             content,
             titles,
