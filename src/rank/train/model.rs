@@ -157,8 +157,15 @@ impl Model {
         let maturity = titles.iter().map(|t| t.maturity).collect();
         let mut led_by: BTreeMap<String, Vec<usize>> = BTreeMap::new();
         for (t, title) in titles.iter().enumerate() {
-            if let Some(g) = title.genres.first() {
-                led_by.entry(g.clone()).or_default().push(t);
+            let Some(g) = title.genres.first() else {
+                continue;
+            };
+            // A genre's name is copied once, not once per title.
+            match led_by.get_mut(g) {
+                Some(titles) => titles.push(t),
+                None => {
+                    led_by.insert(g.clone(), vec![t]);
+                }
             }
         }
         Model {
