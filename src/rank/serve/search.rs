@@ -105,26 +105,25 @@ fn title_hit(model: &Model, matcher: &SkimMatcherV2, t: usize, query: &str) -> O
             });
         }
     };
-    let mut fields: Vec<(MatchField, String, i64)> =
-        vec![(MatchField::Title, title.name.clone(), 0)];
+    let mut fields: Vec<(MatchField, &str, i64)> = vec![(MatchField::Title, &title.name, 0)];
     for p in title.cast.iter().chain(&title.directors) {
-        fields.push((MatchField::Person, p.clone(), 10));
+        fields.push((MatchField::Person, p, 10));
     }
     for g in &title.genres {
         let name = model.genres.get(g).map_or(g.as_str(), |x| x.name.as_str());
-        fields.push((MatchField::Genre, name.to_string(), 20));
+        fields.push((MatchField::Genre, name, 20));
     }
     for tag in &title.tags {
         let label = model
             .tags
             .get(tag)
-            .and_then(|x| x.label.clone().or(x.suffix.clone()))
-            .unwrap_or_else(|| tag.clone());
+            .and_then(|x| x.label.as_deref().or(x.suffix.as_deref()))
+            .unwrap_or(tag);
         fields.push((MatchField::Tag, label, 25));
     }
-    for (field, text, penalty) in &fields {
+    for &(field, text, penalty) in &fields {
         if let Some((q, pos)) = matcher.fuzzy_indices(text, query) {
-            keep(q - penalty, *field, text.clone(), pos);
+            keep(q - penalty, field, text.to_string(), pos);
         }
     }
     // Several words may sit in several fields: "british mystery" is a tag and a genre.
@@ -195,7 +194,7 @@ pub fn rank_hits(s: &PageScorer, hits: &[TextHit], limit: usize) -> Vec<SearchRe
 /// changed or swapped letter), and shorter words are prefixes of one.
 /// Returns a quality on the fuzzy matcher's scale and the matched positions.
 fn typo_match(name: &str, query: &str) -> Option<(i64, Vec<usize>)> {
-    let words: Vec<(usize, Vec<char>)> = split_words(name);
+    let words = Words::of([name]);
     let mut positions = vec![];
     let (mut matched_letters, mut edits) = (0i64, 0i64);
     for q in query.split_whitespace() {
@@ -207,7 +206,7 @@ fn typo_match(name: &str, query: &str) -> Option<(i64, Vec<usize>)> {
         };
         let best = words
             .iter()
-            .map(|(start, w)| {
+            .map(|(_, start, w)| {
                 let d = if q.len() <= 2 {
                     if w.starts_with(&q) {
                         0
@@ -215,9 +214,9 @@ fn typo_match(name: &str, query: &str) -> Option<(i64, Vec<usize>)> {
                         usize::MAX
                     }
                 } else {
-                    osa_distance(&q, w)
+                    osa_within(&q, w, allowed).unwrap_or(usize::MAX)
                 };
-                (d, *start, w.len())
+                (d, start, w.len())
             })
             .min_by_key(|x| (x.0, x.1))?;
         if best.0 > allowed {
@@ -237,7 +236,7 @@ fn typo_match(name: &str, query: &str) -> Option<(i64, Vec<usize>)> {
 /// word counts as in `typo_match`, less the penalties of the fields used),
 /// the fields used joined by " · " and the matched positions in that text.
 fn words_across_fields(
-    fields: &[(MatchField, String, i64)],
+    fields: &[(MatchField, &str, i64)],
     query: &str,
 ) -> Option<(i64, String, Vec<usize>)> {
     let words: Vec<Vec<char>> = query
@@ -247,25 +246,22 @@ fn words_across_fields(
     if words.len() < 2 {
         return None;
     }
-    let split: Vec<Vec<(usize, Vec<char>)>> = fields.iter().map(|f| split_words(&f.1)).collect();
+    let split = Words::of(fields.iter().map(|f| f.1));
     // For each query word: the field, the start and length of the word it matched, its edits.
     let mut used: Vec<(usize, usize, usize, usize)> = vec![];
     for q in &words {
         let allowed = if q.len() >= 4 { 1 } else { 0 };
         let best = split
             .iter()
-            .enumerate()
-            .flat_map(|(f, ws)| {
-                ws.iter().filter_map(move |(start, w)| {
-                    let d = if w.starts_with(q) {
-                        0
-                    } else if q.len() >= 4 {
-                        osa_distance(q, w)
-                    } else {
-                        usize::MAX
-                    };
-                    (d <= allowed).then_some((d, fields[f].2, f, *start, q.len().min(w.len())))
-                })
+            .filter_map(|(f, start, w)| {
+                let d = if w.starts_with(q) {
+                    0
+                } else if q.len() >= 4 {
+                    osa_within(q, w, allowed).unwrap_or(usize::MAX)
+                } else {
+                    usize::MAX
+                };
+                (d <= allowed).then_some((d, fields[f].2, f, start, q.len().min(w.len())))
             })
             .min_by_key(|&(d, penalty, f, start, _)| (d, penalty, f, start))?;
         used.push((best.2, best.3, best.4, best.0));
@@ -286,7 +282,7 @@ fn words_across_fields(
         for &(_, start, len, _) in used.iter().filter(|u| u.0 == f) {
             positions.extend(offset + start..offset + start + len);
         }
-        matched.push_str(&fields[f].1);
+        matched.push_str(fields[f].1);
     }
     positions.sort();
     positions.dedup();
@@ -296,47 +292,91 @@ fn words_across_fields(
     Some((letters * 12 - edits * 15 - penalty, matched, positions))
 }
 
-/// The words of `text`, lowercased, with the char position where each starts.
-fn split_words(text: &str) -> Vec<(usize, Vec<char>)> {
-    let mut out = vec![];
-    let mut current: Option<(usize, Vec<char>)> = None;
-    for (i, c) in text.chars().enumerate() {
-        if c.is_alphanumeric() {
-            current
-                .get_or_insert((i, vec![]))
-                .1
-                .extend(c.to_lowercase());
-        } else if let Some(w) = current.take() {
-            out.push(w);
-        }
-    }
-    out.extend(current);
-    out
+/// The words of some texts, lowercased, their letters in one buffer (a
+/// search splits every field of 59,000 titles, and a list per word was most
+/// of its time).
+struct Words {
+    letters: Vec<char>,
+    /// Per word: which text, the char position in it where the word starts,
+    /// and where its letters are in `letters`.
+    words: Vec<(usize, usize, std::ops::Range<usize>)>,
 }
 
-/// Optimal-string-alignment distance: insertions, deletions, substitutions
-/// and swaps of two neighbouring letters each cost one.
-fn osa_distance(a: &[char], b: &[char]) -> usize {
-    let (n, m) = (a.len(), b.len());
-    let mut d = vec![vec![0usize; m + 1]; n + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in d[0].iter_mut().enumerate() {
-        *cell = j;
-    }
-    for i in 1..=n {
-        for j in 1..=m {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            d[i][j] = (d[i - 1][j] + 1)
-                .min(d[i][j - 1] + 1)
-                .min(d[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+impl Words {
+    fn of<'a>(texts: impl IntoIterator<Item = &'a str>) -> Words {
+        let mut out = Words {
+            letters: vec![],
+            words: vec![],
+        };
+        for (text, s) in texts.into_iter().enumerate() {
+            let mut current: Option<(usize, usize)> = None;
+            for (i, c) in s.chars().enumerate() {
+                if c.is_alphanumeric() {
+                    current.get_or_insert((i, out.letters.len()));
+                    out.letters.extend(c.to_lowercase());
+                } else if let Some((start, from)) = current.take() {
+                    out.words.push((text, start, from..out.letters.len()));
+                }
+            }
+            if let Some((start, from)) = current {
+                out.words.push((text, start, from..out.letters.len()));
             }
         }
+        out
     }
-    d[n][m]
+
+    /// Each word: its text, where it starts there, and its letters.
+    fn iter(&self) -> impl Iterator<Item = (usize, usize, &[char])> + '_ {
+        self.words
+            .iter()
+            .map(|(text, start, at)| (*text, *start, &self.letters[at.clone()]))
+    }
+}
+
+/// The optimal-string-alignment distance of `a` and `b` (insertions,
+/// deletions, substitutions and swaps of two neighbouring letters each cost
+/// one) when it is at most `most`. Words whose lengths differ by more are
+/// never measured: a search compares the query with every word of 59,000
+/// titles, and most differ in length.
+fn osa_within(a: &[char], b: &[char], most: usize) -> Option<usize> {
+    let (n, m) = (a.len(), b.len());
+    if n.abs_diff(m) > most {
+        return None;
+    }
+    // Row i of the table at d[i * w..], one row per letter of `a`.
+    let w = m + 1;
+    let mut d = vec![0usize; (n + 1) * w];
+    for i in 0..=n {
+        d[i * w] = i;
+    }
+    for (j, cell) in d[..w].iter_mut().enumerate() {
+        *cell = j;
+    }
+    let mut above_was_over = false;
+    for i in 1..=n {
+        let mut row_least = usize::MAX;
+        for j in 0..=m {
+            if j > 0 {
+                let cost = usize::from(a[i - 1] != b[j - 1]);
+                let mut best = (d[(i - 1) * w + j] + 1)
+                    .min(d[i * w + j - 1] + 1)
+                    .min(d[(i - 1) * w + j - 1] + cost);
+                if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                    best = best.min(d[(i - 2) * w + j - 2] + 1);
+                }
+                d[i * w + j] = best;
+            }
+            row_least = row_least.min(d[i * w + j]);
+        }
+        // Every later cell comes from this row or the one above it (a swap
+        // reaches back two): when both are over the bound, so is the end.
+        let over = row_least > most;
+        if over && above_was_over {
+            return None;
+        }
+        above_was_over = over;
+    }
+    Some(d[n * w + m]).filter(|&x| x <= most)
 }
 
 #[cfg(test)]
@@ -376,14 +416,19 @@ mod tests {
 
     #[test]
     fn swaps_cost_one_edit() {
-        let d = |a: &str, b: &str| {
-            osa_distance(
+        let d = |a: &str, b: &str, most: usize| {
+            osa_within(
                 &a.chars().collect::<Vec<_>>(),
                 &b.chars().collect::<Vec<_>>(),
+                most,
             )
         };
-        assert_eq!(d("dorwned", "drowned"), 1);
-        assert_eq!(d("parish", "parish"), 0);
-        assert_eq!(d("kitten", "sitting"), 3);
+        assert_eq!(d("dorwned", "drowned", 1), Some(1));
+        assert_eq!(d("parish", "parish", 0), Some(0));
+        assert_eq!(d("kitten", "sitting", 3), Some(3));
+        // Beyond the bound there is no distance, measured or not.
+        assert_eq!(d("kitten", "sitting", 2), None);
+        assert_eq!(d("drownd", "drowned", 1), Some(1));
+        assert_eq!(d("parish", "parishioners", 2), None);
     }
 }
