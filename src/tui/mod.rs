@@ -236,7 +236,11 @@ fn run_loop(launch: Launch) -> anyhow::Result<()> {
             continue;
         }
         match event::read()? {
-            Event::Key(k) if k.kind != KeyEventKind::Release => rt.press(k),
+            Event::Key(k) if k.kind != KeyEventKind::Release => {
+                // More keys already typed: search once, after the last of them.
+                rt.defer_search = event::poll(Duration::ZERO)?;
+                rt.press(k);
+            }
             Event::Mouse(m) => match m.kind {
                 MouseEventKind::ScrollUp => rt.dispatch(Msg::ScrollUp),
                 MouseEventKind::ScrollDown => rt.dispatch(Msg::ScrollDown),
@@ -248,6 +252,9 @@ fn run_loop(launch: Launch) -> anyhow::Result<()> {
             },
             Event::Resize(w, h) => rt.dispatch(Msg::Resize(w, h)),
             _ => {}
+        }
+        if !event::poll(Duration::ZERO)? {
+            rt.run_pending_search();
         }
     }
 }

@@ -33,6 +33,12 @@ pub struct Runtime {
     experiment: Option<Job>,
     /// Runs cancelled and not yet ended (each stops at its next chunk).
     stopping: Vec<Job>,
+    /// Set by the terminal while more keys wait to be read: a search is then
+    /// kept for later (`run_pending_search`), so fast typing on a large
+    /// catalog searches once, for the last query, not once per letter.
+    pub defer_search: bool,
+    /// The query whose search was kept for later.
+    pending_search: Option<String>,
 }
 
 impl Runtime {
@@ -60,6 +66,8 @@ impl Runtime {
             impressions: ImpressionTracker::default(),
             experiment: None,
             stopping: vec![],
+            defer_search: false,
+            pending_search: None,
         };
         let first = rt.page_action(first, build_ms, Cause::Fresh);
         rt.dispatch(first);
@@ -146,6 +154,18 @@ impl Runtime {
                 }
             }
             queue = next;
+        }
+    }
+
+    /// Search for the query kept while keys were waiting, if it is still
+    /// the one in the search box.
+    pub fn run_pending_search(&mut self) {
+        self.defer_search = false;
+        let Some(q) = self.pending_search.take() else {
+            return;
+        };
+        if q == self.app.search.query {
+            self.dispatch_effects(vec![Effect::Search(q)]);
         }
     }
 
@@ -358,7 +378,12 @@ impl Runtime {
                     Err(e) => vec![Msg::Failed(format!("Could not {verb}: {e}"))],
                 }
             }
+            Effect::Search(q) if self.defer_search => {
+                self.pending_search = Some(q);
+                vec![]
+            }
             Effect::Search(q) => {
+                self.pending_search = None;
                 let results = crate::rank::search::search(&s.scorer(), &q, 50);
                 vec![Msg::SearchResults(results)]
             }

@@ -237,6 +237,41 @@ fn search_finds_a_title_from_a_typo() {
 }
 
 #[test]
+fn keys_typed_faster_than_a_search_are_searched_once_for_the_last_query() {
+    let mut h = tiny("mia");
+    h.keys(&[KeyCode::Char('/')]);
+    let name = h.rt.session.model().titles[0].name.clone();
+    // The terminal says more keys wait after each of these.
+    h.rt.defer_search = true;
+    h.typed(&name);
+    assert_eq!(
+        h.rt.app.search.query, name,
+        "every key is in the box at once"
+    );
+    assert!(
+        h.rt.app.search.results.is_empty(),
+        "no search while keys wait"
+    );
+    h.rt.run_pending_search();
+    assert!(
+        h.rt.app.search.results.iter().any(|r| r.name == name),
+        "the last query is searched when typing pauses: {:?}",
+        h.rt.app.search.results
+    );
+    // A query already gone from the box (escaped and cleared) is not searched.
+    h.rt.defer_search = true;
+    h.keys(&[KeyCode::Backspace]);
+    h.rt.defer_search = false;
+    h.keys(&[KeyCode::Backspace]);
+    let shown = h.rt.app.search.results.clone();
+    h.rt.run_pending_search();
+    assert_eq!(
+        h.rt.app.search.results, shown,
+        "the stale query left results alone"
+    );
+}
+
+#[test]
 fn a_title_rated_down_is_found_by_search_and_can_be_rated_up_again() {
     let mut h = tiny("mia");
     let victim = h.rt.app.selected_item().unwrap().clone();
