@@ -37,7 +37,7 @@ impl<T, F: Fn(&T, &T) -> Ordering> Best<T, F> {
 
     pub fn push(&mut self, x: T) {
         let n = self.n;
-        if n == 0 || self.has_bar && (self.order)(&x, &self.kept[n - 1]) != Ordering::Less {
+        if n == 0 || (self.has_bar && (self.order)(&x, &self.kept[n - 1]) != Ordering::Less) {
             return;
         }
         if self.kept.len() == 2 * n {

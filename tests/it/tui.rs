@@ -258,7 +258,7 @@ fn keys_typed_faster_than_a_search_are_searched_once_for_the_last_query() {
         "the last query is searched when typing pauses: {:?}",
         h.rt.app.search.results
     );
-    // A query already gone from the box (escaped and cleared) is not searched.
+    // A kept query that typing then took out of the box is not searched.
     h.rt.defer_search = true;
     h.keys(&[KeyCode::Backspace]);
     h.rt.defer_search = false;

@@ -84,23 +84,40 @@ pub fn text_hits(model: &Model, query: &str) -> Vec<TextHit> {
         return vec![];
     }
     let matcher = SkimMatcherV2::default().ignore_case();
+    let words = query_words(query);
     (0..model.titles.len())
         .into_par_iter()
-        .filter_map(|t| title_hit(model, &matcher, t, query))
+        .filter_map(|t| title_hit(model, &matcher, t, query, &words))
         .collect()
 }
 
-/// The best match of `query` in title `t`'s fields, if any.
-fn title_hit(model: &Model, matcher: &SkimMatcherV2, t: usize, query: &str) -> Option<TextHit> {
+/// A query's words, lowercased, as the typo matchers compare them: made
+/// once per search, not once per title.
+fn query_words(query: &str) -> Vec<Vec<char>> {
+    query
+        .split_whitespace()
+        .map(|w| w.to_lowercase().chars().collect())
+        .collect()
+}
+
+/// The best match of `query` (whose words are `words`) in title `t`'s fields, if any.
+fn title_hit(
+    model: &Model,
+    matcher: &SkimMatcherV2,
+    t: usize,
+    query: &str,
+    words: &[Vec<char>],
+) -> Option<TextHit> {
     let title = &model.titles[t];
     let mut best: Option<TextHit> = None;
-    let mut keep = |quality: i64, field: MatchField, matched: String, positions: Vec<usize>| {
+    // The matched text is copied only for a match that is kept.
+    let mut keep = |quality: i64, field: MatchField, matched: &str, positions: Vec<usize>| {
         if best.as_ref().is_none_or(|b| quality > b.quality) {
             best = Some(TextHit {
                 title: t,
                 quality,
                 field,
-                matched,
+                matched: matched.to_string(),
                 positions,
             });
         }
@@ -123,16 +140,16 @@ fn title_hit(model: &Model, matcher: &SkimMatcherV2, t: usize, query: &str) -> O
     }
     for &(field, text, penalty) in &fields {
         if let Some((q, pos)) = matcher.fuzzy_indices(text, query) {
-            keep(q - penalty, field, text.to_string(), pos);
+            keep(q - penalty, field, text, pos);
         }
     }
     // Several words may sit in several fields: "british mystery" is a tag and a genre.
-    if let Some((q, matched, pos)) = words_across_fields(&fields, query) {
-        keep(q, MatchField::Fields, matched, pos);
+    if let Some((q, matched, pos)) = words_across_fields(&fields, words) {
+        keep(q, MatchField::Fields, &matched, pos);
     }
     // A typo defeats subsequence matching; the title may still be meant.
-    if let Some((q, pos)) = typo_match(&title.name, query) {
-        keep(q, MatchField::Title, title.name.clone(), pos);
+    if let Some((q, pos)) = typo_match(&title.name, words) {
+        keep(q, MatchField::Title, &title.name, pos);
     }
     best
 }
@@ -193,12 +210,11 @@ pub fn rank_hits(s: &PageScorer, hits: &[TextHit], limit: usize) -> Vec<SearchRe
 /// within a small edit distance of some word of the title (a dropped, added,
 /// changed or swapped letter), and shorter words are prefixes of one.
 /// Returns a quality on the fuzzy matcher's scale and the matched positions.
-fn typo_match(name: &str, query: &str) -> Option<(i64, Vec<usize>)> {
+fn typo_match(name: &str, query: &[Vec<char>]) -> Option<(i64, Vec<usize>)> {
     let words = Words::of([name]);
     let mut positions = vec![];
     let (mut matched_letters, mut edits) = (0i64, 0i64);
-    for q in query.split_whitespace() {
-        let q: Vec<char> = q.to_lowercase().chars().collect();
+    for q in query {
         let allowed = match q.len() {
             0..=2 => 0,
             3..=5 => 1,
@@ -208,13 +224,13 @@ fn typo_match(name: &str, query: &str) -> Option<(i64, Vec<usize>)> {
             .iter()
             .map(|(_, start, w)| {
                 let d = if q.len() <= 2 {
-                    if w.starts_with(&q) {
+                    if w.starts_with(q) {
                         0
                     } else {
                         usize::MAX
                     }
                 } else {
-                    osa_within(&q, w, allowed).unwrap_or(usize::MAX)
+                    osa_within(q, w, allowed).unwrap_or(usize::MAX)
                 };
                 (d, start, w.len())
             })
@@ -237,19 +253,15 @@ fn typo_match(name: &str, query: &str) -> Option<(i64, Vec<usize>)> {
 /// the fields used joined by " · " and the matched positions in that text.
 fn words_across_fields(
     fields: &[(MatchField, &str, i64)],
-    query: &str,
+    words: &[Vec<char>],
 ) -> Option<(i64, String, Vec<usize>)> {
-    let words: Vec<Vec<char>> = query
-        .split_whitespace()
-        .map(|w| w.to_lowercase().chars().collect())
-        .collect();
     if words.len() < 2 {
         return None;
     }
     let split = Words::of(fields.iter().map(|f| f.1));
     // For each query word: the field, the start and length of the word it matched, its edits.
     let mut used: Vec<(usize, usize, usize, usize)> = vec![];
-    for q in &words {
+    for q in words {
         let allowed = if q.len() >= 4 { 1 } else { 0 };
         let best = split
             .iter()
@@ -354,19 +366,17 @@ fn osa_within(a: &[char], b: &[char], most: usize) -> Option<usize> {
     }
     let mut above_was_over = false;
     for i in 1..=n {
-        let mut row_least = usize::MAX;
-        for j in 0..=m {
-            if j > 0 {
-                let cost = usize::from(a[i - 1] != b[j - 1]);
-                let mut best = (d[(i - 1) * w + j] + 1)
-                    .min(d[i * w + j - 1] + 1)
-                    .min(d[(i - 1) * w + j - 1] + cost);
-                if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                    best = best.min(d[(i - 2) * w + j - 2] + 1);
-                }
-                d[i * w + j] = best;
+        let mut row_least = i;
+        for j in 1..=m {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (d[(i - 1) * w + j] + 1)
+                .min(d[i * w + j - 1] + 1)
+                .min(d[(i - 1) * w + j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(d[(i - 2) * w + j - 2] + 1);
             }
-            row_least = row_least.min(d[i * w + j]);
+            d[i * w + j] = best;
+            row_least = row_least.min(best);
         }
         // Every later cell comes from this row or the one above it (a swap
         // reaches back two): when both are over the bound, so is the end.
@@ -385,9 +395,10 @@ mod tests {
 
     #[test]
     fn a_swapped_and_a_dropped_letter_still_find_the_title() {
-        assert!(typo_match("The Drowned Parish", "th dorwned parish").is_some());
-        assert!(typo_match("The Drowned Parish", "drownd").is_some());
-        assert!(typo_match("The Drowned Parish", "harbour").is_none());
+        let typo = |name: &str, query: &str| typo_match(name, &query_words(query));
+        assert!(typo("The Drowned Parish", "th dorwned parish").is_some());
+        assert!(typo("The Drowned Parish", "drownd").is_some());
+        assert!(typo("The Drowned Parish", "harbour").is_none());
     }
 
     #[test]
