@@ -526,6 +526,43 @@ mod tests {
     }
 
     #[test]
+    fn pages_after_feedback_equal_pages_from_a_model_that_remembers_nothing() {
+        // A model keeps a profile's anchors' closeness between pages; each
+        // page must be the page a freshly loaded model would build.
+        let mut session = tiny_session("mia");
+        let fresh_page = |s: &Session| {
+            let fresh = tiny_model(s.store());
+            PageRequest {
+                model: &fresh,
+                profile: s.profile(),
+                ctx: s.ctx(),
+                config: s.config(),
+                seed: s.seed(),
+            }
+            .page()
+        };
+        let steps = [
+            ("c1", Action::Down),
+            ("s1", Action::Down),
+            ("m2", Action::Up),
+            ("c2", Action::Down),
+            ("m5", Action::Love),
+        ];
+        for (title, action) in steps {
+            session.feedback(title, action, 0.0, None).unwrap();
+            assert_eq!(
+                session.page(),
+                fresh_page(&session),
+                "after {action:?} on {title}"
+            );
+        }
+        // Taking feedback back loses an anchor: the kept maxima cannot be reused.
+        while session.undo().unwrap().is_some() {
+            assert_eq!(session.page(), fresh_page(&session), "after an undo");
+        }
+    }
+
+    #[test]
     fn feedback_leaves_the_training_stamp_alone() {
         // The cached model stays valid after feedback: pages fold it in instead.
         let mut store = tiny_store();

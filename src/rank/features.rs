@@ -3,6 +3,7 @@
 //! the baseline), so every placement can be explained feature by feature.
 
 use crate::catalog::DAY_SECONDS;
+use crate::rank::nearest::NearestMemo;
 use crate::rank::train::content::ContentIndex;
 use crate::rank::train::interactions::{engagement_cells, Engagement};
 use crate::rank::train::signals::Signals;
@@ -36,6 +37,7 @@ impl ProfileSignals {
         affinity: &[f32],
         alpha: f32,
         now: i64,
+        memo: Option<&NearestMemo>,
     ) -> ProfileSignals {
         let n = signals.popularity.len();
         let cells = engagement_cells(engagement, alpha);
@@ -44,7 +46,7 @@ impl ProfileSignals {
         } else {
             signals.als.scores(&signals.fold_in(&cells)).to_vec()
         };
-        complete_with_cf(signals, content, engagement, affinity, now, cf)
+        complete_with_cf(signals, content, engagement, affinity, now, cf, memo)
     }
 }
 
@@ -79,7 +81,8 @@ fn recent_liked(engagement: &BTreeMap<u32, Engagement>, now: i64) -> Vec<(usize,
 }
 
 /// The rest of a profile's signals around its CF scores: similarity to
-/// recent likes, content affinity and closeness to thumbs-downs.
+/// recent likes, content affinity and closeness to thumbs-downs (the
+/// anchors' maxima kept in `memo` between pages, when given).
 fn complete_with_cf(
     signals: &Signals,
     content: &ContentIndex,
@@ -87,6 +90,7 @@ fn complete_with_cf(
     affinity: &[f32],
     now: i64,
     cf: Vec<f32>,
+    memo: Option<&NearestMemo>,
 ) -> ProfileSignals {
     let n = signals.popularity.len();
     let liked = recent_liked(engagement, now);
@@ -119,29 +123,12 @@ fn complete_with_cf(
         .collect();
     let mut negative = vec![0.0f32; n];
     if !disliked.is_empty() {
-        // The closest anchor per title, anchors on every core (a maximum is
-        // the same in any order).
-        let nearest = |anchors: &[usize]| {
-            let most = |mut a: Vec<f32>, b: &[f32]| {
-                for (x, &y) in a.iter_mut().zip(b) {
-                    *x = x.max(y);
-                }
-                a
-            };
-            anchors
-                .par_iter()
-                .fold(
-                    || (vec![0.0f32; n], vec![0.0f32; n]),
-                    |(best, mut row), &a| {
-                        closeness_into(signals, content, a, &mut row);
-                        (most(best, &row), row)
-                    },
-                )
-                .map(|(best, _)| best)
-                .reduce(|| vec![0.0f32; n], |a, b| most(a, &b))
-        };
-        let to_dislike = nearest(&disliked);
-        let to_like = nearest(&liked.iter().map(|&(l, _)| l).collect::<Vec<_>>());
+        let own = NearestMemo::default();
+        let memo = memo.unwrap_or(&own);
+        let row = |a: usize, row: &mut [f32]| closeness_into(signals, content, a, row);
+        let to_dislike = memo.nearest(&disliked, n, row);
+        let liked: Vec<usize> = liked.iter().map(|&(l, _)| l).collect();
+        let to_like = memo.nearest(&liked, n, row);
         for (t, neg) in negative.iter_mut().enumerate() {
             *neg = (to_dislike[t] - to_like[t]).max(0.0);
         }

@@ -15,6 +15,7 @@ pub mod features;
 pub mod impressions;
 mod naming;
 pub mod ndcg;
+pub mod nearest;
 pub mod serve;
 pub mod top;
 pub mod train;

@@ -38,6 +38,7 @@ pub fn title_features(model: &Model, profile: &ProfileState, ctx: &Context) -> V
         &prefs,
         model.alpha,
         ctx.now_unix(),
+        Some(&model.nearest),
     );
     (0..model.titles.len())
         .into_par_iter()

@@ -275,7 +275,7 @@ fn profile_signals(
     now: i64,
 ) -> ProfileSignals {
     let prefs = content.preferences(before, now);
-    ProfileSignals::compute(signals, content, before, &prefs, alpha, now)
+    ProfileSignals::compute(signals, content, before, &prefs, alpha, now, None)
 }
 
 /// Every member's log split at the cutoff, on all cores. Returns the splits

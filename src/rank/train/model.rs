@@ -10,6 +10,7 @@ use super::micro::{micro_groups, MicroGroup};
 use super::progress::Progress;
 use crate::catalog::{Event, Genre, Maturity, Tag, Title};
 use crate::rank::config::RankerConfig;
+use crate::rank::nearest::NearestMemo;
 use crate::store::{Member, Store, StoreError};
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
@@ -44,6 +45,9 @@ pub struct Model {
     pub alpha: f32,
     /// Whether this load trained (false: reused the cache).
     pub freshly_trained: bool,
+    /// The closeness of every title to a profile's anchors, kept between
+    /// its pages (the same pages, made faster).
+    pub nearest: NearestMemo,
 }
 
 impl Model {
@@ -183,6 +187,7 @@ impl Model {
             trained,
             alpha,
             freshly_trained: true,
+            nearest: NearestMemo::default(),
         }
     }
 
