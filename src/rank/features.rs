@@ -48,6 +48,50 @@ impl ProfileSignals {
         };
         complete_with_cf(signals, content, engagement, affinity, now, cf, memo)
     }
+
+    /// The same signals at `titles` only, the same numbers bit for bit;
+    /// every other title reads 0. Fitting the layer reads a dozen titles per
+    /// member, where every title's signals would cost thousands of times more.
+    pub fn compute_at(
+        signals: &Signals,
+        content: &ContentIndex,
+        engagement: &BTreeMap<u32, Engagement>,
+        affinity: &[f32],
+        alpha: f32,
+        now: i64,
+        titles: &[usize],
+    ) -> ProfileSignals {
+        let n = signals.popularity.len();
+        let mut p = ProfileSignals {
+            cf: vec![0.0; n],
+            similar: vec![0.0; n],
+            affinity: vec![0.0; n],
+            negative: vec![0.0; n],
+        };
+        let cells = engagement_cells(engagement, alpha);
+        let user = (!cells.is_empty()).then(|| signals.fold_in(&cells));
+        let liked = recent_liked(engagement, now);
+        let liked_titles: Vec<usize> = liked.iter().map(|&(l, _)| l).collect();
+        let disliked = recent_disliked(engagement);
+        let nearest = |anchors: &[usize], t: usize| {
+            anchors.iter().fold(0.0f32, |best, &a| {
+                best.max(closeness_at(signals, content, a, t))
+            })
+        };
+        for &t in titles {
+            if let Some(user) = &user {
+                p.cf[t] = signals.als.score_at(user, t);
+            }
+            if !liked.is_empty() {
+                p.similar[t] = signals.item_model.score_at(&liked, t);
+            }
+            p.affinity[t] = content.affinity(affinity, t);
+            if !disliked.is_empty() {
+                p.negative[t] = (nearest(&disliked, t) - nearest(&liked_titles, t)).max(0.0);
+            }
+        }
+        p
+    }
 }
 
 /// Recent positives weigh more; weights sum to 1 so the scale is the same for every profile.
@@ -80,6 +124,23 @@ fn recent_liked(engagement: &BTreeMap<u32, Engagement>, now: i64) -> Vec<(usize,
         .collect()
 }
 
+/// The thumbed-down titles the negative signal measures closeness to: the
+/// most recent count; older ones have faded (and a profile with thousands
+/// would make every page slow).
+fn recent_disliked(engagement: &BTreeMap<u32, Engagement>) -> Vec<usize> {
+    let mut downs: Vec<(i64, usize)> = engagement
+        .iter()
+        .filter(|(_, g)| g.down)
+        .map(|(&t, g)| (g.last_at, t as usize))
+        .collect();
+    downs.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    downs
+        .into_iter()
+        .take(MAX_DISLIKED_ANCHORS)
+        .map(|x| x.1)
+        .collect()
+}
+
 /// The rest of a profile's signals around its CF scores: similarity to
 /// recent likes, content affinity and closeness to thumbs-downs (the
 /// anchors' maxima kept in `memo` between pages, when given).
@@ -108,19 +169,7 @@ fn complete_with_cf(
     // liked. Plain closeness to a dislike predicts *more* plays (a viewer only
     // watches, and so dislikes, titles inside their taste); the margin over
     // the liked titles isolates the dislike.
-    // The most recent thumbs-down count; older ones have faded (and a profile
-    // with thousands would make every page slow).
-    let mut downs: Vec<(i64, usize)> = engagement
-        .iter()
-        .filter(|(_, g)| g.down)
-        .map(|(&t, g)| (g.last_at, t as usize))
-        .collect();
-    downs.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    let disliked: Vec<usize> = downs
-        .into_iter()
-        .take(MAX_DISLIKED_ANCHORS)
-        .map(|x| x.1)
-        .collect();
+    let disliked = recent_disliked(engagement);
     let mut negative = vec![0.0f32; n];
     if !disliked.is_empty() {
         let own = NearestMemo::default();
@@ -151,6 +200,17 @@ fn closeness_into(signals: &Signals, content: &ContentIndex, anchor: usize, row:
     for (b, w) in signals.neighbours.get(anchor) {
         row[b as usize] += 0.4 * w;
     }
+}
+
+/// [`closeness_into`]'s value at title `t` alone, the same number.
+fn closeness_at(signals: &Signals, content: &ContentIndex, anchor: usize, t: usize) -> f32 {
+    let mut s = content.similarity(anchor, t) * 0.6;
+    for (b, w) in signals.neighbours.get(anchor) {
+        if b as usize == t {
+            s += 0.4 * w;
+        }
+    }
+    s
 }
 
 /// A title's freshness on the service: 1 on the day it was added, 0 after 60 days.
@@ -254,6 +314,33 @@ mod tests {
         }
         let c1 = model.title_index("c1").unwrap();
         assert!(x[c1][Feature::CfScore.index()].is_finite());
+    }
+
+    #[test]
+    fn a_few_titles_signals_are_their_signals_among_all() {
+        let mut s = tiny_session("mia");
+        // A thumbs-down and a like beside mia's own, so every signal is made.
+        s.feedback("s1", crate::catalog::Action::Down, 0.0, None)
+            .unwrap();
+        s.feedback("c2", crate::catalog::Action::Up, 0.0, None)
+            .unwrap();
+        let model = s.model();
+        let signals = &model.trained.signals;
+        let engagement = s.profile().engagement();
+        let now = s.profile().newest();
+        let prefs = model.content.preferences(&engagement, now);
+        let (content, alpha) = (&model.content, model.alpha);
+        let all = ProfileSignals::compute(signals, content, &engagement, &prefs, alpha, now, None);
+        let few = [1, 4, 7, model.titles.len() - 1];
+        let at =
+            ProfileSignals::compute_at(signals, content, &engagement, &prefs, alpha, now, &few);
+        assert!(all.negative.iter().any(|&x| x > 0.0), "the dislike counts");
+        for t in 0..model.titles.len() {
+            let got = [at.cf[t], at.similar[t], at.affinity[t], at.negative[t]];
+            let whole = [all.cf[t], all.similar[t], all.affinity[t], all.negative[t]];
+            let want = if few.contains(&t) { whole } else { [0.0; 4] };
+            assert_eq!(got.map(f32::to_bits), want.map(f32::to_bits), "title {t}");
+        }
     }
 
     #[test]

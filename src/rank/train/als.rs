@@ -320,6 +320,11 @@ impl Als {
         )
     }
 
+    /// [`Self::scores`] of title `t` alone, the same number.
+    pub fn score_at(&self, user: &Array1<f32>, t: usize) -> f32 {
+        self.item.row(t).dot(user)
+    }
+
     /// x · y_i for every title.
     pub fn scores(&self, user: &Array1<f32>) -> Array1<f32> {
         self.item.times(user)

@@ -123,6 +123,15 @@ impl Ease {
         }
         s
     }
+
+    /// [`Self::scores`] of title `t` alone, the same number bit for bit.
+    pub fn score_at(&self, liked: &[(usize, f32)], t: usize) -> f32 {
+        let mut s = 0.0f32;
+        for &(i, w) in liked {
+            s += w * self.item_weight[i] * self.b.row(i)[t];
+        }
+        s
+    }
 }
 
 /// Each list sorted by item with each item once (the first of a repeat
@@ -234,6 +243,20 @@ mod tests {
             })
             .chain([vec![at(3, 0)]])
             .collect()
+    }
+
+    #[test]
+    fn one_titles_score_is_its_score_among_all() {
+        let e = Ease::train_weighted(&sittings(), 4, ItemModelParams::plain(1.0));
+        let liked = [(2, 0.6), (0, 0.3), (1, 0.1)];
+        let all = e.scores(&liked);
+        for t in 0..4 {
+            assert_eq!(
+                e.score_at(&liked, t).to_bits(),
+                all[t].to_bits(),
+                "title {t}"
+            );
+        }
     }
 
     #[test]

@@ -17,7 +17,7 @@ use crate::rank::eligibility::Exclusion;
 use crate::rank::features::{
     features, Feature, FeatureGroup, FeatureVec, ProfileSignals, Weights, NF,
 };
-use crate::rank::top::keep_best;
+use crate::rank::top::best_of;
 use crate::rank::Context;
 use crate::store::Member;
 use chrono::{DateTime, FixedOffset};
@@ -167,10 +167,9 @@ pub fn train(input: &TrainInput, p: &TrainingParams) -> Trained {
             let mut rng = ChaCha8Rng::seed_from_u64(
                 p.seed ^ (s.row as u64).wrapping_mul(0x2545_F491_4F6C_DD1D),
             );
-            let ps = profile_signals(&early, input.content, &s.before, p.alpha, cutoff);
-            let trending = early.trending_in(&member_region[s.row]).0;
             let taken_after: BTreeSet<u32> = s.after.iter().map(|a| a.0).collect();
-            let (mut xs, mut ys) = (vec![], vec![]);
+            // The titles first, then their signals: only they are read.
+            let mut drawn: Vec<(usize, Context, bool)> = vec![];
             for (t, g, ctx) in s.after.iter().filter(|a| a.1.is_positive()).take(5) {
                 let ctx = ctx.unwrap_or_else(|| {
                     Context::new(
@@ -181,18 +180,10 @@ pub fn train(input: &TrainInput, p: &TrainingParams) -> Trained {
                     )
                 });
                 let _ = g;
-                xs.push(features(
-                    &early,
-                    &ps,
-                    trending,
-                    added[*t as usize],
-                    *t as usize,
-                    &ctx,
-                ));
-                ys.push(true);
-                let mut drawn = 0;
+                drawn.push((*t as usize, ctx, true));
+                let mut negatives = 0;
                 let mut tries = 0;
-                while drawn < NEGATIVES_PER_POSITIVE && tries < 200 {
+                while negatives < NEGATIVES_PER_POSITIVE && tries < 200 {
                     tries += 1;
                     let n = if tries % 2 == 0 {
                         by_uptake.sample(&mut rng)
@@ -209,11 +200,26 @@ pub fn train(input: &TrainInput, p: &TrainingParams) -> Trained {
                     if excluded.is_some() || taken_after.contains(&(n as u32)) {
                         continue;
                     }
-                    xs.push(features(&early, &ps, trending, added[n], n, &ctx));
-                    ys.push(false);
-                    drawn += 1;
+                    drawn.push((n, ctx, false));
+                    negatives += 1;
                 }
             }
+            let titles: Vec<usize> = drawn.iter().map(|d| d.0).collect();
+            let prefs = input.content.preferences(&s.before, cutoff);
+            let ps = ProfileSignals::compute_at(
+                &early,
+                input.content,
+                &s.before,
+                &prefs,
+                p.alpha,
+                cutoff,
+                &titles,
+            );
+            let trending = early.trending_in(&member_region[s.row]).0;
+            let (xs, ys): (Vec<FeatureVec>, Vec<bool>) = drawn
+                .iter()
+                .map(|&(t, ctx, taken)| (features(&early, &ps, trending, added[t], t, &ctx), taken))
+                .unzip();
             (xs, ys)
         })
         .collect();
@@ -401,24 +407,24 @@ fn evaluate(
                 let order = |a: &(usize, f64, f64), b: &(usize, f64, f64)| {
                     key(b).total_cmp(&key(a)).then(a.0.cmp(&b.0))
                 };
-                let mut v = scored.clone();
-                keep_best(&mut v, 10, order);
-                v.into_iter().map(|x| x.0).collect::<Vec<_>>()
+                best_of(scored.iter().copied(), 10, order)
+                    .into_iter()
+                    .map(|x| x.0)
+                    .collect::<Vec<_>>()
             };
             let ndcg = [
                 ndcg_at(&rank(&|x| x.1), &relevant, 10),
                 ndcg_at(&rank(&|x| x.2), &relevant, 10),
                 ndcg_at(&rank(&|x| early.popularity[x.0] as f64), &relevant, 10),
             ];
-            let score_of: BTreeMap<usize, f64> = scored.iter().map(|x| (x.0, x.1)).collect();
+            // `scored` is in title order: a played title's score is found by halving.
             let played = s
                 .after
                 .iter()
                 .filter(|a| a.1.watched > 0.0)
                 .filter_map(|a| {
-                    score_of
-                        .get(&(a.0 as usize))
-                        .map(|&sc| (sc, a.1.is_positive()))
+                    let at = scored.binary_search_by_key(&(a.0 as usize), |x| x.0).ok()?;
+                    Some((scored[at].1, a.1.is_positive()))
                 })
                 .collect();
             Outcome { ndcg, played }

@@ -47,6 +47,15 @@ impl ItemModel {
         }
     }
 
+    /// [`Self::scores`] of title `t` alone (the same number), for callers
+    /// that need a few titles' scores.
+    pub fn score_at(&self, liked: &[(usize, f32)], t: usize) -> f32 {
+        match self {
+            ItemModel::Exact(e) => e.score_at(liked, t),
+            ItemModel::Filter(f) => f.score_at(liked, t),
+        }
+    }
+
     /// Each title's weights to other titles, as (title, weight), for choosing
     /// neighbours: EASE's dense row, or the filter's kept links.
     pub fn neighbour_candidates(&self, title: usize) -> impl Iterator<Item = (usize, f32)> + '_ {
