@@ -370,18 +370,34 @@ impl Store {
 
     /// Events of one member, oldest first.
     pub fn events_of(&self, member_id: i64) -> Result<Vec<Event>, StoreError> {
-        self.query_events("WHERE member_id = ?1", params![member_id])
+        self.query_events("WHERE member_id = ?1", params![member_id], 0)
     }
 
     /// Every event, by member then time: the training log.
     pub fn all_events(&self) -> Result<Vec<Event>, StoreError> {
-        self.query_events("", params![])
+        let most = self.most_events()?;
+        self.query_events("", params![], most)
     }
 
+    /// At most how many events the log holds, from one lookup (the largest
+    /// event id): reading tens of millions into a list that doubles as it
+    /// grows copied every event a second time into freshly zeroed memory.
+    fn most_events(&self) -> Result<usize, StoreError> {
+        self.conn
+            .query_row("SELECT coalesce(max(id), 0) FROM events", [], |r| {
+                r.get::<_, i64>(0)
+            })
+            .map(|n| n.max(0) as usize)
+            .map_err(|e| self.err(e))
+    }
+
+    /// The events `filter` keeps, by member then time; `capacity` is room
+    /// made for them first.
     fn query_events(
         &self,
         filter: &str,
         args: impl rusqlite::Params,
+        capacity: usize,
     ) -> Result<Vec<Event>, StoreError> {
         let sql = format!(
             "SELECT id, member_id, title_id, at, offset_min, action, progress, season, episode, device, artwork_id
@@ -405,8 +421,11 @@ impl Store {
                 artwork_id: r.get(10)?,
             })
         });
-        rows.and_then(|rows| rows.collect())
-            .map_err(|e| self.err(e))
+        let mut events = Vec::with_capacity(capacity);
+        for e in rows.map_err(|e| self.err(e))? {
+            events.push(e.map_err(|e| self.err(e))?);
+        }
+        Ok(events)
     }
 
     /// Record one feedback event; it is committed (and synced) when this returns.
@@ -514,6 +533,7 @@ impl Store {
 
     /// The training log: every event except feedback given in Marquee.
     pub fn training_events(&self) -> Result<Vec<Event>, StoreError> {
-        self.query_events("WHERE origin != 'feedback'", params![])
+        let most = self.most_events()?;
+        self.query_events("WHERE origin != 'feedback'", params![], most)
     }
 }
