@@ -366,6 +366,39 @@ mod tests {
     }
 
     /// Trained on `two_groups` by the exact solve or by conjugate gradient.
+    #[test]
+    fn the_nearest_members_are_the_first_of_all_members_sorted_by_closeness() {
+        // Enough members that every core keeps its own best and they merge;
+        // repeated rows make ties, which go to the lower row.
+        let mut rng = ChaCha8Rng::seed_from_u64(3);
+        let user = Array2::from_shape_fn((20_000, 4), |(m, _)| {
+            if m % 7 == 0 {
+                0.5
+            } else {
+                rng.gen_range(-1.0f32..1.0)
+            }
+        });
+        let item = Array2::from_shape_fn((3, 4), |_| 0.1f32);
+        let p = AlsParams {
+            factors: 4,
+            iterations: 0,
+            lambda: 0.1,
+        };
+        let als = Als::new(p, user.clone(), item);
+        let x = Array1::from(vec![0.5f32, 0.5, 0.5, 0.5]);
+        let xn = x.dot(&x).sqrt();
+        let mut all: Vec<(f32, usize)> = (0..user.nrows())
+            .map(|m| {
+                let u = user.row(m);
+                (u.dot(&x) / (u.dot(&u).sqrt().max(1e-9) * xn), m)
+            })
+            .collect();
+        all.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        let want: Vec<usize> = all.iter().take(40).map(|x| x.1).collect();
+        assert_eq!(als.nearest_users(&x, 40), want);
+        assert_eq!(want[..3], [0, 7, 14], "the tied rows, lowest first");
+    }
+
     fn two_groups_trained(exact: bool) -> Als {
         let cells = two_groups();
         let p = AlsParams {
