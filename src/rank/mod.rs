@@ -4,7 +4,8 @@
 //! events. The feature vector (`features`) is the contract between them.
 //! A page is a pure function of (model, profile state, context, config,
 //! seed): no clock, no global RNG, no hash-map iteration order in anything
-//! that reaches the output.
+//! that reaches the output. What the model remembers between pages
+//! (`nearest`) changes how fast a page is made, never what it holds.
 
 mod config;
 mod context;
