@@ -209,9 +209,12 @@ fn update_rows<C>(
 {
     let g = gram(other.view());
     let g32 = g.mapv(|x| x as f32);
+    // Small jobs, so that the other core takes over the rest of the rows
+    // while one works through a title with a million cells.
     rows.axis_iter_mut(Axis(0))
         .into_par_iter()
         .zip(cells)
+        .with_max_len(256)
         .for_each_init(
             || (vec![], vec![]),
             |scratch, (mut row, cells)| {
