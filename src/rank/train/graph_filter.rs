@@ -182,8 +182,11 @@ impl Normalised {
     /// Row i is Σ_{u ∋ i} R̃_ui R̃_u, summed in a dense buffer per thread.
     fn links(&self, k: usize) -> Vec<Vec<(u32, f32)>> {
         let n = self.by_title.len();
+        // Small jobs: a popular title's row sums hundreds of thousands of
+        // members' lists, and the other core takes the rest meanwhile.
         (0..n)
             .into_par_iter()
+            .with_max_len(64)
             .map_init(
                 || (vec![0f32; n], Vec::<u32>::new()),
                 |(row, touched), i| {
@@ -270,6 +273,7 @@ fn sparse_times(rows: &[Vec<(u32, f32)>], dense: &Array2<f32>) -> Array2<f32> {
     out.axis_iter_mut(Axis(0))
         .into_par_iter()
         .zip(rows.par_iter())
+        .with_max_len(256)
         .for_each(|(mut row, entries)| {
             for &(c, v) in entries {
                 row.scaled_add(v, &dense.row(c as usize));
