@@ -192,13 +192,17 @@ impl EventKey {
         artwork_theme: &BTreeMap<String, usize>,
     ) -> Vec<EventKey> {
         use rayon::prelude::*;
+        // Hashed, for the tens of millions of lookups: an ordered map
+        // compares a title id with a dozen others to find it.
+        let titles: std::collections::HashMap<&str, usize> =
+            titles.iter().map(|(id, &t)| (id.as_str(), t)).collect();
         events
             .par_iter()
             .map(|e| {
                 let row = |x: Option<&usize>| x.map_or(Self::NONE, |&v| v as u32);
                 EventKey {
                     member: row(members.get(&e.member_id)),
-                    title: row(titles.get(&e.title_id)),
+                    title: row(titles.get(e.title_id.as_str())),
                     theme: e
                         .artwork_id
                         .as_ref()

@@ -213,7 +213,16 @@ pub fn train_log(
     config: &RankerConfig,
     progress: Progress,
 ) -> Trained {
-    let active: std::collections::BTreeSet<i64> = events.iter().map(|e| e.member_id).collect();
+    // One insert per run of a member's events (the store gives the log by
+    // member; any order gives the same set).
+    let mut active = std::collections::BTreeSet::new();
+    let mut last = None;
+    for e in events {
+        if last != Some(e.member_id) {
+            active.insert(e.member_id);
+            last = Some(e.member_id);
+        }
+    }
     let members: Vec<Member> = members
         .iter()
         .filter(|m| active.contains(&m.id))
