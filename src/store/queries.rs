@@ -375,24 +375,14 @@ impl Store {
 
     /// Every event, by member then time: the training log.
     pub fn all_events(&self) -> Result<Vec<Event>, StoreError> {
-        let most = self.most_events()?;
+        let most = self.last_event_id()?.max(0) as usize;
         self.query_events("", params![], most)
     }
 
-    /// At most how many events the log holds, from one lookup (the largest
-    /// event id): reading tens of millions into a list that doubles as it
-    /// grows copied every event a second time into freshly zeroed memory.
-    fn most_events(&self) -> Result<usize, StoreError> {
-        self.conn
-            .query_row("SELECT coalesce(max(id), 0) FROM events", [], |r| {
-                r.get::<_, i64>(0)
-            })
-            .map(|n| n.max(0) as usize)
-            .map_err(|e| self.err(e))
-    }
-
     /// The events `filter` keeps, by member then time; `capacity` is room
-    /// made for them first.
+    /// made for them first (the whole log's: its largest event id). A list
+    /// that doubles as it grows copies tens of millions of events again into
+    /// freshly zeroed memory.
     fn query_events(
         &self,
         filter: &str,
@@ -533,7 +523,7 @@ impl Store {
 
     /// The training log: every event except feedback given in Marquee.
     pub fn training_events(&self) -> Result<Vec<Event>, StoreError> {
-        let most = self.most_events()?;
+        let most = self.last_event_id()?.max(0) as usize;
         self.query_events("WHERE origin != 'feedback'", params![], most)
     }
 }
