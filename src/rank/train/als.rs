@@ -368,7 +368,6 @@ mod tests {
         out
     }
 
-    /// Trained on `two_groups` by the exact solve or by conjugate gradient.
     #[test]
     fn the_nearest_members_are_the_first_of_all_members_sorted_by_closeness() {
         // Enough members that every core keeps its own best and they merge;
@@ -402,6 +401,7 @@ mod tests {
         assert_eq!(want[..3], [0, 7, 14], "the tied rows, lowest first");
     }
 
+    /// Trained on `two_groups` by the exact solve or by conjugate gradient.
     fn two_groups_trained(exact: bool) -> Als {
         let cells = two_groups();
         let p = AlsParams {
