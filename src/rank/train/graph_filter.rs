@@ -92,11 +92,7 @@ impl GraphFilter {
                 s[j as usize] += w * g;
             }
         }
-        if self.basis.ncols() > 0 && self.low_pass != 0.0 {
-            let mut coords = Array1::<f32>::zeros(self.basis.ncols());
-            for &(i, w) in liked {
-                coords.scaled_add(w * self.inv_sqrt_degree[i], &self.basis.row(i));
-            }
+        if let Some(coords) = self.low_pass_coords(liked) {
             let smooth = self.basis.times(&coords);
             for (j, x) in s.iter_mut().enumerate() {
                 let d = self.inv_sqrt_degree[j];
@@ -106,6 +102,18 @@ impl GraphFilter {
             }
         }
         s
+    }
+
+    /// The liked titles in the low-pass basis (x D_i^-½ V), when the filter has a low-pass part.
+    fn low_pass_coords(&self, liked: &[(usize, f32)]) -> Option<Array1<f32>> {
+        if self.basis.ncols() == 0 || self.low_pass == 0.0 {
+            return None;
+        }
+        let mut coords = Array1::<f32>::zeros(self.basis.ncols());
+        for &(i, w) in liked {
+            coords.scaled_add(w * self.inv_sqrt_degree[i], &self.basis.row(i));
+        }
+        Some(coords)
     }
 
     /// [`Self::scores`] of title `t` alone, the same number bit for bit:
@@ -119,11 +127,7 @@ impl GraphFilter {
                 }
             }
         }
-        if self.basis.ncols() > 0 && self.low_pass != 0.0 {
-            let mut coords = Array1::<f32>::zeros(self.basis.ncols());
-            for &(i, w) in liked {
-                coords.scaled_add(w * self.inv_sqrt_degree[i], &self.basis.row(i));
-            }
+        if let Some(coords) = self.low_pass_coords(liked) {
             let d = self.inv_sqrt_degree[t];
             if d > 0.0 {
                 s += self.low_pass * self.basis.row(t).dot(&coords) / d;
