@@ -170,7 +170,7 @@ pub fn train(input: &TrainInput, p: &TrainingParams) -> Trained {
             let taken_after: BTreeSet<u32> = s.after.iter().map(|a| a.0).collect();
             // The titles first, then their signals: only they are read.
             let mut drawn: Vec<(usize, Context, bool)> = vec![];
-            for (t, g, ctx) in s.after.iter().filter(|a| a.1.is_positive()).take(5) {
+            for (t, _, ctx) in s.after.iter().filter(|a| a.1.is_positive()).take(5) {
                 let ctx = ctx.unwrap_or_else(|| {
                     Context::new(
                         DateTime::from_timestamp(cutoff, 0)
@@ -179,7 +179,6 @@ pub fn train(input: &TrainInput, p: &TrainingParams) -> Trained {
                         crate::catalog::Device::Tv,
                     )
                 });
-                let _ = g;
                 drawn.push((*t as usize, ctx, true));
                 let mut negatives = 0;
                 let mut tries = 0;
