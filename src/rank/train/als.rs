@@ -4,7 +4,9 @@
 //! in by one closed-form least-squares solve against the title factors.
 
 use super::interactions::Cell;
-use super::linalg::{cholesky_lower_flat, cholesky_solve_flat};
+use super::linalg::{
+    axpy, cholesky_lower_flat, cholesky_solve_flat, dot, prefetch_row, PREFETCH_AHEAD,
+};
 use super::mapped::Numbers;
 use super::packed::Dense;
 use super::progress::Progress;
@@ -96,58 +98,36 @@ pub const EXACT_MAX_CELLS: usize = 2_000_000;
 /// Conjugate-gradient steps per row and iteration.
 const CG_STEPS: usize = 3;
 
-// `dot` and `axpy` are written out rather than taken from ndarray's views:
-// they run on 32-element rows about ten times per cell, and with ndarray's
-// `dot` and `scaled_add` (their checks paid on every call) the ML-25M taste
-// factors took 40 + 41 s, against 27–33 + 28–38 s with these, in runs of
-// the same day.
-
-/// Σ a·b over two equal-length slices, in eight lanes so it vectorises.
-fn dot(a: &[f32], b: &[f32]) -> f32 {
-    let mut lanes = [0f32; 8];
-    let (ca, cb) = (a.chunks_exact(8), b.chunks_exact(8));
-    let tail: f32 = ca
-        .remainder()
-        .iter()
-        .zip(cb.remainder())
-        .map(|(x, y)| x * y)
-        .sum();
-    for (x, y) in ca.zip(cb) {
-        for l in 0..8 {
-            lanes[l] += x[l] * y[l];
-        }
-    }
-    lanes.iter().sum::<f32>() + tail
-}
-
-/// to += w · from.
-fn axpy(w: f32, from: &[f32], to: &mut [f32]) {
-    for (t, f) in to.iter_mut().zip(from) {
-        *t += w * f;
-    }
-}
-
 /// Move `x` towards the solution of the same system as [`solve_row`] by
 /// [`CG_STEPS`] conjugate-gradient steps started at `x`. `gram` is YᵀY;
 /// `scratch` holds the row's y vectors side by side, gathered once so each
 /// step reads them from one place.
+///
+/// Compiled twice, and the AVX2 copy is taken where the processor has it:
+/// the same operations in the same order on wider registers (Rust never
+/// fuses a multiply and an add), so the factors are the same to the bit.
+#[multiversion::multiversion(targets("x86_64+avx2"))]
 fn refine_row(
     gram: &Array2<f32>,
     other: &Array2<f32>,
-    cells: impl Iterator<Item = (usize, f32, f32)>,
+    cells: &[(usize, f32, f32)],
     lambda: f32,
     x: &mut [f32],
     scratch: &mut (Vec<f32>, Vec<f32>),
 ) {
     let k = x.len();
     let gram = gram.as_slice().expect("a standard-layout gram");
+    let factors = other.as_slice().expect("standard-layout factors");
     let (ys, ws) = scratch;
     ys.clear();
     ws.clear();
     // b = Σ c p y
     let mut r = vec![0f32; k];
-    for (j, pref, conf) in cells {
-        let y = other.row(j).to_slice().expect("standard-layout factors");
+    for (at, &(j, pref, conf)) in cells.iter().enumerate() {
+        if let Some(&(ahead, _, _)) = cells.get(at + PREFETCH_AHEAD) {
+            prefetch_row(factors, ahead, k);
+        }
+        let y = &factors[j * k..(j + 1) * k];
         ys.extend_from_slice(y);
         ws.push(conf - 1.0);
         if pref != 0.0 {
@@ -216,13 +196,16 @@ fn update_rows<C>(
         .zip(cells)
         .with_max_len(256)
         .for_each_init(
-            || (vec![], vec![]),
-            |scratch, (mut row, cells)| {
+            || ((vec![], vec![]), vec![]),
+            |(scratch, listed), (mut row, cells)| {
                 if exact {
                     row.assign(&solve_row(g.view(), other.view(), cells, lambda));
                 } else {
+                    // Listed first, so the gather can look ahead.
+                    listed.clear();
+                    listed.extend(cells);
                     let x = row.as_slice_mut().expect("standard-layout factors");
-                    refine_row(&g32, other, cells, lambda, x, scratch);
+                    refine_row(&g32, other, listed, lambda, x, scratch);
                 }
             },
         );
@@ -452,19 +435,12 @@ mod tests {
         let (g32, mut x, mut scratch) = (g.mapv(|v| v as f32), vec![0f32; 8], (vec![], vec![]));
         // Each training iteration refines the row from where the last one left it.
         for _ in 0..4 {
-            refine_row(
-                &g32,
-                &other,
-                cells.iter().copied(),
-                0.1,
-                &mut x,
-                &mut scratch,
-            );
+            refine_row(&g32, &other, &cells, 0.1, &mut x, &mut scratch);
         }
         for (a, b) in x.iter().zip(exact.iter()) {
             assert!((a - b).abs() < 1e-3, "{x:?} against {exact}");
         }
-        refine_row(&g32, &other, std::iter::empty(), 0.1, &mut x, &mut scratch);
+        refine_row(&g32, &other, &[], 0.1, &mut x, &mut scratch);
         assert_eq!(
             x,
             vec![0.0; 8],
