@@ -12,6 +12,7 @@
 //! "because you watched" neighbours.
 
 use super::ease::Positive;
+use super::linalg::{axpy, prefetch, prefetch_row, PREFETCH_AHEAD};
 use super::packed::{Dense, Lists};
 use super::progress::Progress;
 use crate::rank::config::FilterParams;
@@ -39,6 +40,9 @@ pub struct GraphFilter {
 const OVERSAMPLE: usize = 16;
 /// Power iterations of the range finder (each one sharpens the spectrum's top).
 const POWER_STEPS: usize = 4;
+/// How many members ahead the links ask for a member's list (a list is
+/// read whole, so fewer are in flight than rows of factors).
+const LIST_AHEAD: usize = 4;
 
 impl GraphFilter {
     /// Fit on each member's positives (sorted by item, each once). The
@@ -194,7 +198,13 @@ impl Normalised {
             .map_init(
                 || (vec![0f32; n], Vec::<u32>::new()),
                 |(row, touched), i| {
-                    for &(u, a) in &self.by_title[i] {
+                    let members = &self.by_title[i];
+                    for (at, &(u, a)) in members.iter().enumerate() {
+                        // The next lists' first lines; the rest streams in.
+                        if let Some(&(ahead, _)) = members.get(at + LIST_AHEAD) {
+                            let list = &self.by_member[ahead as usize];
+                            prefetch(&list[..list.len().min(32)]);
+                        }
                         for &(j, b) in &self.by_member[u as usize] {
                             if row[j as usize] == 0.0 {
                                 touched.push(j);
@@ -274,16 +284,30 @@ fn strongest(v: &mut Vec<(u32, f32)>, k: usize) {
 /// Rows of a sparse matrix (given as lists of (column, value)) times a dense matrix.
 fn sparse_times(rows: &[Vec<(u32, f32)>], dense: &Array2<f32>) -> Array2<f32> {
     let mut out = Array2::<f32>::zeros((rows.len(), dense.ncols()));
+    let k = dense.ncols();
+    let dense = dense.as_slice().expect("standard layout");
     out.axis_iter_mut(Axis(0))
         .into_par_iter()
         .zip(rows.par_iter())
         .with_max_len(256)
         .for_each(|(mut row, entries)| {
-            for &(c, v) in entries {
-                row.scaled_add(v, &dense.row(c as usize));
-            }
+            let row = row.as_slice_mut().expect("standard layout");
+            sparse_row_times(entries, dense, k, row);
         });
     out
+}
+
+/// One row of [`sparse_times`]: Σ v · dense[c] over the row's entries, in
+/// their order. Compiled twice like ALS's steps, the AVX2 copy taken where
+/// the processor has it: the same additions in the same order.
+#[multiversion::multiversion(targets("x86_64+avx2"))]
+fn sparse_row_times(entries: &[(u32, f32)], dense: &[f32], k: usize, out: &mut [f32]) {
+    for (at, &(c, v)) in entries.iter().enumerate() {
+        if let Some(&(ahead, _)) = entries.get(at + PREFETCH_AHEAD) {
+            prefetch_row(dense, ahead as usize, k);
+        }
+        axpy(v, &dense[c as usize * k..(c as usize + 1) * k], out);
+    }
 }
 
 fn as_faer(a: &Array2<f32>) -> MatRef<'_, f32> {
