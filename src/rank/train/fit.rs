@@ -145,7 +145,10 @@ pub fn train(input: &TrainInput, p: &TrainingParams) -> Trained {
     let cutoff = input.end - p.holdout_days * DAY;
     let early = Signals::compute(&log, cutoff, p, input.progress);
     input.progress.report("splitting the log", 0, 1);
-    let (splits, uptake) = split_members(input, &keys, cutoff);
+    let grouped = EventsByMember::group(&keys, input.members.len(), |i| {
+        input.events[i].at < input.end
+    });
+    let (splits, uptake) = split_members(input, &keys, &grouped, cutoff);
 
     // Deterministic member split: 80 % fit the layer, 20 % evaluate and calibrate it.
     let (fit, eval): (Vec<&Split>, Vec<&Split>) = splits
@@ -249,7 +252,9 @@ pub fn train(input: &TrainInput, p: &TrainingParams) -> Trained {
     report.learned_weights = weights.named();
     report.bias = weights.bias;
 
-    let resume = ResumeModel::fit(input.titles, input.events, &keys, cutoff, input.end);
+    input.progress.report("resume model", 0, 1);
+    let resume = ResumeModel::fit(input.titles, input.events, &keys, &grouped, cutoff, input.end);
+    drop(grouped);
     report.resume_examples = resume.examples;
     report.resume_rate = resume.resumed as f64 / resume.examples.max(1) as f64;
     report.resume_weights = resume.named();
@@ -287,10 +292,12 @@ fn profile_signals(
 /// the layer can learn from or be checked on (something before the cutoff
 /// and something new after it), and, over all members, how many took up
 /// each title after the cutoff (plus one).
-fn split_members(input: &TrainInput, keys: &[EventKey], cutoff: i64) -> (Vec<Split>, Vec<f64>) {
-    let grouped = EventsByMember::group(keys, input.members.len(), |i| {
-        input.events[i].at < input.end
-    });
+fn split_members(
+    input: &TrainInput,
+    keys: &[EventKey],
+    grouped: &EventsByMember,
+    cutoff: i64,
+) -> (Vec<Split>, Vec<f64>) {
     let splits: Vec<Split> = input
         .members
         .par_iter()
@@ -371,7 +378,9 @@ fn evaluate(
     }
     let outcomes: Vec<Outcome> = eval
         .par_iter()
-        .map(|s| {
+        // Each core keeps its list of scores: a fresh one per member was
+        // fresh pages for the kernel to clear, 2,000 times.
+        .map_init(Vec::new, |scored: &mut Vec<(usize, f64, f64)>, s| {
             let ps = profile_signals(early, input.content, &s.before, p.alpha, cutoff);
             let trending = early.trending_in(&member_region[s.row]).0;
             let ctx = s.after.iter().find_map(|a| a.2).unwrap_or_else(|| {
@@ -382,19 +391,18 @@ fn evaluate(
                     crate::catalog::Device::Tv,
                 )
             });
-            let candidates: Vec<usize> = (0..input.titles.len())
-                .filter(|&t| {
-                    let g = s.before.get(&(t as u32));
-                    Exclusion::of(s.maturity, input.titles[t].maturity, g).is_none()
-                })
-                .collect();
-            let scored: Vec<(usize, f64, f64)> = candidates
-                .iter()
-                .map(|&t| {
-                    let x = features(early, &ps, trending, added[t], t, &ctx);
-                    (t, weights.score(&w, &x).0, weights.score(&cf_only, &x).0)
-                })
-                .collect();
+            // The titles in order beside the member's engaged titles in
+            // order: each title's engagement is met on the walk, not looked up.
+            scored.clear();
+            let mut engaged = s.before.iter().peekable();
+            for t in 0..input.titles.len() {
+                let g = engaged.next_if(|(&e, _)| e as usize == t).map(|(_, g)| g);
+                if Exclusion::of(s.maturity, input.titles[t].maturity, g).is_some() {
+                    continue;
+                }
+                let x = features(early, &ps, trending, added[t], t, &ctx);
+                scored.push((t, weights.score(&w, &x).0, weights.score(&cf_only, &x).0));
+            }
             let relevant: BTreeSet<usize> = s
                 .after
                 .iter()

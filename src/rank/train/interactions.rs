@@ -165,6 +165,11 @@ impl EventsByMember {
         EventsByMember { starts, order }
     }
 
+    /// How many member rows there are.
+    pub fn members(&self) -> usize {
+        self.starts.len() - 1
+    }
+
     /// Positions of member row `m`'s events, in log order.
     pub fn of(&self, m: usize) -> &[u32] {
         &self.order[self.starts[m]..self.starts[m + 1]]

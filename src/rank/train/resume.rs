@@ -6,7 +6,7 @@
 //! before the cutoff, labelled by whether the member resumed the title
 //! after it. Serving reads the same features (`ResumeHistory::features`).
 
-use super::interactions::EventKey;
+use super::interactions::{EventKey, EventsByMember};
 use super::learn::{fit_standardised, sigmoid};
 use crate::catalog::{is_finished, Action, Event, Title, TitleKind, DAY_SECONDS as DAY};
 use crate::rank::{Context, DayKind, TimeOfDay};
@@ -243,18 +243,18 @@ impl ResumeModel {
         titles: &[Title],
         events: &[Event],
         keys: &[EventKey],
+        grouped: &EventsByMember,
         cutoff: i64,
         end: i64,
     ) -> Self {
-        // Per member: their events in time order.
-        let mut by_member: BTreeMap<usize, Vec<(usize, &Event)>> = BTreeMap::new();
-        for (e, key) in events.iter().zip(keys) {
-            if let Some((m, t)) = key.get() {
-                by_member.entry(m).or_default().push((t, e));
-            }
-        }
         let (mut xs, mut ys) = (vec![], vec![]);
-        for evs in by_member.values_mut() {
+        for m in 0..grouped.members() {
+            // The member's events in time order.
+            let mut evs: Vec<(usize, &Event)> = grouped
+                .of(m)
+                .iter()
+                .map(|&i| (keys[i as usize].title() as usize, &events[i as usize]))
+                .collect();
             evs.sort_by_key(|(_, e)| (e.at, e.id));
             let Some(&(_, first)) = evs
                 .iter()
