@@ -213,7 +213,7 @@ impl<'a> Fitted<'a> {
             .fold(f64::INFINITY, f64::min);
         let weigh = |m: &BTreeMap<String, Taken>| weighted(m, &index, lowest, params);
         let lists: Vec<Vec<Positive>> = train.values().map(weigh).collect();
-        let model = ItemModel::train(&lists, items.len(), params, FIT_SEED, Progress::NONE);
+        let model = ItemModel::train(&lists, items.len(), params, FIT_SEED, Progress::NONE, None);
         let mut first_seen = vec![None; items.len()];
         let mut counts = vec![0.0; items.len()];
         for (id, t) in train.values().flatten() {

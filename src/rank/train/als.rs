@@ -97,6 +97,10 @@ fn solve_row(
 pub const EXACT_MAX_CELLS: usize = 2_000_000;
 /// Conjugate-gradient steps per row and iteration.
 const CG_STEPS: usize = 3;
+/// Iterations from a warm start: the serving pass starts from the cutoff
+/// pass's factors, which differ from its answer by three weeks of the log
+/// (chosen by the training loss: docs/evaluation.md).
+pub const WARM_ITERATIONS: usize = 3;
 
 /// Move `x` towards the solution of the same system as [`solve_row`] by
 /// [`CG_STEPS`] conjugate-gradient steps started at `x`. `gram` is YᵀY;
@@ -219,19 +223,30 @@ impl Als {
         params: AlsParams,
         seed: u64,
     ) -> Als {
-        Als::train_reporting(by_member, by_title, params, seed, Progress::NONE)
+        Als::train_reporting(by_member, by_title, params, seed, Progress::NONE, None)
     }
 
-    /// [`Als::train`], reporting each finished iteration.
+    /// [`Als::train`], reporting each finished iteration. Above
+    /// [`EXACT_MAX_CELLS`], `warm` (factors of the same members and titles
+    /// on an earlier part of the log) is where the rows' steps start, and
+    /// [`WARM_ITERATIONS`] are run instead of all of them; the exact solve
+    /// starts cold, so small logs train as they always did.
     pub fn train_reporting(
         by_member: &[Vec<Cell>],
         by_title: &[Vec<(u32, f32, f32)>],
         params: AlsParams,
         seed: u64,
         progress: Progress,
+        warm: Option<&Als>,
     ) -> Als {
         let exact = by_member.iter().map(Vec::len).sum::<usize>() <= EXACT_MAX_CELLS;
-        Als::train_solving(by_member, by_title, params, seed, progress, exact)
+        let warm = warm.filter(|w| {
+            !exact
+                && w.params.factors == params.factors
+                && w.user.nrows() == by_member.len()
+                && w.item.nrows() == by_title.len()
+        });
+        Als::train_solving(by_member, by_title, params, seed, progress, exact, warm)
     }
 
     /// [`Als::train_reporting`] with the rows solved exactly or refined by
@@ -243,14 +258,25 @@ impl Als {
         seed: u64,
         progress: Progress,
         exact: bool,
+        warm: Option<&Als>,
     ) -> Als {
         let k = params.factors;
-        let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        let mut item =
-            Array2::from_shape_fn((by_title.len(), k), |_| rng.gen_range(-0.05f32..0.05));
-        let mut user = Array2::<f32>::zeros((by_member.len(), k));
-        for iteration in 0..params.iterations {
-            progress.report("taste factors", iteration, params.iterations);
+        let (mut user, mut item, iterations) = match warm {
+            Some(w) => (
+                w.user.view().to_owned(),
+                w.item.view().to_owned(),
+                WARM_ITERATIONS.min(params.iterations),
+            ),
+            None => {
+                let mut rng = ChaCha8Rng::seed_from_u64(seed);
+                let item =
+                    Array2::from_shape_fn((by_title.len(), k), |_| rng.gen_range(-0.05f32..0.05));
+                let user = Array2::<f32>::zeros((by_member.len(), k));
+                (user, item, params.iterations)
+            }
+        };
+        for iteration in 0..iterations {
+            progress.report("taste factors", iteration, iterations);
             let by_member = by_member
                 .par_iter()
                 .map(|cells| cells.iter().map(|c| (c.title as usize, c.pref, c.conf)));
@@ -260,7 +286,7 @@ impl Als {
                 .map(|cells| cells.iter().map(|&(m, p, c)| (m as usize, p, c)));
             update_rows(&mut item, &user, by_title, params.lambda, exact);
         }
-        progress.report("taste factors", params.iterations, params.iterations);
+        progress.report("taste factors", iterations, iterations);
         Als::new(params, user, item)
     }
 
@@ -392,7 +418,15 @@ mod tests {
             iterations: 10,
             lambda: 0.1,
         };
-        Als::train_solving(&cells, &by_title(&cells, 4), p, 1, Progress::NONE, exact)
+        Als::train_solving(
+            &cells,
+            &by_title(&cells, 4),
+            p,
+            1,
+            Progress::NONE,
+            exact,
+            None,
+        )
     }
 
     /// Members 0 and 3 each had one like of their group left out: it must
@@ -451,6 +485,63 @@ mod tests {
     #[test]
     fn factors_refined_by_conjugate_gradient_recover_held_out_likes_too() {
         assert_recovers_held_out_likes(&two_groups_trained(false));
+    }
+
+    #[test]
+    fn conjugate_gradient_from_a_warm_start_recovers_held_out_likes_in_a_few_iterations() {
+        let cells = two_groups();
+        let p = AlsParams {
+            factors: 4,
+            iterations: 10,
+            lambda: 0.1,
+        };
+        // The warm start: factors from the log without member 5's likes.
+        let mut earlier = cells.clone();
+        earlier[5].clear();
+        let start = Als::train_solving(
+            &earlier,
+            &by_title(&earlier, 4),
+            p,
+            1,
+            Progress::NONE,
+            false,
+            None,
+        );
+        let warm = Als::train_solving(
+            &cells,
+            &by_title(&cells, 4),
+            p,
+            2,
+            Progress::NONE,
+            false,
+            Some(&start),
+        );
+        assert_recovers_held_out_likes(&warm);
+        assert!(
+            warm.user.row(5).iter().any(|&x| x != 0.0),
+            "member 5 is fitted"
+        );
+    }
+
+    #[test]
+    fn the_exact_solve_ignores_a_warm_start() {
+        let cells = two_groups();
+        let p = AlsParams {
+            factors: 4,
+            iterations: 10,
+            lambda: 0.1,
+        };
+        let other = Als::train(&cells, &by_title(&cells, 4), p, 5);
+        let cold = Als::train(&cells, &by_title(&cells, 4), p, 1);
+        let warm = Als::train_reporting(
+            &cells,
+            &by_title(&cells, 4),
+            p,
+            1,
+            Progress::NONE,
+            Some(&other),
+        );
+        assert_eq!((cold.user, cold.item), (warm.user, warm.item));
     }
 
     #[test]

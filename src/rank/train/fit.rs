@@ -143,7 +143,7 @@ pub fn train(input: &TrainInput, p: &TrainingParams) -> Trained {
     };
 
     let cutoff = input.end - p.holdout_days * DAY;
-    let early = Signals::compute(&log, cutoff, p, input.progress);
+    let early = Signals::compute(&log, cutoff, p, input.progress, None);
     input.progress.report("splitting the log", 0, 1);
     let grouped = EventsByMember::group(&keys, input.members.len(), |i| {
         input.events[i].at < input.end
@@ -253,19 +253,28 @@ pub fn train(input: &TrainInput, p: &TrainingParams) -> Trained {
     report.bias = weights.bias;
 
     input.progress.report("resume model", 0, 1);
-    let resume = ResumeModel::fit(input.titles, input.events, &keys, &grouped, cutoff, input.end);
+    let resume = ResumeModel::fit(
+        input.titles,
+        input.events,
+        &keys,
+        &grouped,
+        cutoff,
+        input.end,
+    );
     drop(grouped);
     report.resume_examples = resume.examples;
     report.resume_rate = resume.resumed as f64 / resume.examples.max(1) as f64;
     report.resume_weights = resume.named();
 
     // The serving pass is where memory peaks: what only the cutoff pass
-    // needed (every member's split log, the early signals) goes first.
+    // needed (every member's split log, the early signals) goes first, all
+    // but the factors and item model the serving pass starts from.
     drop(splits);
-    drop(early);
+    let warm = early.into_warm_start();
     clock.begin_pass("serving");
     input.progress.report("serving pass", 0, 1);
-    let signals = Signals::compute(&log, input.end, p, input.progress);
+    let signals = Signals::compute(&log, input.end, p, input.progress, Some(&warm));
+    drop(warm);
     report.seconds = (started.elapsed().as_secs_f64() * 1000.0).round() / 1000.0;
     report.stages = clock.finish();
     Trained {
@@ -395,12 +404,12 @@ fn evaluate(
             // order: each title's engagement is met on the walk, not looked up.
             scored.clear();
             let mut engaged = s.before.iter().peekable();
-            for t in 0..input.titles.len() {
+            for (t, (title, &added_at)) in input.titles.iter().zip(added).enumerate() {
                 let g = engaged.next_if(|(&e, _)| e as usize == t).map(|(_, g)| g);
-                if Exclusion::of(s.maturity, input.titles[t].maturity, g).is_some() {
+                if Exclusion::of(s.maturity, title.maturity, g).is_some() {
                     continue;
                 }
-                let x = features(early, &ps, trending, added[t], t, &ctx);
+                let x = features(early, &ps, trending, added_at, t, &ctx);
                 scored.push((t, weights.score(&w, &x).0, weights.score(&cf_only, &x).0));
             }
             let relevant: BTreeSet<usize> = s

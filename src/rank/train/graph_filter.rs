@@ -19,7 +19,7 @@ use crate::rank::config::FilterParams;
 use crate::rank::top::keep_best;
 use faer::linalg::solvers::Qr;
 use faer::{MatRef, Side};
-use ndarray::{Array1, Array2, Axis};
+use ndarray::{s, Array1, Array2, ArrayView2, Axis};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
@@ -40,6 +40,9 @@ pub struct GraphFilter {
 const OVERSAMPLE: usize = 16;
 /// Power iterations of the range finder (each one sharpens the spectrum's top).
 const POWER_STEPS: usize = 4;
+/// Power iterations from a warm start (the serving pass starts from the
+/// cutoff pass's basis; chosen by the energy it captures: docs/evaluation.md).
+pub const WARM_POWER_STEPS: usize = 1;
 /// How many members ahead the links ask for a member's list (a list is
 /// read whole, so fewer are in flight than rows of factors).
 const LIST_AHEAD: usize = 4;
@@ -48,17 +51,20 @@ impl GraphFilter {
     /// Fit on each member's positives (sorted by item, each once). The
     /// positives' weights are R's entries; `seed` draws the range finder's start.
     pub fn train(lists: &[Vec<Positive>], n_titles: usize, p: FilterParams, seed: u64) -> Self {
-        GraphFilter::train_reporting(lists, n_titles, p, seed, Progress::NONE)
+        GraphFilter::train_reporting(lists, n_titles, p, seed, Progress::NONE, None)
     }
 
     /// [`GraphFilter::train`], reporting its two stages: the links, then
-    /// the low-pass basis one power step at a time.
+    /// the low-pass basis one power step at a time. `warm`, a filter of the
+    /// same titles and rank on an earlier part of the log, is where the
+    /// range finder starts, and [`WARM_POWER_STEPS`] are taken.
     pub fn train_reporting(
         lists: &[Vec<Positive>],
         n_titles: usize,
         p: FilterParams,
         seed: u64,
         progress: Progress,
+        warm: Option<&GraphFilter>,
     ) -> Self {
         progress.report("item links", 0, 1);
         let norm = Normalised::new(lists, n_titles);
@@ -66,7 +72,10 @@ impl GraphFilter {
         let basis = if p.rank == 0 {
             Array2::zeros((n_titles, 0))
         } else {
-            norm.top_right_singular_vectors(p.rank, seed, progress)
+            let start = warm
+                .map(|w| w.basis.view())
+                .filter(|b| b.nrows() == n_titles && b.ncols() == p.rank.min(n_titles));
+            norm.top_right_singular_vectors(p.rank, seed, progress, start)
         };
         GraphFilter {
             links: links.into(),
@@ -240,23 +249,33 @@ impl Normalised {
 
     /// The top `rank` right singular vectors of R̃ by randomized subspace
     /// iteration (Halko, Martinsson and Tropp 2011), then Rayleigh–Ritz.
+    /// `start`, when given, fills the first columns of the range finder's
+    /// start in place of random ones.
     fn top_right_singular_vectors(
         &self,
         rank: usize,
         seed: u64,
         progress: Progress,
+        start: Option<ArrayView2<f32>>,
     ) -> Array2<f32> {
         let n = self.by_title.len();
         let width = (rank + OVERSAMPLE).min(n);
         let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x9e37_79b9_7f4a_7c15);
         let mut q = Array2::<f32>::from_shape_fn((n, width), |_| rng.gen::<f32>() - 0.5);
+        let steps = match start {
+            Some(start) => {
+                q.slice_mut(s![.., ..start.ncols()]).assign(&start);
+                WARM_POWER_STEPS
+            }
+            None => POWER_STEPS,
+        };
         q = orthonormal(&q);
-        for step in 0..POWER_STEPS {
-            progress.report("item low-pass", step, POWER_STEPS + 1);
+        for step in 0..steps {
+            progress.report("item low-pass", step, steps + 1);
             let y = self.transpose_times(&self.times(&q));
             q = orthonormal(&y);
         }
-        progress.report("item low-pass", POWER_STEPS, POWER_STEPS + 1);
+        progress.report("item low-pass", steps, steps + 1);
         // Rayleigh–Ritz: Qᵀ R̃ᵀR̃ Q = Zᵀ Z with Z = R̃ Q, a width × width problem.
         let z = self.times(&q);
         let zf = as_faer(&z);
@@ -408,5 +427,22 @@ mod tests {
         }
         let b = GraphFilter::train(&two_groups(), 6, p, 7);
         assert_eq!(a.scores(&[(0, 1.0)]), b.scores(&[(0, 1.0)]));
+    }
+
+    #[test]
+    fn a_basis_started_from_an_earlier_one_spans_the_same_directions() {
+        let p = FilterParams {
+            rank: 2,
+            ..FilterParams::default()
+        };
+        let lists = two_groups();
+        let cold = GraphFilter::train(&lists, 6, p, 7);
+        // The earlier log: one member fewer, another seed.
+        let earlier = GraphFilter::train(&lists[1..], 6, p, 3);
+        let warm = GraphFilter::train_reporting(&lists, 6, p, 7, Progress::NONE, Some(&earlier));
+        // ‖coldᵀ warm‖² is the rank when the two span one subspace.
+        let overlap = cold.basis.view().t().dot(&warm.basis.view());
+        let captured: f32 = overlap.iter().map(|x| x * x).sum();
+        assert!((captured - 2.0).abs() < 1e-3, "{overlap}");
     }
 }

@@ -22,19 +22,26 @@ pub enum ItemModel {
 
 impl ItemModel {
     /// Train the form that suits `n_titles` on each member's positives.
-    /// `progress` hears the graph filter's stages.
+    /// `progress` hears the graph filter's stages; a filter trained on an
+    /// earlier part of the log (`warm`) is where a filter's basis starts.
     pub fn train(
         lists: &[Vec<Positive>],
         n_titles: usize,
         p: ItemModelParams,
         seed: u64,
         progress: Progress,
+        warm: Option<&ItemModel>,
     ) -> Self {
         let lists = by_item(lists);
         if n_titles <= EXACT_MAX_TITLES {
             ItemModel::Exact(Ease::train_weighted(&lists, n_titles, p))
         } else {
-            let filter = GraphFilter::train_reporting(&lists, n_titles, p.filter, seed, progress);
+            let warm = match warm {
+                Some(ItemModel::Filter(f)) => Some(f),
+                _ => None,
+            };
+            let filter =
+                GraphFilter::train_reporting(&lists, n_titles, p.filter, seed, progress, warm);
             ItemModel::Filter(filter)
         }
     }

@@ -44,6 +44,12 @@ pub struct Signals {
     pub member_themes: Vec<[u16; 10]>,
 }
 
+/// What one pass hands the next to start from: its taste factors and item model.
+pub struct WarmStart {
+    pub als: Als,
+    pub item_model: ItemModel,
+}
+
 /// What the signals are computed from.
 pub struct LogView<'a> {
     pub events: &'a [Event],
@@ -57,7 +63,25 @@ pub struct LogView<'a> {
 }
 
 impl Signals {
-    pub fn compute(log: &LogView, end: i64, p: &TrainingParams, progress: Progress) -> Signals {
+    /// The parts a later pass starts from; the rest is freed here.
+    pub fn into_warm_start(self) -> WarmStart {
+        WarmStart {
+            als: self.als,
+            item_model: self.item_model,
+        }
+    }
+
+    /// The signals of the log before `end`. `warm`, the signals of an
+    /// earlier moment of the same log, is where the large-log forms of the
+    /// taste factors and the item model's basis start (see
+    /// [`Als::train_reporting`], [`ItemModel::train`]).
+    pub fn compute(
+        log: &LogView,
+        end: i64,
+        p: &TrainingParams,
+        progress: Progress,
+        warm: Option<&WarmStart>,
+    ) -> Signals {
         progress.report("reading the log", 0, 1);
         let n = log.title_index.len();
         let inter = Interactions::from_keys(
@@ -79,12 +103,15 @@ impl Signals {
             },
             p.seed,
             progress,
+            warm.map(|w| &w.als),
         );
         progress.report("item model", 0, 1);
         let positives = positive_lists(&inter.by_member);
         // A pass's memory peaks in the item model: ALS's cells go first.
         drop((inter, by_title));
-        let item_model = ItemModel::train(&positives, n, p.item_model, p.seed, progress);
+        let warm_items = warm.map(|w| &w.item_model);
+        let item_model =
+            ItemModel::train(&positives, n, p.item_model, p.seed, progress, warm_items);
         drop(positives);
         progress.report("neighbours", 0, 1);
         let neighbours = {
