@@ -347,6 +347,13 @@ impl Als {
 mod tests {
     use super::*;
 
+    /// The tests' factors: four, ten iterations.
+    const TINY: AlsParams = AlsParams {
+        factors: 4,
+        iterations: 10,
+        lambda: 0.1,
+    };
+
     /// Two taste groups over four titles: members 0–2 like titles 0–1, members 3–5 like 2–3.
     fn two_groups() -> Vec<Vec<Cell>> {
         (0..6)
@@ -413,11 +420,7 @@ mod tests {
     /// Trained on `two_groups` by the exact solve or by conjugate gradient.
     fn two_groups_trained(exact: bool) -> Als {
         let cells = two_groups();
-        let p = AlsParams {
-            factors: 4,
-            iterations: 10,
-            lambda: 0.1,
-        };
+        let p = TINY;
         Als::train_solving(
             &cells,
             &by_title(&cells, 4),
@@ -490,11 +493,7 @@ mod tests {
     #[test]
     fn conjugate_gradient_from_a_warm_start_recovers_held_out_likes_in_a_few_iterations() {
         let cells = two_groups();
-        let p = AlsParams {
-            factors: 4,
-            iterations: 10,
-            lambda: 0.1,
-        };
+        let p = TINY;
         // The warm start: factors from the log without member 5's likes.
         let mut earlier = cells.clone();
         earlier[5].clear();
@@ -526,11 +525,7 @@ mod tests {
     #[test]
     fn the_exact_solve_ignores_a_warm_start() {
         let cells = two_groups();
-        let p = AlsParams {
-            factors: 4,
-            iterations: 10,
-            lambda: 0.1,
-        };
+        let p = TINY;
         let other = Als::train(&cells, &by_title(&cells, 4), p, 5);
         let cold = Als::train(&cells, &by_title(&cells, 4), p, 1);
         let warm = Als::train_reporting(
@@ -548,9 +543,8 @@ mod tests {
     fn the_same_seed_trains_the_same_factors() {
         let cells = two_groups();
         let p = AlsParams {
-            factors: 4,
             iterations: 5,
-            lambda: 0.1,
+            ..TINY
         };
         let a = Als::train(&cells, &by_title(&cells, 4), p, 9);
         let b = Als::train(&cells, &by_title(&cells, 4), p, 9);
