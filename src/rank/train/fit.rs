@@ -3,7 +3,8 @@
 //! like after it (positives against sampled unseen titles, in the context
 //! of the play), "% Match" is calibrated on held-out members' plays, and a
 //! held-out NDCG@10 is measured against popularity alone. Then the signals
-//! are learned again on the whole log to serve pages.
+//! are learned again on the whole log to serve pages, on a large log
+//! starting from the cutoff pass's taste factors and low-pass basis.
 
 use super::content::ContentIndex;
 use super::interactions::{Engagement, EventKey, EventsByMember};

@@ -71,9 +71,9 @@ impl Signals {
         }
     }
 
-    /// The signals of the log before `end`. `warm`, the signals of an
-    /// earlier moment of the same log, is where the large-log forms of the
-    /// taste factors and the item model's basis start (see
+    /// The signals of the log before `end`. `warm`, what a pass on an
+    /// earlier moment of the same log handed on, is where the large-log
+    /// forms of the taste factors and the item model's basis start (see
     /// [`Als::train_reporting`], [`ItemModel::train`]).
     pub fn compute(
         log: &LogView,
