@@ -32,7 +32,7 @@ pub struct GraphFilter {
     /// d_i^-½ per title (0 for a title nobody took up).
     inv_sqrt_degree: Vec<f32>,
     /// titles × rank: R̃'s top right singular vectors.
-    basis: Dense,
+    pub(super) basis: Dense,
     low_pass: f32,
 }
 
@@ -55,16 +55,16 @@ impl GraphFilter {
     }
 
     /// [`GraphFilter::train`], reporting its two stages: the links, then
-    /// the low-pass basis one power step at a time. `warm`, a filter of the
-    /// same titles and rank on an earlier part of the log, is where the
-    /// range finder starts, and [`WARM_POWER_STEPS`] are taken.
+    /// the low-pass basis one power step at a time. `start`, the basis of a
+    /// filter of the same titles and rank on an earlier part of the log, is
+    /// where the range finder starts, and [`WARM_POWER_STEPS`] are taken.
     pub fn train_reporting(
         lists: &[Vec<Positive>],
         n_titles: usize,
         p: FilterParams,
         seed: u64,
         progress: Progress,
-        warm: Option<&GraphFilter>,
+        start: Option<ArrayView2<f32>>,
     ) -> Self {
         progress.report("item links", 0, 1);
         let norm = Normalised::new(lists, n_titles);
@@ -72,9 +72,8 @@ impl GraphFilter {
         let basis = if p.rank == 0 {
             Array2::zeros((n_titles, 0))
         } else {
-            let start = warm
-                .map(|w| w.basis.view())
-                .filter(|b| b.nrows() == n_titles && b.ncols() == p.rank.min(n_titles));
+            let start =
+                start.filter(|b| b.nrows() == n_titles && b.ncols() == p.rank.min(n_titles));
             norm.top_right_singular_vectors(p.rank, seed, progress, start)
         };
         GraphFilter {
@@ -439,7 +438,8 @@ mod tests {
         let cold = GraphFilter::train(&lists, 6, p, 7);
         // The earlier log: one member fewer, another seed.
         let earlier = GraphFilter::train(&lists[1..], 6, p, 3);
-        let warm = GraphFilter::train_reporting(&lists, 6, p, 7, Progress::NONE, Some(&earlier));
+        let start = Some(earlier.basis.view());
+        let warm = GraphFilter::train_reporting(&lists, 6, p, 7, Progress::NONE, start);
         // ‖coldᵀ warm‖² is the rank when the two span one subspace.
         let overlap = cold.basis.view().t().dot(&warm.basis.view());
         let captured: f32 = overlap.iter().map(|x| x * x).sum();

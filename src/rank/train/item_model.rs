@@ -5,9 +5,10 @@
 
 use super::ease::{by_item, Ease, Positive};
 use super::graph_filter::GraphFilter;
+use super::packed::Dense;
 use super::progress::Progress;
 use crate::rank::config::ItemModelParams;
-use ndarray::Array1;
+use ndarray::{Array1, ArrayView2};
 use serde::{Deserialize, Serialize};
 
 /// Up to this many titles the exact EASE inverse is used (two n × n f64
@@ -22,26 +23,23 @@ pub enum ItemModel {
 
 impl ItemModel {
     /// Train the form that suits `n_titles` on each member's positives.
-    /// `progress` hears the graph filter's stages; a filter trained on an
-    /// earlier part of the log (`warm`) is where a filter's basis starts.
+    /// `progress` hears the graph filter's stages; `start`, the low-pass
+    /// basis of a filter trained on an earlier part of the log, is where a
+    /// filter's range finder starts.
     pub fn train(
         lists: &[Vec<Positive>],
         n_titles: usize,
         p: ItemModelParams,
         seed: u64,
         progress: Progress,
-        warm: Option<&ItemModel>,
+        start: Option<ArrayView2<f32>>,
     ) -> Self {
         let lists = by_item(lists);
         if n_titles <= EXACT_MAX_TITLES {
             ItemModel::Exact(Ease::train_weighted(&lists, n_titles, p))
         } else {
-            let warm = match warm {
-                Some(ItemModel::Filter(f)) => Some(f),
-                _ => None,
-            };
             let filter =
-                GraphFilter::train_reporting(&lists, n_titles, p.filter, seed, progress, warm);
+                GraphFilter::train_reporting(&lists, n_titles, p.filter, seed, progress, start);
             ItemModel::Filter(filter)
         }
     }
@@ -51,6 +49,15 @@ impl ItemModel {
         match self {
             ItemModel::Exact(e) => e.scores(liked),
             ItemModel::Filter(f) => f.scores(liked),
+        }
+    }
+
+    /// The filter's low-pass basis, for the next pass to start from; the
+    /// rest is freed. The exact model has none.
+    pub fn into_low_pass_basis(self) -> Option<Dense> {
+        match self {
+            ItemModel::Exact(_) => None,
+            ItemModel::Filter(f) => Some(f.basis),
         }
     }
 

@@ -9,7 +9,7 @@ use super::als::{Als, AlsParams};
 use super::ease::Positive;
 use super::interactions::{Cell, EventKey, Interactions};
 use super::item_model::ItemModel;
-use super::packed::Lists;
+use super::packed::{Dense, Lists};
 use super::progress::Progress;
 use crate::catalog::{is_finished, Action, Event, DAY_SECONDS as DAY};
 use crate::rank::config::TrainingParams;
@@ -44,10 +44,11 @@ pub struct Signals {
     pub member_themes: Vec<[u16; 10]>,
 }
 
-/// What one pass hands the next to start from: its taste factors and item model.
+/// What one pass hands the next to start from: its taste factors and, from
+/// a graph filter, its low-pass basis (not the links: they are made anew).
 pub struct WarmStart {
     pub als: Als,
-    pub item_model: ItemModel,
+    pub basis: Option<Dense>,
 }
 
 /// What the signals are computed from.
@@ -67,7 +68,7 @@ impl Signals {
     pub fn into_warm_start(self) -> WarmStart {
         WarmStart {
             als: self.als,
-            item_model: self.item_model,
+            basis: self.item_model.into_low_pass_basis(),
         }
     }
 
@@ -109,9 +110,8 @@ impl Signals {
         let positives = positive_lists(&inter.by_member);
         // A pass's memory peaks in the item model: ALS's cells go first.
         drop((inter, by_title));
-        let warm_items = warm.map(|w| &w.item_model);
-        let item_model =
-            ItemModel::train(&positives, n, p.item_model, p.seed, progress, warm_items);
+        let start = warm.and_then(|w| w.basis.as_ref()).map(Dense::view);
+        let item_model = ItemModel::train(&positives, n, p.item_model, p.seed, progress, start);
         drop(positives);
         progress.report("neighbours", 0, 1);
         let neighbours = {
