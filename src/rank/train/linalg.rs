@@ -1,5 +1,6 @@
-//! Small dense linear algebra on ndarray: Cholesky solves for ALS's k×k
-//! systems (EASE's large inverse uses faer).
+//! Small dense linear algebra: Cholesky solves for ALS's k×k systems
+//! (EASE's large inverse uses faer), and the slice kernels (dot, axpy,
+//! prefetch) that ALS's steps and the graph filter's products share.
 
 use ndarray::{Array2, ArrayViewMut1};
 
