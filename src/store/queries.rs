@@ -375,8 +375,14 @@ impl Store {
 
     /// Every event, by member then time: the training log.
     pub fn all_events(&self) -> Result<Vec<Event>, StoreError> {
+        self.query_log("")
+    }
+
+    /// The whole log's events that `filter` keeps, with room made for all
+    /// of them first (the largest event id bounds how many there are).
+    fn query_log(&self, filter: &str) -> Result<Vec<Event>, StoreError> {
         let most = self.last_event_id()?.max(0) as usize;
-        self.query_events("", params![], most)
+        self.query_events(filter, params![], most)
     }
 
     /// The events `filter` keeps, by member then time; `capacity` is room
@@ -523,7 +529,6 @@ impl Store {
 
     /// The training log: every event except feedback given in Marquee.
     pub fn training_events(&self) -> Result<Vec<Event>, StoreError> {
-        let most = self.last_event_id()?.max(0) as usize;
-        self.query_events("WHERE origin != 'feedback'", params![], most)
+        self.query_log("WHERE origin != 'feedback'")
     }
 }
