@@ -398,9 +398,8 @@ mod tests {
         });
         let item = Array2::from_shape_fn((3, 4), |_| 0.1f32);
         let p = AlsParams {
-            factors: 4,
             iterations: 0,
-            lambda: 0.1,
+            ..TINY
         };
         let als = Als::new(p, user.clone(), item);
         let x = Array1::from(vec![0.5f32, 0.5, 0.5, 0.5]);
