@@ -12,6 +12,7 @@ mod generation;
 mod header;
 mod import;
 mod impressions;
+mod log_parts;
 mod model_file;
 mod movielens;
 mod queries;

@@ -47,6 +47,33 @@ fn maturity_at(r: &rusqlite::Row, col: usize) -> rusqlite::Result<Maturity> {
     Maturity::parse(s).ok_or_else(|| bad_value(col, "maturity", s))
 }
 
+/// From how many events (the largest event id) the training log is read
+/// on every core: below it, the other connections cost more than they save.
+const LOG_IN_PARTS_FROM: i64 = 500_000;
+
+/// The columns [`event_at`] reads, in its order.
+pub(super) const EVENT_COLUMNS: &str =
+    "id, member_id, title_id, at, offset_min, action, progress, season, episode, device, artwork_id";
+
+/// One event from a row of [`EVENT_COLUMNS`].
+pub(super) fn event_at(r: &rusqlite::Row) -> rusqlite::Result<Event> {
+    // Read in place, not copied out: a training read makes tens of millions of rows.
+    let (action, device) = (text_at(r, 5)?, text_at(r, 9)?);
+    Ok(Event {
+        id: r.get(0)?,
+        member_id: r.get(1)?,
+        title_id: r.get(2)?,
+        at: r.get(3)?,
+        offset_min: r.get(4)?,
+        action: Action::parse(action).ok_or_else(|| bad_value(5, "action", action))?,
+        progress: r.get::<_, f64>(6)? as f32,
+        season: r.get(7)?,
+        episode: r.get(8)?,
+        device: Device::parse(device).ok_or_else(|| bad_value(9, "device", device))?,
+        artwork_id: r.get(10)?,
+    })
+}
+
 /// Every title with genres, tags, people, seasons and artwork, in import order.
 /// Every title in catalog order, or (with `only`) the one title with that id.
 pub(super) fn load_titles(conn: &Connection, only: Option<&str>) -> rusqlite::Result<Vec<Title>> {
@@ -395,28 +422,9 @@ impl Store {
         args: impl rusqlite::Params,
         capacity: usize,
     ) -> Result<Vec<Event>, StoreError> {
-        let sql = format!(
-            "SELECT id, member_id, title_id, at, offset_min, action, progress, season, episode, device, artwork_id
-             FROM events {filter} ORDER BY member_id, at, id"
-        );
+        let sql = format!("SELECT {EVENT_COLUMNS} FROM events {filter} ORDER BY member_id, at, id");
         let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
-        let rows = stmt.query_map(args, |r| {
-            // Read in place, not copied out: a training read makes tens of millions of rows.
-            let (action, device) = (text_at(r, 5)?, text_at(r, 9)?);
-            Ok(Event {
-                id: r.get(0)?,
-                member_id: r.get(1)?,
-                title_id: r.get(2)?,
-                at: r.get(3)?,
-                offset_min: r.get(4)?,
-                action: Action::parse(action).ok_or_else(|| bad_value(5, "action", action))?,
-                progress: r.get::<_, f64>(6)? as f32,
-                season: r.get(7)?,
-                episode: r.get(8)?,
-                device: Device::parse(device).ok_or_else(|| bad_value(9, "device", device))?,
-                artwork_id: r.get(10)?,
-            })
-        });
+        let rows = stmt.query_map(args, event_at);
         let mut events = Vec::with_capacity(capacity);
         for e in rows.map_err(|e| self.err(e))? {
             events.push(e.map_err(|e| self.err(e))?);
@@ -527,8 +535,40 @@ impl Store {
         }
     }
 
-    /// The training log: every event except feedback given in Marquee.
+    /// The training log: every event except feedback given in Marquee. A
+    /// large one is read on every core (see `log_parts`).
     pub fn training_events(&self) -> Result<Vec<Event>, StoreError> {
-        self.query_log("WHERE origin != 'feedback'")
+        let parts = if self.last_event_id()? >= LOG_IN_PARTS_FROM {
+            4 * rayon::current_num_threads()
+        } else {
+            1
+        };
+        self.training_events_in(parts)
+    }
+
+    /// The training log read in `parts` member ranges side by side (one:
+    /// on this connection). A database in memory has no file for the other
+    /// connections, and ranges that saw different data are read again here.
+    pub(super) fn training_events_in(&self, parts: usize) -> Result<Vec<Event>, StoreError> {
+        const TRAINING: &str = "origin != 'feedback'";
+        let file = self.conn.path().filter(|f| !f.is_empty());
+        if let (Some(file), true) = (file, parts > 1) {
+            let (first, last): (i64, i64) = self
+                .conn
+                .query_row(
+                    "SELECT coalesce(min(id), 0), coalesce(max(id), 0) FROM members",
+                    [],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .map_err(|e| self.err(e))?;
+            let span = (last - first + 1) as i128;
+            let cut = |i: usize| first + (span * i as i128 / parts as i128) as i64;
+            let ranges: Vec<(i64, i64)> = (0..parts).map(|i| (cut(i), cut(i + 1))).collect();
+            let read = super::log_parts::read(std::path::Path::new(file), TRAINING, &ranges);
+            if let Some(events) = read.map_err(|e| self.err(e))? {
+                return Ok(events);
+            }
+        }
+        self.query_log(&format!("WHERE {TRAINING}"))
     }
 }
