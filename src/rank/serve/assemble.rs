@@ -71,7 +71,17 @@ fn build_page(req: &PageRequest, s: &PageScorer, detail: Detail) -> Page {
     let (profile, ctx, config, seed) = (req.profile, req.ctx, req.config, req.seed);
     let n = config.row_items;
     let depth = n + 2 * VISIBLE;
-    let mut drafts = candidate_rows(s, depth);
+    // Full tiles need the artwork chooser, whose nearest members are a pass
+    // over every member: made beside the candidate rows (one core each), not
+    // on the first tile, where the other core's tiles would wait for it.
+    let (mut drafts, ()) = rayon::join(
+        || candidate_rows(s, depth),
+        || {
+            if matches!(detail, Detail::Full) {
+                s.artwork();
+            }
+        },
+    );
     for d in drafts.iter_mut().filter(|d| d.resume_likelihood.is_none()) {
         d.relevance = relevance(s, &d.items);
     }

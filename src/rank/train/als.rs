@@ -10,7 +10,7 @@ use super::linalg::{
 use super::mapped::Numbers;
 use super::packed::Dense;
 use super::progress::Progress;
-use crate::rank::top::keep_best;
+use crate::rank::top::{best_of, Best};
 use ndarray::{Array1, Array2, ArrayView2, Axis};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -311,14 +311,24 @@ impl Als {
     /// first (ties by member row).
     pub fn nearest_users(&self, x: &Array1<f32>, n: usize) -> Vec<usize> {
         let xn = x.dot(x).sqrt().max(1e-9);
-        let mut sims: Vec<(f32, usize)> = (0..self.user.nrows())
+        let nearer = |a: &(f32, usize), b: &(f32, usize)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
+        // The best n of each stretch of members, then of those: no list of
+        // every member's similarity is made for a page.
+        (0..self.user.nrows())
             .into_par_iter()
             .with_min_len(4096)
-            .map(|m| (self.user.row(m).dot(x) / (self.user_norms[m] * xn), m))
-            .collect();
-        let nearer = |a: &(f32, usize), b: &(f32, usize)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
-        keep_best(&mut sims, n, nearer);
-        sims.into_iter().map(|(_, m)| m).collect()
+            .fold(
+                || Best::new(n, nearer),
+                |mut best, m| {
+                    best.push((self.user.row(m).dot(x) / (self.user_norms[m] * xn), m));
+                    best
+                },
+            )
+            .map(Best::into_sorted)
+            .reduce(Vec::new, |a, b| best_of(a.into_iter().chain(b), n, nearer))
+            .into_iter()
+            .map(|(_, m)| m)
+            .collect()
     }
 
     /// A profile's vector from its cells, without retraining (fold-in).
