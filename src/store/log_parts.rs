@@ -201,4 +201,22 @@ mod tests {
             assert_eq!(ranges, whole, "{parts} ranges");
         }
     }
+
+    #[test]
+    fn a_read_inside_an_open_transaction_sees_its_writes() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("m.db")).unwrap();
+        store.install_sample().unwrap();
+        let before = store.training_events_in(1).unwrap().len();
+        store.begin_batch().unwrap();
+        store
+            .conn
+            .execute("DELETE FROM events WHERE origin != 'feedback' AND member_id = (SELECT min(member_id) FROM events)", [])
+            .unwrap();
+        let inside = store.training_events_in(7).unwrap();
+        assert!(inside.len() < before, "the uncommitted delete is seen");
+        assert_eq!(inside, store.training_events_in(1).unwrap());
+        store.rollback_batch();
+        assert_eq!(store.training_events_in(7).unwrap().len(), before);
+    }
 }

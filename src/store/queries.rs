@@ -548,11 +548,12 @@ impl Store {
 
     /// The training log read in `parts` member ranges side by side (one:
     /// on this connection). A database in memory has no file for the other
-    /// connections, and ranges that saw different data are read again here.
+    /// connections, a transaction open here holds writes they cannot see,
+    /// and ranges that saw different data are read again here.
     pub(super) fn training_events_in(&self, parts: usize) -> Result<Vec<Event>, StoreError> {
         const TRAINING: &str = "origin != 'feedback'";
         let file = self.conn.path().filter(|f| !f.is_empty());
-        if let (Some(file), true) = (file, parts > 1) {
+        if let (Some(file), true) = (file, parts > 1 && self.conn.is_autocommit()) {
             let (first, last): (i64, i64) = self
                 .conn
                 .query_row(
