@@ -8,7 +8,8 @@
 //! bounds what it reads. The ranges' transactions start apart; they saw the
 //! same training data when they saw the same generation stamp (feedback,
 //! which the training log leaves out, does not move it). When they did not,
-//! [`read`] says so and the caller reads on one connection.
+//! or cannot read what the caller's connection sees, [`read`] says so and
+//! the caller reads on that connection.
 
 use super::generation;
 use super::queries::{event_at, EVENT_COLUMNS};
@@ -18,17 +19,25 @@ use rusqlite::{params, Connection, OpenFlags};
 use std::mem::MaybeUninit;
 use std::path::Path;
 
-/// The events of members `from..to` that `filter` (an SQL condition) keeps,
-/// members' id ranges in order, read side by side; `None` when the ranges'
-/// transactions saw different training data.
+/// The events that `filter` (an SQL condition) keeps, by member then time,
+/// read in `parts` member id ranges side by side. `None` where other
+/// connections cannot stand in for `conn` — a database in memory has no
+/// file for them, and a transaction open on `conn` holds writes they do not
+/// see — or where the ranges' transactions saw different training data.
 pub(super) fn read(
-    file: &Path,
+    conn: &Connection,
     filter: &str,
-    ranges: &[(i64, i64)],
+    parts: usize,
 ) -> rusqlite::Result<Option<Vec<Event>>> {
-    let parts = ranges
-        .par_iter()
-        .map(|&members| Part::open(file, members))
+    let Some(file) = conn
+        .path()
+        .filter(|f| !f.is_empty() && conn.is_autocommit())
+    else {
+        return Ok(None);
+    };
+    let parts = member_ranges(conn, parts)?
+        .into_par_iter()
+        .map(|members| Part::open(Path::new(file), members))
         .collect::<rusqlite::Result<Vec<Part>>>()?;
     if parts.windows(2).any(|w| w[0].stamp != w[1].stamp) {
         return Ok(None);
@@ -75,6 +84,19 @@ pub(super) fn read(
     // SAFETY: the first `len` slots now hold every event read, each once.
     unsafe { events.set_len(len) };
     Ok(Some(events))
+}
+
+/// `parts` ranges of member ids, `from..to`, that cover every member in
+/// order (cut evenly by id; a range may hold none).
+fn member_ranges(conn: &Connection, parts: usize) -> rusqlite::Result<Vec<(i64, i64)>> {
+    let (first, last): (i64, i64) = conn.query_row(
+        "SELECT coalesce(min(id), 0), coalesce(max(id), 0) FROM members",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    let span = (last - first + 1) as i128;
+    let cut = |i: usize| first + (span * i as i128 / parts as i128) as i64;
+    Ok((0..parts).map(|i| (cut(i), cut(i + 1))).collect())
 }
 
 /// Member ids `from..to` on their own connection, inside a read transaction

@@ -547,25 +547,12 @@ impl Store {
     }
 
     /// The training log read in `parts` member ranges side by side (one:
-    /// on this connection). A database in memory has no file for the other
-    /// connections, a transaction open here holds writes they cannot see,
-    /// and ranges that saw different data are read again here.
+    /// on this connection), or here when the ranges cannot be (see
+    /// `log_parts::read`).
     pub(super) fn training_events_in(&self, parts: usize) -> Result<Vec<Event>, StoreError> {
         const TRAINING: &str = "origin != 'feedback'";
-        let file = self.conn.path().filter(|f| !f.is_empty());
-        if let (Some(file), true) = (file, parts > 1 && self.conn.is_autocommit()) {
-            let (first, last): (i64, i64) = self
-                .conn
-                .query_row(
-                    "SELECT coalesce(min(id), 0), coalesce(max(id), 0) FROM members",
-                    [],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
-                )
-                .map_err(|e| self.err(e))?;
-            let span = (last - first + 1) as i128;
-            let cut = |i: usize| first + (span * i as i128 / parts as i128) as i64;
-            let ranges: Vec<(i64, i64)> = (0..parts).map(|i| (cut(i), cut(i + 1))).collect();
-            let read = super::log_parts::read(std::path::Path::new(file), TRAINING, &ranges);
+        if parts > 1 {
+            let read = super::log_parts::read(&self.conn, TRAINING, parts);
             if let Some(events) = read.map_err(|e| self.err(e))? {
                 return Ok(events);
             }
