@@ -269,7 +269,7 @@ pub fn train(input: &TrainInput, p: &TrainingParams) -> Trained {
 
     // The serving pass is where memory peaks: what only the cutoff pass
     // needed (every member's split log, the early signals) goes first, all
-    // but the factors and item model the serving pass starts from.
+    // but the taste factors and low-pass basis the serving pass starts from.
     drop(splits);
     let warm = early.into_warm_start();
     clock.begin_pass("serving");
